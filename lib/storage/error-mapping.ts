@@ -1,0 +1,175 @@
+import {
+  AbortedError,
+  AccessDeniedError,
+  BucketNotFoundError,
+  ConflictError,
+  InvalidArgumentError,
+  InvalidObjectStateError,
+  InvalidRangeError,
+  MultipartUploadError,
+  NotModifiedError,
+  ObjectNotFoundError,
+  PreconditionFailedError,
+  ServiceError,
+  StorageError,
+  StorageErrorOptions,
+  ThrottledError,
+  TimeoutError,
+  UnknownStorageError,
+  UnsupportedFeatureError,
+} from './errors';
+
+/** What a request was about, added to the mapped error. */
+export interface ErrorContext {
+  readonly bucket?: string;
+  readonly key?: string;
+  readonly uploadId?: string;
+  readonly partNumber?: number;
+  readonly provider?: string;
+  readonly feature?: string;
+}
+
+type Factory = (message: string, options: StorageErrorOptions, context: ErrorContext, extra: ResponseExtras) => StorageError;
+
+interface ResponseExtras {
+  readonly deleteMarker?: boolean;
+  readonly versionId?: string;
+  readonly storageClass?: string;
+}
+
+const notFound: Factory = (m, o, _c, x) => new ObjectNotFoundError(m, { ...o, deleteMarker: x.deleteMarker, versionId: x.versionId });
+const multipart: Factory = (m, o, c) => new MultipartUploadError(m, { ...o, uploadId: c.uploadId, partNumber: c.partNumber });
+const unsupported: Factory = (m, o, c) => new UnsupportedFeatureError(m, { ...o, feature: c.feature ?? 'unknown', provider: c.provider });
+
+/**
+ * S3 error code -> error class. The one place where S3's codes are interpreted.
+ * Codes from https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
+ */
+export const S3_ERROR_CODE_MAP: Readonly<Record<string, Factory>> = {
+  NoSuchKey: notFound,
+  NoSuchVersion: notFound,
+  NotFound: notFound,
+  NoSuchBucket: (m, o) => new BucketNotFoundError(m, o),
+  AccessDenied: (m, o) => new AccessDeniedError(m, o),
+  Forbidden: (m, o) => new AccessDeniedError(m, o),
+  AllAccessDisabled: (m, o) => new AccessDeniedError(m, o),
+  AccountProblem: (m, o) => new AccessDeniedError(m, o),
+  InvalidAccessKeyId: (m, o) => new AccessDeniedError(m, o),
+  SignatureDoesNotMatch: (m, o) => new AccessDeniedError(m, o),
+  PreconditionFailed: (m, o) => new PreconditionFailedError(m, o),
+  NotModified: (m, o) => new NotModifiedError(m, o),
+  InvalidRange: (m, o) => new InvalidRangeError(m, o),
+  RequestedRangeNotSatisfiable: (m, o) => new InvalidRangeError(m, o),
+  SlowDown: (m, o) => new ThrottledError(m, o),
+  Throttling: (m, o) => new ThrottledError(m, o),
+  ThrottlingException: (m, o) => new ThrottledError(m, o),
+  RequestLimitExceeded: (m, o) => new ThrottledError(m, o),
+  TooManyRequests: (m, o) => new ThrottledError(m, o),
+  InternalError: (m, o) => new ServiceError(m, o),
+  ServiceUnavailable: (m, o) => new ServiceError(m, o),
+  RequestTimeout: (m, o) => new TimeoutError(m, o),
+  RequestTimeTooSkewed: (m, o) => new AccessDeniedError(m, o),
+  NoSuchUpload: multipart,
+  EntityTooSmall: multipart,
+  EntityTooLarge: multipart,
+  InvalidPart: multipart,
+  InvalidPartOrder: multipart,
+  NotImplemented: unsupported,
+  XNotImplemented: unsupported,
+  InvalidArgument: (m, o) => new InvalidArgumentError(m, o),
+  InvalidRequest: (m, o) => new InvalidArgumentError(m, o),
+  InvalidBucketName: (m, o) => new InvalidArgumentError(m, o),
+  KeyTooLongError: (m, o) => new InvalidArgumentError(m, o),
+  MetadataTooLarge: (m, o) => new InvalidArgumentError(m, o),
+  InvalidStorageClass: (m, o) => new InvalidArgumentError(m, o),
+  InvalidTag: (m, o) => new InvalidArgumentError(m, o),
+  MalformedXML: (m, o) => new InvalidArgumentError(m, o),
+  InvalidDigest: (m, o) => new InvalidArgumentError(m, o),
+  BadDigest: (m, o) => new InvalidArgumentError(m, o),
+  InvalidObjectState: (m, o, _c, x) => new InvalidObjectStateError(m, { ...o, storageClass: x.storageClass }),
+  ConditionalRequestConflict: (m, o) => new ConflictError(m, { ...o, retryable: true }),
+  OperationAborted: (m, o) => new ConflictError(m, { ...o, retryable: true }),
+  BucketAlreadyExists: (m, o) => new ConflictError(m, o),
+  BucketAlreadyOwnedByYou: (m, o) => new ConflictError(m, o),
+  BucketNotEmpty: (m, o) => new ConflictError(m, o),
+  RestoreAlreadyInProgress: (m, o) => new ConflictError(m, o),
+  AbortError: (m, o) => new AbortedError(m, o),
+  TimeoutError: (m, o) => new TimeoutError(m, o),
+};
+
+/** HTTP status -> error class, for responses without an error code (HEAD has no body). */
+export const HTTP_STATUS_MAP: Readonly<Record<number, Factory>> = {
+  304: (m, o) => new NotModifiedError(m, o),
+  400: (m, o) => new InvalidArgumentError(m, o),
+  403: (m, o) => new AccessDeniedError(m, o),
+  404: notFound,
+  409: (m, o) => new ConflictError(m, o),
+  412: (m, o) => new PreconditionFailedError(m, o),
+  416: (m, o) => new InvalidRangeError(m, o),
+  429: (m, o) => new ThrottledError(m, o),
+  500: (m, o) => new ServiceError(m, o),
+  501: unsupported,
+  502: (m, o) => new ServiceError(m, o),
+  503: (m, o) => new ThrottledError(m, o),
+  504: (m, o) => new ServiceError(m, o),
+};
+
+/** Node network error codes that mean "try again". */
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  Code?: string;
+  $fault?: string;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string };
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
+  StorageClass?: string;
+}
+
+/**
+ * Maps anything thrown by the SDK (or the network beneath it) to a {@link StorageError}.
+ * A `StorageError` passes through unchanged.
+ */
+export function toStorageError(error: unknown, context: ErrorContext = {}): StorageError {
+  if (error instanceof StorageError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SdkErrorShape;
+  const httpStatus = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  const headers = e.$response?.headers ?? {};
+  // The SDK names bodiless errors after the status ("NotFound", "Unknown", "403"); a real S3 code wins.
+  const s3Code = e.Code ?? (e.name && e.name !== 'Error' && e.name !== 'Unknown' && !/^\d+$/.test(e.name) ? e.name : undefined);
+  const options: StorageErrorOptions = {
+    cause: error,
+    s3Code,
+    httpStatus,
+    requestId: e.$metadata?.requestId ?? headers['x-amz-request-id'],
+    extendedRequestId: e.$metadata?.extendedRequestId ?? headers['x-amz-id-2'],
+    bucket: context.bucket,
+    key: context.key,
+  };
+  const extras: ResponseExtras = {
+    deleteMarker: headers['x-amz-delete-marker'] === 'true' ? true : undefined,
+    versionId: headers['x-amz-version-id'],
+    storageClass: e.StorageClass,
+  };
+  const message = describe(e, s3Code, httpStatus, context);
+
+  const byCode = s3Code ? S3_ERROR_CODE_MAP[s3Code] : undefined;
+  if (byCode) return byCode(message, options, context, extras);
+  const byStatus = httpStatus !== undefined ? HTTP_STATUS_MAP[httpStatus] : undefined;
+  if (byStatus) return byStatus(message, options, context, extras);
+  if (e.code && RETRYABLE_NETWORK_CODES.has(e.code)) {
+    return new ServiceError(message, { ...options, s3Code: undefined, retryable: true });
+  }
+  const retryable = e.$retryable !== undefined || e.$fault === 'server';
+  return new UnknownStorageError(message, { ...options, retryable });
+}
+
+function describe(e: SdkErrorShape, s3Code: string | undefined, httpStatus: number | undefined, context: ErrorContext): string {
+  const target = [context.bucket, context.key].filter((p) => p !== undefined).join('/');
+  const what = [s3Code ?? e.code, httpStatus ? `HTTP ${httpStatus}` : undefined].filter(Boolean).join(', ');
+  const detail = e.message && e.message !== s3Code && e.message !== 'UnknownError' ? `: ${e.message}` : '';
+  return `${what || 'S3 request failed'}${target ? ` (${target})` : ''}${detail}`;
+}

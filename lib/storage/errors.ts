@@ -1,0 +1,187 @@
+/**
+ * Errors thrown by `bucketkit/storage`.
+ *
+ * Every failure surfaces as a {@link StorageError} subclass. The SDK's exceptions are mapped in one place,
+ * {@link toStorageError}, from the table {@link S3_ERROR_CODE_MAP} (S3 error code) and
+ * {@link HTTP_STATUS_MAP} (HTTP status, for bodiless responses such as HEAD). `docs/errors.md` holds the table.
+ */
+
+/** Context an S3 failure carries. */
+export interface StorageErrorOptions {
+  /** The underlying error (the SDK's exception, a network error, ...). */
+  readonly cause?: unknown;
+  /** S3's error code, e.g. `NoSuchKey`. */
+  readonly s3Code?: string;
+  /** The HTTP status of the response, when there was one. */
+  readonly httpStatus?: number;
+  /** S3's `x-amz-request-id`. */
+  readonly requestId?: string;
+  /** S3's `x-amz-id-2`. */
+  readonly extendedRequestId?: string;
+  /** Whether the same request may succeed when retried. Defaults to the class's own answer. */
+  readonly retryable?: boolean;
+  /** The bucket the request was for. */
+  readonly bucket?: string;
+  /** The object key the request was for. */
+  readonly key?: string;
+}
+
+/** Base class of every error `bucketkit/storage` throws. */
+export class StorageError extends Error {
+  /** A stable, library-level code, e.g. `ObjectNotFound`. */
+  public readonly code: string = 'StorageError';
+  /** S3's error code, when the error came from S3. */
+  public readonly s3Code?: string;
+  /** The HTTP status, when the error came from an HTTP response. */
+  public readonly httpStatus?: number;
+  /** S3's request id, for AWS support. */
+  public readonly requestId?: string;
+  /** S3's extended request id (`x-amz-id-2`). */
+  public readonly extendedRequestId?: string;
+  /** Whether retrying the same request may succeed. */
+  public readonly retryable: boolean;
+  /** The bucket involved, when known. */
+  public readonly bucket?: string;
+  /** The key involved, when known. */
+  public readonly key?: string;
+
+  public constructor(message: string, options: StorageErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.s3Code = options.s3Code;
+    this.httpStatus = options.httpStatus;
+    this.requestId = options.requestId;
+    this.extendedRequestId = options.extendedRequestId;
+    this.bucket = options.bucket;
+    this.key = options.key;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Bad input: a key, range, option or config value that S3 would reject. Thrown before any request is sent. */
+export class InvalidArgumentError extends StorageError {
+  public override readonly code = 'InvalidArgument';
+  /** The name of the offending field, e.g. `key` or `config.maxAttempts`. */
+  public readonly field?: string;
+  public constructor(message: string, options: StorageErrorOptions & { field?: string } = {}) {
+    super(message, options);
+    this.field = options.field;
+  }
+}
+
+/** The object, or the requested version of it, does not exist (404 NoSuchKey, NoSuchVersion, NotFound). */
+export class ObjectNotFoundError extends StorageError {
+  public override readonly code = 'ObjectNotFound';
+  /** True when the latest version is a delete marker (`x-amz-delete-marker: true`). */
+  public readonly deleteMarker?: boolean;
+  /** The version id S3 reported, e.g. the delete marker's. */
+  public readonly versionId?: string;
+  public constructor(message: string, options: StorageErrorOptions & { deleteMarker?: boolean; versionId?: string } = {}) {
+    super(message, options);
+    this.deleteMarker = options.deleteMarker;
+    this.versionId = options.versionId;
+  }
+}
+
+/** The bucket does not exist (404 NoSuchBucket). */
+export class BucketNotFoundError extends StorageError {
+  public override readonly code = 'BucketNotFound';
+}
+
+/** The caller may not do this (403 AccessDenied and friends). */
+export class AccessDeniedError extends StorageError {
+  public override readonly code = 'AccessDenied';
+}
+
+/** A conditional request's precondition failed (412), e.g. `If-Match` against a changed object. */
+export class PreconditionFailedError extends StorageError {
+  public override readonly code = 'PreconditionFailed';
+}
+
+/** The object has not changed (304), the answer to `If-None-Match` / `If-Modified-Since`. */
+export class NotModifiedError extends StorageError {
+  public override readonly code = 'NotModified';
+}
+
+/** The requested range cannot be satisfied (416 InvalidRange). */
+export class InvalidRangeError extends StorageError {
+  public override readonly code = 'InvalidRange';
+}
+
+/** S3 asked the caller to slow down (503 SlowDown, Throttling). Retryable. */
+export class ThrottledError extends StorageError {
+  public override readonly code = 'Throttled';
+  public constructor(message: string, options: StorageErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
+  }
+}
+
+/** S3 failed on its side (500 InternalError, 503 ServiceUnavailable). Retryable. */
+export class ServiceError extends StorageError {
+  public override readonly code = 'ServiceError';
+  public constructor(message: string, options: StorageErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
+  }
+}
+
+/** The request or connection timed out (RequestTimeout, socket or client timeouts). Retryable. */
+export class TimeoutError extends StorageError {
+  public override readonly code = 'Timeout';
+  public constructor(message: string, options: StorageErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
+  }
+}
+
+/** A conflicting operation is in progress or the state forbids this one (409). */
+export class ConflictError extends StorageError {
+  public override readonly code = 'Conflict';
+}
+
+/** The object is archived and must be restored first (403 InvalidObjectState). */
+export class InvalidObjectStateError extends StorageError {
+  public override readonly code = 'InvalidObjectState';
+  /** The archived object's storage class, when S3 said. */
+  public readonly storageClass?: string;
+  public constructor(message: string, options: StorageErrorOptions & { storageClass?: string } = {}) {
+    super(message, options);
+    this.storageClass = options.storageClass;
+  }
+}
+
+/** A multipart upload failed: the upload is gone (NoSuchUpload), or a part was rejected (EntityTooSmall, InvalidPart, ...). */
+export class MultipartUploadError extends StorageError {
+  public override readonly code = 'MultipartUpload';
+  /** The multipart upload involved. */
+  public readonly uploadId?: string;
+  /** The part involved, when one is. */
+  public readonly partNumber?: number;
+  public constructor(message: string, options: StorageErrorOptions & { uploadId?: string; partNumber?: number } = {}) {
+    super(message, options);
+    this.uploadId = options.uploadId;
+    this.partNumber = options.partNumber;
+  }
+}
+
+/** The target does not implement a feature (501 NotImplemented, or a capability probe said so). */
+export class UnsupportedFeatureError extends StorageError {
+  public override readonly code = 'UnsupportedFeature';
+  /** The feature, e.g. `objectLock` or `sse-c`. */
+  public readonly feature: string;
+  /** The provider, e.g. `minio`, `ceph-rgw`, `aws`, or `unknown`. */
+  public readonly provider: string;
+  public constructor(message: string, options: StorageErrorOptions & { feature: string; provider?: string }) {
+    super(message, options);
+    this.feature = options.feature;
+    this.provider = options.provider ?? 'unknown';
+  }
+}
+
+/** The operation was cancelled through an `AbortSignal`. */
+export class AbortedError extends StorageError {
+  public override readonly code = 'Aborted';
+}
+
+/** Anything that has no specific class maps onto this one, e.g. an unrecognised S3 code. */
+export class UnknownStorageError extends StorageError {
+  public override readonly code = 'Unknown';
+}
