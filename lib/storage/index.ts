@@ -1,0 +1,64 @@
+/**
+ * `bucketkit/storage`: the run-time half. Import this, never `bucketkit`, from Lambda handlers and Node code.
+ */
+export {
+  StorageError,
+  StorageErrorOptions,
+  InvalidArgumentError,
+  ObjectNotFoundError,
+  BucketNotFoundError,
+  AccessDeniedError,
+  PreconditionFailedError,
+  NotModifiedError,
+  InvalidRangeError,
+  ThrottledError,
+  ServiceError,
+  TimeoutError,
+  ConflictError,
+  InvalidObjectStateError,
+  MultipartUploadError,
+  UnsupportedFeatureError,
+  AbortedError,
+  UnknownStorageError,
+} from './errors';
+export { toStorageError, ErrorContext, S3_ERROR_CODE_MAP, HTTP_STATUS_MAP } from './error-mapping';
+export {
+  Storage,
+  PutBody,
+  PutOptions,
+  PutResult,
+  GetOptions,
+  GetResult,
+  HeadOptions,
+  ReadConditions,
+  ObjectMetadata,
+  ByteRange,
+  DeleteOptions,
+  DeleteResult,
+  DeleteTarget,
+  DeleteManyOptions,
+  DeleteManyResult,
+  ListOptions,
+  ListPage,
+  ObjectSummary,
+  CopyOptions,
+  CopyResult,
+  StorageClassName,
+  CannedAcl,
+  ChecksumAlgorithmName,
+  ServerSideEncryption,
+  RestoreStatus,
+} from './storage';
+export { S3Storage, SendOptions, S3Command, buildS3Client } from './s3/client';
+export {
+  S3StorageConfig,
+  ResolvedS3StorageConfig,
+  ChecksumPolicy,
+  resolveS3StorageConfig,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from './s3/config';
+export { PUT_STREAM_BUFFER_BYTES } from './s3/operations';
+export { STREAM_PART_SIZE_BYTES } from './s3/multipart-upload';

@@ -1,0 +1,187 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { checkBucketName } from '../../rules/bucket-name';
+import { InvalidArgumentError } from '../errors';
+
+/** Default number of requests in flight per transfer, and of pooled sockets. */
+export const DEFAULT_CONCURRENCY = 8;
+/** Default total attempts per request (the first plus retries). */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/** Default time to establish a TCP connection. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+/** Default socket inactivity allowed during a request. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** The region used to sign for a custom endpoint when none is given. */
+export const DEFAULT_CUSTOM_ENDPOINT_REGION = 'us-east-1';
+
+/** Checksum policy: the SDK's `requestChecksumCalculation` / `responseChecksumValidation`. */
+export type ChecksumPolicy = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+
+/** Configuration of {@link S3Storage}. One instance is bound to one bucket. */
+export interface S3StorageConfig {
+  /** The bucket. */
+  readonly bucket: string;
+  /**
+   * The bucket's region.
+   * @default - `AWS_REGION`, else the bucket's real region, learned from S3 (`x-amz-bucket-region`) on first use
+   */
+  readonly region?: string;
+  /**
+   * An S3-compatible endpoint, e.g. `http://127.0.0.1:9000` for MinIO.
+   * @default - Amazon S3
+   */
+  readonly endpoint?: string;
+  /**
+   * Path-style addressing (`https://host/bucket/key`) instead of virtual-host style (`https://bucket.host/key`).
+   * @default - true for a custom endpoint, false for Amazon S3
+   */
+  readonly forcePathStyle?: boolean;
+  /**
+   * Credentials, static or a provider.
+   * @default - the SDK's default credential chain
+   */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Total attempts per request, including the first. @default 3 */
+  readonly maxAttempts?: number;
+  /** The SDK's retry strategy. @default 'standard' */
+  readonly retryMode?: 'standard' | 'adaptive';
+  /** Time allowed to establish a connection, in ms. @default 5000 */
+  readonly connectionTimeoutMs?: number;
+  /** Socket inactivity allowed during a request, in ms; 0 turns it off. @default 120000 */
+  readonly requestTimeoutMs?: number;
+  /** Parallel requests per transfer; the keep-alive agent pools this many sockets. @default 8 */
+  readonly concurrency?: number;
+  /**
+   * When to send and validate flexible checksums.
+   * @default - 'WHEN_SUPPORTED' on Amazon S3, 'WHEN_REQUIRED' on a custom endpoint (many stores reject streamed trailing checksums)
+   */
+  readonly checksumPolicy?: ChecksumPolicy;
+  /** Send `x-amz-request-payer: requester` on every request, for Requester Pays buckets. @default false */
+  readonly requestPayer?: boolean;
+  /** Use the S3 Transfer Acceleration endpoint. @default false */
+  readonly useAccelerateEndpoint?: boolean;
+  /**
+   * A ready S3 client, for tests and advanced users. Its own settings then win over the ones above
+   * (region, endpoint, credentials, retries, timeouts, pooling, checksums).
+   * @default - a client built from this config
+   */
+  readonly client?: S3Client;
+}
+
+/** A validated config with every default filled in. */
+export interface ResolvedS3StorageConfig {
+  readonly bucket: string;
+  /** The region to start with; `regionSource` says where it came from. */
+  readonly region: string;
+  readonly regionSource: 'config' | 'environment' | 'custom-endpoint' | 'discover';
+  readonly endpoint?: string;
+  readonly customEndpoint: boolean;
+  readonly forcePathStyle: boolean;
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  readonly maxAttempts: number;
+  readonly retryMode: 'standard' | 'adaptive';
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly concurrency: number;
+  readonly checksumPolicy: ChecksumPolicy;
+  readonly requestPayer: boolean;
+  readonly useAccelerateEndpoint: boolean;
+  readonly client?: S3Client;
+}
+
+const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$|^[a-z0-9-]+$/;
+
+function fail(field: string, message: string, value?: unknown): never {
+  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  throw new InvalidArgumentError(`config.${field}: ${message}${shown}`, { field: `config.${field}` });
+}
+
+function integerIn(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(field, `must be an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
+/**
+ * Validates a config and fills in defaults. Throws {@link InvalidArgumentError} naming the first bad field.
+ * Reads `AWS_REGION` from `env` when no region is configured.
+ */
+export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.ProcessEnv = process.env): ResolvedS3StorageConfig {
+  if (typeof config !== 'object' || config === null) fail('', 'a config object is required', config);
+  const problems = checkBucketName(config.bucket);
+  if (problems.length > 0) fail('bucket', problems.map((p) => p.message).join('; '), config.bucket);
+
+  let endpoint: string | undefined;
+  if (config.endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(config.endpoint);
+    } catch {
+      fail('endpoint', 'must be an absolute http(s) URL', config.endpoint);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('endpoint', 'must use http or https', config.endpoint);
+    if (url.username || url.password) fail('endpoint', 'must not embed credentials; pass config.credentials instead');
+    endpoint = url.toString().replace(/\/$/, '');
+  }
+  const customEndpoint = endpoint !== undefined;
+
+  let region: string;
+  let regionSource: ResolvedS3StorageConfig['regionSource'];
+  if (config.region !== undefined) {
+    if (typeof config.region !== 'string' || !REGION.test(config.region)) fail('region', 'is not a region name such as us-east-1', config.region);
+    region = config.region;
+    regionSource = 'config';
+  } else if (env.AWS_REGION) {
+    region = env.AWS_REGION;
+    regionSource = 'environment';
+  } else if (customEndpoint) {
+    region = DEFAULT_CUSTOM_ENDPOINT_REGION;
+    regionSource = 'custom-endpoint';
+  } else {
+    region = 'us-east-1';
+    regionSource = 'discover';
+  }
+
+  const maxAttempts = config.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : integerIn('maxAttempts', config.maxAttempts, 1, 20);
+  const retryMode = config.retryMode ?? 'standard';
+  if (retryMode !== 'standard' && retryMode !== 'adaptive') fail('retryMode', "must be 'standard' or 'adaptive'", retryMode);
+  const connectionTimeoutMs = config.connectionTimeoutMs === undefined ? DEFAULT_CONNECTION_TIMEOUT_MS : integerIn('connectionTimeoutMs', config.connectionTimeoutMs, 1, 600_000);
+  const requestTimeoutMs = config.requestTimeoutMs === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : integerIn('requestTimeoutMs', config.requestTimeoutMs, 0, 3_600_000);
+  const concurrency = config.concurrency === undefined ? DEFAULT_CONCURRENCY : integerIn('concurrency', config.concurrency, 1, 1024);
+  const checksumPolicy = config.checksumPolicy ?? (customEndpoint ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED');
+  if (checksumPolicy !== 'WHEN_SUPPORTED' && checksumPolicy !== 'WHEN_REQUIRED') fail('checksumPolicy', "must be 'WHEN_SUPPORTED' or 'WHEN_REQUIRED'", checksumPolicy);
+  if (config.forcePathStyle !== undefined && typeof config.forcePathStyle !== 'boolean') fail('forcePathStyle', 'must be a boolean', config.forcePathStyle);
+  if (config.requestPayer !== undefined && typeof config.requestPayer !== 'boolean') fail('requestPayer', 'must be a boolean', config.requestPayer);
+  const useAccelerateEndpoint = config.useAccelerateEndpoint ?? false;
+  if (useAccelerateEndpoint) {
+    if (customEndpoint) fail('useAccelerateEndpoint', 'cannot be combined with a custom endpoint');
+    const dotted = checkBucketName(config.bucket, { transferAcceleration: true });
+    if (dotted.length > 0) fail('useAccelerateEndpoint', dotted.map((p) => p.message).join('; '), config.bucket);
+  }
+  if (config.credentials !== undefined) {
+    const c = config.credentials as { accessKeyId?: unknown; secretAccessKey?: unknown };
+    if (typeof config.credentials !== 'function' && (typeof c.accessKeyId !== 'string' || typeof c.secretAccessKey !== 'string')) {
+      // Never echo the values: they are secrets.
+      fail('credentials', 'must be { accessKeyId, secretAccessKey, sessionToken? } strings or a credential provider function');
+    }
+  }
+  return {
+    bucket: config.bucket,
+    region,
+    regionSource,
+    endpoint,
+    customEndpoint,
+    forcePathStyle: config.forcePathStyle ?? customEndpoint,
+    credentials: config.credentials,
+    maxAttempts,
+    retryMode,
+    connectionTimeoutMs,
+    requestTimeoutMs,
+    concurrency,
+    checksumPolicy,
+    requestPayer: config.requestPayer ?? false,
+    useAccelerateEndpoint,
+    client: config.client,
+  };
+}

@@ -1,0 +1,197 @@
+import { checkObjectKey, checkObjectTags, checkUserMetadata } from '../../rules/object';
+import { MAX_LIST_PAGE_SIZE, MAX_PARTS, MAX_SINGLE_PUT_SIZE_BYTES } from '../../rules/limits';
+import { RuleProblem } from '../../rules/problem';
+import { InvalidArgumentError } from '../errors';
+import type { ByteRange, CopyOptions, GetOptions, HeadOptions, ListOptions, PutOptions, ServerSideEncryption, StorageClassName } from '../storage';
+
+/**
+ * Input validation, run before any request: bad input throws {@link InvalidArgumentError} naming the field,
+ * and nothing is sent.
+ */
+
+/** Every storage class S3 accepts on a write. https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#AmazonS3-PutObject-request-header-StorageClass */
+export const STORAGE_CLASSES: readonly StorageClassName[] = [
+  'STANDARD',
+  'REDUCED_REDUNDANCY',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+  'GLACIER_IR',
+  'OUTPOSTS',
+  'SNOW',
+  'EXPRESS_ONEZONE',
+];
+const CANNED_ACLS = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control']);
+const CHECKSUM_ALGORITHMS = new Set(['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME']);
+/** SSE-C keys are 256-bit AES keys. https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html */
+export const SSE_C_KEY_LENGTH_BYTES = 32;
+
+function throwIf(field: string, problems: readonly RuleProblem[]): void {
+  if (problems.length > 0) {
+    throw new InvalidArgumentError(`${field}: ${problems.map((p) => `${p.message} (${p.fix})`).join('; ')}`, { field });
+  }
+}
+
+function invalid(field: string, message: string): never {
+  throw new InvalidArgumentError(`${field}: ${message}`, { field });
+}
+
+/** Throws unless `key` is a valid object key. */
+export function assertKey(key: string, field = 'key'): void {
+  throwIf(field, checkObjectKey(key));
+}
+
+function assertNonNegativeInteger(field: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) invalid(field, `must be a non-negative integer, got ${String(value)}`);
+}
+
+/** Throws unless `range` is `{ start, end }` with 0 <= start <= end, `{ start }`, or `{ suffixLength > 0 }`. */
+export function assertRange(range: ByteRange, field = 'range'): void {
+  if (typeof range !== 'object' || range === null) invalid(field, 'must be { start, end }, { start } or { suffixLength }');
+  if ('suffixLength' in range) {
+    if ('start' in range) invalid(field, 'takes either start or suffixLength, not both');
+    assertNonNegativeInteger(`${field}.suffixLength`, range.suffixLength);
+    if (range.suffixLength === 0) invalid(`${field}.suffixLength`, 'must be at least 1: S3 answers an empty suffix range with 416');
+    return;
+  }
+  assertNonNegativeInteger(`${field}.start`, (range as { start: unknown }).start);
+  if ('end' in range) {
+    assertNonNegativeInteger(`${field}.end`, range.end);
+    if (range.end < range.start) invalid(field, `end (${range.end}) must not be less than start (${range.start})`);
+  }
+}
+
+/** The `Range` header for a valid range. */
+export function rangeHeader(range: ByteRange): string {
+  if ('suffixLength' in range) return `bytes=-${range.suffixLength}`;
+  return 'end' in range ? `bytes=${range.start}-${range.end}` : `bytes=${range.start}-`;
+}
+
+function assertDate(field: string, value: unknown): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) invalid(field, 'must be a valid Date');
+}
+
+function assertNonEmptyString(field: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0) invalid(field, 'must be a non-empty string');
+}
+
+/** Validates server-side encryption options; never echoes key material. */
+export function assertEncryption(encryption: ServerSideEncryption | undefined, field = 'encryption'): void {
+  if (encryption === undefined) return;
+  switch (encryption.type) {
+    case 'SSE-S3':
+      return;
+    case 'SSE-KMS':
+    case 'DSSE-KMS':
+      if (encryption.kmsKeyId !== undefined) assertNonEmptyString(`${field}.kmsKeyId`, encryption.kmsKeyId);
+      if (encryption.context !== undefined && (typeof encryption.context !== 'object' || Object.values(encryption.context).some((v) => typeof v !== 'string'))) {
+        invalid(`${field}.context`, 'must map strings to strings');
+      }
+      return;
+    case 'SSE-C':
+      assertCustomerKey(encryption.customerKey, `${field}.customerKey`);
+      return;
+    default:
+      invalid(`${field}.type`, "must be 'SSE-S3', 'SSE-KMS', 'DSSE-KMS' or 'SSE-C'");
+  }
+}
+
+/** Throws unless the SSE-C key is 32 bytes. The message states the length only. */
+export function assertCustomerKey(key: unknown, field = 'customerKey'): void {
+  if (!(key instanceof Uint8Array) || key.length !== SSE_C_KEY_LENGTH_BYTES) {
+    const length = key instanceof Uint8Array ? `${key.length} bytes` : typeof key;
+    invalid(field, `must be a ${SSE_C_KEY_LENGTH_BYTES}-byte (256-bit) key as a Buffer or Uint8Array, got ${length}`);
+  }
+}
+
+function assertReadConditions(options: HeadOptions, prefix = ''): void {
+  if (options.ifMatch !== undefined) assertNonEmptyString(`${prefix}ifMatch`, options.ifMatch);
+  if (options.ifNoneMatch !== undefined) assertNonEmptyString(`${prefix}ifNoneMatch`, options.ifNoneMatch);
+  if (options.ifModifiedSince !== undefined) assertDate(`${prefix}ifModifiedSince`, options.ifModifiedSince);
+  if (options.ifUnmodifiedSince !== undefined) assertDate(`${prefix}ifUnmodifiedSince`, options.ifUnmodifiedSince);
+}
+
+/** Validates HEAD and GET options. */
+export function assertReadOptions(options: GetOptions): void {
+  assertReadConditions(options);
+  if (options.versionId !== undefined) assertNonEmptyString('versionId', options.versionId);
+  if (options.partNumber !== undefined) {
+    if (!Number.isInteger(options.partNumber) || options.partNumber < 1 || options.partNumber > MAX_PARTS) invalid('partNumber', `must be an integer from 1 to ${MAX_PARTS}`);
+    if (options.range !== undefined) invalid('partNumber', 'cannot be combined with range');
+  }
+  if (options.range !== undefined) assertRange(options.range);
+  if (options.customerKey !== undefined) assertCustomerKey(options.customerKey);
+}
+
+/** Validates the metadata-like options shared by put and copy. */
+export function assertWriteOptions(options: Omit<PutOptions, 'contentLength'> | CopyOptions): void {
+  if (options.metadata !== undefined) throwIf('metadata', checkUserMetadata(options.metadata));
+  if (options.tags !== undefined) throwIf('tags', checkObjectTags(options.tags));
+  if (options.acl !== undefined && !CANNED_ACLS.has(options.acl)) invalid('acl', `must be one of ${[...CANNED_ACLS].join(', ')}`);
+  if (options.storageClass !== undefined && !STORAGE_CLASSES.includes(options.storageClass)) invalid('storageClass', `must be one of ${STORAGE_CLASSES.join(', ')}`);
+  if (options.checksumAlgorithm !== undefined && !CHECKSUM_ALGORITHMS.has(options.checksumAlgorithm)) invalid('checksumAlgorithm', `must be one of ${[...CHECKSUM_ALGORITHMS].join(', ')}`);
+  if (options.expires !== undefined) assertDate('expires', options.expires);
+  if (options.objectLockMode !== undefined && options.objectLockMode !== 'GOVERNANCE' && options.objectLockMode !== 'COMPLIANCE') invalid('objectLockMode', "must be 'GOVERNANCE' or 'COMPLIANCE'");
+  if ((options.objectLockMode === undefined) !== (options.objectLockRetainUntil === undefined)) {
+    invalid('objectLockMode', 'objectLockMode and objectLockRetainUntil go together: S3 rejects one without the other');
+  }
+  if (options.objectLockRetainUntil !== undefined) {
+    assertDate('objectLockRetainUntil', options.objectLockRetainUntil);
+    if (options.objectLockRetainUntil.getTime() <= Date.now()) invalid('objectLockRetainUntil', 'must be in the future');
+  }
+  if (options.ifNoneMatch !== undefined && options.ifNoneMatch !== '*') invalid('ifNoneMatch', "must be '*' (create only); S3 supports no other value on writes");
+  for (const field of ['contentType', 'cacheControl', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'websiteRedirectLocation'] as const) {
+    const value = options[field];
+    if (value !== undefined && (typeof value !== 'string' || !/^[\t\x20-\x7e]*$/.test(value))) invalid(field, 'must be printable US-ASCII text');
+  }
+  assertEncryption(options.encryption);
+}
+
+/** Validates put options. */
+export function assertPutOptions(options: PutOptions): void {
+  assertWriteOptions(options);
+  if (options.ifMatch !== undefined) assertNonEmptyString('ifMatch', options.ifMatch);
+  if (options.contentLength !== undefined) {
+    assertNonNegativeInteger('contentLength', options.contentLength);
+    assertSinglePutSize(options.contentLength, 'contentLength');
+  }
+}
+
+/** Throws when a single-request write would exceed S3's 5 GiB limit. */
+export function assertSinglePutSize(size: number, field: string): void {
+  if (size > MAX_SINGLE_PUT_SIZE_BYTES) {
+    invalid(field, `is ${size} bytes; a single PutObject takes at most ${MAX_SINGLE_PUT_SIZE_BYTES} bytes (5 GiB): use upload(), which switches to multipart`);
+  }
+}
+
+/** Validates copy options. */
+export function assertCopyOptions(options: CopyOptions): void {
+  assertWriteOptions(options);
+  if (options.sourceVersionId !== undefined) assertNonEmptyString('sourceVersionId', options.sourceVersionId);
+  if (options.metadataDirective !== undefined && options.metadataDirective !== 'COPY' && options.metadataDirective !== 'REPLACE') invalid('metadataDirective', "must be 'COPY' or 'REPLACE'");
+  if (options.taggingDirective !== undefined && options.taggingDirective !== 'COPY' && options.taggingDirective !== 'REPLACE') invalid('taggingDirective', "must be 'COPY' or 'REPLACE'");
+  if (options.sourceConditions !== undefined) assertReadConditions(options.sourceConditions, 'sourceConditions.');
+  if (options.sourceCustomerKey !== undefined) assertCustomerKey(options.sourceCustomerKey, 'sourceCustomerKey');
+}
+
+/** Validates list options. */
+export function assertListOptions(options: ListOptions): void {
+  if (options.pageSize !== undefined && (!Number.isInteger(options.pageSize) || options.pageSize < 1 || options.pageSize > MAX_LIST_PAGE_SIZE)) {
+    invalid('pageSize', `must be an integer from 1 to ${MAX_LIST_PAGE_SIZE}`);
+  }
+  for (const field of ['prefix', 'delimiter', 'startAfter'] as const) {
+    const value = options[field];
+    if (value !== undefined && typeof value !== 'string') invalid(field, 'must be a string');
+  }
+  if (options.prefix) throwIf('prefix', checkObjectKey(options.prefix));
+}
+
+/** Validates an MFA option: the device serial and a 6-digit code, sent as `x-amz-mfa: "<serial> <code>"`. */
+export function mfaHeader(mfa: { readonly serial: string; readonly code: string } | undefined): string | undefined {
+  if (mfa === undefined) return undefined;
+  if (typeof mfa.serial !== 'string' || mfa.serial.length === 0 || /\s/.test(mfa.serial)) invalid('mfa.serial', 'must be the MFA device serial number or ARN, without spaces');
+  if (typeof mfa.code !== 'string' || !/^\d{6}$/.test(mfa.code)) invalid('mfa.code', 'must be the 6-digit code shown by the MFA device');
+  return `${mfa.serial} ${mfa.code}`;
+}

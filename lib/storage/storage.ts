@@ -1,0 +1,302 @@
+import type { Readable } from 'node:stream';
+
+/** An object's body: text, bytes, a stream (of known or unknown length), or a file on disk. */
+export type PutBody = string | Buffer | Uint8Array | Readable | { readonly filePath: string };
+
+/** S3 storage classes. https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html */
+export type StorageClassName =
+  | 'STANDARD'
+  | 'REDUCED_REDUNDANCY'
+  | 'STANDARD_IA'
+  | 'ONEZONE_IA'
+  | 'INTELLIGENT_TIERING'
+  | 'GLACIER'
+  | 'DEEP_ARCHIVE'
+  | 'GLACIER_IR'
+  | 'OUTPOSTS'
+  | 'SNOW'
+  | 'EXPRESS_ONEZONE';
+
+/** Canned ACLs. Buckets with Object Ownership "bucket owner enforced" reject every ACL but `bucket-owner-full-control` and `private`. */
+export type CannedAcl =
+  | 'private'
+  | 'public-read'
+  | 'public-read-write'
+  | 'authenticated-read'
+  | 'aws-exec-read'
+  | 'bucket-owner-read'
+  | 'bucket-owner-full-control';
+
+/** Flexible checksum algorithms. */
+export type ChecksumAlgorithmName = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'CRC64NVME';
+
+/** Server-side encryption of one object. */
+export type ServerSideEncryption =
+  | { readonly type: 'SSE-S3' }
+  | { readonly type: 'SSE-KMS'; readonly kmsKeyId?: string; readonly context?: Readonly<Record<string, string>>; readonly bucketKeyEnabled?: boolean }
+  | { readonly type: 'DSSE-KMS'; readonly kmsKeyId?: string; readonly context?: Readonly<Record<string, string>> }
+  | { readonly type: 'SSE-C'; readonly customerKey: Uint8Array };
+
+/** Options of {@link Storage.put}. */
+export interface PutOptions {
+  /** @default - S3's default, `application/octet-stream` */
+  readonly contentType?: string;
+  /** @default - none */
+  readonly cacheControl?: string;
+  /** @default - none */
+  readonly contentDisposition?: string;
+  /** @default - none */
+  readonly contentEncoding?: string;
+  /** @default - none */
+  readonly contentLanguage?: string;
+  /** @default - none */
+  readonly expires?: Date;
+  /** User-defined metadata (`x-amz-meta-*`): printable ASCII, 2 KB in all. @default - none */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Object tags, at most 10. @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** A canned ACL. @default - none (the bucket's ownership rules apply) */
+  readonly acl?: CannedAcl;
+  /** @default - STANDARD */
+  readonly storageClass?: StorageClassName;
+  /** A flexible checksum to compute and send. @default - the client's checksum policy */
+  readonly checksumAlgorithm?: ChecksumAlgorithmName;
+  /** Object Lock retention mode; needs `objectLockRetainUntil`. @default - the bucket's default retention */
+  readonly objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
+  /** @default - none */
+  readonly objectLockRetainUntil?: Date;
+  /** Put a legal hold on the object. @default false */
+  readonly objectLockLegalHold?: boolean;
+  /** `'*'`: create only, fail with `PreconditionFailedError` if the key exists. @default - overwrite */
+  readonly ifNoneMatch?: '*';
+  /** Overwrite only if the current ETag matches. @default - unconditional */
+  readonly ifMatch?: string;
+  /** The body's length, for a stream. @default - measured; a stream of unknown length is read into bounded buffers */
+  readonly contentLength?: number;
+  /** @default - the bucket's default encryption */
+  readonly encryption?: ServerSideEncryption;
+  /** @default - none */
+  readonly websiteRedirectLocation?: string;
+  /** Cancels the request. @default - none */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** What S3 returned for a write. */
+export interface PutResult {
+  readonly etag: string;
+  readonly versionId?: string;
+  readonly size: number;
+  /** Flexible checksums S3 returned, by algorithm. */
+  readonly checksums: Partial<Record<ChecksumAlgorithmName, string>>;
+  readonly serverSideEncryption?: string;
+}
+
+/** A byte range: `{ start, end }` (inclusive), `{ start }` to the end, or the last `suffixLength` bytes. */
+export type ByteRange = { readonly start: number; readonly end: number } | { readonly start: number } | { readonly suffixLength: number };
+
+/** Conditions on a read. */
+export interface ReadConditions {
+  /** Fail with `PreconditionFailedError` unless the ETag matches. @default - none */
+  readonly ifMatch?: string;
+  /** Fail with `NotModifiedError` if the ETag matches. @default - none */
+  readonly ifNoneMatch?: string;
+  /** Fail with `NotModifiedError` unless modified since. @default - none */
+  readonly ifModifiedSince?: Date;
+  /** Fail with `PreconditionFailedError` if modified since. @default - none */
+  readonly ifUnmodifiedSince?: Date;
+}
+
+/** Options of {@link Storage.head}. */
+export interface HeadOptions extends ReadConditions {
+  /** @default - the latest version */
+  readonly versionId?: string;
+  /** Return the size and checksum of one part of a multipart object. @default - the whole object */
+  readonly partNumber?: number;
+  /** The SSE-C key, for an object written with SSE-C. @default - none */
+  readonly customerKey?: Uint8Array;
+  /** Ask for the object's flexible checksums. @default false */
+  readonly checksumMode?: boolean;
+  /** @default - none */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** Options of {@link Storage.get}. */
+export interface GetOptions extends HeadOptions {
+  /** @default - the whole object */
+  readonly range?: ByteRange;
+}
+
+/** Restore status of an archived object (`x-amz-restore`). */
+export interface RestoreStatus {
+  readonly ongoing: boolean;
+  readonly expiry?: Date;
+}
+
+/** An object's metadata, as HEAD or GET returns it. */
+export interface ObjectMetadata {
+  readonly key: string;
+  /** The whole object's size in bytes (for a ranged GET, the total from Content-Range). */
+  readonly size: number;
+  readonly etag: string;
+  readonly lastModified?: Date;
+  readonly versionId?: string;
+  readonly contentType?: string;
+  readonly cacheControl?: string;
+  readonly contentDisposition?: string;
+  readonly contentEncoding?: string;
+  readonly contentLanguage?: string;
+  readonly expires?: Date;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly storageClass: StorageClassName | string;
+  readonly checksums: Partial<Record<ChecksumAlgorithmName, string>>;
+  readonly checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
+  /** Parts count for a multipart object, when asked with `partNumber` or reported. */
+  readonly partsCount?: number;
+  readonly serverSideEncryption?: string;
+  readonly kmsKeyId?: string;
+  readonly bucketKeyEnabled?: boolean;
+  readonly sseCustomerAlgorithm?: string;
+  readonly restore?: RestoreStatus;
+  readonly archiveStatus?: string;
+  readonly objectLockMode?: string;
+  readonly objectLockRetainUntil?: Date;
+  readonly objectLockLegalHold?: boolean;
+  readonly tagCount?: number;
+  readonly websiteRedirectLocation?: string;
+  readonly deleteMarker?: boolean;
+}
+
+/** A read: the body as a stream, plus metadata. Consume or destroy the body. */
+export interface GetResult extends ObjectMetadata {
+  readonly body: Readable;
+  /** The bytes in this response (differs from `size` for a range). */
+  readonly contentLength: number;
+  /** For a ranged read: the inclusive range served and the object's total size. */
+  readonly contentRange?: { readonly start: number; readonly end: number; readonly total: number };
+}
+
+/** Options of {@link Storage.delete}. */
+export interface DeleteOptions {
+  /** Delete this version for good. @default - the latest (a delete marker on a versioned bucket) */
+  readonly versionId?: string;
+  /** MFA for a bucket with MFA delete: the device serial and the current code. @default - none */
+  readonly mfa?: { readonly serial: string; readonly code: string };
+  /** Bypass Governance-mode Object Lock retention. @default false */
+  readonly bypassGovernanceRetention?: boolean;
+  /** @default - none */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** What a delete did. */
+export interface DeleteResult {
+  readonly versionId?: string;
+  /** True when the delete created (or removed) a delete marker. */
+  readonly deleteMarker?: boolean;
+}
+
+/** A key for {@link Storage.deleteMany}: a plain key, or one version of it. */
+export type DeleteTarget = string | { readonly key: string; readonly versionId?: string };
+
+/** Options of {@link Storage.deleteMany}. */
+export interface DeleteManyOptions {
+  /** @default - none */
+  readonly mfa?: { readonly serial: string; readonly code: string };
+  /** @default false */
+  readonly bypassGovernanceRetention?: boolean;
+  /** @default - none */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** The outcome of a batch delete: every key lands in exactly one list. */
+export interface DeleteManyResult {
+  readonly deleted: ReadonlyArray<{ readonly key: string; readonly versionId?: string; readonly deleteMarker?: boolean; readonly deleteMarkerVersionId?: string }>;
+  readonly errors: ReadonlyArray<{ readonly key: string; readonly versionId?: string; readonly code: string; readonly message: string; readonly error: Error }>;
+}
+
+/** Options of {@link Storage.list}. */
+export interface ListOptions {
+  /** @default - all keys */
+  readonly prefix?: string;
+  /** Group keys by this separator into common prefixes, e.g. `/`. @default - no grouping */
+  readonly delimiter?: string;
+  /** Start listing after this key. @default - the first key */
+  readonly startAfter?: string;
+  /** Keys per page, 1..1000. @default 1000 */
+  readonly pageSize?: number;
+  /** @default - none */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** One listed object. */
+export interface ObjectSummary {
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
+  readonly lastModified?: Date;
+  readonly storageClass: StorageClassName | string;
+  readonly checksumAlgorithms?: readonly string[];
+  readonly restore?: RestoreStatus;
+}
+
+/** One ListObjectsV2 page. */
+export interface ListPage {
+  readonly objects: readonly ObjectSummary[];
+  readonly commonPrefixes: readonly string[];
+  /** True when more pages follow. */
+  readonly isTruncated: boolean;
+}
+
+/** Options of {@link Storage.copy}. */
+export interface CopyOptions extends Omit<PutOptions, 'contentLength' | 'ifNoneMatch' | 'ifMatch'> {
+  /** @default - this storage's bucket */
+  readonly sourceBucket?: string;
+  /** @default - the latest version */
+  readonly sourceVersionId?: string;
+  /** `COPY` keeps the source's metadata; `REPLACE` takes this call's. @default - `REPLACE` when metadata options are given, else `COPY` */
+  readonly metadataDirective?: 'COPY' | 'REPLACE';
+  /** `COPY` keeps the source's tags; `REPLACE` takes `tags`. @default - `REPLACE` when `tags` is given, else `COPY` */
+  readonly taggingDirective?: 'COPY' | 'REPLACE';
+  /** Conditions on the source. @default - none */
+  readonly sourceConditions?: ReadConditions;
+  /** The SSE-C key of the source object. @default - none */
+  readonly sourceCustomerKey?: Uint8Array;
+  /** Create only: fail if the destination exists. @default - overwrite */
+  readonly ifNoneMatch?: '*';
+}
+
+/** What a copy produced. */
+export interface CopyResult {
+  readonly etag: string;
+  readonly versionId?: string;
+  readonly sourceVersionId?: string;
+  readonly lastModified?: Date;
+  readonly checksums: Partial<Record<ChecksumAlgorithmName, string>>;
+}
+
+/**
+ * Storage bound to one bucket. {@link S3Storage} implements it for Amazon S3 and S3-compatible stores.
+ */
+export interface Storage {
+  /** The bucket this storage reads and writes. */
+  readonly bucket: string;
+  /** Writes an object in one request (at most 5 GiB). */
+  put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult>;
+  /** Reads an object, or a range of it, as a stream. */
+  get(key: string, options?: GetOptions): Promise<GetResult>;
+  /** Reads an object, or a range of it, into memory. */
+  getBuffer(key: string, options?: GetOptions): Promise<Buffer>;
+  /** Reads an object as UTF-8 text. */
+  getText(key: string, options?: GetOptions): Promise<string>;
+  /** Reads an object's metadata. */
+  head(key: string, options?: HeadOptions): Promise<ObjectMetadata>;
+  /** True if the object exists; false on 404; other failures throw. */
+  exists(key: string, options?: HeadOptions): Promise<boolean>;
+  /** Deletes an object or one version of it. */
+  delete(key: string, options?: DeleteOptions): Promise<DeleteResult>;
+  /** Deletes many keys in batches of 1,000; reports each key's outcome and never throws away partial success. */
+  deleteMany(targets: Iterable<DeleteTarget>, options?: DeleteManyOptions): Promise<DeleteManyResult>;
+  /** Lists objects page by page (ListObjectsV2). */
+  list(options?: ListOptions): AsyncIterableIterator<ListPage>;
+  /** Copies an object server-side. */
+  copy(sourceKey: string, destinationKey: string, options?: CopyOptions): Promise<CopyResult>;
+}
