@@ -100,7 +100,7 @@ export function checkNotificationConfigurations(configs: readonly NotificationCo
       problems.push({
         ruleId: 'S3-NOTIFICATION-OVERLAP',
         message: `${configs[i].name} (${describe(fa)}) and ${configs[j].name} (${describe(fb)}) overlap for ${events.join(', ')}; S3 rejects this with "Configurations overlap"`,
-        value: { first: configs[i].name, second: configs[j].name, events },
+        value: events,
         fix: 'give the two configurations prefixes that do not start with each other, or suffixes that do not end with each other, or different event types',
         severity: 'error',
       });

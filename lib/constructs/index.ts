@@ -1,0 +1,9 @@
+export { StorageBucket, StorageBucketProps } from './storage-bucket';
+export { BucketRulesChecker, BucketRulesCheckerProps } from './bucket-rules-checker';
+export { S3_NOTIFICATION_KMS_ACTIONS } from './notifications';
+export {
+  DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS,
+  DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER,
+  DEFAULT_MINIMUM_TLS_VERSION,
+  ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID,
+} from './defaults';

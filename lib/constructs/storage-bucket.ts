@@ -1,0 +1,166 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { RuleProblem, checkNotificationConfigurations, checkNotificationFilter, formatProblems } from '../rules';
+import { createAccessLogsBucket } from './access-logs';
+import {
+  ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID,
+  DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER,
+  DEFAULT_MINIMUM_TLS_VERSION,
+} from './defaults';
+import { resolveEncryption } from './encryption';
+import { NotificationRecord, allowS3ToUseDestinationKey, describeDestination, toRuleInput } from './notifications';
+import { annotate, checkBucketResource } from './validation/checks';
+
+/**
+ * Props for {@link StorageBucket}: every `s3.BucketProps` prop under the same name, with secure defaults,
+ * plus a few of our own.
+ */
+export interface StorageBucketProps extends s3.BucketProps {
+  /**
+   * The kind of server-side encryption.
+   * @default - `KMS` (with an S3 Bucket Key) if `encryptionKey` is given, `S3_MANAGED` otherwise
+   */
+  readonly encryption?: s3.BucketEncryption;
+  /**
+   * The KMS key for SSE-KMS.
+   * @default - none: S3-managed keys, unless `encryption` is `KMS`, in which case a key is created
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Use an S3 Bucket Key with SSE-KMS, which cuts KMS requests.
+   * @default - true with `KMS` or `KMS_MANAGED` encryption; not set otherwise
+   */
+  readonly bucketKeyEnabled?: boolean;
+  /**
+   * Deny requests that do not use TLS, through the bucket policy.
+   * @default true
+   */
+  readonly enforceSSL?: boolean;
+  /**
+   * Deny requests made with a TLS version below this one. Needs `enforceSSL`.
+   * @default 1.2 (when `enforceSSL` is on)
+   */
+  readonly minimumTLSVersion?: number;
+  /**
+   * The block-public-access settings.
+   * @default BlockPublicAccess.BLOCK_ALL
+   */
+  readonly blockPublicAccess?: s3.BlockPublicAccess;
+  /**
+   * Keep every version of every object.
+   * @default true
+   */
+  readonly versioned?: boolean;
+  /**
+   * Object ownership.
+   * @default ObjectOwnership.BUCKET_OWNER_ENFORCED (ACLs disabled)
+   */
+  readonly objectOwnership?: s3.ObjectOwnership;
+  /**
+   * What happens to the bucket (and the log bucket it creates) when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Where server access logs go.
+   * @default - a log bucket the construct creates next to this one (`<id>AccessLogs`), unless `serverAccessLogs` is false
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+  /**
+   * Turn server access logging on. With `false` and no `serverAccessLogsBucket`, no log bucket is created.
+   * @default true
+   */
+  readonly serverAccessLogs?: boolean;
+  /**
+   * Add a lifecycle rule that aborts incomplete multipart uploads (their parts are billed until then).
+   * @default true
+   */
+  readonly abortIncompleteMultipartUploads?: boolean;
+  /**
+   * How long an incomplete multipart upload may stay before it is aborted.
+   * @default Duration.days(7)
+   */
+  readonly abortIncompleteMultipartUploadAfter?: Duration;
+}
+
+/**
+ * An `s3.Bucket` with secure defaults that checks S3's own rules at synth: lifecycle transitions,
+ * Intelligent-Tiering ranges, notification filter overlap and Transfer Acceleration. It collects every problem
+ * and fails synth once, with each rule id, offending value and fix. Unresolved tokens are skipped.
+ *
+ * Switch from `s3.Bucket` by changing the class name: the props are the same.
+ */
+export class StorageBucket extends s3.Bucket {
+  /** The bucket server access logs go to, when logging is on. */
+  public readonly accessLogsBucket?: s3.IBucket;
+
+  private readonly notificationRecords: NotificationRecord[] = [];
+
+  public constructor(scope: Construct, id: string, props: StorageBucketProps = {}) {
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const enforceSSL = props.enforceSSL ?? true;
+    const logging = props.serverAccessLogs ?? true;
+    const accessLogsBucket =
+      props.serverAccessLogsBucket ??
+      (logging ? createAccessLogsBucket(scope, `${id}AccessLogs`, { removalPolicy, autoDeleteObjects: props.autoDeleteObjects }) : undefined);
+    const abortRule: s3.LifecycleRule[] =
+      (props.abortIncompleteMultipartUploads ?? true)
+        ? [{ id: ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID, abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter ?? DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER }]
+        : [];
+
+    super(scope, id, {
+      ...props,
+      ...resolveEncryption(props),
+      enforceSSL,
+      minimumTLSVersion: props.minimumTLSVersion ?? (enforceSSL ? DEFAULT_MINIMUM_TLS_VERSION : undefined),
+      blockPublicAccess: props.blockPublicAccess ?? s3.BlockPublicAccess.BLOCK_ALL,
+      versioned: props.versioned ?? true,
+      objectOwnership: props.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+      serverAccessLogsBucket: accessLogsBucket,
+      lifecycleRules: [...abortRule, ...(props.lifecycleRules ?? [])],
+    });
+    this.accessLogsBucket = accessLogsBucket;
+
+    this.node.addValidation({ validate: () => this.validateRules() });
+  }
+
+  /**
+   * Same signature as `s3.Bucket.addEventNotification`. Also records the configuration for the overlap check at
+   * synth, and lets S3 use the KMS key of an encrypted SQS or SNS destination.
+   */
+  public override addEventNotification(event: s3.EventType, dest: s3.IBucketNotificationDestination, ...filters: s3.NotificationKeyFilter[]): void {
+    const record: NotificationRecord = { index: this.notificationRecords.length + 1, event, filters };
+    // aws-cdk-lib throws on a second prefix or suffix rule with a terser message: report ours first, with the fix.
+    const input = toRuleInput(record);
+    const shape = input ? checkNotificationFilter(input).filter((p) => p.ruleId === 'S3-NOTIFICATION-FILTER-DUPLICATE') : [];
+    if (shape.length > 0) throw new Error(`${this.node.path}: invalid notification filter\n${formatProblems(shape)}`);
+
+    const recording: s3.IBucketNotificationDestination = {
+      bind: (scope, target) => {
+        const config = dest.bind(scope, target);
+        record.destination = describeDestination(this, config);
+        allowS3ToUseDestinationKey(this, config);
+        return config;
+      },
+    };
+    super.addEventNotification(event, recording, ...filters);
+    this.notificationRecords.push(record);
+  }
+
+  /** Every S3 rule problem of this bucket as it will synthesize, warnings included. */
+  public checkRules(): RuleProblem[] {
+    const inputs = this.notificationRecords.map(toRuleInput).filter((i) => i !== undefined);
+    return [...checkBucketResource(this.node.defaultChild as s3.CfnBucket), ...checkNotificationConfigurations(inputs)];
+  }
+
+  private validateRules(): string[] {
+    const problems = this.checkRules();
+    annotate(this, problems.filter((p) => p.severity === 'warning'));
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length === 0) return [];
+    return [`StorageBucket breaks ${errors.length} S3 rule${errors.length === 1 ? '' : 's'} that S3 would reject at deploy time:\n${formatProblems(errors)}`];
+  }
+}
