@@ -79,7 +79,7 @@ async function sendPut(storage: S3Storage, key: string, body: Uint8Array | Reada
       Key: key,
       Body: body,
       ContentLength: length,
-      ChecksumAlgorithm: options.checksumAlgorithm,
+      ChecksumAlgorithm: options.checksumAlgorithm ?? (usesObjectLock(options) ? OBJECT_LOCK_CHECKSUM : undefined),
       IfNoneMatch: options.ifNoneMatch,
       IfMatch: options.ifMatch,
       RequestPayer: storage.requestPayer,
@@ -94,6 +94,18 @@ async function sendPut(storage: S3Storage, key: string, body: Uint8Array | Reada
     checksums: checksumsOf(output),
     serverSideEncryption: output.ServerSideEncryption,
   };
+}
+
+/**
+ * S3 refuses a write that sets Object Lock retention or a legal hold without Content-MD5 or a flexible checksum
+ * (MissingUploadObjectWithObjectLockHeaders), so such writes always carry one.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-object-lock-mode)
+ */
+export const OBJECT_LOCK_CHECKSUM = 'CRC32';
+
+/** True when a write sets any Object Lock field. */
+export function usesObjectLock(options: Pick<PutOptions, 'objectLockMode' | 'objectLockRetainUntil' | 'objectLockLegalHold'>): boolean {
+  return options.objectLockMode !== undefined || options.objectLockRetainUntil !== undefined || options.objectLockLegalHold !== undefined;
 }
 
 function readInput(storage: S3Storage, key: string, options: GetOptions) {
@@ -221,7 +233,10 @@ export async function deleteObjects(storage: S3Storage, targets: Iterable<Delete
     }
     for (const e of result.value.Errors ?? []) {
       const error = toStorageError({ name: e.Code, Code: e.Code, message: e.Message }, { bucket: storage.bucket, key: e.Key });
-      errors.push({ key: e.Key ?? '', versionId: e.VersionId, code: e.Code ?? 'Unknown', message: e.Message ?? '', error });
+      // Some servers leave VersionId out of an error entry; when the batch asked for that key once, it is that version.
+      const asked = batches[i].filter((o) => o.Key === e.Key);
+      const versionId = e.VersionId ?? (asked.length === 1 ? asked[0].VersionId : undefined);
+      errors.push({ key: e.Key ?? '', versionId, code: e.Code ?? 'Unknown', message: e.Message ?? '', error });
     }
   });
   return { deleted, errors };
