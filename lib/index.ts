@@ -9,6 +9,7 @@ export {
   DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER,
   DEFAULT_MINIMUM_TLS_VERSION,
   ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID,
+  acknowledgeRule,
 } from './constructs';
 export {
   RuleProblem,

@@ -11,12 +11,3 @@ export const DEFAULT_MINIMUM_TLS_VERSION = 1.2;
 
 /** Id of the lifecycle rule StorageBucket adds to abort incomplete multipart uploads. */
 export const ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID = 'abort-incomplete-multipart-uploads';
-
-/**
- * Adds a cdk-nag suppression as resource metadata, without depending on cdk-nag (the format is what
- * `NagSuppressions.addResourceSuppressions` writes). Every suppression carries its reason.
- */
-export function addNagSuppression(resource: { addMetadata(key: string, value: unknown): void; getMetadata(key: string): unknown }, id: string, reason: string): void {
-  const existing = (resource.getMetadata('cdk_nag') as { rules_to_suppress?: { id: string; reason: string }[] } | undefined)?.rules_to_suppress ?? [];
-  resource.addMetadata('cdk_nag', { rules_to_suppress: [...existing.filter((s) => s.id !== id), { id, reason }] });
-}

@@ -7,3 +7,4 @@ export {
   DEFAULT_MINIMUM_TLS_VERSION,
   ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID,
 } from './defaults';
+export { acknowledgeRule } from './acknowledge';

@@ -6,7 +6,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
-import { NotificationConfigurationInput } from '../rules';
+import { NotificationConfigurationInput, RuleProblem } from '../rules';
+import { acknowledgeRule } from './acknowledge';
 
 /** What S3 needs on the key of an encrypted SQS queue or SNS topic to deliver (and test) notifications. */
 export const S3_NOTIFICATION_KMS_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];
@@ -18,6 +19,8 @@ export interface NotificationRecord {
   readonly filters: readonly s3.NotificationKeyFilter[];
   /** Filled in when the destination is bound (at the call). */
   destination?: string;
+  /** The destination is an SQS queue encrypted with the bucket's own key. */
+  queueSharesBucketKey?: boolean;
 }
 
 const TYPE_LABEL: Record<number, string> = {
@@ -49,25 +52,24 @@ function destinationKey(destination: IConstruct | undefined): kms.IKey | undefin
 }
 
 /**
- * Lets S3 use the KMS key of an encrypted SQS queue or SNS topic, scoped to this bucket and account.
+ * Lets S3 use the KMS key of an encrypted SQS queue or SNS topic, scoped to this account.
  * aws-cdk-lib does this for SQS, and for SNS only behind a feature flag; StorageBucket always does it.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html
  */
-export function allowS3ToUseDestinationKey(bucket: s3.IBucket, config: s3.BucketNotificationDestinationConfig): void {
-  if (config.type === s3.BucketNotificationDestinationType.LAMBDA) return;
+export function allowS3ToUseDestinationKey(bucket: s3.IBucket, config: s3.BucketNotificationDestinationConfig): kms.IKey | undefined {
+  if (config.type === s3.BucketNotificationDestinationType.LAMBDA) return undefined;
   const destination = findDestination(bucket, config.arn);
   const key = destinationKey(destination);
-  if (!key) return;
+  if (!key) return undefined;
   const result = key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AllowS3BucketNotifications',
       principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
       actions: S3_NOTIFICATION_KMS_ACTIONS,
       resources: ['*'],
-      conditions: {
-        ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-        StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
-      },
+      // Scoped to the account, not to the bucket ARN: the destination key is often the bucket's own key, and
+      // a key policy naming the bucket that the key encrypts is a circular dependency CloudFormation rejects.
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account } },
     }),
     /* allowNoOp */ true,
   );
@@ -77,6 +79,22 @@ export function allowS3ToUseDestinationKey(bucket: s3.IBucket, config: s3.Bucket
       `The key of ${destination?.node.path} is imported, so its key policy cannot be changed here. Add a statement allowing s3.amazonaws.com ${S3_NOTIFICATION_KMS_ACTIONS.join(' and ')} on it, or S3 cannot deliver notifications.`,
     );
   }
+  return key;
+}
+
+/**
+ * An SQS destination encrypted with the bucket's own key cannot deploy: aws-cdk-lib's SqsDestination grants
+ * s3.amazonaws.com the key with an `aws:SourceArn` condition naming the bucket, and the bucket names the key
+ * for its encryption, so CloudFormation sees a circular dependency.
+ */
+export function queueKeyCycleProblem(record: NotificationRecord): RuleProblem {
+  return {
+    ruleId: 'BUCKETKIT-NOTIFICATION-QUEUE-KEY-CYCLE',
+    message: `addEventNotification #${record.index} (${record.event} to ${record.destination}): the queue is encrypted with the bucket's own KMS key, which makes a circular dependency between the key policy and the bucket`,
+    value: record.destination,
+    fix: 'encrypt the queue with a different KMS key than the bucket (one key for messaging, one for data)',
+    severity: 'error',
+  };
 }
 
 /** A recorded call as the rules see it. Calls with unresolved filter values are left out. */
@@ -95,4 +113,22 @@ export function toRuleInput(record: NotificationRecord): NotificationConfigurati
     events: [record.event],
     filterRules,
   };
+}
+
+/** The id aws-cdk-lib gives the stack-wide singleton Lambda behind Custom::S3BucketNotifications. */
+export const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+/**
+ * aws-cdk-lib's notifications handler (one per stack) runs with the AWSLambdaBasicExecutionRole managed policy.
+ * It is aws-cdk-lib's code, not ours; record why that is acceptable so cdk-nag's AwsSolutions-IAM4 finding
+ * carries a reason instead of failing every stack with notifications.
+ */
+export function acknowledgeNotificationsHandler(scope: IConstruct): void {
+  const handler = Stack.of(scope).node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
+  if (!handler) return;
+  acknowledgeRule(
+    handler,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    "aws-cdk-lib's BucketNotificationsHandler singleton; the managed policy only allows writing its own CloudWatch Logs. Pass notificationsHandlerRole to replace the role.",
+  );
 }

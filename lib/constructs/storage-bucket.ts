@@ -10,7 +10,7 @@ import {
   DEFAULT_MINIMUM_TLS_VERSION,
 } from './defaults';
 import { resolveEncryption } from './encryption';
-import { NotificationRecord, allowS3ToUseDestinationKey, describeDestination, toRuleInput } from './notifications';
+import { NotificationRecord, acknowledgeNotificationsHandler, allowS3ToUseDestinationKey, describeDestination, queueKeyCycleProblem, toRuleInput } from './notifications';
 import { annotate, checkBucketResource } from './validation/checks';
 
 /**
@@ -142,18 +142,24 @@ export class StorageBucket extends s3.Bucket {
       bind: (scope, target) => {
         const config = dest.bind(scope, target);
         record.destination = describeDestination(this, config);
-        allowS3ToUseDestinationKey(this, config);
+        const key = allowS3ToUseDestinationKey(this, config);
+        record.queueSharesBucketKey = config.type === s3.BucketNotificationDestinationType.QUEUE && key !== undefined && key === this.encryptionKey;
         return config;
       },
     };
     super.addEventNotification(event, recording, ...filters);
     this.notificationRecords.push(record);
+    acknowledgeNotificationsHandler(this);
   }
 
   /** Every S3 rule problem of this bucket as it will synthesize, warnings included. */
   public checkRules(): RuleProblem[] {
     const inputs = this.notificationRecords.map(toRuleInput).filter((i) => i !== undefined);
-    return [...checkBucketResource(this.node.defaultChild as s3.CfnBucket), ...checkNotificationConfigurations(inputs)];
+    return [
+      ...checkBucketResource(this.node.defaultChild as s3.CfnBucket),
+      ...checkNotificationConfigurations(inputs),
+      ...this.notificationRecords.filter((r) => r.queueSharesBucketKey).map(queueKeyCycleProblem),
+    ];
   }
 
   private validateRules(): string[] {
@@ -161,6 +167,6 @@ export class StorageBucket extends s3.Bucket {
     annotate(this, problems.filter((p) => p.severity === 'warning'));
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length === 0) return [];
-    return [`StorageBucket breaks ${errors.length} S3 rule${errors.length === 1 ? '' : 's'} that S3 would reject at deploy time:\n${formatProblems(errors)}`];
+    return [`StorageBucket has ${errors.length} problem${errors.length === 1 ? '' : 's'} that would fail at deploy time:\n${formatProblems(errors)}`];
   }
 }
