@@ -135,7 +135,11 @@ interface SdkErrorShape {
  */
 export function toStorageError(error: unknown, context: ErrorContext = {}): StorageError {
   if (error instanceof StorageError) return error;
-  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SdkErrorShape;
+  let e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SdkErrorShape;
+  // The SDK's retry layer wraps an error from another realm (a VM context, a test runner) as a plain Error
+  // whose message keeps the original's name: recover that name so it still maps.
+  const wrapped = e.name === 'Error' && e.message ? /^AWS SDK error wrapper for (\w+)/.exec(e.message) : null;
+  if (wrapped) e = { ...e, name: wrapped[1], message: e.message };
   const httpStatus = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const headers = e.$response?.headers ?? {};
   // The SDK names bodiless errors after the status ("NotFound", "Unknown", "403"); a real S3 code wins.

@@ -5,10 +5,12 @@
  */
 export type Difference =
   /** CopyObject ignores x-amz-copy-source-if-match / -if-none-match / -if-(un)modified-since. */
-  | 'copy-source-conditions-ignored';
+  | 'copy-source-conditions-ignored'
+  /** CompleteMultipartUpload accepts a part list out of order instead of answering InvalidPartOrder. */
+  | 'part-order-not-checked';
 
 const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
-  moto: ['copy-source-conditions-ignored'],
+  moto: ['copy-source-conditions-ignored', 'part-order-not-checked'],
   minio: [],
   ceph: [],
 };
