@@ -9,7 +9,7 @@ import {
   PutObjectLegalHoldCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { S3Storage, S3StorageConfig } from '../../lib/storage';
 
 /** The S3 server the integration suite runs against, from the variables the global setup or test:compat set. */
@@ -124,5 +124,5 @@ export function countRequests(client: S3Client): { readonly count: number; reado
 
 /** Compares bytes by length and SHA-256: Jest's deep equality walks large buffers one element at a time. */
 export function sha256(data: Uint8Array): string {
-  return require('node:crypto').createHash('sha256').update(data).digest('hex');
+  return createHash('sha256').update(data).digest('hex');
 }

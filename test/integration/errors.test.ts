@@ -99,7 +99,6 @@ describe('errors the real server gives', () => {
       }
     });
   });
-  });
 
   test('InvalidArgument/InvalidRequest from the server -> InvalidArgumentError', async () => {
     // Copying an object onto itself without changing anything is illegal in S3.

@@ -1,0 +1,158 @@
+/**
+ * Readers for what an upload sends: one per source kind. A file is read by ranges into pooled buffers (never whole);
+ * bytes are sliced without copying; a stream is cut into parts with one chunk of look-ahead, so the reader knows
+ * when the last part has been read.
+ */
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { InvalidArgumentError } from '../errors';
+import type { UploadSource } from '../transfer';
+
+/** A source the engine reads parts from. */
+export interface SourceReader {
+  /** The total size, when known. */
+  readonly size?: number;
+  /** What identifies the source across runs. */
+  readonly fingerprint: { readonly size?: number; readonly mtimeMs?: number };
+  /** The file, for a file source. */
+  readonly filePath?: string;
+  /** True when any part can be read at any time (file, bytes); false for a stream, read once in order. */
+  readonly randomAccess: boolean;
+  /** Random access: the bytes of `[offset, offset + size)`. */
+  readPart(offset: number, size: number): Promise<Buffer>;
+  /** Streams: the next `size` bytes (fewer at the end), and whether the stream has ended after them. */
+  readNext(size: number): Promise<{ data: Buffer; ended: boolean }>;
+  /** Gives a buffer from `readPart`/`readNext` back to the pool. */
+  release(buffer: Buffer): void;
+  close(): Promise<void>;
+}
+
+/** Opens the right reader for a source. `sizeBytes` declares a stream's length. */
+export async function openSource(source: UploadSource, sizeBytes?: number): Promise<SourceReader> {
+  if (source instanceof Uint8Array) return bytesReader(Buffer.from(source.buffer, source.byteOffset, source.byteLength));
+  if (typeof source === 'object' && source !== null && typeof (source as { filePath?: unknown }).filePath === 'string') {
+    return fileReader((source as { filePath: string }).filePath);
+  }
+  if (typeof source === 'object' && source !== null && Symbol.asyncIterator in source) {
+    return streamReader((source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator](), sizeBytes);
+  }
+  throw new InvalidArgumentError('source: must be { filePath }, a Buffer, a Uint8Array, a Readable or an async iterable', { field: 'source' });
+}
+
+const unsupported = (what: string) => () => Promise.reject(new Error(`${what} is not supported by this source`));
+
+function bytesReader(bytes: Buffer): SourceReader {
+  return {
+    size: bytes.length,
+    fingerprint: { size: bytes.length },
+    randomAccess: true,
+    readPart: async (offset, size) => bytes.subarray(offset, offset + size),
+    readNext: unsupported('readNext'),
+    release: () => undefined,
+    close: async () => undefined,
+  };
+}
+
+async function fileReader(filePath: string): Promise<SourceReader> {
+  let handle: FileHandle;
+  let info;
+  try {
+    info = await stat(filePath);
+    if (!info.isFile()) throw new Error('not a regular file');
+    handle = await open(filePath, 'r');
+  } catch (cause) {
+    throw new InvalidArgumentError(`source.filePath: cannot read ${filePath}: ${(cause as Error).message}`, { field: 'source.filePath', cause });
+  }
+  const pool = new BufferPool();
+  return {
+    size: info.size,
+    fingerprint: { size: info.size, mtimeMs: info.mtimeMs },
+    filePath,
+    randomAccess: true,
+    async readPart(offset, size) {
+      const buffer = pool.take(size);
+      let filled = 0;
+      while (filled < size) {
+        const { bytesRead } = await handle.read(buffer, filled, size - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      if (filled < size) {
+        pool.give(buffer);
+        throw new InvalidArgumentError(`source.filePath: ${filePath} shrank while it was being uploaded (short read at ${offset + filled})`, { field: 'source.filePath' });
+      }
+      return buffer;
+    },
+    readNext: unsupported('readNext'),
+    release: (buffer) => pool.give(buffer),
+    close: () => handle.close(),
+  };
+}
+
+function streamReader(iterator: AsyncIterator<Uint8Array | string>, sizeBytes: number | undefined): SourceReader {
+  let leftover: Buffer | undefined;
+  let done = false;
+  const pool = new BufferPool();
+  const pull = async (): Promise<Buffer | undefined> => {
+    if (leftover) {
+      const chunk = leftover;
+      leftover = undefined;
+      return chunk;
+    }
+    if (done) return undefined;
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      return undefined;
+    }
+    const value = next.value;
+    return typeof value === 'string' ? Buffer.from(value) : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  };
+  return {
+    size: sizeBytes,
+    fingerprint: { size: sizeBytes },
+    randomAccess: false,
+    readPart: unsupported('readPart'),
+    async readNext(size) {
+      const buffer = pool.take(size);
+      let filled = 0;
+      while (filled < size) {
+        const chunk = await pull();
+        if (chunk === undefined) break;
+        const take = Math.min(chunk.length, size - filled);
+        chunk.copy(buffer, filled, 0, take);
+        filled += take;
+        if (take < chunk.length) leftover = chunk.subarray(take);
+      }
+      // One chunk of look-ahead tells whether this was the last part.
+      if (!leftover && !done) {
+        const peek = await pull();
+        if (peek !== undefined && peek.length > 0) leftover = peek;
+        else if (peek !== undefined) return this.readNext(size);
+      }
+      return { data: buffer.subarray(0, filled), ended: leftover === undefined && done };
+    },
+    release: (buffer) => pool.give(buffer),
+    async close() {
+      if (!done) await iterator.return?.();
+    },
+  };
+}
+
+/**
+ * Reuses part buffers, so memory stays at about `concurrency x partSize` instead of growing with garbage.
+ * Keeps at most {@link BufferPool.maxFree} free buffers, of the last size asked for.
+ */
+class BufferPool {
+  private readonly free: Buffer[] = [];
+  public readonly maxFree = 64;
+
+  public take(size: number): Buffer {
+    const buffer = this.free.pop();
+    if (buffer && buffer.buffer.byteLength >= size) return Buffer.from(buffer.buffer, buffer.byteOffset, size);
+    return Buffer.allocUnsafeSlow(size);
+  }
+
+  public give(buffer: Buffer): void {
+    if (this.free.length < this.maxFree && buffer.byteOffset === 0) this.free.push(Buffer.from(buffer.buffer, 0, buffer.buffer.byteLength));
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Types of the multipart transfer engine: `upload`, `download`, multipart `copy` and the clean-up calls.
+ */
+import type { Writable } from 'node:stream';
+import type { PutOptions, PutResult } from './storage';
+
+/** What an upload reads: a file (read by ranges, never whole), bytes, a stream of unknown length, or an async iterable. */
+export type UploadSource = { readonly filePath: string } | Buffer | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array | string>;
+
+/** The per-part integrity check an upload sends: a flexible checksum, `Content-MD5`, or none. */
+export type PartChecksum = 'CRC32' | 'CRC32C' | 'MD5' | 'NONE';
+
+/** A snapshot of a transfer's progress. */
+export interface TransferProgress {
+  /** Bytes transferred so far, including parts or ranges done before a resume. */
+  readonly transferredBytes: number;
+  /** The total size, when known. */
+  readonly totalBytes?: number;
+  /** Parts (or ranges) finished. */
+  readonly partsDone: number;
+  /** The number of parts (or ranges), when known. */
+  readonly totalParts?: number;
+  /** Bytes per second sent in this run (resumed bytes excluded). */
+  readonly bytesPerSecond: number;
+  /** Milliseconds since this run started. */
+  readonly elapsedMs: number;
+}
+
+/** One completed part, as an upload state records it. */
+export interface UploadedPart {
+  readonly partNumber: number;
+  readonly etag: string;
+  readonly size: number;
+  /** The part's MD5, hex. */
+  readonly md5?: string;
+  /** The part's flexible checksum, base64, when one was sent. */
+  readonly checksum?: string;
+}
+
+/** What a resumable upload records: enough to reconcile with ListParts and send only the missing parts. */
+export interface UploadState {
+  readonly version: 1;
+  readonly bucket: string;
+  readonly key: string;
+  readonly uploadId: string;
+  /** The part layout: equal parts of this size, or the first size of a growing layout. */
+  readonly partSizeBytes: number;
+  readonly layout: 'fixed' | 'growing';
+  readonly partChecksum: PartChecksum;
+  /** What identifies the source: its size and mtime (a file), or a caller-supplied id. */
+  readonly source: { readonly size?: number; readonly mtimeMs?: number; readonly id?: string };
+  readonly parts: readonly UploadedPart[];
+  /** ISO 8601. */
+  readonly createdAt: string;
+}
+
+/** Where upload states live. Implement it to keep them in a database; {@link JsonFileUploadStateStore} is the default. */
+export interface UploadStateStore {
+  /** The saved state for this bucket and key, if any. */
+  load(bucket: string, key: string): Promise<UploadState | undefined>;
+  /** Saves (replaces) the state. Called after every part. */
+  save(state: UploadState): Promise<void>;
+  /** Forgets the state, after completion or abort. */
+  remove(bucket: string, key: string): Promise<void>;
+}
+
+/** Options of {@link Storage.upload}. */
+export interface UploadOptions extends Omit<PutOptions, 'contentLength' | 'ifMatch'> {
+  /** A known size is sent in one PutObject up to this size, multipart above it. @default 100 MiB */
+  readonly multipartThresholdBytes?: number;
+  /** Part size aimed for; raised as needed to stay within 10,000 parts. Also the first part size for a stream. @default 16 MiB (8 MiB for a stream) */
+  readonly targetPartSizeBytes?: number;
+  /** Use exactly this part size. @default - computed from the size */
+  readonly partSizeBytes?: number;
+  /** The store needs equal parts (e.g. Cloudflare R2): a stream of unknown length then uses fixed parts, capping it at 10,000 parts. @default false */
+  readonly equalParts?: boolean;
+  /** The source's size, for a stream of known length. @default - a file is stat'ed, bytes are counted, a stream is unknown */
+  readonly sizeBytes?: number;
+  /** Parts in flight at once. Memory is about `concurrency x partSize` plus a constant. @default - the storage's `concurrency` */
+  readonly concurrency?: number;
+  /** The per-part integrity check. @default 'MD5' (Content-MD5, which every S3-compatible store checks) */
+  readonly partChecksum?: PartChecksum;
+  /** Attempts per part, on top of the SDK's own retries, for retryable errors. @default 4 */
+  readonly maxPartAttempts?: number;
+  /** Base of the exponential back-off between part attempts, with full jitter. @default 250 */
+  readonly retryBaseDelayMs?: number;
+  /** Check the completed object: the multipart ETag computed from the part MD5s (MD5-based ETags only), or the composite checksum. @default true */
+  readonly verify?: boolean;
+  /** Keep the uploaded parts when the upload fails, so it can be resumed. @default false (abort: no orphaned parts) */
+  readonly leavePartsOnError?: boolean;
+  /** When `abortSignal` fires, keep the upload and its state for a resume instead of aborting it. @default false */
+  readonly leaveResumableOnAbort?: boolean;
+  /** Resume from a saved state when there is one. @default true */
+  readonly resume?: boolean;
+  /** Where the upload state lives. @default - a JSON sidecar `<file>.bucketkit-upload.json` for a file source; none for other sources */
+  readonly stateStore?: UploadStateStore;
+  /** Identifies a non-file source across runs, so its upload can be resumed (with `stateStore`). @default - none */
+  readonly sourceId?: string;
+  /** Called after every part with the progress so far. @default - none */
+  readonly onProgress?: (progress: TransferProgress) => void;
+}
+
+/** What an upload produced. */
+export interface UploadResult extends PutResult {
+  /** The multipart upload id, or undefined for a single PutObject. */
+  readonly uploadId?: string;
+  readonly partsCount: number;
+  /** Parts found already uploaded (resumed) and not sent again. */
+  readonly partsResumed: number;
+  /** How the object was checked after completion. */
+  readonly verifiedBy: 'multipart-etag' | 'md5-etag' | 'composite-checksum' | 'none';
+}
+
+/** An open multipart upload, as ListMultipartUploads shows it. */
+export interface IncompleteUpload {
+  readonly key: string;
+  readonly uploadId: string;
+  readonly initiated?: Date;
+  readonly storageClass?: string;
+}
+
+/** Options of {@link Storage.listIncompleteUploads}. */
+export interface ListIncompleteUploadsOptions {
+  /** @default - every key */
+  readonly prefix?: string;
+  /** @default - none */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** Options of {@link Storage.abortIncompleteUploads}. */
+export interface AbortIncompleteUploadsOptions extends ListIncompleteUploadsOptions {
+  /** Abort only uploads initiated before this date. @default - every upload */
+  readonly olderThan?: Date;
+}
+
+/** Where a download goes: a file path (written via `<path>.partial`, renamed when complete) or a Writable, in order. */
+export type DownloadDestination = string | { readonly filePath: string } | Writable;
+
+/** Options of {@link Storage.download}. */
+export interface DownloadOptions {
+  /** @default - the latest version */
+  readonly versionId?: string;
+  /** The SSE-C key of the object. @default - none */
+  readonly customerKey?: Uint8Array;
+  /** Bytes per ranged GET; aligned to the object's parts when they are known and not larger than 64 MiB. @default 16 MiB */
+  readonly rangeSizeBytes?: number;
+  /** Ranged GETs in flight at once. @default - the storage's `concurrency` */
+  readonly concurrency?: number;
+  /** Attempts per range, on top of the SDK's retries, for retryable errors. @default 4 */
+  readonly maxRangeAttempts?: number;
+  /** Base of the exponential back-off between range attempts, with full jitter. @default 250 */
+  readonly retryBaseDelayMs?: number;
+  /** Resume from `<path>.partial` and its state sidecar when they match the object. @default true */
+  readonly resume?: boolean;
+  /** Check the bytes: size always, and the MD5 ETag or the multipart ETag where they are MD5-based. @default true */
+  readonly verify?: boolean;
+  /** When `abortSignal` fires, keep `<path>.partial` and its state for a resume. @default true */
+  readonly leaveResumableOnAbort?: boolean;
+  /** @default - none */
+  readonly onProgress?: (progress: TransferProgress) => void;
+  /** @default - none */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** What a download produced. */
+export interface DownloadResult {
+  readonly size: number;
+  readonly etag: string;
+  readonly versionId?: string;
+  readonly ranges: number;
+  readonly rangesResumed: number;
+  readonly verifiedBy: 'multipart-etag' | 'md5-etag' | 'size';
+}

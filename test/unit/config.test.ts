@@ -1,0 +1,106 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { InvalidArgumentError, S3Storage, resolveS3StorageConfig } from '../../lib/storage';
+
+const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+describe('resolveS3StorageConfig', () => {
+  test('fills defaults for Amazon S3', () => {
+    const c = resolveS3StorageConfig({ bucket: 'my-bucket', region: 'eu-west-1' }, {});
+    expect(c).toMatchObject({
+      region: 'eu-west-1',
+      regionSource: 'config',
+      customEndpoint: false,
+      forcePathStyle: false,
+      checksumPolicy: 'WHEN_SUPPORTED',
+      maxAttempts: 3,
+      retryMode: 'standard',
+      concurrency: 8,
+      requestPayer: false,
+    });
+  });
+
+  test('a custom endpoint defaults to path style and WHEN_REQUIRED checksums', () => {
+    const c = resolveS3StorageConfig({ bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000/' }, {});
+    expect(c).toMatchObject({ endpoint: 'http://127.0.0.1:9000', customEndpoint: true, forcePathStyle: true, checksumPolicy: 'WHEN_REQUIRED', region: 'us-east-1', regionSource: 'custom-endpoint' });
+    expect(resolveS3StorageConfig({ bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000', forcePathStyle: false }, {}).forcePathStyle).toBe(false);
+  });
+
+  test('region: config, then AWS_REGION, then discovery', () => {
+    expect(resolveS3StorageConfig({ bucket: 'my-bucket', region: 'ap-south-1' }, { AWS_REGION: 'us-west-2' }).region).toBe('ap-south-1');
+    expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, { AWS_REGION: 'us-west-2' })).toMatchObject({ region: 'us-west-2', regionSource: 'environment' });
+    expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, {}).regionSource).toBe('discover');
+  });
+
+  test.each([
+    [{ bucket: 'My_Bucket' }, 'config.bucket'],
+    [{ bucket: 'ab' }, 'config.bucket'],
+    [{ bucket: 'my-bucket', region: 'not a region' }, 'config.region'],
+    [{ bucket: 'my-bucket', endpoint: 'not a url' }, 'config.endpoint'],
+    [{ bucket: 'my-bucket', endpoint: 'ftp://127.0.0.1' }, 'config.endpoint'],
+    [{ bucket: 'my-bucket', maxAttempts: 0 }, 'config.maxAttempts'],
+    [{ bucket: 'my-bucket', maxAttempts: 2.5 }, 'config.maxAttempts'],
+    [{ bucket: 'my-bucket', retryMode: 'legacy' }, 'config.retryMode'],
+    [{ bucket: 'my-bucket', connectionTimeoutMs: -1 }, 'config.connectionTimeoutMs'],
+    [{ bucket: 'my-bucket', requestTimeoutMs: 'soon' }, 'config.requestTimeoutMs'],
+    [{ bucket: 'my-bucket', concurrency: 0 }, 'config.concurrency'],
+    [{ bucket: 'my-bucket', checksumPolicy: 'ALWAYS' }, 'config.checksumPolicy'],
+    [{ bucket: 'my-bucket', requestPayer: 'yes' }, 'config.requestPayer'],
+    [{ bucket: 'my.bucket', useAccelerateEndpoint: true }, 'config.useAccelerateEndpoint'],
+    [{ bucket: 'my-bucket', useAccelerateEndpoint: true, endpoint: 'http://127.0.0.1:9000' }, 'config.useAccelerateEndpoint'],
+    [{ bucket: 'my-bucket', credentials: { accessKeyId: 'AKIDSECRETISH' } }, 'config.credentials'],
+  ])('%j -> InvalidArgumentError naming %s', (config, field) => {
+    const error = (() => {
+      try {
+        resolveS3StorageConfig(config as never, {});
+      } catch (e) {
+        return e as InvalidArgumentError;
+      }
+      throw new Error('expected a throw');
+    })();
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(field);
+  });
+
+  test('a credentials error never echoes the values', () => {
+    expect(() => resolveS3StorageConfig({ bucket: 'my-bucket', credentials: { accessKeyId: 'AKIDSECRETISH', secretAccessKey: 42 } as never }, {})).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('AKIDSECRETISH') }),
+    );
+  });
+});
+
+describe('S3Storage client settings', () => {
+  test('the built client carries retries, checksum policy, path style and static credentials', async () => {
+    const s = new S3Storage({ bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', credentials: creds, maxAttempts: 7, retryMode: 'adaptive' });
+    const cfg = s.client.config;
+    expect(await cfg.maxAttempts()).toBe(7);
+    expect(cfg.retryMode).toBe('adaptive');
+    expect(((await cfg.retryStrategy()) as { mode?: string }).mode).toBe('adaptive');
+    expect(cfg.forcePathStyle).toBe(true);
+    expect(await cfg.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
+    expect(await cfg.responseChecksumValidation()).toBe('WHEN_REQUIRED');
+    expect(await cfg.credentials()).toMatchObject(creds);
+    s.destroy();
+  });
+
+  test('the keep-alive agent pools as many sockets as the configured concurrency, with the timeouts', async () => {
+    const s = new S3Storage({ bucket: 'my-bucket', region: 'us-east-1', credentials: creds, concurrency: 13, connectionTimeoutMs: 1234, requestTimeoutMs: 5678 });
+    // The handler resolves its config lazily; read it the way the SDK does.
+    const handler = s.client.config.requestHandler as unknown as { configProvider: Promise<{ httpAgentProvider: () => Promise<{ maxSockets: number; keepAlive: boolean }>; httpsAgent: { maxSockets: number; keepAlive: boolean }; connectionTimeout: number; requestTimeout: number }> };
+    const resolved = await handler.configProvider;
+    expect(resolved.httpsAgent.maxSockets).toBe(13);
+    expect(resolved.httpsAgent.keepAlive).toBe(true);
+    expect((await resolved.httpAgentProvider()).maxSockets).toBe(13);
+    expect(resolved.connectionTimeout).toBe(1234);
+    expect(resolved.requestTimeout).toBe(5678);
+    s.destroy();
+  });
+
+  test('an injected client is used as is', () => {
+    const client = new S3Client({ region: 'us-east-1', credentials: creds });
+    const s = new S3Storage({ bucket: 'my-bucket', client });
+    expect(s.client).toBe(client);
+    s.destroy();
+    client.destroy();
+  });
+});
