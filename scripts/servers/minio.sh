@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# MinIO (community edition, built from source) on 127.0.0.1.
+#   minio.sh install        build the pinned release with `go install` into the cache outside the checkout (skipped when cached)
+#   minio.sh up [PORT]      install if missing, start on 127.0.0.1:PORT (free port if omitted), wait for /minio/health/live
+#   minio.sh env            print the endpoint and credentials as shell assignments
+#   minio.sh down           stop only the pid that `up` started, remove its state dir (and so its data dir)
+# See docs/servers.md for the pin, the build time and the offline settings.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$ROOT/scripts/offline-env.sh"
+
+# The last community release the Go module proxy serves here. The proxy refuses the tag name itself
+# ("403 This module version is not available"), so the build names the release by the pseudo-version
+# of its tagged commit (RELEASE.2025-09-07T16-13-09Z = commit 07c3a429bfed433e49018cb0f78a52145d4bedeb).
+# RELEASE.2025-10-15T17-29-55Z, the newest tag, is not served at all (see docs/servers.md).
+MINIO_RELEASE="RELEASE.2025-09-07T16-13-09Z"
+MINIO_MODULE_VERSION="v0.0.0-20250907161309-07c3a429bfed"
+CACHE="${BUCKETKIT_CACHE:-$HOME/.cache/bucketkit}"
+BIN_DIR="$CACHE/minio-$MINIO_RELEASE"
+MINIO_BIN="$BIN_DIR/minio"
+STATE="${BUCKETKIT_STATE_DIR:-$ROOT/.servers}/minio"
+ROOT_USER="bucketkit-minio"
+ROOT_PASSWORD="bucketkit-minio-secret"
+
+install() {
+  [ -x "$MINIO_BIN" ] && return 0
+  if ! command -v go >/dev/null 2>&1; then
+    echo "bucketkit: Go (1.24 or newer) is required to build MinIO $MINIO_RELEASE; install it from https://go.dev/dl/." >&2
+    exit 3
+  fi
+  mkdir -p "$BIN_DIR"
+  echo "bucketkit: building MinIO $MINIO_RELEASE ($MINIO_MODULE_VERSION) into $BIN_DIR; this takes minutes on 2 cores" >&2
+  # GOTOOLCHAIN=local: build with the installed Go, never download a toolchain.
+  (cd "$BIN_DIR" && GOTOOLCHAIN=local GOBIN="$BIN_DIR" GOFLAGS=-mod=mod \
+    go install "github.com/minio/minio@$MINIO_MODULE_VERSION") >&2
+  [ -x "$MINIO_BIN" ] || { echo "bucketkit: go install finished but $MINIO_BIN is missing" >&2; exit 1; }
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# Everything that keeps MinIO on loopback and quiet: no update check against dl.min.io at start-up,
+# no callhome / SUBNET diagnostics upload, no console redirect to a public URL, certs kept in the state
+# dir (`--certs-dir`; MinIO would otherwise create ~/.minio/certs).
+minio_env() {
+  export MINIO_ROOT_USER="$ROOT_USER"
+  export MINIO_ROOT_PASSWORD="$ROOT_PASSWORD"
+  export MINIO_UPDATE=off
+  export MINIO_CALLHOME_ENABLE=off
+  export MINIO_BROWSER_REDIRECT=off
+  export MINIO_SITE_REGION=us-east-1
+  unset MINIO_SUBNET_API_KEY MINIO_SUBNET_LICENSE MINIO_SUBNET_PROXY MINIO_SERVER_URL MINIO_BROWSER_REDIRECT_URL \
+    MINIO_REGION MINIO_REGION_NAME MINIO_KMS_KES_ENDPOINT MINIO_KMS_SERVER MINIO_IDENTITY_OPENID_CONFIG_URL
+}
+
+up() {
+  install
+  mkdir -p "$STATE"
+  if [ -f "$STATE/pid" ] && kill -0 "$(cat "$STATE/pid")" 2>/dev/null; then
+    return 0
+  fi
+  local port="${1:-$(free_port)}"
+  local console_port; console_port="$(free_port)"
+  while [ "$console_port" = "$port" ]; do console_port="$(free_port)"; done
+  rm -rf "$STATE/data"
+  mkdir -p "$STATE/data" "$STATE/certs"
+  (
+    minio_env
+    exec "$MINIO_BIN" server --quiet --certs-dir "$STATE/certs" \
+      --address "127.0.0.1:$port" --console-address "127.0.0.1:$console_port" "$STATE/data"
+  ) >"$STATE/server.log" 2>&1 &
+  echo $! >"$STATE/pid"
+  echo "$port" >"$STATE/port"
+  echo "$console_port" >"$STATE/console_port"
+  for _ in $(seq 1 300); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$port/minio/health/live"; then return 0; fi
+    if ! kill -0 "$(cat "$STATE/pid")" 2>/dev/null; then
+      echo "minio exited; its log:" >&2; cat "$STATE/server.log" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  echo "minio did not answer on 127.0.0.1:$port within 30 s" >&2
+  exit 1
+}
+
+env_() {
+  [ -f "$STATE/port" ] || { echo "minio is not up (run: $0 up)" >&2; exit 1; }
+  echo "BUCKETKIT_TARGET=minio"
+  echo "S3_ENDPOINT=http://127.0.0.1:$(cat "$STATE/port")"
+  echo "S3_REGION=us-east-1"
+  echo "S3_ACCESS_KEY_ID=$ROOT_USER"
+  echo "S3_SECRET_ACCESS_KEY=$ROOT_PASSWORD"
+}
+
+down() {
+  if [ -f "$STATE/pid" ]; then
+    local pid; pid="$(cat "$STATE/pid")"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -rf "$STATE"
+}
+
+case "${1:-}" in
+  install) install ;;
+  up) shift; up "$@" ;;
+  env) env_ ;;
+  down) down ;;
+  *) echo "usage: $0 install|up [PORT]|env|down" >&2; exit 2 ;;
+esac
