@@ -66,7 +66,7 @@ describe('StorageBucket secure defaults', () => {
 
   test('the log bucket carries a reasoned cdk-nag acknowledgement for AwsSolutions-S1', () => {
     const entries = bucket.accessLogsBucket!.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules');
-    const acknowledged = Object.assign({}, ...entries.map((m) => m.data as Record<string, string>));
+    const acknowledged: Record<string, string> = Object.assign({}, ...entries.map((m) => m.data as Record<string, string>));
     expect(Object.keys(acknowledged).some((id) => id.endsWith('AwsSolutions-S1'))).toBe(true);
     expect(Object.values(acknowledged).every((reason) => reason.length > 20)).toBe(true);
   });
