@@ -2,7 +2,12 @@
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = {
+  transform,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: { '^bucketkit$': '<rootDir>/lib/index.ts', '^bucketkit/storage$': '<rootDir>/lib/storage/index.ts' },
+};
 
 module.exports = {
   projects: [

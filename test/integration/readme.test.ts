@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createTestBucket, currentTarget, TestBucket } from '../helpers/target';
+
+const ROOT = join(__dirname, '..', '..');
+let b: TestBucket;
+beforeAll(async () => {
+  b = await createTestBucket('readme');
+});
+afterAll(async () => b.cleanup());
+
+test('the README shows examples/storage-quickstart.ts verbatim', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const example = readFileSync(join(ROOT, 'examples/storage-quickstart.ts'), 'utf8');
+  expect(readme).toContain(example.trim());
+});
+
+test('and it runs against the server, printing what the README says it prints', async () => {
+  const t = currentTarget();
+  const { stdout } = await promisify(execFile)('node', ['--import', 'tsx', join(ROOT, 'examples/storage-quickstart.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, BUCKET: b.name, S3_ENDPOINT: t.endpoint, AWS_ACCESS_KEY_ID: t.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey },
+  });
+  expect(stdout.trim().split('\n')).toEqual([
+    '15 text/csv finance',
+    'id,total',
+    'already there: create-only write refused',
+    'reports/2026.csv 15',
+    'deleted with 0 errors',
+    'false',
+    'true NoSuchKey',
+  ]);
+});
