@@ -24,10 +24,10 @@ test('and it runs against the server, printing what the README says it prints', 
     env: { ...process.env, BUCKET: b.name, S3_ENDPOINT: t.endpoint, AWS_ACCESS_KEY_ID: t.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey },
   });
   expect(stdout.trim().split('\n')).toEqual([
-    '15 text/csv finance',
+    '14 text/csv finance',
     'id,total',
     'already there: create-only write refused',
-    'reports/2026.csv 15',
+    'reports/2026.csv 14',
     'deleted with 0 errors',
     'false',
     'true NoSuchKey',
