@@ -10,6 +10,7 @@ export {
   DEFAULT_MINIMUM_TLS_VERSION,
   ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID,
   acknowledgeRule,
+  acknowledgeNotificationsHandler,
 } from './constructs';
 export {
   RuleProblem,

@@ -3,7 +3,7 @@ import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { acknowledgeRule } from '../../lib';
+import { acknowledgeNotificationsHandler, acknowledgeRule } from '../../lib';
 import { Scenario, expectVersioningEnabled, scenarioApp } from './common';
 
 /**
@@ -34,6 +34,7 @@ export function checkerPlainBucketScenario(app: App = scenarioApp()): Scenario {
   acknowledgeRule(queue, 'AwsSolutions-SQS3', 'A scenario queue that only proves delivery configuration; nothing consumes it, so there is nothing to dead-letter.');
   bucket.addEventNotification(s3.EventType.OBJECT_CREATED_PUT, new s3n.SqsDestination(queue), { prefix: 'a/' });
   bucket.addEventNotification(s3.EventType.OBJECT_CREATED_COPY, new s3n.SqsDestination(queue), { prefix: 'a/' });
+  acknowledgeNotificationsHandler(stack);
 
   const integ = new IntegTest(app, 'BucketkitCheckerPlainBucket', { testCases: [stack] });
   expectVersioningEnabled(integ, bucket.bucketName);

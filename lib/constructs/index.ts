@@ -1,6 +1,6 @@
 export { StorageBucket, StorageBucketProps } from './storage-bucket';
 export { BucketRulesChecker, BucketRulesCheckerProps } from './bucket-rules-checker';
-export { S3_NOTIFICATION_KMS_ACTIONS } from './notifications';
+export { S3_NOTIFICATION_KMS_ACTIONS, acknowledgeNotificationsHandler } from './notifications';
 export {
   DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS,
   DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER,
