@@ -128,6 +128,7 @@ describe('StorageBucket validation at synth', () => {
     ['expiration before a transition', { transitions: [{ storageClass: glacier, transitionAfter: Duration.days(100) }], expiration: Duration.days(50) }, /\[S3-LIFECYCLE-EXPIRATION-ORDER\].*Fix: expire after 100 days/],
     ['noncurrent expiration before a noncurrent transition', { noncurrentVersionTransitions: [{ storageClass: glacier, transitionAfter: Duration.days(100) }], noncurrentVersionExpiration: Duration.days(100) }, /\[S3-LIFECYCLE-NONCURRENT-EXPIRATION-ORDER\]/],
     ['Date and Days mixed', { transitions: [{ storageClass: glacier, transitionDate: new Date('2030-01-01T00:00:00Z') }], expiration: Duration.days(4000) }, /\[S3-LIFECYCLE-DATE-DAYS-MIX\].*Fix: use either Days everywhere or Date everywhere/],
+    ['transition back to STANDARD', { transitions: [{ storageClass: new s3.StorageClass('STANDARD'), transitionAfter: Duration.days(60) }] }, /\[S3-LIFECYCLE-TRANSITION-TARGET\].*Fix: remove the transition/],
     ['size range inverted', { transitions: [{ storageClass: glacier, transitionAfter: Duration.days(1) }], objectSizeGreaterThan: 5000, objectSizeLessThan: 100 }, /\[S3-LIFECYCLE-OBJECT-SIZE-RANGE\].*Fix: make objectSizeLessThan larger/],
   ])('%s fails synth naming the rule and the fix', (_name, rule, expected) => {
     const { app } = stackWith({ lifecycleRules: [rule] });
@@ -176,6 +177,21 @@ describe('StorageBucket validation at synth', () => {
     const { app, stack } = stackWith({ lifecycleRules: [{ id: 'short', transitions: [{ storageClass: glacier, transitionAfter: Duration.days(0) }], expiration: Duration.days(30) }] });
     app.synth();
     Annotations.fromStack(stack).hasWarning('/Stack/Bucket', Match.stringLikeRegexp('S3-LIFECYCLE-MIN-STORAGE-DURATION.*GLACIER bills at least 90 days'));
+  });
+
+  test('a rule that only matches objects under 128 KiB warns that the default minimum size stops every transition', () => {
+    const { app, stack } = stackWith({ lifecycleRules: [{ id: 'tiny', objectSizeLessThan: 1024, transitions: [{ storageClass: glacier, transitionAfter: Duration.days(1) }] }] });
+    app.synth();
+    Annotations.fromStack(stack).hasWarning('/Stack/Bucket', Match.stringLikeRegexp('S3-LIFECYCLE-OBJECT-SIZE-DEFAULT-MINIMUM.*transitionDefaultMinimumObjectSize'));
+  });
+
+  test('with VARIES_BY_STORAGE_CLASS the 128 KiB warning goes away', () => {
+    const { app, stack } = stackWith({
+      transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.VARIES_BY_STORAGE_CLASS,
+      lifecycleRules: [{ id: 'tiny', objectSizeLessThan: 1024, transitions: [{ storageClass: glacier, transitionAfter: Duration.days(1) }] }],
+    });
+    app.synth();
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('OBJECT-SIZE-DEFAULT-MINIMUM'))).toEqual([]);
   });
 
   test('unresolved tokens are skipped, not guessed', () => {

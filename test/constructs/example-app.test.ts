@@ -1,0 +1,51 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { buildExampleApp } from '../../bin/app';
+import { TestApps } from './support';
+
+const apps = new TestApps();
+afterAll(() => apps.cleanUp());
+
+describe('the example app (bin/app.ts)', () => {
+  // GIVEN the example app; WHEN synthesized
+  const { stack } = buildExampleApp(apps.app());
+  const template = Template.fromStack(stack);
+  const dataId = stack.getLogicalId(stack.bucket.node.defaultChild as s3.CfnBucket);
+  const data = template.findResources('AWS::S3::Bucket')[dataId].Properties;
+
+  test('is a stack named BucketkitExample', () => {
+    expect(stack.stackName).toBe('BucketkitExample');
+  });
+
+  test('the data bucket: KMS with a bucket key, versioning, acceleration', () => {
+    expect(data.BucketEncryption.ServerSideEncryptionConfiguration[0]).toMatchObject({ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } });
+    expect(data.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(data.AccelerateConfiguration).toEqual({ AccelerationStatus: 'Enabled' });
+  });
+
+  test('a STANDARD -> STANDARD_IA -> GLACIER -> DEEP_ARCHIVE waterfall with noncurrent-version rules', () => {
+    const rule = data.LifecycleConfiguration.Rules.find((r: { Id?: string }) => r.Id === 'archive-waterfall');
+    expect(rule.Transitions.map((t: { StorageClass: string; TransitionInDays: number }) => `${t.StorageClass}@${t.TransitionInDays}`)).toEqual(['STANDARD_IA@30', 'GLACIER@90', 'DEEP_ARCHIVE@180']);
+    expect(rule.NoncurrentVersionTransitions.map((t: { StorageClass: string; TransitionInDays: number }) => `${t.StorageClass}@${t.TransitionInDays}`)).toEqual(['STANDARD_IA@30', 'GLACIER@60']);
+    expect(rule.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 365, NewerNoncurrentVersions: 3 });
+  });
+
+  test('notifications to SQS (with a dead-letter queue), SNS and Lambda', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'] })],
+        TopicConfigurations: [Match.objectLike({ Events: ['s3:ObjectRemoved:*'] })],
+        LambdaFunctionConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'] })],
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: Match.anyValue() } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x' });
+  });
+
+  test('the messaging key lets S3 use it for the encrypted queue and topic', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'bucketkit example: notification queue and topic',
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowS3BucketNotifications', Principal: { Service: 's3.amazonaws.com' } })]) },
+    });
+  });
+});
