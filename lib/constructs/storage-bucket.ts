@@ -97,6 +97,7 @@ export class StorageBucket extends s3.Bucket {
   public readonly accessLogsBucket?: s3.IBucket;
 
   private readonly notificationRecords: NotificationRecord[] = [];
+  private warningsReported = false;
 
   public constructor(scope: Construct, id: string, props: StorageBucketProps = {}) {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -120,7 +121,8 @@ export class StorageBucket extends s3.Bucket {
       objectOwnership: props.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy,
       serverAccessLogsBucket: accessLogsBucket,
-      lifecycleRules: [...abortRule, ...(props.lifecycleRules ?? [])],
+      // The user's rules first, so `lifecycle rule #n` in messages is their n-th rule.
+      lifecycleRules: [...(props.lifecycleRules ?? []), ...abortRule],
     });
     this.accessLogsBucket = accessLogsBucket;
 
@@ -164,7 +166,9 @@ export class StorageBucket extends s3.Bucket {
 
   private validateRules(): string[] {
     const problems = this.checkRules();
-    annotate(this, problems.filter((p) => p.severity === 'warning'));
+    // Synthesizing twice (tests often do) must not report the same warning twice.
+    if (!this.warningsReported) annotate(this, problems.filter((p) => p.severity === 'warning'));
+    this.warningsReported = true;
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length === 0) return [];
     return [`StorageBucket has ${errors.length} problem${errors.length === 1 ? '' : 's'} that would fail at deploy time:\n${formatProblems(errors)}`];
