@@ -47,14 +47,22 @@ install() {
   have_packages || { echo "bucketkit: Ceph packages installed but a tool is still missing" >&2; exit 1; }
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# A killed daemon can stay a zombie until its reaper (init) collects it; that counts as stopped.
+alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat" 2>/dev/null; }
 
-running() {
-  [ -f "$STATE/pids" ] || return 1
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+port_free() { python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
+
+# A pid is ours while it is alive and still one of our daemons (a pid of a long-dead cluster may be reused).
+ours() { alive "$1" && case "$(cat "/proc/$1/comm" 2>/dev/null)" in ceph-mon|ceph-osd|radosgw) true ;; *) false ;; esac; }
+# All pids started so far are alive.
+all_alive() {
+  [ -s "$STATE/pids" ] || return 1
   local pid
-  for pid in $(cat "$STATE/pids"); do kill -0 "$pid" 2>/dev/null || return 1; done
-  [ -s "$STATE/pids" ]
+  for pid in $(cat "$STATE/pids"); do ours "$pid" || return 1; done
 }
+# The whole cluster (mon, osd, rgw) is up.
+running() { all_alive && [ "$(wc -l <"$STATE/pids")" -eq 3 ]; }
 
 # Every Ceph tool below reads this config and nothing under /etc/ceph or /var/lib/ceph.
 cephc() { CEPH_CONF="$STATE/ceph.conf" ceph --connect-timeout 10 "$@"; }
@@ -97,7 +105,6 @@ osd_pool_default_pg_autoscale_mode = off
 osd_crush_chooseleaf_type = 0
 mon_allow_pool_size_one = true
 mon_warn_on_pool_no_redundancy = false
-mon_allow_pool_delete = true
 
 [client.admin]
 # CLI calls may overlap; they need no admin socket.
@@ -118,7 +125,6 @@ rgw_crypt_require_ssl = false
 rgw_crypt_s3_kms_backend = testing
 rgw_crypt_s3_kms_encryption_keys = $KMS_KEY_ID=$KMS_KEY_B64 $KMS_KEY2_ID=$KMS_KEY2_B64
 rgw_lc_debug_interval = 10
-rgw_dns_name = 127.0.0.1
 EOF
 }
 
@@ -128,6 +134,7 @@ up() {
   # A half-started or crashed cluster is useless (memstore): clear it and build a new one.
   [ -d "$STATE" ] && down
   local rgw_port="${1:-$(free_port)}"
+  port_free "$rgw_port" || { echo "ceph-rgw: 127.0.0.1:$rgw_port is already in use" >&2; exit 1; }
   local mon_port; mon_port="$(free_port)"
   while [ "$mon_port" = "$rgw_port" ]; do mon_port="$(free_port)"; done
   mkdir -p "$STATE"/{run,log,crash,mon/ceph-a,osd/ceph-0,rgw/ceph-rgw.a}
@@ -166,7 +173,7 @@ up() {
   local i
   for i in $(seq 1 300); do
     cephc osd stat -f json 2>/dev/null | grep -q '"num_up_osds":1' && break
-    running || fail "a daemon exited"
+    all_alive || fail "a daemon exited"
     [ "$i" = 300 ] && fail "the OSD did not come up within 30 s"
     sleep 0.1
   done
@@ -187,8 +194,9 @@ up() {
   radosgw -f -n client.rgw.a >>"$STATE/log/rgw.a.stdout" 2>&1 &
   echo $! >>"$STATE/pids"
   for i in $(seq 1 600); do
-    if curl -s -o /dev/null "http://127.0.0.1:$rgw_port/"; then return 0; fi
-    running || fail "a daemon exited"
+    # An anonymous GET / on RGW lists the (no) buckets of the anonymous user.
+    if curl -s "http://127.0.0.1:$rgw_port/" 2>/dev/null | grep -q ListAllMyBucketsResult; then return 0; fi
+    all_alive || fail "a daemon exited"
     sleep 0.1
   done
   fail "radosgw did not answer on 127.0.0.1:$rgw_port within 60 s"
@@ -211,14 +219,14 @@ stop_pids() {
   kill "$@" 2>/dev/null || true
   for _ in $(seq 1 "$grace_tenths"); do
     alive=0
-    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for pid in "$@"; do alive "$pid" && alive=1; done
     [ "$alive" = 0 ] && return 0
     sleep 0.1
   done
-  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do alive "$pid" && kill -9 "$pid" 2>/dev/null || true; done
   for _ in $(seq 1 20); do
     alive=0
-    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for pid in "$@"; do alive "$pid" && alive=1; done
     [ "$alive" = 0 ] && return 0
     sleep 0.1
   done
@@ -227,7 +235,7 @@ stop_pids() {
 down() {
   if [ -f "$STATE/pids" ]; then
     local pids=() pid
-    mapfile -t pids <"$STATE/pids"
+    for pid in $(cat "$STATE/pids"); do ours "$pid" && pids+=("$pid"); done
     # The cluster is memstore-only and cannot be restarted, so there is nothing to shut down cleanly:
     # SIGTERM all three (rgw, osd, mon) together and SIGKILL what is left after 1 s. A graceful stop
     # would take ~10 s: radosgw's lifecycle thread sleeps in 5 s steps, and the OSD waits for the mon.

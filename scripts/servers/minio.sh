@@ -2,7 +2,7 @@
 # MinIO (community edition, built from source) on 127.0.0.1.
 #   minio.sh install        build the pinned release with `go install` into the cache outside the checkout (skipped when cached)
 #   minio.sh up [PORT]      install if missing, start on 127.0.0.1:PORT (free port if omitted), wait for /minio/health/live
-#   minio.sh env            print the endpoint and credentials as shell assignments
+#   minio.sh env            print the endpoint, credentials and the test KMS key id as shell assignments
 #   minio.sh down           stop only the pid that `up` started, remove its state dir (and so its data dir)
 # See docs/servers.md for the pin, the build time and the offline settings.
 set -euo pipefail
@@ -21,6 +21,10 @@ MINIO_BIN="$BIN_DIR/minio"
 STATE="${BUCKETKIT_STATE_DIR:-$ROOT/.servers}/minio"
 ROOT_USER="bucketkit-minio"
 ROOT_PASSWORD="bucketkit-minio-secret"
+# MinIO's built-in single-key KMS (MINIO_KMS_SECRET_KEY, no KES server): enables SSE-S3 and SSE-KMS with
+# this one key id. For tests only: the key sits in this file in clear. Same id and bytes as ceph-rgw.sh.
+KMS_KEY_ID="bucketkit-test-key-1"
+KMS_KEY_B64="YnVja2V0a2l0LXRlc3Qta2V5LTEtMzItYnl0ZXMtISE="  # "bucketkit-test-key-1-32-bytes-!!"
 
 install() {
   [ -x "$MINIO_BIN" ] && return 0
@@ -36,11 +40,18 @@ install() {
   [ -x "$MINIO_BIN" ] || { echo "bucketkit: go install finished but $MINIO_BIN is missing" >&2; exit 1; }
 }
 
+# A stopped server can stay a zombie until its reaper (init) collects it; that counts as stopped.
+alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat" 2>/dev/null; }
+
+# A pid is ours while it is alive and still a minio (a pid of a long-dead server may be reused).
+ours() { alive "$1" && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = minio ]; }
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+port_free() { python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
 
 # Everything that keeps MinIO on loopback and quiet: no update check against dl.min.io at start-up,
 # no callhome / SUBNET diagnostics upload, no console redirect to a public URL, certs kept in the state
-# dir (`--certs-dir`; MinIO would otherwise create ~/.minio/certs).
+# dir (`--config-dir`, `--certs-dir`; MinIO would otherwise create ~/.minio).
 minio_env() {
   export MINIO_ROOT_USER="$ROOT_USER"
   export MINIO_ROOT_PASSWORD="$ROOT_PASSWORD"
@@ -48,24 +59,25 @@ minio_env() {
   export MINIO_CALLHOME_ENABLE=off
   export MINIO_BROWSER_REDIRECT=off
   export MINIO_SITE_REGION=us-east-1
+  export MINIO_KMS_SECRET_KEY="$KMS_KEY_ID:$KMS_KEY_B64"
   unset MINIO_SUBNET_API_KEY MINIO_SUBNET_LICENSE MINIO_SUBNET_PROXY MINIO_SERVER_URL MINIO_BROWSER_REDIRECT_URL \
-    MINIO_REGION MINIO_REGION_NAME MINIO_KMS_KES_ENDPOINT MINIO_KMS_SERVER MINIO_IDENTITY_OPENID_CONFIG_URL
+    MINIO_REGION MINIO_REGION_NAME MINIO_KMS_KES_ENDPOINT MINIO_KMS_SERVER MINIO_KMS_SECRET_KEY_FILE MINIO_IDENTITY_OPENID_CONFIG_URL
 }
 
 up() {
   install
-  mkdir -p "$STATE"
-  if [ -f "$STATE/pid" ] && kill -0 "$(cat "$STATE/pid")" 2>/dev/null; then
+  if [ -f "$STATE/pid" ] && ours "$(cat "$STATE/pid")"; then
     return 0
   fi
   local port="${1:-$(free_port)}"
+  port_free "$port" || { echo "minio: 127.0.0.1:$port is already in use" >&2; exit 1; }
   local console_port; console_port="$(free_port)"
   while [ "$console_port" = "$port" ]; do console_port="$(free_port)"; done
-  rm -rf "$STATE/data"
-  mkdir -p "$STATE/data" "$STATE/certs"
+  rm -rf "$STATE"
+  mkdir -p "$STATE/data" "$STATE/config" "$STATE/certs"
   (
     minio_env
-    exec "$MINIO_BIN" server --quiet --certs-dir "$STATE/certs" \
+    exec "$MINIO_BIN" server --quiet --config-dir "$STATE/config" --certs-dir "$STATE/certs" \
       --address "127.0.0.1:$port" --console-address "127.0.0.1:$console_port" "$STATE/data"
   ) >"$STATE/server.log" 2>&1 &
   echo $! >"$STATE/pid"
@@ -73,12 +85,14 @@ up() {
   echo "$console_port" >"$STATE/console_port"
   for _ in $(seq 1 300); do
     if curl -sf -o /dev/null "http://127.0.0.1:$port/minio/health/live"; then return 0; fi
-    if ! kill -0 "$(cat "$STATE/pid")" 2>/dev/null; then
-      echo "minio exited; its log:" >&2; cat "$STATE/server.log" >&2; exit 1
+    if ! alive "$(cat "$STATE/pid")"; then
+      echo "minio exited; its log:" >&2; cat "$STATE/server.log" >&2; down; exit 1
     fi
     sleep 0.1
   done
-  echo "minio did not answer on 127.0.0.1:$port within 30 s" >&2
+  echo "minio did not answer on 127.0.0.1:$port within 30 s; its log:" >&2
+  cat "$STATE/server.log" >&2
+  down
   exit 1
 }
 
@@ -89,15 +103,16 @@ env_() {
   echo "S3_REGION=us-east-1"
   echo "S3_ACCESS_KEY_ID=$ROOT_USER"
   echo "S3_SECRET_ACCESS_KEY=$ROOT_PASSWORD"
+  echo "S3_KMS_KEY_ID=$KMS_KEY_ID"
 }
 
 down() {
   if [ -f "$STATE/pid" ]; then
     local pid; pid="$(cat "$STATE/pid")"
-    if kill -0 "$pid" 2>/dev/null; then
+    if ours "$pid"; then
       kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+      alive "$pid" && kill -9 "$pid" 2>/dev/null || true
     fi
   fi
   rm -rf "$STATE"
