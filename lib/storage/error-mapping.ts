@@ -160,6 +160,11 @@ export function toStorageError(error: unknown, context: ErrorContext = {}): Stor
   };
   const message = describe(e, s3Code, httpStatus, context);
 
+  // A request about a multipart upload that answers "no such key" means the upload is gone (Ceph RGW answers
+  // NoSuchKey where S3 answers NoSuchUpload).
+  if (context.uploadId !== undefined && httpStatus === 404 && (s3Code === undefined || s3Code === 'NoSuchKey' || s3Code === 'NotFound')) {
+    return multipart(message, options, context, extras);
+  }
   const byCode = s3Code ? S3_ERROR_CODE_MAP[s3Code] : undefined;
   if (byCode) return byCode(message, options, context, extras);
   const byStatus = httpStatus !== undefined ? HTTP_STATUS_MAP[httpStatus] : undefined;

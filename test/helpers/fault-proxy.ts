@@ -14,6 +14,12 @@ export interface Fault {
 /** Decides, per request, whether to inject a fault; `undefined` forwards the request to the real server. */
 export type FaultRule = (request: http.IncomingMessage, index: number) => Fault | undefined;
 
+/** Rewrites a real answer before it reaches the client (to imitate a store that differs from S3). */
+export type Rewrite = (answer: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }) => { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+
+/** Decides, per request, whether to rewrite its answer. */
+export type RewriteRule = (request: http.IncomingMessage) => Rewrite | undefined;
+
 /**
  * A loopback HTTP proxy in front of a real S3 server: it forwards every request unchanged (Host header included,
  * so signatures still verify) and injects S3-shaped error answers where a rule says so. It lets the suite see
@@ -24,6 +30,7 @@ export class FaultProxy {
   private readonly server: http.Server;
   private readonly upstream: URL;
   private rules: FaultRule[] = [];
+  private rewrites: RewriteRule[] = [];
 
   private constructor(upstream: string) {
     this.upstream = new URL(upstream);
@@ -46,8 +53,15 @@ export class FaultProxy {
     return this;
   }
 
+  /** Adds a rewrite rule; the first that matches a request rewrites its answer. */
+  public rewrite(rule: RewriteRule): this {
+    this.rewrites.push(rule);
+    return this;
+  }
+
   public reset(): void {
     this.rules = [];
+    this.rewrites = [];
     this.requests.length = 0;
   }
 
@@ -78,8 +92,22 @@ export class FaultProxy {
     const forward = http.request(
       { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
+        const rewrite = this.rewrites.map((rule) => rule(req)).find((r) => r !== undefined);
+        if (!rewrite) {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        upstreamRes.on('data', (c: Buffer) => chunks.push(c));
+        upstreamRes.on('end', () => {
+          const out = rewrite({ status: upstreamRes.statusCode ?? 502, headers: { ...upstreamRes.headers }, body: Buffer.concat(chunks) });
+          const headers = { ...out.headers };
+          delete headers['transfer-encoding'];
+          if (req.method !== 'HEAD') headers['content-length'] = String(out.body.length);
+          res.writeHead(out.status, headers);
+          res.end(req.method === 'HEAD' ? undefined : out.body);
+        });
       },
     );
     forward.on('error', () => res.destroy());

@@ -7,15 +7,50 @@ export type Difference =
   /** CopyObject ignores x-amz-copy-source-if-match / -if-none-match / -if-(un)modified-since. */
   | 'copy-source-conditions-ignored'
   /** CompleteMultipartUpload accepts a part list out of order instead of answering InvalidPartOrder. */
-  | 'part-order-not-checked';
+  | 'part-order-not-checked'
+  /** A delete refused by Object Lock (retention or legal hold) answers 400 InvalidRequest, not 403 AccessDenied. */
+  | 'object-lock-denial-is-400'
+  /** Only STANDARD and REDUCED_REDUNDANCY are accepted as storage classes (InvalidStorageClass otherwise). */
+  | 'standard-classes-only'
+  /** x-amz-website-redirect-location is accepted on PUT but not stored. */
+  | 'website-redirect-not-stored'
+  /** Flexible checksums are accepted on PUT but neither echoed nor stored. */
+  | 'flexible-checksums-not-echoed'
+  /** If-None-Match: * is ignored on a versioned bucket: the second write overwrites. */
+  | 'create-only-ignored-on-versioned-buckets'
+  /** HEAD/GET of a key whose latest version is a delete marker 404s without x-amz-delete-marker. */
+  | 'delete-marker-header-missing'
+  /** CopyObject answers without x-amz-version-id (and the copy-source version id). */
+  | 'copy-omits-version-ids'
+  /** CopyObject ignores x-amz-tagging-directive: REPLACE and the new tags. */
+  | 'copy-tagging-directive-ignored'
+  /** A request about an unknown multipart upload answers 404 NoSuchKey instead of NoSuchUpload. */
+  | 'no-such-upload-is-no-such-key'
+  /** CompleteMultipartUpload answers without an ETag (bucketkit reads it with HEAD). */
+  | 'complete-omits-etag';
 
 const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
   moto: ['copy-source-conditions-ignored', 'part-order-not-checked'],
-  minio: [],
-  ceph: [],
+  minio: ['object-lock-denial-is-400', 'standard-classes-only', 'website-redirect-not-stored'],
+  ceph: [
+    'copy-source-conditions-ignored',
+    'part-order-not-checked',
+    'flexible-checksums-not-echoed',
+    'create-only-ignored-on-versioned-buckets',
+    'delete-marker-header-missing',
+    'copy-omits-version-ids',
+    'copy-tagging-directive-ignored',
+    'no-such-upload-is-no-such-key',
+    'complete-omits-etag',
+  ],
 };
 
 /** True when the current target is known to differ from S3 in this way. */
 export function targetDiffers(difference: Difference, target = process.env.BUCKETKIT_TARGET ?? 'moto'): boolean {
   return (DIFFERENCES[target] ?? []).includes(difference);
+}
+
+/** A non-default storage class the current target accepts and reports back. */
+export function nonDefaultStorageClass(): 'STANDARD_IA' | 'REDUCED_REDUNDANCY' {
+  return targetDiffers('standard-classes-only') ? 'REDUCED_REDUNDANCY' : 'STANDARD_IA';
 }

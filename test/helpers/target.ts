@@ -1,6 +1,7 @@
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   ListMultipartUploadsCommand,
   AbortMultipartUploadCommand,
@@ -97,11 +98,13 @@ export async function emptyBucket(raw: S3Client, bucket: string): Promise<void> 
   do {
     const page = await raw.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
     const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
-    for (const o of objects) {
-      await raw.send(new PutObjectLegalHoldCommand({ Bucket: bucket, Key: o.Key, VersionId: o.VersionId, LegalHold: { Status: 'OFF' } })).catch(() => undefined);
-    }
     if (objects.length > 0) {
-      await raw.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, BypassGovernanceRetention: true })).catch(() => undefined);
+      const out = await raw.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, BypassGovernanceRetention: true })).catch(() => ({ Errors: objects }));
+      // What is left is under legal hold (or the batch failed): lift the hold and delete one by one.
+      for (const e of out.Errors ?? []) {
+        await raw.send(new PutObjectLegalHoldCommand({ Bucket: bucket, Key: e.Key, VersionId: e.VersionId, LegalHold: { Status: 'OFF' } })).catch(() => undefined);
+        await raw.send(new DeleteObjectCommand({ Bucket: bucket, Key: e.Key, VersionId: e.VersionId, BypassGovernanceRetention: true })).catch(() => undefined);
+      }
     }
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
     versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;

@@ -140,7 +140,10 @@ const multipartAbort: Probe = async (ctx) => {
     const parts = await send(ctx, new ListPartsCommand({ Bucket: ctx.bucket, Key: 'probe/mpu-abort', UploadId: uploadId }));
     return partial(`AbortMultipartUpload answered, but ListParts still lists ${(parts.Parts ?? []).length} part(s)`);
   } catch (e) {
-    return (e as StorageError).s3Code === 'NoSuchUpload' ? ok('after AbortMultipartUpload, ListParts answers NoSuchUpload') : partial(`after abort, ListParts answered ${describe(e)}`);
+    const s = e as StorageError;
+    if (s.s3Code === 'NoSuchUpload') return ok('after AbortMultipartUpload, ListParts answers NoSuchUpload');
+    if (s.httpStatus === 404) return ok(`after AbortMultipartUpload, ListParts answers 404 ${s.s3Code ?? ''} (S3 says NoSuchUpload)`.trim());
+    return partial(`after abort, ListParts answered ${describe(e)}`);
   }
 };
 
@@ -220,16 +223,36 @@ const streamedTrailingChecksum: Probe = async (ctx) => {
   return stored.equals(data) ? ok('a 64 KiB aws-chunked PUT with a trailing CRC32 read back byte for byte') : no(`stored ${stored.length} bytes for 65536 sent: the chunk framing was kept as data`);
 };
 
-const conditionalWrite: Probe = async (ctx) => {
-  await putText(ctx, 'probe/cond', 'first', { IfNoneMatch: '*' });
+/** Writes twice with If-None-Match: * and reports whether the second write was refused and the first kept. */
+async function createOnlyHolds(ctx: ProbeContext, bucket: string): Promise<{ held: boolean; detail: string }> {
+  const put = (body: string) => send(ctx, new PutObjectCommand({ Bucket: bucket, Key: 'probe/cond', Body: Buffer.from(body), IfNoneMatch: '*' }));
+  await put('first');
   try {
-    await putText(ctx, 'probe/cond', 'second', { IfNoneMatch: '*' });
+    await put('second');
   } catch (e) {
-    if (e instanceof PreconditionFailedError) return ok('a second PUT with If-None-Match: * got 412');
-    return partial(`a second PUT with If-None-Match: * got ${describe(e)}`);
+    if (e instanceof PreconditionFailedError) return { held: true, detail: 'a second PUT got 412' };
+    return { held: false, detail: `a second PUT got ${describe(e)}` };
   }
-  const { text } = await bodyText(ctx, 'probe/cond');
-  return no(`a second PUT with If-None-Match: * succeeded and the object now reads "${text}"`);
+  const out = await send(ctx, new GetObjectCommand({ Bucket: bucket, Key: 'probe/cond' }));
+  return { held: false, detail: `a second PUT succeeded and the object now reads "${await out.Body?.transformToString()}"` };
+}
+
+const conditionalWrite: Probe = async (ctx) => {
+  const plain = await createOnlyHolds(ctx, ctx.bucket);
+  // Some stores honour If-None-Match only on unversioned buckets: check a versioned one too.
+  const versionedBucket = `${ctx.bucket}-v`.slice(0, 63);
+  await send(ctx, new CreateBucketCommand({ Bucket: versionedBucket }));
+  let versioned: { held: boolean; detail: string };
+  try {
+    await send(ctx, new PutBucketVersioningCommand({ Bucket: versionedBucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    versioned = await createOnlyHolds(ctx, versionedBucket);
+  } finally {
+    await emptyScratchBucket(ctx.storage, versionedBucket).catch(() => undefined);
+    await send(ctx, new DeleteBucketCommand({ Bucket: versionedBucket })).catch(() => undefined);
+  }
+  const evidence = `If-None-Match: * on an unversioned bucket: ${plain.detail}; on a versioned bucket: ${versioned.detail}`;
+  if (plain.held && versioned.held) return ok(evidence);
+  return plain.held || versioned.held ? partial(evidence) : no(evidence);
 };
 
 async function enableVersioning(ctx: ProbeContext): Promise<void> {

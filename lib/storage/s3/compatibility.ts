@@ -94,7 +94,8 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
  */
 export async function probeCapabilities(config: ProbeConfig, options: ProbeOptions = {}): Promise<CapabilityReport> {
   const bucket = `${options.scratchBucketPrefix ?? 'bucketkit-probe'}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  const storage = new S3Storage({ ...config, bucket, region: config.region ?? 'us-east-1', maxAttempts: 1 });
+  // Retries stay on: a keep-alive socket the server closed is not a missing feature.
+  const storage = new S3Storage({ ...config, bucket, region: config.region ?? 'us-east-1', maxAttempts: config.maxAttempts ?? 3 });
   const client: S3Client = storage.client;
   const features: Partial<Record<Feature, Capability>> = {};
   const timeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
@@ -161,7 +162,7 @@ export function providerHint(endpoint: string | undefined, headers: readonly Rec
     const server = h.server ?? h.Server ?? '';
     const requestId = h['x-amz-request-id'] ?? '';
     if (/minio/i.test(server) || h['x-minio-deployment-id']) return { provider: 'minio', evidence: `Server: ${server}` };
-    if (/^tx[0-9a-f]{21}-[0-9a-f]{10}-/.test(requestId)) return { provider: 'ceph-rgw', evidence: `x-amz-request-id ${requestId} has RGW's tx<...>-<...>-<zone> form` };
+    if (/^tx[0-9a-f]{15,30}-[0-9a-f]{8,12}-[0-9a-f]+-/.test(requestId)) return { provider: 'ceph-rgw', evidence: `x-amz-request-id ${requestId} has RGW's tx<...>-<...>-<zone> form` };
     if (/werkzeug/i.test(server) || /moto/i.test(server)) return { provider: 'moto', evidence: `Server: ${server}` };
     if (/AmazonS3/i.test(server)) return { provider: 'aws', evidence: `Server: ${server}` };
     if (/cloudflare/i.test(server)) return { provider: 'r2', evidence: `Server: ${server}` };
@@ -186,10 +187,16 @@ export class CapabilityCache {
   public async get(config: ProbeConfig, options?: ProbeOptions, now = Date.now()): Promise<CapabilityReport> {
     const key = config.endpoint ?? 'aws';
     const cached = this.memory.get(key) ?? (await this.readFile(key));
+    // A report is reused only for the endpoint it was made for, while fresh.
     if (cached && cached.expires > now) return cached.report;
     const report = await probeCapabilities(config, options);
     await this.set(key, report, now);
     return report;
+  }
+
+  /** Forgets every report, in memory (the file, if any, is left for other processes). */
+  public clear(): void {
+    this.memory.clear();
   }
 
   /** Stores a report. */

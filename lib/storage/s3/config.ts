@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { checkBucketName } from '../../rules/bucket-name';
 import { InvalidArgumentError } from '../errors';
+import type { CapabilityReport, ProviderName } from './compatibility';
 
 /** Default number of requests in flight per transfer, and of pooled sockets. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -61,6 +62,13 @@ export interface S3StorageConfig {
   /** Use the S3 Transfer Acceleration endpoint. @default false */
   readonly useAccelerateEndpoint?: boolean;
   /**
+   * How to adapt to an S3-compatible store: `'auto'` probes the endpoint once (cached for an hour per endpoint) and
+   * applies what it observed; a provider name applies a fixed profile with no probing; a report applies that report.
+   * On Amazon S3 (no endpoint), `'auto'` uses the `'aws'` profile without probing.
+   * @default - no adaptation beyond the checksum policy default
+   */
+  readonly compatibility?: 'auto' | ProviderName | CapabilityReport;
+  /**
    * A ready S3 client, for tests and advanced users. Its own settings then win over the ones above
    * (region, endpoint, credentials, retries, timeouts, pooling, checksums).
    * @default - a client built from this config
@@ -86,6 +94,9 @@ export interface ResolvedS3StorageConfig {
   readonly checksumPolicy: ChecksumPolicy;
   readonly requestPayer: boolean;
   readonly useAccelerateEndpoint: boolean;
+  /** True when the checksum policy was set in the config, so a compatibility profile must not change it. */
+  readonly checksumPolicyExplicit: boolean;
+  readonly compatibility?: 'auto' | ProviderName | CapabilityReport;
   readonly client?: S3Client;
 }
 
@@ -159,6 +170,10 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     const dotted = checkBucketName(config.bucket, { transferAcceleration: true });
     if (dotted.length > 0) fail('useAccelerateEndpoint', dotted.map((p) => p.message).join('; '), config.bucket);
   }
+  const providers = ['auto', 'aws', 'minio', 'ceph-rgw', 'moto', 'r2', 'b2', 'gcs', 'wasabi', 'unknown'];
+  if (config.compatibility !== undefined && !(typeof config.compatibility === 'object' && config.compatibility !== null && 'features' in config.compatibility) && !providers.includes(config.compatibility as string)) {
+    fail('compatibility', `must be 'auto', a provider name (${providers.slice(1).join(', ')}) or a CapabilityReport`, config.compatibility);
+  }
   if (config.credentials !== undefined) {
     const c = config.credentials as { accessKeyId?: unknown; secretAccessKey?: unknown };
     if (typeof config.credentials !== 'function' && (typeof c.accessKeyId !== 'string' || typeof c.secretAccessKey !== 'string')) {
@@ -182,6 +197,8 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     checksumPolicy,
     requestPayer: config.requestPayer ?? false,
     useAccelerateEndpoint,
+    checksumPolicyExplicit: config.checksumPolicy !== undefined,
+    compatibility: config.compatibility,
     client: config.client,
   };
 }

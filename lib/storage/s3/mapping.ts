@@ -38,12 +38,21 @@ export function parseContentRange(header: string | undefined): { start: number; 
   return { start: Number(match[1]), end: Number(match[2]), total: match[3] === '*' ? Number.NaN : Number(match[3]) };
 }
 
-/** ETags come quoted; callers get them as S3 sends them, quotes included, so they can go back into If-Match. */
+/**
+ * ETags in S3's own form: quoted, as AWS sends them, so they can go back into If-Match. Some stores (Ceph RGW on
+ * CopyObject) send them bare; those are quoted here. An empty or absent ETag stays empty.
+ */
+export function normalizeEtag(etag: string | undefined): string {
+  if (!etag) return '';
+  return etag.startsWith('"') || etag.startsWith('W/') ? etag : `"${etag}"`;
+}
+
+/** An object's metadata from HEAD or GET. */
 export function objectMetadataOf(key: string, output: HeadObjectCommandOutput, size?: number): ObjectMetadata {
   return {
     key,
     size: size ?? output.ContentLength ?? 0,
-    etag: output.ETag ?? '',
+    etag: normalizeEtag(output.ETag),
     lastModified: output.LastModified,
     versionId: output.VersionId,
     contentType: output.ContentType,

@@ -53,9 +53,10 @@ export async function presignUrl(input: PresignInput): Promise<string> {
     port: base.port ? Number(base.port) : undefined,
     path: encodedPath,
     query: {},
-    headers: { host },
+    // S3 presigned URLs sign an unsigned payload; the header is hoisted into the query string.
+    headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
   };
-  const signed = await signer.presign(request, { expiresIn: input.expiresInSeconds ?? 900, unsignableHeaders: new Set(['x-amz-content-sha256']) });
+  const signed = await signer.presign(request, { expiresIn: input.expiresInSeconds ?? 900 });
   const query = Object.entries(signed.query ?? {})
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&');

@@ -1,0 +1,126 @@
+import { UnsupportedFeatureError } from '../errors';
+import type { PutOptions } from '../storage';
+import type { CapabilityReport, Feature, ProviderName } from './compatibility';
+import type { ChecksumPolicy } from './config';
+
+/**
+ * What S3Storage adapts to on one target: derived from a probe report (`compatibility: 'auto'`) or a fixed
+ * profile (`compatibility: 'aws'`, `'minio'`, ...).
+ */
+export interface CompatibilityProfile {
+  readonly provider: ProviderName;
+  /** `probe` when observed, `fixed` when taken from a named profile. */
+  readonly source: 'probe' | 'fixed';
+  /** Features the target does not implement, or ignores. */
+  readonly unsupported: ReadonlySet<Feature>;
+  /** The checksum policy that works here. */
+  readonly checksumPolicy: ChecksumPolicy;
+  /** Every part but the last must have the same size (e.g. Cloudflare R2). */
+  readonly requiresEqualParts: boolean;
+  /** CompleteMultipartUpload returns the object's ETag; when false it is read with HEAD. */
+  readonly completeReturnsEtag: boolean;
+  /** A 404 on a delete marker carries `x-amz-delete-marker`; when false ListObjectVersions tells. */
+  readonly deleteMarkerHeader: boolean;
+  /** Storage classes accepted and reported back; undefined = not known, anything goes. */
+  readonly storageClasses?: ReadonlySet<string>;
+}
+
+const AWS_LIKE: Omit<CompatibilityProfile, 'provider'> = {
+  source: 'fixed',
+  unsupported: new Set(),
+  checksumPolicy: 'WHEN_SUPPORTED',
+  requiresEqualParts: false,
+  completeReturnsEtag: true,
+  deleteMarkerHeader: true,
+};
+
+/**
+ * Fixed profiles, used without probing. They encode what docs/compatibility.md observed for the local servers,
+ * and what providers document for the others; `compatibility: 'auto'` observes instead.
+ */
+export const FIXED_PROFILES: Readonly<Record<ProviderName, CompatibilityProfile>> = {
+  aws: { ...AWS_LIKE, provider: 'aws' },
+  moto: { ...AWS_LIKE, provider: 'moto', checksumPolicy: 'WHEN_REQUIRED', unsupported: new Set<Feature>(['sseC', 'transferAcceleration']) },
+  minio: {
+    ...AWS_LIKE,
+    provider: 'minio',
+    checksumPolicy: 'WHEN_REQUIRED',
+    unsupported: new Set<Feature>(['sseKms', 'sseC', 'restoreObject', 'transferAcceleration', 'notifications', 'mfaDelete']),
+    storageClasses: new Set(['STANDARD', 'REDUCED_REDUNDANCY']),
+  },
+  'ceph-rgw': {
+    ...AWS_LIKE,
+    provider: 'ceph-rgw',
+    checksumPolicy: 'WHEN_REQUIRED',
+    unsupported: new Set<Feature>(['streamedTrailingChecksum', 'transferAcceleration', 'restoreObject']),
+  },
+  r2: {
+    ...AWS_LIKE,
+    provider: 'r2',
+    checksumPolicy: 'WHEN_REQUIRED',
+    requiresEqualParts: true,
+    unsupported: new Set<Feature>(['versioning', 'objectLock', 'sseKms', 'sseC', 'restoreObject', 'transferAcceleration', 'notifications', 'mfaDelete']),
+  },
+  b2: { ...AWS_LIKE, provider: 'b2', checksumPolicy: 'WHEN_REQUIRED', unsupported: new Set<Feature>(['streamedTrailingChecksum', 'sseKms', 'restoreObject', 'transferAcceleration']) },
+  gcs: { ...AWS_LIKE, provider: 'gcs', checksumPolicy: 'WHEN_REQUIRED', unsupported: new Set<Feature>(['streamedTrailingChecksum', 'objectLock', 'sseKms', 'sseC', 'restoreObject', 'transferAcceleration']) },
+  wasabi: { ...AWS_LIKE, provider: 'wasabi', checksumPolicy: 'WHEN_REQUIRED', unsupported: new Set<Feature>(['sseKms', 'restoreObject', 'transferAcceleration']) },
+  unknown: { ...AWS_LIKE, provider: 'unknown', checksumPolicy: 'WHEN_REQUIRED' },
+};
+
+/** Turns a probe report into a profile: what was observed decides, the provider hint only names it. */
+export function profileFromReport(report: CapabilityReport): CompatibilityProfile {
+  const f = report.features;
+  const unsupported = new Set<Feature>();
+  for (const [feature, c] of Object.entries(f) as [Feature, { status: string }][]) {
+    if (c.status === 'unsupported') unsupported.add(feature);
+  }
+  // SSE-C that reads back without the key is not encryption: treat as missing, never as "partial".
+  if (f.sseC.status !== 'supported') unsupported.add('sseC');
+  if (f.conditionalWrite.status !== 'supported') unsupported.add('conditionalWrite');
+  return {
+    provider: report.provider,
+    source: 'probe',
+    unsupported,
+    checksumPolicy: f.streamedTrailingChecksum.status === 'supported' && f.flexibleChecksums.status !== 'unsupported' ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED',
+    requiresEqualParts: FIXED_PROFILES[report.provider]?.requiresEqualParts ?? false,
+    completeReturnsEtag: f.multipartCompleteEtag.status === 'supported',
+    deleteMarkerHeader: f.deleteMarkerHeader.status === 'supported',
+    storageClasses: report.storageClasses.length > 0 ? new Set(report.storageClasses) : undefined,
+  };
+}
+
+/** What bucketkit does on a target that lacks a feature; rendered into docs/compatibility.md. */
+export const DEGRADATIONS: ReadonlyArray<{ feature: Feature | string; whenMissing: string }> = [
+  { feature: 'streamedTrailingChecksum', whenMissing: "checksumPolicy becomes WHEN_REQUIRED: bodies go with Content-Length and no aws-chunked trailer" },
+  { feature: 'flexibleChecksums', whenMissing: 'a put asking for checksumAlgorithm throws UnsupportedFeatureError before sending' },
+  { feature: 'multipartCompleteEtag', whenMissing: "the ETag of a completed multipart upload is read with HEAD" },
+  { feature: 'deleteMarkerHeader', whenMissing: 'a 404 is checked against ListObjectVersions to tell a delete marker from a missing key' },
+  { feature: 'equal part sizes required', whenMissing: 'uploads use one fixed part size for every part but the last' },
+  { feature: 'sseC', whenMissing: 'SSE-C writes throw UnsupportedFeatureError (a store that ignores the key would keep plaintext)' },
+  { feature: 'sseKms', whenMissing: 'SSE-KMS writes throw UnsupportedFeatureError' },
+  { feature: 'conditionalWrite', whenMissing: "ifNoneMatch: '*' throws UnsupportedFeatureError (a store that ignores it would overwrite)" },
+  { feature: 'objectLock', whenMissing: 'Object Lock options throw UnsupportedFeatureError' },
+  { feature: 'storageClasses', whenMissing: 'a storage class the target does not report back throws UnsupportedFeatureError' },
+  { feature: 'tagging', whenMissing: 'tags on a write throw UnsupportedFeatureError' },
+];
+
+function refuse(profile: CompatibilityProfile, feature: string, what: string): never {
+  throw new UnsupportedFeatureError(`${what} is not supported by this ${profile.provider} endpoint (${profile.source === 'probe' ? 'observed by a capability probe' : 'fixed profile'})`, {
+    feature,
+    provider: profile.provider,
+  });
+}
+
+/** Throws UnsupportedFeatureError, before any request, for a write the target cannot honour. */
+export function assertWriteSupported(profile: CompatibilityProfile | undefined, options: PutOptions): void {
+  if (!profile) return;
+  const missing = (f: Feature) => profile.unsupported.has(f);
+  if (options.checksumAlgorithm && missing('flexibleChecksums')) refuse(profile, 'flexibleChecksums', `checksumAlgorithm ${options.checksumAlgorithm}`);
+  if (options.encryption?.type === 'SSE-C' && missing('sseC')) refuse(profile, 'sseC', 'SSE-C');
+  if ((options.encryption?.type === 'SSE-KMS' || options.encryption?.type === 'DSSE-KMS') && missing('sseKms')) refuse(profile, 'sseKms', options.encryption.type);
+  if (options.encryption?.type === 'SSE-S3' && missing('sseS3')) refuse(profile, 'sseS3', 'SSE-S3');
+  if (options.ifNoneMatch && missing('conditionalWrite')) refuse(profile, 'conditionalWrite', "ifNoneMatch: '*'");
+  if ((options.objectLockMode || options.objectLockLegalHold !== undefined) && missing('objectLock')) refuse(profile, 'objectLock', 'Object Lock');
+  if (options.tags && missing('tagging')) refuse(profile, 'tagging', 'object tags');
+  if (options.storageClass && profile.storageClasses && !profile.storageClasses.has(options.storageClass)) refuse(profile, 'storageClasses', `storage class ${options.storageClass}`);
+}
