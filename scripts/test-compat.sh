@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/offline-env.sh
-TARGETS="${BUCKETKIT_COMPAT_TARGETS:-moto}"
+TARGETS="${BUCKETKIT_COMPAT_TARGETS:-moto minio ceph-rgw}"
 export BUCKETKIT_STATE_DIR="${BUCKETKIT_STATE_DIR:-$(mktemp -d)}"
 summary=()
 overall=0

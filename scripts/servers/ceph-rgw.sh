@@ -244,7 +244,10 @@ down() {
   rm -rf "$STATE"
 }
 
+version() { install; echo "Ceph RGW $(radosgw --version 2>/dev/null | head -1 | sed -E "s/ \([0-9a-f]+\)//") (Debian $(dpkg-query -W -f='${Version}' radosgw 2>/dev/null), memstore)"; }
+
 case "${1:-}" in
+  version) version ;;
   install) install ;;
   up) shift; up "$@" ;;
   env) env_ ;;

@@ -118,7 +118,10 @@ down() {
   rm -rf "$STATE"
 }
 
+version() { install; echo "MinIO $MINIO_RELEASE (go module $MINIO_MODULE_VERSION, built with $(go version | cut -d" " -f3))"; }
+
 case "${1:-}" in
+  version) version ;;
   install) install ;;
   up) shift; up "$@" ;;
   env) env_ ;;

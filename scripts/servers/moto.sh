@@ -4,6 +4,7 @@
 #   moto.sh up [PORT]      install if missing, start on 127.0.0.1:PORT (free port if omitted), wait until it answers
 #   moto.sh env            print the endpoint and credentials as shell assignments
 #   moto.sh down           stop only the pid that `up` started, remove its state dir
+#   moto.sh version        print the server version
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/scripts/offline-env.sh"
@@ -75,7 +76,10 @@ down() {
   rm -rf "$STATE"
 }
 
+version() { install; echo "moto $("$VENV/bin/python" -c "import moto; print(moto.__version__)") (moto_server, Python $("$VENV/bin/python" -c "import platform; print(platform.python_version())"))"; }
+
 case "${1:-}" in
+  version) version ;;
   install) install ;;
   up) shift; up "$@" ;;
   env) env_ ;;

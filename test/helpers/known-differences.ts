@@ -27,9 +27,32 @@ export type Difference =
   /** A request about an unknown multipart upload answers 404 NoSuchKey instead of NoSuchUpload. */
   | 'no-such-upload-is-no-such-key'
   /** CompleteMultipartUpload answers without an ETag (bucketkit reads it with HEAD). */
-  | 'complete-omits-etag';
+  | 'complete-omits-etag'
+  /** A streamed body with the SDK's default aws-chunked trailing checksum gets 411 MissingContentLength. */
+  | 'streamed-trailing-checksum-411'
+  /** x-amz-server-side-encryption: AES256 is accepted but not applied (not reported on HEAD). */
+  | 'sse-s3-not-applied';
 
-const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
+/** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
+export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
+  'copy-source-conditions-ignored': 'CopyObject ignores x-amz-copy-source-if-match / -if-none-match / -if-(un)modified-since.',
+  'part-order-not-checked': 'CompleteMultipartUpload accepts a part list out of order instead of answering InvalidPartOrder.',
+  'object-lock-denial-is-400': 'A delete refused by Object Lock (retention or legal hold) answers 400 InvalidRequest, not 403 AccessDenied.',
+  'standard-classes-only': 'Only STANDARD and REDUCED_REDUNDANCY are accepted as storage classes (InvalidStorageClass otherwise).',
+  'website-redirect-not-stored': 'x-amz-website-redirect-location is accepted on PUT but not stored.',
+  'flexible-checksums-not-echoed': 'Flexible checksums are accepted on PUT but neither echoed nor stored.',
+  'create-only-ignored-on-versioned-buckets': 'If-None-Match: * is ignored on a versioned bucket: the second write overwrites.',
+  'delete-marker-header-missing': 'HEAD/GET of a key whose latest version is a delete marker 404s without x-amz-delete-marker.',
+  'copy-omits-version-ids': 'CopyObject answers without x-amz-version-id (and the copy-source version id).',
+  'copy-tagging-directive-ignored': 'CopyObject ignores x-amz-tagging-directive: REPLACE and the new tags.',
+  'no-such-upload-is-no-such-key': 'A request about an unknown multipart upload answers 404 NoSuchKey instead of NoSuchUpload.',
+  'complete-omits-etag': 'CompleteMultipartUpload answers without an ETag (bucketkit reads it with HEAD).',
+  'streamed-trailing-checksum-411': "A streamed body with the SDK's default aws-chunked trailing checksum gets 411 MissingContentLength.",
+  'sse-s3-not-applied': 'x-amz-server-side-encryption: AES256 is accepted but not applied (not reported on HEAD).',
+};
+
+/** The differences of each target, keyed by BUCKETKIT_TARGET (the compat matrix uses the script names). */
+export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
   moto: ['copy-source-conditions-ignored', 'part-order-not-checked'],
   minio: ['object-lock-denial-is-400', 'standard-classes-only', 'website-redirect-not-stored'],
   ceph: [
@@ -42,6 +65,8 @@ const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'copy-tagging-directive-ignored',
     'no-such-upload-is-no-such-key',
     'complete-omits-etag',
+    'streamed-trailing-checksum-411',
+    'sse-s3-not-applied',
   ],
 };
 

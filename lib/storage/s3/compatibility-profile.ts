@@ -40,19 +40,27 @@ const AWS_LIKE: Omit<CompatibilityProfile, 'provider'> = {
  */
 export const FIXED_PROFILES: Readonly<Record<ProviderName, CompatibilityProfile>> = {
   aws: { ...AWS_LIKE, provider: 'aws' },
+  // moto 5.2.5, observed by compat:matrix: SSE-C keys are ignored (the object reads back without the key).
   moto: { ...AWS_LIKE, provider: 'moto', checksumPolicy: 'WHEN_REQUIRED', unsupported: new Set<Feature>(['sseC', 'transferAcceleration']) },
+  // MinIO RELEASE.2025-09-07, observed: only STANDARD and REDUCED_REDUNDANCY without tiering; no restore or
+  // acceleration; SSE-C needs TLS (decided per endpoint by 'auto', not here).
   minio: {
     ...AWS_LIKE,
     provider: 'minio',
     checksumPolicy: 'WHEN_REQUIRED',
-    unsupported: new Set<Feature>(['sseKms', 'sseC', 'restoreObject', 'transferAcceleration', 'notifications', 'mfaDelete']),
+    unsupported: new Set<Feature>(['restoreObject', 'transferAcceleration', 'virtualHostStyle']),
     storageClasses: new Set(['STANDARD', 'REDUCED_REDUNDANCY']),
   },
+  // Ceph RGW Pacific 16.2.15, observed: 411 on streamed trailing checksums; checksums neither echoed nor stored;
+  // If-None-Match ignored on versioned buckets; SSE-S3 accepted but not applied; no delete-marker header on the
+  // 404; no ETag from CompleteMultipartUpload; RestoreObject 501. Storage classes are per deployment.
   'ceph-rgw': {
     ...AWS_LIKE,
     provider: 'ceph-rgw',
     checksumPolicy: 'WHEN_REQUIRED',
-    unsupported: new Set<Feature>(['streamedTrailingChecksum', 'transferAcceleration', 'restoreObject']),
+    unsupported: new Set<Feature>(['streamedTrailingChecksum', 'flexibleChecksums', 'conditionalWrite', 'sseS3', 'bucketDefaultEncryption', 'restoreObject', 'transferAcceleration', 'virtualHostStyle']),
+    completeReturnsEtag: false,
+    deleteMarkerHeader: false,
   },
   r2: {
     ...AWS_LIKE,
@@ -74,8 +82,9 @@ export function profileFromReport(report: CapabilityReport): CompatibilityProfil
   for (const [feature, c] of Object.entries(f) as [Feature, { status: string }][]) {
     if (c.status === 'unsupported') unsupported.add(feature);
   }
-  // SSE-C that reads back without the key is not encryption: treat as missing, never as "partial".
-  if (f.sseC.status !== 'supported') unsupported.add('sseC');
+  // Encryption that is accepted but not applied (SSE-S3 not reported back, SSE-C readable without the key) is not
+  // encryption: treat it as missing, never as "partial", so a write asking for it is refused.
+  for (const feature of ['sseS3', 'sseKms', 'sseC'] as const) if (f[feature].status !== 'supported') unsupported.add(feature);
   if (f.conditionalWrite.status !== 'supported') unsupported.add('conditionalWrite');
   return {
     provider: report.provider,
@@ -98,6 +107,7 @@ export const DEGRADATIONS: ReadonlyArray<{ feature: Feature | string; whenMissin
   { feature: 'equal part sizes required', whenMissing: 'uploads use one fixed part size for every part but the last' },
   { feature: 'sseC', whenMissing: 'SSE-C writes throw UnsupportedFeatureError (a store that ignores the key would keep plaintext)' },
   { feature: 'sseKms', whenMissing: 'SSE-KMS writes throw UnsupportedFeatureError' },
+  { feature: 'sseS3', whenMissing: 'SSE-S3 writes throw UnsupportedFeatureError (a store that accepts but does not apply it would keep plaintext)' },
   { feature: 'conditionalWrite', whenMissing: "ifNoneMatch: '*' throws UnsupportedFeatureError (a store that ignores it would overwrite)" },
   { feature: 'objectLock', whenMissing: 'Object Lock options throw UnsupportedFeatureError' },
   { feature: 'storageClasses', whenMissing: 'a storage class the target does not report back throws UnsupportedFeatureError' },
