@@ -2,7 +2,7 @@
 //  - lib/storage/** and lambda/** never import aws-cdk-lib, constructs or lib/constructs/**
 //  - lib/constructs/** never imports @aws-sdk/*, @smithy/* or run-time code (lib/storage, lambda)
 //  - lib/rules/** imports neither side
-import tseslint from 'typescript-eslint';
+const tseslint = require('typescript-eslint');
 
 const CDK = {
   group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'constructs/*', '@aws-cdk/*', 'cdk-nag', '**/constructs/**', '**/lib/constructs', '**/lib/index'],
@@ -17,7 +17,7 @@ const RULES_ONLY = {
   message: 'lib/rules holds S3 rules as pure TypeScript: it imports neither the CDK side nor the SDK side.',
 };
 
-export default tseslint.config(
+module.exports = tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'cdk.out/**', '.venv/**', '.servers/**', 'integ/**/*.snapshot/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
