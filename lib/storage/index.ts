@@ -62,3 +62,41 @@ export {
 } from './s3/config';
 export { PUT_STREAM_BUFFER_BYTES } from './s3/operations';
 export { STREAM_PART_SIZE_BYTES } from './s3/multipart-upload';
+export {
+  UploadSource,
+  UploadOptions,
+  UploadResult,
+  UploadState,
+  UploadStateStore,
+  UploadedPart,
+  PartChecksum,
+  TransferProgress,
+  IncompleteUpload,
+  ListIncompleteUploadsOptions,
+  AbortIncompleteUploadsOptions,
+  DownloadDestination,
+  DownloadOptions,
+  DownloadResult,
+  MultipartCopySettings,
+} from './transfer';
+export { JsonFileUploadStateStore, MemoryUploadStateStore, UPLOAD_STATE_SUFFIX } from './s3/upload-state';
+export {
+  DEFAULT_MULTIPART_THRESHOLD_BYTES,
+  DEFAULT_TARGET_PART_SIZE_BYTES,
+  DEFAULT_STREAM_FIRST_PART_SIZE_BYTES,
+  PART_SIZE_ALIGNMENT_BYTES,
+  PARTS_PER_SIZE_TIER,
+  PartLayout,
+  KnownSizeOptions,
+  LayoutOptions,
+  partSizeForKnownSize,
+  partCountFor,
+  fixedLayout,
+  growingLayout,
+  layoutFor,
+  usesMultipart,
+} from './s3/part-size';
+export { DEFAULT_RANGE_SIZE_BYTES, MAX_ALIGNED_RANGE_SIZE_BYTES, PARTIAL_SUFFIX, DOWNLOAD_STATE_SUFFIX } from './s3/multipart-download';
+export { DEFAULT_COPY_PART_SIZE_BYTES } from './s3/multipart-copy';
+export { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, MAX_RETRY_DELAY_MS } from './s3/transfer-control';
+export { multipartEtag, compositeChecksum } from './s3/checksums';

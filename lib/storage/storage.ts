@@ -1,4 +1,16 @@
 import type { Readable } from 'node:stream';
+import type {
+  AbortIncompleteUploadsOptions,
+  DownloadDestination,
+  DownloadOptions,
+  DownloadResult,
+  IncompleteUpload,
+  ListIncompleteUploadsOptions,
+  MultipartCopySettings,
+  UploadOptions,
+  UploadResult,
+  UploadSource,
+} from './transfer';
 
 /** An object's body: text, bytes, a stream (of known or unknown length), or a file on disk. */
 export type PutBody = string | Buffer | Uint8Array | Readable | { readonly filePath: string };
@@ -247,7 +259,7 @@ export interface ListPage {
 }
 
 /** Options of {@link Storage.copy}. */
-export interface CopyOptions extends Omit<PutOptions, 'contentLength' | 'ifNoneMatch' | 'ifMatch'> {
+export interface CopyOptions extends Omit<PutOptions, 'contentLength' | 'ifNoneMatch' | 'ifMatch'>, MultipartCopySettings {
   /** @default - this storage's bucket */
   readonly sourceBucket?: string;
   /** @default - the latest version */
@@ -299,4 +311,14 @@ export interface Storage {
   list(options?: ListOptions): AsyncIterableIterator<ListPage>;
   /** Copies an object server-side. */
   copy(sourceKey: string, destinationKey: string, options?: CopyOptions): Promise<CopyResult>;
+  /** Uploads a file, bytes or a stream: one PutObject below the threshold, else a parallel, resumable multipart upload. */
+  upload(key: string, source: UploadSource, options?: UploadOptions): Promise<UploadResult>;
+  /** Continues an existing multipart upload: sends only the parts ListParts does not show. */
+  resumeUpload(uploadId: string, key: string, source: UploadSource, options?: UploadOptions): Promise<UploadResult>;
+  /** Downloads an object with parallel ranged GETs pinned by `If-Match`, to a file (atomically, resumably) or a Writable. */
+  download(key: string, destination: DownloadDestination, options?: DownloadOptions): Promise<DownloadResult>;
+  /** Lists the bucket's open multipart uploads. */
+  listIncompleteUploads(options?: ListIncompleteUploadsOptions): Promise<IncompleteUpload[]>;
+  /** Aborts open multipart uploads, optionally only those older than a date. */
+  abortIncompleteUploads(options?: AbortIncompleteUploadsOptions): Promise<IncompleteUpload[]>;
 }

@@ -111,6 +111,10 @@ export class FaultProxy {
       },
     );
     forward.on('error', () => res.destroy());
+    // A client that gives up mid-request (an aborted upload part) must not leave the upstream request open.
+    res.on('close', () => {
+      if (!res.writableFinished) forward.destroy();
+    });
     req.pipe(forward);
   }
 }

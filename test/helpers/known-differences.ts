@@ -31,7 +31,9 @@ export type Difference =
   /** A streamed body with the SDK's default aws-chunked trailing checksum gets 411 MissingContentLength. */
   | 'streamed-trailing-checksum-411'
   /** x-amz-server-side-encryption: AES256 is accepted but not applied (not reported on HEAD). */
-  | 'sse-s3-not-applied';
+  | 'sse-s3-not-applied'
+  /** Objects in GLACIER or DEEP_ARCHIVE read back at once: the classes are placement targets, with no restore step. */
+  | 'archived-objects-readable';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -48,6 +50,7 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'no-such-upload-is-no-such-key': 'A request about an unknown multipart upload answers 404 NoSuchKey instead of NoSuchUpload.',
   'complete-omits-etag': 'CompleteMultipartUpload answers without an ETag (bucketkit reads it with HEAD).',
   'streamed-trailing-checksum-411': "A streamed body with the SDK's default aws-chunked trailing checksum gets 411 MissingContentLength.",
+  'archived-objects-readable': 'Objects in GLACIER or DEEP_ARCHIVE read back at once: the classes are placement targets, with no restore step.',
   'sse-s3-not-applied': 'x-amz-server-side-encryption: AES256 is accepted but not applied (not reported on HEAD).',
 };
 
@@ -67,6 +70,7 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'complete-omits-etag',
     'streamed-trailing-checksum-411',
     'sse-s3-not-applied',
+    'archived-objects-readable',
   ],
 };
 

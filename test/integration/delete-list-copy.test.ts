@@ -1,7 +1,7 @@
 import { GetObjectTaggingCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { ObjectNotFoundError, PreconditionFailedError, AccessDeniedError } from '../../lib/storage';
+import { AccessDeniedError, InvalidArgumentError, ObjectNotFoundError, PreconditionFailedError } from '../../lib/storage';
 import { targetDiffers } from '../helpers/known-differences';
-import { createTestBucket, TestBucket } from '../helpers/target';
+import { createTestBucket, storageFor, TestBucket } from '../helpers/target';
 
 let b: TestBucket;
 let other: TestBucket;
@@ -20,7 +20,12 @@ describe('delete', () => {
     expect(result.versionId).toBeTruthy();
     const error = await b.storage.head('del/a').catch((e) => e);
     expect(error).toBeInstanceOf(ObjectNotFoundError);
-    expect(error.deleteMarker).toBe(true);
+    // docs/compatibility.md: some servers leave x-amz-delete-marker off the 404; compatibility: 'auto' finds it.
+    expect(error.deleteMarker).toBe(targetDiffers('delete-marker-header-missing') ? undefined : true);
+    const auto = storageFor(b.name, { compatibility: 'auto' });
+    const viaAuto = await auto.head('del/a').catch((e) => e);
+    auto.destroy();
+    expect(viaAuto).toMatchObject({ deleteMarker: true, versionId: result.versionId });
     // Deleting the marker brings the object back.
     await b.storage.delete('del/a', { versionId: result.versionId });
     expect(await b.storage.getText('del/a')).toBe('x');
@@ -38,7 +43,13 @@ describe('delete', () => {
 
   test('governance retention: refused without bypass, allowed with bypassGovernanceRetention', async () => {
     const put = await lockBucket.storage.put('gov', 'x', { objectLockMode: 'GOVERNANCE', objectLockRetainUntil: new Date(Date.now() + 3600_000) });
-    await expect(lockBucket.storage.delete('gov', { versionId: put.versionId })).rejects.toMatchObject({ constructor: AccessDeniedError, httpStatus: 403 });
+    const refused = lockBucket.storage.delete('gov', { versionId: put.versionId });
+    if (targetDiffers('object-lock-denial-is-400')) {
+      // docs/compatibility.md: this server refuses with 400 InvalidRequest where S3 answers 403 AccessDenied.
+      await expect(refused).rejects.toMatchObject({ constructor: InvalidArgumentError, httpStatus: 400, s3Code: 'InvalidRequest' });
+    } else {
+      await expect(refused).rejects.toMatchObject({ constructor: AccessDeniedError, httpStatus: 403 });
+    }
     await lockBucket.storage.delete('gov', { versionId: put.versionId, bypassGovernanceRetention: true });
     await expect(lockBucket.storage.head('gov', { versionId: put.versionId })).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
@@ -63,8 +74,9 @@ describe('deleteMany', () => {
     ]);
     expect(result.deleted.map((d) => d.key)).toEqual(['batch/free']);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatchObject({ key: 'batch/held', versionId: held.versionId, code: 'AccessDenied' });
-    expect(result.errors[0].error).toBeInstanceOf(AccessDeniedError);
+    const denial = targetDiffers('object-lock-denial-is-400') ? { code: 'InvalidRequest', type: InvalidArgumentError } : { code: 'AccessDenied', type: AccessDeniedError };
+    expect(result.errors[0]).toMatchObject({ key: 'batch/held', versionId: held.versionId, code: denial.code });
+    expect(result.errors[0].error).toBeInstanceOf(denial.type);
     expect(await lockBucket.storage.exists('batch/held', { versionId: held.versionId })).toBe(true);
   });
 });
@@ -114,7 +126,8 @@ describe('copy', () => {
     await b.storage.put('copy/src', 'payload', { contentType: 'text/x-src', metadata: { a: '1' } });
     const result = await b.storage.copy('copy/src', 'copy/dst');
     expect(result.etag).toMatch(/^"[0-9a-f]{32}"$/);
-    expect(result.versionId).toBeTruthy();
+    expect(result.etag).toBe((await b.storage.head('copy/dst')).etag);
+    if (!targetDiffers('copy-omits-version-ids')) expect(result.versionId).toBeTruthy();
     const head = await b.storage.head('copy/dst');
     expect(head).toMatchObject({ contentType: 'text/x-src', metadata: { a: '1' }, size: 7 });
   });
@@ -126,7 +139,8 @@ describe('copy', () => {
     expect(head.metadata).toEqual({ b: '2' });
     expect(head.contentType).toBe('text/plain');
     const tags = await b.raw.send(new GetObjectTaggingCommand({ Bucket: b.name, Key: 'copy/replaced' }));
-    expect(tags.TagSet).toEqual([{ Key: 't', Value: 'v' }]);
+    // docs/compatibility.md: some servers ignore the tagging directive on copy.
+    expect(tags.TagSet ?? []).toEqual(targetDiffers('copy-tagging-directive-ignored') ? [] : [{ Key: 't', Value: 'v' }]);
   });
 
   test('from another bucket, and a given source version', async () => {

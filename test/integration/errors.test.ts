@@ -1,6 +1,10 @@
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, DeleteBucketCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
 import {
+  AbortedError,
   AccessDeniedError,
+  ConflictError,
+  InvalidObjectStateError,
   BucketNotFoundError,
   InvalidArgumentError,
   MultipartUploadError,
@@ -37,7 +41,7 @@ function viaProxy(overrides: Partial<ConstructorParameters<typeof S3Storage>[0]>
 
 describe('errors the real server gives', () => {
   test('NoSuchVersion -> ObjectNotFoundError', async () => {
-    const error = await b.storage.get('present', { versionId: 'no-such-version-id' }).catch((e) => e);
+    const error = await b.storage.get('present', { versionId: randomUUID() }).catch((e) => e);
     expect(error).toBeInstanceOf(ObjectNotFoundError);
     expect(error.httpStatus).toBeGreaterThanOrEqual(400);
     expect(['NoSuchVersion', 'InvalidArgument', 'NoSuchKey']).toContain(error.s3Code);
@@ -52,10 +56,11 @@ describe('errors the real server gives', () => {
 
   test('NoSuchUpload -> MultipartUploadError carrying the uploadId', async () => {
     const error = await b.storage
-      .send(new AbortMultipartUploadCommand({ Bucket: b.name, Key: 'present', UploadId: 'nonexistent-upload' }), { key: 'present', uploadId: 'nonexistent-upload' })
+      .send(new ListPartsCommand({ Bucket: b.name, Key: 'present', UploadId: 'nonexistent-upload' }), { key: 'present', uploadId: 'nonexistent-upload' })
       .catch((e) => e);
     expect(error).toBeInstanceOf(MultipartUploadError);
-    expect(error).toMatchObject({ s3Code: 'NoSuchUpload', httpStatus: 404, uploadId: 'nonexistent-upload' });
+    const code = targetDiffers('no-such-upload-is-no-such-key') ? 'NoSuchKey' : 'NoSuchUpload';
+    expect(error).toMatchObject({ s3Code: code, httpStatus: 404, uploadId: 'nonexistent-upload' });
   });
 
   describe('multipart completion errors', () => {
@@ -93,7 +98,8 @@ describe('errors the real server gives', () => {
       const outOfOrder = complete([{ PartNumber: 2, ETag: p2.ETag }, { PartNumber: 1, ETag: p1.ETag }]);
       if (targetDiffers('part-order-not-checked')) {
         // docs/compatibility.md: this server completes the upload in part-number order instead of refusing it.
-        await expect(outOfOrder).resolves.toMatchObject({ ETag: expect.stringMatching(/-2"$/) });
+        await expect(outOfOrder).resolves.toBeDefined();
+        expect((await b.storage.head('mpu')).size).toBe(10 * 1024 * 1024);
       } else {
         await expect(outOfOrder).rejects.toMatchObject({ constructor: MultipartUploadError, s3Code: 'InvalidPartOrder', uploadId });
       }
@@ -106,6 +112,37 @@ describe('errors the real server gives', () => {
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(['InvalidRequest', 'InvalidArgument']).toContain(error.s3Code);
     expect(error.httpStatus).toBe(400);
+  });
+});
+
+describe('more errors from the real server', () => {
+  test('InvalidObjectState: reading an archived object before a restore (S3); recorded where a server differs', async () => {
+    if (targetDiffers('standard-classes-only')) {
+      // docs/compatibility.md: this server refuses the class itself.
+      await expect(b.storage.put('archived', 'cold', { storageClass: 'GLACIER' })).rejects.toMatchObject({ constructor: InvalidArgumentError, s3Code: 'InvalidStorageClass' });
+      return;
+    }
+    await b.storage.put('archived', 'cold', { storageClass: 'GLACIER' });
+    const read = b.storage.get('archived');
+    if (targetDiffers('archived-objects-readable')) {
+      // docs/compatibility.md: storage classes here are placement targets with no archive semantics.
+      await expect(b.storage.getText('archived')).resolves.toBe('cold');
+      (await read).body.destroy();
+      return;
+    }
+    await expect(read).rejects.toMatchObject({ constructor: InvalidObjectStateError, s3Code: 'InvalidObjectState', httpStatus: 403 });
+  });
+
+  test('BucketNotEmpty -> ConflictError (409)', async () => {
+    await expect(b.storage.send(new DeleteBucketCommand({ Bucket: b.name }))).rejects.toMatchObject({ constructor: ConflictError, s3Code: 'BucketNotEmpty', httpStatus: 409 });
+  });
+
+  test('an AbortSignal that fires -> AbortedError, and nothing was written', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(b.storage.put('aborted', 'x', { abortSignal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
+    await expect(b.storage.get('present', { abortSignal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
+    expect(await b.storage.exists('aborted')).toBe(false);
   });
 });
 
@@ -162,14 +199,16 @@ describe('errors a healthy local server never gives, injected by a loopback prox
   });
 
   test('a wrong-region answer (301 + x-amz-bucket-region) re-targets the client once, with no user code', async () => {
+    // The bucket "lives" in the server's region; the client starts out signing for another one.
+    const home = currentTarget().region;
     proxy.inject((req) =>
-      signedRegion(req) !== 'eu-west-1'
-        ? { status: 301, code: 'PermanentRedirect', message: 'The bucket you are attempting to access must be addressed using the specified endpoint.', headers: { 'x-amz-bucket-region': 'eu-west-1' } }
+      signedRegion(req) !== home
+        ? { status: 301, code: 'PermanentRedirect', message: 'The bucket you are attempting to access must be addressed using the specified endpoint.', headers: { 'x-amz-bucket-region': home } }
         : undefined,
     );
-    const s = viaProxy({ region: 'us-east-1' });
+    const s = viaProxy({ region: 'ap-southeast-2' });
     expect(await s.getText('present')).toBe('here');
-    expect(s.region).toBe('eu-west-1');
+    expect(s.region).toBe(home);
     expect(await s.getText('present')).toBe('here');
     await s.put('redirected', 'body');
     s.destroy();

@@ -23,8 +23,24 @@ import type {
   PutResult,
   Storage,
 } from '../storage';
+import type {
+  AbortIncompleteUploadsOptions,
+  DownloadDestination,
+  DownloadOptions,
+  DownloadResult,
+  IncompleteUpload,
+  ListIncompleteUploadsOptions,
+  UploadOptions,
+  UploadResult,
+  UploadSource,
+} from '../transfer';
+import { CapabilityCache } from './compatibility';
+import { CompatibilityProfile, FIXED_PROFILES, profileFromReport } from './compatibility-profile';
 import { ResolvedS3StorageConfig, S3StorageConfig, resolveS3StorageConfig } from './config';
 import * as ops from './operations';
+import * as admin from './multipart-admin';
+import { downloadObject } from './multipart-download';
+import { resumeUpload, uploadObject } from './multipart-upload';
 
 /** Any S3 command. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,19 +67,33 @@ const WRONG_REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMal
  */
 export class S3Storage implements Storage {
   /** The validated config, with defaults filled in. */
-  public readonly config: ResolvedS3StorageConfig;
+  private resolvedConfig: ResolvedS3StorageConfig;
   private clientInstance: S3Client;
   private readonly ownsClient: boolean;
   private currentRegion: string;
   private regionReady?: Promise<void>;
+  private profileReady?: Promise<CompatibilityProfile | undefined>;
   private retargeted = false;
 
+  private static sharedCapabilityCache?: CapabilityCache;
+
+  /** Probe reports shared by every S3Storage in this process (a warm Lambda container keeps them), one hour each. */
+  public static get capabilityCache(): CapabilityCache {
+    S3Storage.sharedCapabilityCache ??= new CapabilityCache(60 * 60 * 1000);
+    return S3Storage.sharedCapabilityCache;
+  }
+
   public constructor(config: S3StorageConfig) {
-    this.config = resolveS3StorageConfig(config);
+    this.resolvedConfig = resolveS3StorageConfig(config);
     this.ownsClient = this.config.client === undefined;
     this.currentRegion = this.config.region;
     this.clientInstance = this.config.client ?? buildS3Client(this.config, this.currentRegion);
     if (this.config.regionSource !== 'discover' || !this.ownsClient) this.regionReady = Promise.resolve();
+  }
+
+  /** The validated config, with defaults filled in (and the checksum policy a compatibility profile chose). */
+  public get config(): ResolvedS3StorageConfig {
+    return this.resolvedConfig;
   }
 
   /** The bucket this storage is bound to. */
@@ -87,6 +117,7 @@ export class S3Storage implements Storage {
    */
   public async send<C extends S3Command>(command: C, options: SendOptions = {}): Promise<GetOutputType<C>> {
     await this.ensureRegion();
+    if (this.config.compatibility !== undefined) await this.compatibilityProfile();
     try {
       return (await this.clientInstance.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>;
     } catch (error) {
@@ -148,9 +179,58 @@ export class S3Storage implements Storage {
     return ops.copyObject(this, sourceKey, destinationKey, options);
   }
 
+  public upload(key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+    return uploadObject(this, key, source, options);
+  }
+
+  public resumeUpload(uploadId: string, key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+    return resumeUpload(this, uploadId, key, source, options);
+  }
+
+  public download(key: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
+    return downloadObject(this, key, destination, options);
+  }
+
+  public listIncompleteUploads(options: ListIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
+    return admin.listIncompleteUploads(this, options);
+  }
+
+  public abortIncompleteUploads(options: AbortIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
+    return admin.abortIncompleteUploads(this, options);
+  }
+
   /** `x-amz-request-payer` for every request, when configured. */
   public get requestPayer(): 'requester' | undefined {
     return this.config.requestPayer ? 'requester' : undefined;
+  }
+
+  /**
+   * The compatibility profile in force, per `config.compatibility`: probed once per endpoint (cached), fixed, or
+   * none. When it changes the checksum policy (and the config did not set one), the client is rebuilt to match.
+   */
+  public compatibilityProfile(): Promise<CompatibilityProfile | undefined> {
+    this.profileReady ??= this.resolveProfile();
+    return this.profileReady;
+  }
+
+  private async resolveProfile(): Promise<CompatibilityProfile | undefined> {
+    const setting = this.config.compatibility;
+    if (setting === undefined) return undefined;
+    let profile: CompatibilityProfile;
+    if (typeof setting === 'object') profile = profileFromReport(setting);
+    else if (setting !== 'auto') profile = FIXED_PROFILES[setting];
+    else if (!this.config.endpoint) profile = FIXED_PROFILES.aws;
+    else {
+      const { bucket: _bucket, client: _client, compatibility: _c, ...probeConfig } = this.config;
+      profile = profileFromReport(await S3Storage.capabilityCache.get({ ...probeConfig, region: this.currentRegion }));
+    }
+    if (!this.config.checksumPolicyExplicit && this.ownsClient && profile.checksumPolicy !== this.config.checksumPolicy) {
+      this.resolvedConfig = { ...this.resolvedConfig, checksumPolicy: profile.checksumPolicy };
+      const old = this.clientInstance;
+      this.clientInstance = buildS3Client(this.config, this.currentRegion);
+      old.destroy();
+    }
+    return profile;
   }
 
   private ensureRegion(): Promise<void> {

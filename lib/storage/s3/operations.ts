@@ -33,9 +33,12 @@ import { openFileRange, prepareBody, readUpTo } from './body';
 import type { S3Storage } from './client';
 import { mapSettledLimit } from './concurrency';
 import { customerKeyInput } from './encryption';
-import { checksumsOf, objectMetadataOf, parseContentRange, parseRestore } from './mapping';
+import { checksumsOf, normalizeEtag, objectMetadataOf, parseContentRange, parseRestore } from './mapping';
+import { isCopyTooLarge, multipartCopy } from './multipart-copy';
 import { uploadFromIterator } from './multipart-upload';
 import { writeInput } from './write-input';
+import { assertWriteSupported } from './compatibility-profile';
+import { withDeleteMarkerDetection } from './delete-markers';
 import {
   assertCopyOptions,
   assertKey,
@@ -54,6 +57,7 @@ export const PUT_STREAM_BUFFER_BYTES = 8 * MIB;
 export async function putObject(storage: S3Storage, key: string, body: PutBody, options: PutOptions): Promise<PutResult> {
   assertKey(key);
   assertPutOptions(options);
+  assertWriteSupported(await storage.compatibilityProfile(), options);
   const prepared = await prepareBody(body, options.contentLength);
   if (prepared.kind === 'unknown-length') {
     const { head, ended, rest } = await readUpTo(prepared.stream, PUT_STREAM_BUFFER_BYTES);
@@ -88,7 +92,7 @@ async function sendPut(storage: S3Storage, key: string, body: Uint8Array | Reada
     { key, abortSignal: options.abortSignal, replayable },
   );
   return {
-    etag: output.ETag ?? '',
+    etag: normalizeEtag(output.ETag),
     versionId: output.VersionId,
     size: output.Size ?? length,
     checksums: checksumsOf(output),
@@ -128,10 +132,12 @@ function readInput(storage: S3Storage, key: string, options: GetOptions) {
 export async function getObject(storage: S3Storage, key: string, options: GetOptions): Promise<GetResult> {
   assertKey(key);
   assertReadOptions(options);
-  const output = await storage.send(new GetObjectCommand({ ...readInput(storage, key, options), Range: options.range ? rangeHeader(options.range) : undefined }), {
-    key,
-    abortSignal: options.abortSignal,
-  });
+  const output = await withDeleteMarkerDetection(storage, key, options.versionId, () =>
+    storage.send(new GetObjectCommand({ ...readInput(storage, key, options), Range: options.range ? rangeHeader(options.range) : undefined }), {
+      key,
+      abortSignal: options.abortSignal,
+    }),
+  );
   const contentRange = parseContentRange(output.ContentRange);
   const contentLength = output.ContentLength ?? 0;
   const body = output.Body as Readable | undefined;
@@ -159,7 +165,9 @@ export async function getObjectBuffer(storage: S3Storage, key: string, options: 
 export async function headObject(storage: S3Storage, key: string, options: HeadOptions): Promise<ObjectMetadata> {
   assertKey(key);
   assertReadOptions(options);
-  const output = await storage.send(new HeadObjectCommand(readInput(storage, key, options)), { key, abortSignal: options.abortSignal });
+  const output = await withDeleteMarkerDetection(storage, key, options.versionId, () =>
+    storage.send(new HeadObjectCommand(readInput(storage, key, options)), { key, abortSignal: options.abortSignal }),
+  );
   return objectMetadataOf(key, output);
 }
 
@@ -265,7 +273,7 @@ export async function* listObjects(storage: S3Storage, options: ListOptions): As
       objects: (output.Contents ?? []).map((o) => ({
         key: decode(o.Key ?? ''),
         size: o.Size ?? 0,
-        etag: o.ETag ?? '',
+        etag: normalizeEtag(o.ETag),
         lastModified: o.LastModified,
         storageClass: o.StorageClass ?? 'STANDARD',
         checksumAlgorithms: o.ChecksumAlgorithm,
@@ -294,21 +302,24 @@ export function copySource(bucket: string, key: string, versionId?: string): str
 
 const METADATA_OPTIONS = ['contentType', 'cacheControl', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'expires', 'metadata', 'websiteRedirectLocation'] as const;
 
-/** CopyObject: server-side, up to 5 GiB. */
+/** CopyObject: server-side, up to 5 GiB; larger sources, or `multipart: true`, go through parallel UploadPartCopy. */
 export async function copyObject(storage: S3Storage, sourceKey: string, destinationKey: string, options: CopyOptions): Promise<CopyResult> {
   assertKey(sourceKey, 'sourceKey');
   assertKey(destinationKey, 'destinationKey');
   assertCopyOptions(options);
+  assertWriteSupported(await storage.compatibilityProfile(), options);
   const sourceBucket = options.sourceBucket ?? storage.bucket;
   if (options.sourceBucket !== undefined && sourceBucket.length === 0) throw new InvalidArgumentError('sourceBucket: must not be empty', { field: 'sourceBucket' });
   const replacesMetadata = METADATA_OPTIONS.some((o) => options[o] !== undefined);
   const conditions = options.sourceConditions ?? {};
   const sourceKeyInput = customerKeyInput(options.sourceCustomerKey);
+  const source = copySource(sourceBucket, sourceKey, options.sourceVersionId);
+  if (options.multipart === true) return multipartCopy(storage, sourceKey, destinationKey, source, options);
   const output = await storage.send(
     new CopyObjectCommand({
       Bucket: storage.bucket,
       Key: destinationKey,
-      CopySource: copySource(sourceBucket, sourceKey, options.sourceVersionId),
+      CopySource: source,
       MetadataDirective: options.metadataDirective ?? (replacesMetadata ? 'REPLACE' : 'COPY'),
       TaggingDirective: options.taggingDirective ?? (options.tags !== undefined ? 'REPLACE' : 'COPY'),
       CopySourceIfMatch: conditions.ifMatch,
@@ -324,11 +335,17 @@ export async function copyObject(storage: S3Storage, sourceKey: string, destinat
       ...writeInput(options),
     }),
     { key: destinationKey, abortSignal: options.abortSignal },
-  );
+  ).catch((error: unknown) => {
+    // Above 5 GiB S3 refuses CopyObject: copy with parallel UploadPartCopy instead.
+    if (options.multipart !== false && isCopyTooLarge(error)) return undefined;
+    throw error;
+  });
+  if (output === undefined) return multipartCopy(storage, sourceKey, destinationKey, source, options);
   return {
-    etag: output.CopyObjectResult?.ETag ?? '',
+    etag: normalizeEtag(output.CopyObjectResult?.ETag),
     versionId: output.VersionId,
-    sourceVersionId: output.CopySourceVersionId,
+    // Some stores (Ceph RGW) leave x-amz-copy-source-version-id out; the version asked for is the one copied.
+    sourceVersionId: output.CopySourceVersionId ?? options.sourceVersionId,
     lastModified: output.CopyObjectResult?.LastModified,
     checksums: checksumsOf(output.CopyObjectResult ?? {}),
   };

@@ -124,10 +124,9 @@ function streamReader(iterator: AsyncIterator<Uint8Array | string>, sizeBytes: n
         if (take < chunk.length) leftover = chunk.subarray(take);
       }
       // One chunk of look-ahead tells whether this was the last part.
-      if (!leftover && !done) {
+      while (!leftover && !done) {
         const peek = await pull();
         if (peek !== undefined && peek.length > 0) leftover = peek;
-        else if (peek !== undefined) return this.readNext(size);
       }
       return { data: buffer.subarray(0, filled), ended: leftover === undefined && done };
     },

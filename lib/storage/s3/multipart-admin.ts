@@ -1,0 +1,65 @@
+/** Multipart upload housekeeping: list parts, abort, and find or clean up incomplete uploads. */
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
+import { InvalidArgumentError } from '../errors';
+import type { AbortIncompleteUploadsOptions, IncompleteUpload, ListIncompleteUploadsOptions } from '../transfer';
+import type { S3Storage } from './client';
+import { mapSettledLimit } from './concurrency';
+
+/** Every part ListParts shows for an upload, by part number. Throws `MultipartUploadError` (NoSuchUpload) for a gone upload. */
+export async function listUploadedParts(storage: S3Storage, key: string, uploadId: string, abortSignal?: AbortSignal): Promise<Map<number, { etag: string; size: number }>> {
+  const parts = new Map<number, { etag: string; size: number }>();
+  let marker: string | undefined;
+  do {
+    const page = await storage.send(
+      new ListPartsCommand({ Bucket: storage.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker, RequestPayer: storage.requestPayer }),
+      { key, uploadId, abortSignal },
+    );
+    for (const p of page.Parts ?? []) {
+      if (p.PartNumber !== undefined && p.ETag) parts.set(p.PartNumber, { etag: p.ETag, size: p.Size ?? 0 });
+    }
+    marker = page.IsTruncated ? String(page.NextPartNumberMarker ?? '') || undefined : undefined;
+  } while (marker);
+  return parts;
+}
+
+/** AbortMultipartUpload: S3 deletes the parts. */
+export async function abortUpload(storage: S3Storage, key: string, uploadId: string, abortSignal?: AbortSignal): Promise<void> {
+  await storage.send(new AbortMultipartUploadCommand({ Bucket: storage.bucket, Key: key, UploadId: uploadId, RequestPayer: storage.requestPayer }), {
+    key,
+    uploadId,
+    abortSignal,
+  });
+}
+
+/** Every open multipart upload in the bucket (ListMultipartUploads, all pages). */
+export async function listIncompleteUploads(storage: S3Storage, options: ListIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
+  if (options.prefix !== undefined && typeof options.prefix !== 'string') throw new InvalidArgumentError('prefix: must be a string', { field: 'prefix' });
+  const uploads: IncompleteUpload[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  do {
+    const page = await storage.send(
+      new ListMultipartUploadsCommand({ Bucket: storage.bucket, Prefix: options.prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker, RequestPayer: storage.requestPayer }),
+      { abortSignal: options.abortSignal },
+    );
+    for (const u of page.Uploads ?? []) {
+      if (u.Key !== undefined && u.UploadId) uploads.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated, storageClass: u.StorageClass });
+    }
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+  } while (keyMarker);
+  return uploads;
+}
+
+/** Aborts open multipart uploads (those initiated before `olderThan`, when given). Returns the ones aborted; failures throw after every abort was tried. */
+export async function abortIncompleteUploads(storage: S3Storage, options: AbortIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
+  if (options.olderThan !== undefined && !(options.olderThan instanceof Date && !Number.isNaN(options.olderThan.getTime()))) {
+    throw new InvalidArgumentError('olderThan: must be a valid Date', { field: 'olderThan' });
+  }
+  const olderThan = options.olderThan;
+  const targets = (await listIncompleteUploads(storage, options)).filter((u) => olderThan === undefined || (u.initiated !== undefined && u.initiated < olderThan));
+  const results = await mapSettledLimit(targets, storage.config.concurrency, (u) => abortUpload(storage, u.key, u.uploadId, options.abortSignal));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return targets;
+}
