@@ -76,7 +76,10 @@ export async function downloadObject(storage: S3Storage, key: string, destinatio
   throw new InvalidArgumentError('destination: must be a file path, { filePath } or a Writable', { field: 'destination' });
 }
 
-/** HEAD for the size and ETag; for a multipart object, HEAD of part 1 for the part size, so ranges follow parts. */
+/**
+ * HEAD for the size and ETag; for a multipart object, HEAD of part 1 for the part size, so ranges follow parts.
+ * (No If-Match on the part HEAD: some stores compare it with the part's own ETag. The ranged GETs carry it.)
+ */
 async function resolveTarget(storage: S3Storage, key: string, options: DownloadOptions): Promise<Target> {
   const head = await headObject(storage, key, { versionId: options.versionId, customerKey: options.customerKey, abortSignal: options.abortSignal });
   const etag = head.etag;
@@ -86,7 +89,7 @@ async function resolveTarget(storage: S3Storage, key: string, options: DownloadO
   const partsCount = match ? Number(match[1]) : undefined;
   if (partsCount !== undefined && partsCount > 1 && options.rangeSizeBytes === undefined) {
     try {
-      const part = await headObject(storage, key, { versionId: options.versionId, customerKey: options.customerKey, partNumber: 1, ifMatch: etag, abortSignal: options.abortSignal });
+      const part = await headObject(storage, key, { versionId: options.versionId, customerKey: options.customerKey, partNumber: 1, abortSignal: options.abortSignal });
       const size = part.size;
       if (size > 0 && size < head.size && Math.ceil(head.size / size) === partsCount) partSize = size;
     } catch (error) {

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { MIB } from '../../lib/rules/limits';
+import { AbortedError, PreconditionFailedError, ServiceError, TransferProgress } from '../../lib/storage';
+import { FaultProxy } from '../helpers/fault-proxy';
+import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../helpers/target';
+
+const PART = 5 * MIB;
+let b: TestBucket;
+const dir = mkdtempSync(join(tmpdir(), 'bk-dl-'));
+let multipartData: Buffer;
+let singleData: Buffer;
+
+beforeAll(async () => {
+  b = await createTestBucket('dl');
+  multipartData = randomBytes(4 * PART + 4321);
+  singleData = randomBytes(3 * MIB + 11);
+  await b.storage.upload('mp', multipartData, { multipartThresholdBytes: PART, targetPartSizeBytes: PART });
+  await b.storage.put('single', singleData);
+});
+afterAll(async () => {
+  await b.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A Writable that collects what it gets, slowly, so the reorder buffer and back-pressure are exercised. */
+function slowSink(): { sink: Writable; bytes: () => Buffer } {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      setTimeout(callback, 5);
+    },
+  });
+  return { sink, bytes: () => Buffer.concat(chunks) };
+}
+
+describe('download to a file', () => {
+  test('a multipart object: ranges follow its parts, the multipart ETag is checked, the file appears only when complete', async () => {
+    const storage = storageFor(b.name);
+    const counter = countRequests(storage.client);
+    const dest = join(dir, 'mp.bin');
+    const progress: TransferProgress[] = [];
+    const result = await storage.download('mp', dest, { onProgress: (p) => progress.push(p) });
+    expect(result).toMatchObject({ size: multipartData.length, ranges: 5, rangesResumed: 0, verifiedBy: 'multipart-etag' });
+    expect(counter.commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(5);
+    expect(sha256(readFileSync(dest))).toBe(sha256(multipartData));
+    expect(existsSync(dest + '.partial')).toBe(false);
+    expect(existsSync(dest + '.partial.json')).toBe(false);
+    expect(progress.at(-1)).toMatchObject({ transferredBytes: multipartData.length, partsDone: 5, totalParts: 5 });
+    storage.destroy();
+  });
+
+  test('a single-part object in small ranges: the MD5 ETag is checked', async () => {
+    const dest = join(dir, 'single.bin');
+    const result = await b.storage.download('single', { filePath: dest }, { rangeSizeBytes: MIB });
+    expect(result).toMatchObject({ size: singleData.length, ranges: 4, verifiedBy: 'md5-etag' });
+    expect(sha256(readFileSync(dest))).toBe(sha256(singleData));
+  });
+
+  test('an empty object', async () => {
+    await b.storage.put('empty', '');
+    const dest = join(dir, 'empty.bin');
+    const result = await b.storage.download('empty', dest);
+    expect(result.size).toBe(0);
+    expect(readFileSync(dest).length).toBe(0);
+  });
+});
+
+describe('download to a Writable', () => {
+  test.each([
+    ['multipart', () => multipartData, 'mp', undefined, 'multipart-etag'],
+    ['single part, 256 KiB ranges', () => singleData, 'single', 256 * 1024, 'md5-etag'],
+  ])('%s: in order, through the reorder buffer', async (_name, data, key, rangeSizeBytes, verifiedBy) => {
+    const { sink, bytes } = slowSink();
+    const result = await b.storage.download(key, sink, { rangeSizeBytes, concurrency: 4 });
+    expect(result.verifiedBy).toBe(verifiedBy);
+    expect(sha256(bytes())).toBe(sha256(data()));
+  });
+});
+
+describe('interrupted downloads', () => {
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await FaultProxy.start(currentTarget().endpoint);
+  });
+  afterEach(() => proxy.reset());
+  afterAll(() => proxy.stop());
+
+  test('a range that keeps failing stops the download; a second call resumes from .partial and fetches only the missing ranges', async () => {
+    const storage = storageFor(b.name, { endpoint: proxy.endpoint, maxAttempts: 1 });
+    const thirdRange = `bytes=${2 * PART}-`;
+    proxy.inject((req) => (req.method === 'GET' && String(req.headers.range ?? '').startsWith(thirdRange) ? { status: 503, code: 'ServiceUnavailable' } : undefined));
+    const dest = join(dir, 'resumed.bin');
+    const error = await storage.download('mp', dest, { concurrency: 2, maxRangeAttempts: 2, retryBaseDelayMs: 1 }).catch((e) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(existsSync(dest)).toBe(false);
+    expect(existsSync(dest + '.partial')).toBe(true);
+    const state = JSON.parse(readFileSync(dest + '.partial.json', 'utf8'));
+    const done = Object.keys(state.done).length;
+    expect(done).toBeGreaterThanOrEqual(1);
+    expect(state.done['2']).toBeUndefined();
+
+    const direct = storageFor(b.name);
+    const counter = countRequests(direct.client);
+    const result = await direct.download('mp', dest);
+    expect(result.rangesResumed).toBe(done);
+    expect(counter.commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(5 - done);
+    expect(sha256(readFileSync(dest))).toBe(sha256(multipartData));
+    expect(existsSync(dest + '.partial')).toBe(false);
+    expect(existsSync(dest + '.partial.json')).toBe(false);
+    direct.destroy();
+    storage.destroy();
+  });
+
+  test('AbortSignal keeps .partial for a resume', async () => {
+    const controller = new AbortController();
+    const dest = join(dir, 'cancelled.bin');
+    const error = await b.storage.download('mp', dest, { concurrency: 1, abortSignal: controller.signal, onProgress: (p) => p.partsDone === 2 && controller.abort() }).catch((e) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(existsSync(dest)).toBe(false);
+    expect(Object.keys(JSON.parse(readFileSync(dest + '.partial.json', 'utf8')).done)).toEqual(['0', '1']);
+    const result = await b.storage.download('mp', dest);
+    expect(result.rangesResumed).toBe(2);
+    expect(sha256(readFileSync(dest))).toBe(sha256(multipartData));
+  });
+
+  test('an object that changes mid-way fails with PreconditionFailedError and leaves no file', async () => {
+    const data = randomBytes(3 * PART);
+    await b.storage.upload('changing', data, { multipartThresholdBytes: PART, targetPartSizeBytes: PART });
+    const dest = join(dir, 'changing.bin');
+    let replaced: Promise<unknown> | undefined;
+    const error = await b.storage
+      .download('changing', dest, {
+        // 60 small ranges one at a time: the replacement lands long before the last of them is asked for.
+        concurrency: 1,
+        rangeSizeBytes: 256 * 1024,
+        onProgress: (p) => {
+          if (p.partsDone === 1) replaced = b.storage.put('changing', randomBytes(3 * PART));
+        },
+      })
+      .catch((e) => e);
+    await replaced;
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(existsSync(dest)).toBe(false);
+    expect(existsSync(dest + '.partial')).toBe(false);
+    expect(existsSync(dest + '.partial.json')).toBe(false);
+  });
+});
