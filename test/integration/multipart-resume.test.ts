@@ -49,9 +49,11 @@ test('a child SIGKILLed mid-upload; the next upload resumes from the sidecar, se
   const sidecar = file + '.bucketkit-upload.json';
   expect(existsSync(sidecar)).toBe(true);
   const state = Object.values(JSON.parse(readFileSync(sidecar, 'utf8')))[0] as { uploadId: string; parts: unknown[] };
-  expect(state.parts.length).toBeGreaterThanOrEqual(3);
+  // The state is saved at most every 500 ms, so it may lag behind: ListParts is the truth, and parts it shows
+  // that the state does not are kept only if the file's bytes hash to their ETags.
   const listed = await b.raw.send(new ListPartsCommand({ Bucket: b.name, Key: 'killed', UploadId: state.uploadId }));
   const alreadyThere = (listed.Parts ?? []).length;
+  expect(alreadyThere).toBeGreaterThanOrEqual(killed.reported);
   expect(alreadyThere).toBeGreaterThanOrEqual(state.parts.length);
   expect(alreadyThere).toBeLessThan(PARTS);
 

@@ -105,7 +105,8 @@ describe('upload: sizes around each boundary', () => {
       expect(result.checksums.CRC32).toBe(compositeChecksum('CRC32', crcs));
       expect(result.verifiedBy).toBe('composite-checksum');
     } else {
-      expect(result.verifiedBy).toBe('multipart-etag');
+      // The store reports no composite checksum (moto): each part's CRC32 was still checked by the store.
+      expect(result.verifiedBy).toBe('none');
     }
     expect(sha256(await b.storage.getBuffer('crc/obj'))).toBe(sha256(data));
     storage.destroy();
@@ -252,19 +253,22 @@ describe('upload: failures', () => {
 
 describe('incomplete uploads', () => {
   test('abortIncompleteUploads({ olderThan }) keeps newer uploads', async () => {
+    // compatibility 'auto': on a store that lists uploads by exact key only (MinIO), bucketkit filters the prefix itself.
+    const storage = storageFor(b.name, { compatibility: 'auto' });
     const store = new MemoryUploadStateStore();
     const controller = new AbortController();
-    await b.storage
+    await storage
       .upload('stale/a', randomBytes(2 * PART), { multipartThresholdBytes: PART, targetPartSizeBytes: PART, stateStore: store, sourceId: 'a', leaveResumableOnAbort: true, abortSignal: controller.signal, onProgress: () => controller.abort() })
       .catch(() => undefined);
-    const listed = await b.storage.listIncompleteUploads({ prefix: 'stale/' });
+    const listed = await storage.listIncompleteUploads({ prefix: 'stale/' });
     expect(listed).toHaveLength(1);
     // Compare against the server's own clock: some servers (moto) report a fixed Initiated date.
     const initiated = listed[0].initiated!;
-    expect((await b.storage.abortIncompleteUploads({ prefix: 'stale/', olderThan: initiated })).length).toBe(0);
-    expect(await b.storage.listIncompleteUploads({ prefix: 'stale/' })).toHaveLength(1);
-    const aborted = await b.storage.abortIncompleteUploads({ prefix: 'stale/', olderThan: new Date(initiated.getTime() + 1000) });
+    expect((await storage.abortIncompleteUploads({ prefix: 'stale/', olderThan: initiated })).length).toBe(0);
+    expect(await storage.listIncompleteUploads({ prefix: 'stale/' })).toHaveLength(1);
+    const aborted = await storage.abortIncompleteUploads({ prefix: 'stale/', olderThan: new Date(initiated.getTime() + 1000) });
     expect(aborted.map((u) => u.uploadId)).toEqual([listed[0].uploadId]);
-    expect(await b.storage.listIncompleteUploads({ prefix: 'stale/' })).toEqual([]);
+    expect(await storage.listIncompleteUploads({ prefix: 'stale/' })).toEqual([]);
+    storage.destroy();
   });
 });

@@ -10,6 +10,7 @@ import type { CopyOptions, CopyResult } from '../storage';
 import type { S3Storage } from './client';
 import { mapSettledLimit } from './concurrency';
 import { customerKeyInput } from './encryption';
+import { completedEtag } from './complete-etag';
 import { checksumsOf } from './mapping';
 import { abortUpload } from './multipart-admin';
 import { partCountFor, partSizeForKnownSize } from './part-size';
@@ -93,6 +94,7 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
   const partSize = partSizeForKnownSize(size, { targetPartSizeBytes: options.copyPartSizeBytes ?? DEFAULT_COPY_PART_SIZE_BYTES });
   const count = size === 0 ? 1 : partCountFor(size, partSize);
   const { controller, dispose } = linkedController(options.abortSignal);
+  let firstFailure: { error: unknown; partNumber: number } | undefined;
   try {
     const results = await mapSettledLimit(
       Array.from({ length: count }, (_, i) => i + 1),
@@ -125,13 +127,14 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
           );
           return { PartNumber: partNumber, ETag: out.CopyPartResult?.ETag, ...partChecksums(out.CopyPartResult ?? {}) };
         } catch (error) {
+          if (!controller.signal.aborted) firstFailure ??= { error, partNumber };
           controller.abort();
           throw error;
         }
       },
     );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !/skipped after an earlier failure/.test(String(r.reason?.message)));
-    if (failed || controller.signal.aborted) throw failed?.reason ?? new StorageError(`copy of ${sourceKey} was cancelled`);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed || controller.signal.aborted) throw firstFailure?.error ?? failed?.reason ?? new StorageError(`copy of ${sourceKey} was cancelled`);
     const parts = results.map((r) => (r as PromiseFulfilledResult<{ PartNumber: number; ETag?: string }>).value);
     const completed = await withRetry(
       () =>
@@ -149,7 +152,8 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
         ),
       { ...retry, signal: options.abortSignal },
     );
-    return { etag: completed.ETag ?? '', versionId: completed.VersionId, sourceVersionId: head.VersionId, checksums: checksumsOf(completed) };
+    const destinationEtag = await completedEtag(storage, destinationKey, completed, destinationSse, options.abortSignal);
+    return { etag: destinationEtag, versionId: completed.VersionId, sourceVersionId: head.VersionId, checksums: checksumsOf(completed) };
   } catch (error) {
     await abortUpload(storage, destinationKey, uploadId).catch(() => undefined);
     if (error instanceof MultipartUploadError) throw error;
@@ -157,7 +161,7 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
     throw new MultipartUploadError(`multipart copy of ${sourceKey} to ${destinationKey} failed: ${(error as Error)?.message}; upload ${uploadId} was aborted`, {
       cause: error,
       uploadId,
-      partNumber: (error as { partNumber?: number })?.partNumber,
+      partNumber: firstFailure?.partNumber,
       bucket: storage.bucket,
       key: destinationKey,
       s3Code: e?.s3Code,

@@ -20,7 +20,9 @@ import type { S3Storage } from './client';
 import { customerKeyInput } from './encryption';
 import { headObject } from './operations';
 import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, ProgressMeter, Slots, linkedController, withRetry } from './transfer-control';
+import { BufferPool } from './upload-source';
 import { readJsonFile, writeFileAtomic } from './upload-state';
+import { STATE_SAVE_INTERVAL_MS } from './multipart-upload';
 import { assertKey } from './validation';
 
 /** Bytes per ranged GET by default: the top of AWS's 8–16 MB guidance. */
@@ -113,7 +115,7 @@ async function resolveTarget(storage: S3Storage, key: string, options: DownloadO
 }
 
 /** Fetches one range into a buffer, with retries; a changed object (412) is never retried. */
-async function fetchRange(storage: S3Storage, key: string, target: Target, index: number, options: DownloadOptions, signal: AbortSignal): Promise<Buffer> {
+async function fetchRange(storage: S3Storage, key: string, target: Target, index: number, options: DownloadOptions, signal: AbortSignal, pool?: BufferPool): Promise<Buffer> {
   const start = index * target.rangeSize;
   const end = Math.min(target.size, start + target.rangeSize) - 1;
   const length = end - start + 1;
@@ -132,7 +134,7 @@ async function fetchRange(storage: S3Storage, key: string, target: Target, index
         { key, abortSignal: signal },
       );
       const body = out.Body as Readable;
-      const buffer = Buffer.allocUnsafeSlow(length);
+      const buffer = pool ? pool.take(length) : Buffer.allocUnsafeSlow(length);
       let filled = 0;
       try {
         for await (const chunk of body) {
@@ -142,10 +144,12 @@ async function fetchRange(storage: S3Storage, key: string, target: Target, index
           filled += bytes.length;
         }
       } catch (error) {
+        pool?.give(buffer);
         body.destroy?.();
         if (signal.aborted) throw new AbortedError(`download of ${key} was cancelled`, { bucket: storage.bucket, key, cause: error });
         throw toStorageError(error, { bucket: storage.bucket, key });
       }
+      if (filled !== length) pool?.give(buffer);
       if (filled !== length) throw new StorageError(`range ${start}-${end} of ${key}: got ${filled} of ${length} bytes`, { retryable: true, bucket: storage.bucket, key });
       return buffer;
     },
@@ -176,11 +180,17 @@ async function downloadToFile(storage: S3Storage, key: string, path: string, tar
   const resumed = Object.keys(done).length;
   if (resumed === 0) await rm(statePath, { force: true });
   const handle = await open(partial, resumed > 0 ? 'r+' : 'w');
+  // Range buffers are reused: memory stays at about concurrency x range size.
+  const pool = new BufferPool();
   let keepPartial = true;
   try {
     if (resumed === 0) await handle.truncate(target.size);
     let saveChain: Promise<unknown> = Promise.resolve();
-    const save = () => {
+    let lastSave = 0;
+    const save = (force = false) => {
+      // At most every STATE_SAVE_INTERVAL_MS: a range missing from the state is only fetched again on resume.
+      if (!force && Date.now() - lastSave < STATE_SAVE_INTERVAL_MS) return saveChain;
+      lastSave = Date.now();
       const state: DownloadState = { version: 1, bucket: storage.bucket, key, versionId: target.versionId, etag: target.etag, size: target.size, rangeSizeBytes: target.rangeSize, done: { ...done } };
       saveChain = saveChain.catch(() => undefined).then(() => writeFileAtomic(statePath, JSON.stringify(state)));
       return saveChain;
@@ -193,9 +203,9 @@ async function downloadToFile(storage: S3Storage, key: string, path: string, tar
         options,
         (i) => done[String(i)] !== undefined,
         async (i, signal) => {
-          const data = await fetchRange(storage, key, target, i, options, signal);
+          const data = await fetchRange(storage, key, target, i, options, signal, pool);
           const md5 = verify && target.aligned ? md5Hex(data) : '';
-          await writeAt(handle, data, i * target.rangeSize);
+          await writeAt(handle, data, i * target.rangeSize).finally(() => pool.give(data));
           done[String(i)] = md5;
           await save();
           progress.partDone(data.length);
@@ -203,7 +213,7 @@ async function downloadToFile(storage: S3Storage, key: string, path: string, tar
         options.concurrency ?? storage.config.concurrency,
       );
     } catch (error) {
-      await saveChain.catch(() => undefined);
+      await save(true).catch(() => undefined);
       const cancelled = options.abortSignal?.aborted === true;
       // A changed object can never be resumed; a cancelled one is kept unless asked otherwise.
       keepPartial = cancelled ? options.leaveResumableOnAbort !== false : !(error instanceof PreconditionFailedError);

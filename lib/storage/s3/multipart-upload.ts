@@ -14,6 +14,7 @@ import { compositeChecksum, etagIsMd5Based, md5Hex, multipartEtag, partChecksumO
 import type { S3Storage } from './client';
 import { customerKeyInput } from './encryption';
 import { checksumsOf } from './mapping';
+import { completedEtag } from './complete-etag';
 import { abortUpload, listUploadedParts } from './multipart-admin';
 import { putObject } from './operations';
 import { DEFAULT_MULTIPART_THRESHOLD_BYTES, PartLayout, fixedLayout, growingLayout, layoutFor, partCountFor, usesMultipart } from './part-size';
@@ -23,6 +24,8 @@ import { SourceReader, openSource } from './upload-source';
 import { assertKey } from './validation';
 import { writeInput } from './write-input';
 
+/** An upload's state is saved after a part at most this often (and always when the upload stops). */
+export const STATE_SAVE_INTERVAL_MS = 500;
 /** Part size `put()` uses for a stream of unknown length larger than its buffer. */
 export const STREAM_PART_SIZE_BYTES = 8 * 1024 * 1024;
 
@@ -135,6 +138,7 @@ class MultipartUpload {
   private resumed = 0;
   /** The part whose failure stopped the upload. */
   private failedPartNumber?: number;
+  private lastSave = 0;
 
   public constructor(
     private readonly storage: S3Storage,
@@ -143,7 +147,9 @@ class MultipartUpload {
     private readonly options: UploadOptions,
     private readonly first: { data: Buffer; ended: boolean } | undefined,
   ) {
-    this.partChecksum = options.partChecksum ?? 'MD5';
+    // CRC32 where the store takes flexible checksums (cheap, and the composite checksum verifies the object);
+    // Content-MD5, which every S3-compatible store checks, elsewhere.
+    this.partChecksum = options.partChecksum ?? (storage.config.checksumPolicy === 'WHEN_SUPPORTED' ? 'CRC32' : 'MD5');
     this.sseC = options.encryption?.type === 'SSE-C' ? customerKeyInput(options.encryption.customerKey) : {};
     this.md5Based = etagIsMd5Based(sseTypeOf(options), this.sseC.SSECustomerAlgorithm);
     this.store = options.stateStore ?? (reader.filePath !== undefined ? new JsonFileUploadStateStore(reader.filePath + UPLOAD_STATE_SUFFIX) : undefined);
@@ -254,7 +260,7 @@ class MultipartUpload {
       done: new Map(),
       candidates: new Map(),
     };
-    await this.saveState(plan);
+    await this.saveState(plan, true);
     return plan;
   }
 
@@ -262,9 +268,16 @@ class MultipartUpload {
     return { maxAttempts: this.options.maxPartAttempts ?? DEFAULT_MAX_PART_ATTEMPTS, baseDelayMs: this.options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS, signal };
   }
 
-  private saveState(plan: Plan): Promise<void> {
+  /**
+   * Saves the state: at once when `force`d, else at most every {@link STATE_SAVE_INTERVAL_MS} (a part missing from
+   * the state is still found by ListParts on resume and checked against the source's bytes).
+   */
+  private saveState(plan: Plan, force = false): Promise<void> {
     const store = this.store;
     if (!store) return Promise.resolve();
+    const now = Date.now();
+    if (!force && now - this.lastSave < STATE_SAVE_INTERVAL_MS) return Promise.resolve();
+    this.lastSave = now;
     const state: UploadState = {
       version: 1,
       bucket: this.storage.bucket,
@@ -369,11 +382,14 @@ class MultipartUpload {
 
   /** Sends one part with retries; for a part ListParts already shows, only checks that the source still hashes to its ETag. */
   private async sendPart(plan: Plan, partNumber: number, data: Buffer, signal: AbortSignal): Promise<CompletedPart | undefined> {
-    const md5 = this.partChecksum === 'MD5' || (this.md5Based && this.options.verify !== false) ? md5Hex(data) : undefined;
+    // MD5 is the costliest step on a small machine: computed for Content-MD5, or to verify the multipart ETag when
+    // no flexible checksum does the job.
+    const md5 = this.partChecksum === 'MD5' || (this.partChecksum === 'NONE' && this.md5Based && this.options.verify !== false) ? md5Hex(data) : undefined;
     const kept = plan.done.get(partNumber);
     if (kept) {
       // A stream re-read on resume: the bytes must be those sent before.
-      if (kept.md5 && md5 && kept.md5 !== md5) {
+      const checksum = kept.checksum && !md5 ? partChecksumOf(this.partChecksum, data) : undefined;
+      if ((kept.md5 && md5 && kept.md5 !== md5) || (checksum && kept.checksum !== checksum)) {
         throw new PreconditionFailedError(`upload of ${this.key}: part ${partNumber} of the source differs from the part uploaded before; the source changed`, { bucket: this.storage.bucket, key: this.key });
       }
       return undefined;
@@ -443,9 +459,10 @@ class MultipartUpload {
       this.retryOptions(this.options.abortSignal),
     );
     const size = done.reduce((sum, p) => sum + p.size, 0);
+    const finalEtag = await completedEtag(this.storage, this.key, completed, this.sseC, this.options.abortSignal);
     let verifiedBy: UploadResult['verifiedBy'] = 'none';
     if (this.options.verify !== false) {
-      const etag = unquoteEtag(completed.ETag);
+      const etag = unquoteEtag(finalEtag);
       const md5s = done.map((p) => p.md5);
       if (etagIsMd5Based(completed.ServerSideEncryption, this.sseC.SSECustomerAlgorithm) && this.md5Based && md5s.every((m): m is string => m !== undefined)) {
         const expected = multipartEtag(md5s);
@@ -464,7 +481,7 @@ class MultipartUpload {
     await this.saveChain.catch(() => undefined);
     await this.store?.remove(this.storage.bucket, this.key);
     return {
-      etag: completed.ETag ?? '',
+      etag: finalEtag,
       versionId: completed.VersionId,
       size,
       checksums: checksumsOf(completed),
@@ -482,7 +499,7 @@ class MultipartUpload {
     const keep = cancelled ? this.options.leaveResumableOnAbort === true : this.options.leavePartsOnError === true;
     await this.saveChain.catch(() => undefined);
     if (keep) {
-      await this.saveState(plan).catch(() => undefined);
+      await this.saveState(plan, true).catch(() => undefined);
     } else {
       await abortUpload(this.storage, this.key, plan.uploadId).catch(() => undefined);
       await this.store?.remove(this.storage.bucket, this.key).catch(() => undefined);

@@ -141,7 +141,7 @@ function streamReader(iterator: AsyncIterator<Uint8Array | string>, sizeBytes: n
  * Reuses part buffers, so memory stays at about `concurrency x partSize` instead of growing with garbage.
  * Keeps at most {@link BufferPool.maxFree} free buffers, of the last size asked for.
  */
-class BufferPool {
+export class BufferPool {
   private readonly free: Buffer[] = [];
   public readonly maxFree = 64;
 
