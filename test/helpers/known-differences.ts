@@ -33,7 +33,9 @@ export type Difference =
   /** x-amz-server-side-encryption: AES256 is accepted but not applied (not reported on HEAD). */
   | 'sse-s3-not-applied'
   /** Objects in GLACIER or DEEP_ARCHIVE read back at once: the classes are placement targets, with no restore step. */
-  | 'archived-objects-readable';
+  | 'archived-objects-readable'
+  /** ListMultipartUploads filters by exact key only: a shorter key prefix lists nothing. */
+  | 'list-uploads-needs-exact-key';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -51,13 +53,14 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'complete-omits-etag': 'CompleteMultipartUpload answers without an ETag (bucketkit reads it with HEAD).',
   'streamed-trailing-checksum-411': "A streamed body with the SDK's default aws-chunked trailing checksum gets 411 MissingContentLength.",
   'archived-objects-readable': 'Objects in GLACIER or DEEP_ARCHIVE read back at once: the classes are placement targets, with no restore step.',
+  'list-uploads-needs-exact-key': 'ListMultipartUploads filters by exact key only: a shorter key prefix lists nothing.',
   'sse-s3-not-applied': 'x-amz-server-side-encryption: AES256 is accepted but not applied (not reported on HEAD).',
 };
 
 /** The differences of each target, keyed by BUCKETKIT_TARGET (the compat matrix uses the script names). */
 export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
   moto: ['copy-source-conditions-ignored', 'part-order-not-checked'],
-  minio: ['object-lock-denial-is-400', 'standard-classes-only', 'website-redirect-not-stored'],
+  minio: ['object-lock-denial-is-400', 'standard-classes-only', 'website-redirect-not-stored', 'list-uploads-needs-exact-key'],
   ceph: [
     'copy-source-conditions-ignored',
     'part-order-not-checked',

@@ -1,4 +1,4 @@
-import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -142,6 +142,18 @@ describe("degradation with compatibility: 'auto'", () => {
     } else {
       expect(result.serverSideEncryption ?? (await b.storage.head('deg/sse-s3')).serverSideEncryption).toBe('AES256');
     }
+  });
+
+  test('on this server: listing incomplete uploads by a key prefix works under auto, also where the server lists by exact key only', async () => {
+    const t = currentTarget();
+    const uploadId = (await b.storage.send(new CreateMultipartUploadCommand({ Bucket: b.name, Key: 'deg/uploads/one' }))).UploadId!;
+    const plain = await b.storage.listIncompleteUploads({ prefix: 'deg/uploads/' });
+    expect(plain.map((u) => u.uploadId)).toEqual(targetDiffers('list-uploads-needs-exact-key') ? [] : [uploadId]);
+    const auto = new S3Storage({ bucket: b.name, endpoint: t.endpoint, region: t.region, credentials: t.credentials, compatibility: 'auto' });
+    expect((await auto.listIncompleteUploads({ prefix: 'deg/uploads/' })).map((u) => u.uploadId)).toEqual([uploadId]);
+    expect(await auto.listIncompleteUploads({ prefix: 'deg/other/' })).toEqual([]);
+    expect((await auto.abortIncompleteUploads({ prefix: 'deg/uploads/' })).map((u) => u.uploadId)).toEqual([uploadId]);
+    auto.destroy();
   });
 
   test('a store that rejects streamed trailing checksums (411, as Ceph Pacific) gets WHEN_REQUIRED, and a streamed put works', async () => {

@@ -148,12 +148,15 @@ const multipartAbort: Probe = async (ctx) => {
 };
 
 const listMultipartUploads: Probe = async (ctx) => {
-  const uploadId = await createUpload(ctx, 'probe/mpu-open');
+  const key = 'probe/mpu-open/object';
+  const uploadId = await createUpload(ctx, key);
   try {
-    const out = await send(ctx, new ListMultipartUploadsCommand({ Bucket: ctx.bucket, Prefix: 'probe/mpu-open' }));
-    return (out.Uploads ?? []).some((u) => u.UploadId === uploadId) ? ok('ListMultipartUploads listed the open upload') : no('ListMultipartUploads did not list an open upload');
+    const listed = async (prefix?: string) => ((await send(ctx, new ListMultipartUploadsCommand({ Bucket: ctx.bucket, Prefix: prefix }))).Uploads ?? []).some((u) => u.UploadId === uploadId);
+    if (await listed('probe/mpu-')) return ok('ListMultipartUploads with a key prefix listed the open upload');
+    if ((await listed(key)) || (await listed())) return partial('ListMultipartUploads lists the open upload without a prefix or by its exact key, but not by a shorter key prefix');
+    return no('ListMultipartUploads did not list an open upload');
   } finally {
-    await send(ctx, new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: 'probe/mpu-open', UploadId: uploadId })).catch(() => undefined);
+    await send(ctx, new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
   }
 };
 

@@ -21,6 +21,8 @@ export interface CompatibilityProfile {
   readonly completeReturnsEtag: boolean;
   /** A 404 on a delete marker carries `x-amz-delete-marker`; when false ListObjectVersions tells. */
   readonly deleteMarkerHeader: boolean;
+  /** ListMultipartUploads filters by any key prefix; when false it lists by exact key only, so bucketkit lists all and filters. */
+  readonly listUploadsByPrefix: boolean;
   /** Storage classes accepted and reported back; undefined = not known, anything goes. */
   readonly storageClasses?: ReadonlySet<string>;
 }
@@ -32,6 +34,7 @@ const AWS_LIKE: Omit<CompatibilityProfile, 'provider'> = {
   requiresEqualParts: false,
   completeReturnsEtag: true,
   deleteMarkerHeader: true,
+  listUploadsByPrefix: true,
 };
 
 /**
@@ -50,6 +53,7 @@ export const FIXED_PROFILES: Readonly<Record<ProviderName, CompatibilityProfile>
     checksumPolicy: 'WHEN_REQUIRED',
     unsupported: new Set<Feature>(['restoreObject', 'transferAcceleration', 'virtualHostStyle']),
     storageClasses: new Set(['STANDARD', 'REDUCED_REDUNDANCY']),
+    listUploadsByPrefix: false,
   },
   // Ceph RGW Pacific 16.2.15, observed: 411 on streamed trailing checksums; checksums neither echoed nor stored;
   // If-None-Match ignored on versioned buckets; SSE-S3 accepted but not applied; no delete-marker header on the
@@ -94,6 +98,7 @@ export function profileFromReport(report: CapabilityReport): CompatibilityProfil
     requiresEqualParts: FIXED_PROFILES[report.provider]?.requiresEqualParts ?? false,
     completeReturnsEtag: f.multipartCompleteEtag.status === 'supported',
     deleteMarkerHeader: f.deleteMarkerHeader.status === 'supported',
+    listUploadsByPrefix: f.listMultipartUploads.status === 'supported',
     storageClasses: report.storageClasses.length > 0 ? new Set(report.storageClasses) : undefined,
   };
 }
@@ -103,6 +108,7 @@ export const DEGRADATIONS: ReadonlyArray<{ feature: Feature | string; whenMissin
   { feature: 'streamedTrailingChecksum', whenMissing: "checksumPolicy becomes WHEN_REQUIRED: bodies go with Content-Length and no aws-chunked trailer" },
   { feature: 'flexibleChecksums', whenMissing: 'a put asking for checksumAlgorithm throws UnsupportedFeatureError before sending' },
   { feature: 'multipartCompleteEtag', whenMissing: "the ETag of a completed multipart upload is read with HEAD" },
+  { feature: 'listMultipartUploads', whenMissing: 'listIncompleteUploads and abortIncompleteUploads list every upload and filter by prefix themselves' },
   { feature: 'deleteMarkerHeader', whenMissing: 'a 404 is checked against ListObjectVersions to tell a delete marker from a missing key' },
   { feature: 'equal part sizes required', whenMissing: 'uploads use one fixed part size for every part but the last' },
   { feature: 'sseC', whenMissing: 'SSE-C writes throw UnsupportedFeatureError (a store that ignores the key would keep plaintext)' },

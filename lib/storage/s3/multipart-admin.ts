@@ -34,15 +34,19 @@ export async function abortUpload(storage: S3Storage, key: string, uploadId: str
 /** Every open multipart upload in the bucket (ListMultipartUploads, all pages). */
 export async function listIncompleteUploads(storage: S3Storage, options: ListIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
   if (options.prefix !== undefined && typeof options.prefix !== 'string') throw new InvalidArgumentError('prefix: must be a string', { field: 'prefix' });
+  // A store that filters uploads by exact key only (MinIO) is asked for every upload, filtered here.
+  const profile = await storage.compatibilityProfile();
+  const serverPrefix = profile && !profile.listUploadsByPrefix ? undefined : options.prefix;
   const uploads: IncompleteUpload[] = [];
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   do {
     const page = await storage.send(
-      new ListMultipartUploadsCommand({ Bucket: storage.bucket, Prefix: options.prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker, RequestPayer: storage.requestPayer }),
+      new ListMultipartUploadsCommand({ Bucket: storage.bucket, Prefix: serverPrefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker, RequestPayer: storage.requestPayer }),
       { abortSignal: options.abortSignal },
     );
     for (const u of page.Uploads ?? []) {
+      if (options.prefix && !u.Key?.startsWith(options.prefix)) continue;
       if (u.Key !== undefined && u.UploadId) uploads.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated, storageClass: u.StorageClass });
     }
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
