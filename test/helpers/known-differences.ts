@@ -35,7 +35,9 @@ export type Difference =
   /** Objects in GLACIER or DEEP_ARCHIVE read back at once: the classes are placement targets, with no restore step. */
   | 'archived-objects-readable'
   /** ListMultipartUploads filters by exact key only: a shorter key prefix lists nothing. */
-  | 'list-uploads-needs-exact-key';
+  | 'list-uploads-needs-exact-key'
+  /** HEAD reports no x-amz-mp-parts-count and ignores ?partNumber, so downloads cannot follow the parts. */
+  | 'parts-count-not-reported';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -54,6 +56,7 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'streamed-trailing-checksum-411': "A streamed body with the SDK's default aws-chunked trailing checksum gets 411 MissingContentLength.",
   'archived-objects-readable': 'Objects in GLACIER or DEEP_ARCHIVE read back at once: the classes are placement targets, with no restore step.',
   'list-uploads-needs-exact-key': 'ListMultipartUploads filters by exact key only: a shorter key prefix lists nothing.',
+  'parts-count-not-reported': 'HEAD reports no x-amz-mp-parts-count and ignores ?partNumber, so downloads cannot follow the parts.',
   'sse-s3-not-applied': 'x-amz-server-side-encryption: AES256 is accepted but not applied (not reported on HEAD).',
 };
 
@@ -74,6 +77,7 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'streamed-trailing-checksum-411',
     'sse-s3-not-applied',
     'archived-objects-readable',
+    'parts-count-not-reported',
   ],
 };
 

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { MIB } from '../../lib/rules/limits';
 import { AbortedError, PreconditionFailedError, ServiceError, TransferProgress } from '../../lib/storage';
 import { FaultProxy } from '../helpers/fault-proxy';
+import { targetDiffers } from '../helpers/known-differences';
 import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../helpers/target';
 
 const PART = 5 * MIB;
@@ -46,12 +47,16 @@ describe('download to a file', () => {
     const dest = join(dir, 'mp.bin');
     const progress: TransferProgress[] = [];
     const result = await storage.download('mp', dest, { onProgress: (p) => progress.push(p) });
-    expect(result).toMatchObject({ size: multipartData.length, ranges: 5, rangesResumed: 0, verifiedBy: 'multipart-etag' });
-    expect(counter.commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(5);
+    // docs/compatibility.md: where HEAD reports no parts count (and ignores partNumber), ranges cannot follow the
+    // parts, so the multipart ETag cannot be recomputed: the download is checked by size (and If-Match) instead.
+    const partsKnown = !targetDiffers('parts-count-not-reported');
+    expect(result).toMatchObject({ size: multipartData.length, rangesResumed: 0, verifiedBy: partsKnown ? 'multipart-etag' : 'size' });
+    if (partsKnown) expect(result.ranges).toBe(5);
+    expect(counter.commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(result.ranges);
     expect(sha256(readFileSync(dest))).toBe(sha256(multipartData));
     expect(existsSync(dest + '.partial')).toBe(false);
     expect(existsSync(dest + '.partial.json')).toBe(false);
-    expect(progress.at(-1)).toMatchObject({ transferredBytes: multipartData.length, partsDone: 5, totalParts: 5 });
+    expect(progress.at(-1)).toMatchObject({ transferredBytes: multipartData.length, partsDone: result.ranges, totalParts: result.ranges });
     storage.destroy();
   });
 
@@ -73,7 +78,7 @@ describe('download to a file', () => {
 
 describe('download to a Writable', () => {
   test.each([
-    ['multipart', () => multipartData, 'mp', undefined, 'multipart-etag'],
+    ['multipart', () => multipartData, 'mp', undefined, targetDiffers('parts-count-not-reported') ? 'size' : 'multipart-etag'],
     ['single part, 256 KiB ranges', () => singleData, 'single', 256 * 1024, 'md5-etag'],
   ])('%s: in order, through the reorder buffer', async (_name, data, key, rangeSizeBytes, verifiedBy) => {
     const { sink, bytes } = slowSink();
@@ -96,7 +101,8 @@ describe('interrupted downloads', () => {
     const thirdRange = `bytes=${2 * PART}-`;
     proxy.inject((req) => (req.method === 'GET' && String(req.headers.range ?? '').startsWith(thirdRange) ? { status: 503, code: 'ServiceUnavailable' } : undefined));
     const dest = join(dir, 'resumed.bin');
-    const error = await storage.download('mp', dest, { concurrency: 2, maxRangeAttempts: 2, retryBaseDelayMs: 1 }).catch((e) => e);
+    // Ranges of one part size line up with the parts on every server, whether or not it reports them.
+    const error = await storage.download('mp', dest, { concurrency: 2, maxRangeAttempts: 2, retryBaseDelayMs: 1, rangeSizeBytes: PART }).catch((e) => e);
     expect(error).toBeInstanceOf(ServiceError);
     expect(existsSync(dest)).toBe(false);
     expect(existsSync(dest + '.partial')).toBe(true);
@@ -107,7 +113,7 @@ describe('interrupted downloads', () => {
 
     const direct = storageFor(b.name);
     const counter = countRequests(direct.client);
-    const result = await direct.download('mp', dest);
+    const result = await direct.download('mp', dest, { rangeSizeBytes: PART });
     expect(result.rangesResumed).toBe(done);
     expect(counter.commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(5 - done);
     expect(sha256(readFileSync(dest))).toBe(sha256(multipartData));
