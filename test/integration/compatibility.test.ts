@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { ObjectNotFoundError, PreconditionFailedError, S3Storage, UnsupportedFeatureError } from '../../lib/storage';
+import { MemoryUploadStateStore, ObjectNotFoundError, PreconditionFailedError, S3Storage, UnsupportedFeatureError } from '../../lib/storage';
 import { CapabilityReport, FEATURES, probeCapabilities } from '../../lib/storage/s3/compatibility';
 import { FaultProxy } from '../helpers/fault-proxy';
 import { targetDiffers } from '../helpers/known-differences';
@@ -198,6 +198,26 @@ describe("degradation with compatibility: 'auto'", () => {
     expect(error).toMatchObject({ deleteMarker: true, versionId });
     expect(missing).toBeInstanceOf(ObjectNotFoundError);
     expect(missing.deleteMarker).toBeUndefined();
+  });
+
+  test("a profile that needs equal parts ('r2'): a stream of unknown length is planned in fixed parts, not a growing layout", async () => {
+    async function layoutOf(compatibility: 'r2' | undefined): Promise<string | undefined> {
+      const s = viaProxy({ compatibility });
+      const store = new MemoryUploadStateStore();
+      const controller = new AbortController();
+      async function* stream() {
+        for (let i = 0; i < 12; i++) yield randomBytes(1024 * 1024);
+      }
+      await s
+        .upload(`deg/layout-${compatibility ?? 'default'}`, stream(), { targetPartSizeBytes: 5 * 1024 * 1024, stateStore: store, sourceId: 'layout', leaveResumableOnAbort: true, abortSignal: controller.signal, onProgress: (p) => p.partsDone >= 1 && controller.abort() })
+        .catch(() => undefined);
+      const state = await store.load(b.name, `deg/layout-${compatibility ?? 'default'}`);
+      await s.abortIncompleteUploads({ prefix: 'deg/layout-' });
+      s.destroy();
+      return state?.layout;
+    }
+    expect(await layoutOf('r2')).toBe('fixed');
+    expect(await layoutOf(undefined)).toBe('growing');
   });
 
   test('a fixed profile applies with no probing', async () => {

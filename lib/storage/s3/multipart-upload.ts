@@ -85,9 +85,12 @@ function assertUploadOptions(options: UploadOptions): void {
   }
 }
 
-async function runUpload(storage: S3Storage, key: string, source: UploadSource, options: UploadOptions, explicitUploadId?: string): Promise<UploadResult> {
+async function runUpload(storage: S3Storage, key: string, source: UploadSource, requested: UploadOptions, explicitUploadId?: string): Promise<UploadResult> {
   assertKey(key);
-  assertUploadOptions(options);
+  assertUploadOptions(requested);
+  // A store that needs equal parts (compatibility profile, e.g. Cloudflare R2) gets them unless the caller said otherwise.
+  const profile = await storage.compatibilityProfile();
+  const options: UploadOptions = profile?.requiresEqualParts && requested.equalParts === undefined ? { ...requested, equalParts: true } : requested;
   const reader = await openSource(source, options.sizeBytes);
   try {
     const threshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES;
