@@ -12,7 +12,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client, CreateBucketCommand } fro
 import { Upload } from '@aws-sdk/lib-storage';
 import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -149,6 +149,7 @@ async function main(): Promise<void> {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const sizes = (option('--sizes') ?? '1,4').split(',').map((s) => Number(s) * GIB);
+  const loadStart = loadavg()[0];
   const server = startServer(option('--server'));
   const work = mkdtempSync(join(tmpdir(), 'bk-bench-'));
   const bucket = `bench-${Date.now().toString(36)}`;
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
     server.stop();
     rmSync(work, { recursive: true, force: true });
   }
-  const markdown = render(runs, server.name, sizes, { hasAws, hasRclone });
+  const markdown = render(runs, server.name, sizes, { hasAws, hasRclone, loadStart, loadEnd: loadavg()[0] });
   process.stdout.write(`\n${markdown}\n`);
   if (!argv.includes('--no-write')) writeSection(join(ROOT, 'docs/benchmarks.md'), markdown);
 }
@@ -248,12 +249,13 @@ function report(run: Run): void {
   process.stderr.write(`${run.op} ${run.sizeBytes / GIB} GiB ${run.engine}: ${run.seconds.toFixed(2)} s, ${(run.sizeBytes / MIB / run.seconds).toFixed(0)} MiB/s, peak RSS ${run.peakRssMiB.toFixed(0)} MiB\n`);
 }
 
-function render(runs: Run[], serverName: string, sizes: number[], tools: { hasAws: boolean; hasRclone: boolean }): string {
+function render(runs: Run[], serverName: string, sizes: number[], tools: { hasAws: boolean; hasRclone: boolean; loadStart: number; loadEnd: number }): string {
   const lines = [
     '## Transfer',
     '',
     `Measured by \`npm run bench:transfer\` (\`bash scripts/with-offline-env.sh node --import tsx bench/transfer.ts\`) on ${new Date().toISOString().slice(0, 10)}, against ${serverName} on 127.0.0.1, on this ${cpus().length}-core machine (client and server share the cores; files in the page cache).`,
     `Part size ${PART_SIZE / MIB} MiB and concurrency ${CONCURRENCY} for every multipart engine (bucketkit, lib-storage \`partSize\`/\`queueSize\`, the AWS CLI's \`multipart_chunksize\`/\`max_concurrent_requests\`, rclone's \`--s3-chunk-size\`/\`--s3-upload-concurrency\`/\`--multi-thread-streams\`).`,
+    `Load average (1 min) ${tools.loadStart.toFixed(1)} at the start, ${tools.loadEnd.toFixed(1)} at the end: other work on the machine skews the figures, so compare engines within one run.`,
     'Peak RSS is the whole child process (`/usr/bin/time %M`), Node and tsx included. Node engines are timed inside the process; the CLIs by wall time, start-up included.',
     '`bucketkit-upload` runs the defaults for a custom endpoint: Content-MD5 on every part (the store checks it) and the multipart ETag checked at the end. `-crc32` sends a CRC32 per part instead (the store checks it; the composite checksum is checked at the end), the default on AWS. `-nocheck` sends neither; lib-storage, on the same client, sends none. `bucketkit-download` hashes every range (MD5) to check the multipart ETag; `-noverify` checks the size only, like the single GetObject.',
     `${tools.hasAws ? '' : 'The AWS CLI was not installed. '}${tools.hasRclone ? '' : 'rclone was not installed. '}`,
