@@ -354,6 +354,20 @@ class MultipartUpload {
         slots.release();
         break;
       }
+      if (!this.reader.randomAccess && plan.done.has(partNumber)) {
+        // A stream re-read on resume: check the part here, before any later part is sent.
+        try {
+          this.checkKeptPart(plan, partNumber, data);
+        } catch (error) {
+          fail(error, partNumber);
+          break;
+        } finally {
+          this.reader.release(data);
+          slots.release();
+        }
+        if (ended) break;
+        continue;
+      }
       if (partNumber > MAX_PARTS) {
         this.reader.release(data);
         slots.release();
@@ -383,20 +397,26 @@ class MultipartUpload {
     return parts(plan);
   }
 
+  /** A stream's part that was uploaded before: its bytes must be the ones sent then, else the source changed. */
+  private checkKeptPart(plan: Plan, partNumber: number, data: Buffer): void {
+    const kept = plan.done.get(partNumber)!;
+    const changed =
+      (kept.md5 !== undefined && kept.md5 !== md5Hex(data)) ||
+      (kept.md5 === undefined && kept.checksum !== undefined && kept.checksum !== partChecksumOf(this.partChecksum, data)) ||
+      kept.size !== data.length;
+    if (changed) {
+      throw new PreconditionFailedError(`upload of ${this.key}: part ${partNumber} of the source differs from the part uploaded before; the source changed`, {
+        bucket: this.storage.bucket,
+        key: this.key,
+      });
+    }
+  }
+
   /** Sends one part with retries; for a part ListParts already shows, only checks that the source still hashes to its ETag. */
   private async sendPart(plan: Plan, partNumber: number, data: Buffer, signal: AbortSignal): Promise<CompletedPart | undefined> {
     // MD5 is the costliest step on a small machine: computed for Content-MD5, or to verify the multipart ETag when
     // no flexible checksum does the job.
     const md5 = this.partChecksum === 'MD5' || (this.partChecksum === 'NONE' && this.md5Based && this.options.verify !== false) ? md5Hex(data) : undefined;
-    const kept = plan.done.get(partNumber);
-    if (kept) {
-      // A stream re-read on resume: the bytes must be those sent before.
-      const checksum = kept.checksum && !md5 ? partChecksumOf(this.partChecksum, data) : undefined;
-      if ((kept.md5 && md5 && kept.md5 !== md5) || (checksum && kept.checksum !== checksum)) {
-        throw new PreconditionFailedError(`upload of ${this.key}: part ${partNumber} of the source differs from the part uploaded before; the source changed`, { bucket: this.storage.bucket, key: this.key });
-      }
-      return undefined;
-    }
     const candidate = plan.candidates.get(partNumber);
     if (candidate && md5 && this.md5Based && unquoteEtag(candidate.etag) === md5 && candidate.size === data.length) {
       this.resumed++;
