@@ -64,8 +64,8 @@ export interface UploadStateStore {
   remove(bucket: string, key: string): Promise<void>;
 }
 
-/** Options of {@link Storage.upload}. */
-export interface UploadOptions extends Omit<PutOptions, 'contentLength' | 'ifMatch'> {
+/** Options of {@link Storage.upload}. `ifNoneMatch` / `ifMatch` apply to the PutObject or to CompleteMultipartUpload. */
+export interface UploadOptions extends Omit<PutOptions, 'contentLength'> {
   /** A known size is sent in one PutObject up to this size, multipart above it. @default 100 MiB */
   readonly multipartThresholdBytes?: number;
   /** Part size aimed for; raised as needed to stay within 10,000 parts. Also the first part size for a stream. @default 16 MiB (8 MiB for a stream) */

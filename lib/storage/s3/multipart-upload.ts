@@ -63,7 +63,7 @@ export async function uploadFromIterator(storage: S3Storage, key: string, head: 
     yield head;
     for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
   }
-  const { contentLength: _ignored, ifMatch: _ifMatch, ...rest2 } = options;
+  const { contentLength: _ignored, ...rest2 } = options;
   const result = await runUpload(storage, key, joined(), { ...rest2, partSizeBytes: STREAM_PART_SIZE_BYTES, multipartThresholdBytes: 0, resume: false, verify: false });
   return { etag: result.etag, versionId: result.versionId, size: result.size, checksums: result.checksums, serverSideEncryption: result.serverSideEncryption };
 }
@@ -126,8 +126,8 @@ async function singlePutBytes(storage: S3Storage, key: string, data: Buffer, opt
 
 function putOptionsOf(options: UploadOptions): PutOptions {
   const { abortSignal, contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata, tags, acl, storageClass } = options;
-  const { checksumAlgorithm, objectLockMode, objectLockRetainUntil, objectLockLegalHold, ifNoneMatch, encryption, websiteRedirectLocation } = options;
-  return { abortSignal, contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata, tags, acl, storageClass, checksumAlgorithm, objectLockMode, objectLockRetainUntil, objectLockLegalHold, ifNoneMatch, encryption, websiteRedirectLocation };
+  const { checksumAlgorithm, objectLockMode, objectLockRetainUntil, objectLockLegalHold, ifNoneMatch, ifMatch, encryption, websiteRedirectLocation } = options;
+  return { abortSignal, contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata, tags, acl, storageClass, checksumAlgorithm, objectLockMode, objectLockRetainUntil, objectLockLegalHold, ifNoneMatch, ifMatch, encryption, websiteRedirectLocation };
 }
 
 class MultipartUpload {
@@ -474,6 +474,7 @@ class MultipartUpload {
               })),
             },
             IfNoneMatch: this.options.ifNoneMatch,
+            IfMatch: this.options.ifMatch,
             RequestPayer: this.storage.requestPayer,
             ...this.sseC,
           }),
