@@ -37,7 +37,9 @@ export type Difference =
   /** ListMultipartUploads filters by exact key only: a shorter key prefix lists nothing. */
   | 'list-uploads-needs-exact-key'
   /** HEAD reports no x-amz-mp-parts-count and ignores ?partNumber, so downloads cannot follow the parts. */
-  | 'parts-count-not-reported';
+  | 'parts-count-not-reported'
+  /** CreateMultipartUpload ignores x-amz-tagging: an object written in parts has no tags. */
+  | 'multipart-create-ignores-tagging';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -57,6 +59,7 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'archived-objects-readable': 'Objects in GLACIER or DEEP_ARCHIVE read back at once: the classes are placement targets, with no restore step.',
   'list-uploads-needs-exact-key': 'ListMultipartUploads filters by exact key only: a shorter key prefix lists nothing.',
   'parts-count-not-reported': 'HEAD reports no x-amz-mp-parts-count and ignores ?partNumber, so downloads cannot follow the parts.',
+  'multipart-create-ignores-tagging': 'CreateMultipartUpload ignores x-amz-tagging: an object written in parts has no tags.',
   'sse-s3-not-applied': 'x-amz-server-side-encryption: AES256 is accepted but not applied (not reported on HEAD).',
 };
 
@@ -78,6 +81,7 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'sse-s3-not-applied',
     'archived-objects-readable',
     'parts-count-not-reported',
+    'multipart-create-ignores-tagging',
   ],
 };
 

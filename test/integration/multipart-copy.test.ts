@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { MIB } from '../../lib/rules/limits';
 import { MultipartUploadError } from '../../lib/storage';
 import { FaultProxy } from '../helpers/fault-proxy';
+import { targetDiffers } from '../helpers/known-differences';
 import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../helpers/target';
 
 const PART = 5 * MIB;
@@ -35,7 +36,8 @@ test('multipart: true copies with parallel UploadPartCopy, keeping metadata and 
   expect(head.contentType).toBe('application/x-bench');
   expect(head.metadata).toEqual({ owner: 'team-a' });
   const tags = await b.raw.send(new GetObjectTaggingCommand({ Bucket: b.name, Key: 'copy/mp' }));
-  expect(tags.TagSet).toEqual([{ Key: 'project', Value: 'alpha' }]);
+  // docs/compatibility.md: some servers drop x-amz-tagging on CreateMultipartUpload.
+  expect(tags.TagSet ?? []).toEqual(targetDiffers('multipart-create-ignores-tagging') ? [] : [{ Key: 'project', Value: 'alpha' }]);
   expect(await openUploads()).toBe(0);
 });
 
@@ -45,7 +47,7 @@ test('metadata given on the call replaces the source metadata', async () => {
   expect(head.contentType).toBe('text/plain');
   expect(head.metadata).toEqual({ owner: 'team-b' });
   const tags = await b.raw.send(new GetObjectTaggingCommand({ Bucket: b.name, Key: 'copy/replaced' }));
-  expect(tags.TagSet).toEqual([{ Key: 'stage', Value: 'two' }]);
+  expect(tags.TagSet ?? []).toEqual(targetDiffers('multipart-create-ignores-tagging') ? [] : [{ Key: 'stage', Value: 'two' }]);
 });
 
 describe('through a fault proxy', () => {
