@@ -8,6 +8,9 @@ source scripts/offline-env.sh
 TARGETS="${BUCKETKIT_COMPAT_TARGETS:-moto minio ceph-rgw}"
 export BUCKETKIT_STATE_DIR="${BUCKETKIT_STATE_DIR:-$(mktemp -d)}"
 summary=()
+timings=()
+passed=0
+failed=0
 overall=0
 for target in $TARGETS; do
   script="scripts/servers/$target.sh"
@@ -15,6 +18,7 @@ for target in $TARGETS; do
   echo "== $target: install and start"
   if ! bash "$script" up; then
     summary+=("$target: server did not start")
+    failed=$(( failed + 1 ))
     overall=1
     continue
   fi
@@ -26,11 +30,18 @@ for target in $TARGETS; do
     npx jest --selectProjects integration --json --outputFile="$results"
   )
   line="$(node scripts/jest-summary.js "$results" "$target")" || overall=1
-  summary+=("$line ($(( $(date +%s) - start )) s)")
+  summary+=("$line")
+  timings+=("$target: $(( $(date +%s) - start )) s (install, start, suite, stop)")
+  counts=$(node -e "const r=JSON.parse(require('fs').readFileSync(process.argv[1],'utf8')); console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTestSuites||0))" "$results" 2>/dev/null || echo "0 1")
+  passed=$(( passed + ${counts% *} ))
+  failed=$(( failed + ${counts#* } ))
   rm -f "$results"
   bash "$script" down
 done
 echo
-echo "== test:compat summary"
+echo "== test:compat timings"
+printf '%s\n' "${timings[@]}"
+echo "== test:compat summary (one line per target, then all targets)"
 printf '%s\n' "${summary[@]}"
+echo "compat: $passed passed, $failed failed"
 exit "$overall"
