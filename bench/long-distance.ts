@@ -77,6 +77,9 @@ async function main(): Promise<void> {
     rows.push(`| upload: single PutObject | ${singlePut.toFixed(2)} | ${mibs(singlePut)} | 1.00x |`);
     rows.push(`| upload: lib-storage Upload, 8 MiB parts, queueSize ${CONCURRENCY} | ${libStorage.toFixed(2)} | ${mibs(libStorage)} | ${(singlePut / libStorage).toFixed(2)}x |`);
     rows.push(`| upload: bucketkit, 8 MiB parts, concurrency ${CONCURRENCY} | ${parallelPut.toFixed(2)} | ${mibs(parallelPut)} | ${(singlePut / parallelPut).toFixed(2)}x |`);
+    const linkCap = (CONCURRENCY * MBIT * 1e6) / 8 / MIB;
+    rows.push('');
+    rows.push(`Against the goals: parallel download ${(singleGet / parallelGet).toFixed(2)}x a single-stream GET (goal 2x); bucketkit upload ${(libStorage / parallelPut).toFixed(2)}x lib-storage at equal part size and concurrency (goal 1.2x). Here both uploads run ${CONCURRENCY} connections into a link capped at ${linkCap.toFixed(0)} MiB/s in all, so neither can pull ahead by much.`);
   } finally {
     far.destroy();
     near.destroy();
