@@ -10,6 +10,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/scripts/offline-env.sh"
+source "$ROOT/scripts/servers/common.sh"
 STATE="${BUCKETKIT_STATE_DIR:-$ROOT/.servers}/ceph-rgw"
 PACKAGES=(ceph-mon ceph-osd radosgw ceph-common)
 
@@ -50,7 +51,6 @@ install() {
 # A killed daemon can stay a zombie until its reaper (init) collects it; that counts as stopped.
 alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat" 2>/dev/null; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 port_free() { python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
 
 # A pid is ours while it is alive and still one of our daemons (a pid of a long-dead cluster may be reused).
@@ -246,11 +246,4 @@ down() {
 
 version() { install; echo "Ceph RGW $(radosgw --version 2>/dev/null | head -1 | sed -E "s/ \([0-9a-f]+\)//") (Debian $(dpkg-query -W -f='${Version}' radosgw 2>/dev/null), memstore)"; }
 
-case "${1:-}" in
-  version) version ;;
-  install) install ;;
-  up) shift; up "$@" ;;
-  env) env_ ;;
-  down) down ;;
-  *) echo "usage: $0 install|up [PORT]|env|down" >&2; exit 2 ;;
-esac
+dispatch "$@"

@@ -8,6 +8,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/scripts/offline-env.sh"
+source "$ROOT/scripts/servers/common.sh"
 
 # The last community release the Go module proxy serves here. The proxy refuses the tag name itself
 # ("403 This module version is not available"), so the build names the release by the pseudo-version
@@ -46,7 +47,6 @@ alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/
 # A pid is ours while it is alive and still a minio (a pid of a long-dead server may be reused).
 ours() { alive "$1" && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = minio ]; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 port_free() { python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
 
 # Everything that keeps MinIO on loopback and quiet: no update check against dl.min.io at start-up,
@@ -120,11 +120,4 @@ down() {
 
 version() { install; echo "MinIO $MINIO_RELEASE (go module $MINIO_MODULE_VERSION, built with $(go version | cut -d" " -f3))"; }
 
-case "${1:-}" in
-  version) version ;;
-  install) install ;;
-  up) shift; up "$@" ;;
-  env) env_ ;;
-  down) down ;;
-  *) echo "usage: $0 install|up [PORT]|env|down" >&2; exit 2 ;;
-esac
+dispatch "$@"

@@ -8,6 +8,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$ROOT/scripts/offline-env.sh"
+source "$ROOT/scripts/servers/common.sh"
 MOTO_VERSION="5.2.5"
 VENV="${BUCKETKIT_VENV:-$ROOT/.venv}"
 STATE="${BUCKETKIT_STATE_DIR:-$ROOT/.servers}/moto"
@@ -32,7 +33,6 @@ install() {
   "$VENV/bin/pip" install --quiet "moto[server]==$MOTO_VERSION" >&2
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 up() {
   install
@@ -78,11 +78,4 @@ down() {
 
 version() { install; echo "moto $("$VENV/bin/python" -c "import moto; print(moto.__version__)") (moto_server, Python $("$VENV/bin/python" -c "import platform; print(platform.python_version())"))"; }
 
-case "${1:-}" in
-  version) version ;;
-  install) install ;;
-  up) shift; up "$@" ;;
-  env) env_ ;;
-  down) down ;;
-  *) echo "usage: $0 install|up [PORT]|env|down" >&2; exit 2 ;;
-esac
+dispatch "$@"
