@@ -21,7 +21,7 @@ export {
   AbortedError,
   UnknownStorageError,
 } from './errors';
-export { toStorageError, ErrorContext, S3_ERROR_CODE_MAP, HTTP_STATUS_MAP } from './error-mapping';
+export { toStorageError, ErrorContext, S3_ERROR_CODE_MAP, HTTP_STATUS_MAP } from './s3/core/error-mapping';
 export {
   Storage,
   PutBody,
@@ -48,8 +48,8 @@ export {
   ChecksumAlgorithmName,
   ServerSideEncryption,
   RestoreStatus,
-} from './storage';
-export { S3Storage, SendOptions, S3Command, buildS3Client } from './s3/client';
+} from './types/objects';
+export { S3Storage, SendOptions, S3Command, buildS3Client } from './s3/s3-storage';
 export {
   S3StorageConfig,
   ResolvedS3StorageConfig,
@@ -59,9 +59,9 @@ export {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_CONNECTION_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
-} from './s3/config';
-export { PUT_STREAM_BUFFER_BYTES } from './s3/operations';
-export { STREAM_PART_SIZE_BYTES } from './s3/multipart-upload';
+} from './s3/core/config';
+export { PUT_STREAM_BUFFER_BYTES } from './s3/objects/operations';
+export { STREAM_PART_SIZE_BYTES } from './s3/transfer/upload/multipart-upload';
 export {
   UploadSource,
   UploadOptions,
@@ -78,8 +78,8 @@ export {
   DownloadOptions,
   DownloadResult,
   MultipartCopySettings,
-} from './transfer';
-export { JsonFileUploadStateStore, MemoryUploadStateStore, UPLOAD_STATE_SUFFIX } from './s3/upload-state';
+} from './types/transfer';
+export { JsonFileUploadStateStore, MemoryUploadStateStore, UPLOAD_STATE_SUFFIX } from './s3/transfer/shared/state';
 export {
   DEFAULT_MULTIPART_THRESHOLD_BYTES,
   DEFAULT_TARGET_PART_SIZE_BYTES,
@@ -95,8 +95,8 @@ export {
   growingLayout,
   layoutFor,
   usesMultipart,
-} from './s3/part-size';
-export { DEFAULT_RANGE_SIZE_BYTES, MAX_ALIGNED_RANGE_SIZE_BYTES, PARTIAL_SUFFIX, DOWNLOAD_STATE_SUFFIX } from './s3/multipart-download';
-export { DEFAULT_COPY_PART_SIZE_BYTES } from './s3/multipart-copy';
-export { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, MAX_RETRY_DELAY_MS } from './s3/transfer-control';
-export { multipartEtag, compositeChecksum } from './s3/checksums';
+} from './s3/transfer/shared/part-size';
+export { DEFAULT_RANGE_SIZE_BYTES, MAX_ALIGNED_RANGE_SIZE_BYTES, PARTIAL_SUFFIX, DOWNLOAD_STATE_SUFFIX } from './s3/transfer/download/download';
+export { DEFAULT_COPY_PART_SIZE_BYTES } from './s3/transfer/copy/multipart-copy';
+export { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, MAX_RETRY_DELAY_MS } from './s3/transfer/shared/control';
+export { multipartEtag, compositeChecksum } from './s3/transfer/shared/checksums';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CapabilityCache, CapabilityReport, FEATURES, providerHint } from '../../lib/storage/s3/compatibility';
-import { FIXED_PROFILES, assertWriteSupported, profileFromReport } from '../../lib/storage/s3/compatibility-profile';
+import { CapabilityCache, CapabilityReport, FEATURES, providerHint } from '../../lib/storage/s3/compatibility/probe';
+import { FIXED_PROFILES, assertWriteSupported, profileFromReport } from '../../lib/storage/s3/compatibility/profile';
 import { UnsupportedFeatureError } from '../../lib/storage';
 import { formatTable, parseArgs } from '../../bin/cli';
 

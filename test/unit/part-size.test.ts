@@ -16,7 +16,7 @@ import {
   partSizeForKnownSize,
   usesMultipart,
 } from '../../lib/storage';
-import { crc32c } from '../../lib/storage/s3/checksums';
+import { crc32c } from '../../lib/storage/s3/transfer/shared/checksums';
 
 describe('partSizeForKnownSize', () => {
   test.each([

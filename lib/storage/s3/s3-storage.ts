@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CommandIO, GetOutputType } from '@smithy/types';
-import { ErrorContext, toStorageError } from '../error-mapping';
+import { ErrorContext, toStorageError } from './core/error-mapping';
 import type {
   CopyOptions,
   CopyResult,
@@ -22,7 +22,7 @@ import type {
   PutOptions,
   PutResult,
   Storage,
-} from '../storage';
+} from '../types/objects';
 import type {
   AbortIncompleteUploadsOptions,
   DownloadDestination,
@@ -33,14 +33,14 @@ import type {
   UploadOptions,
   UploadResult,
   UploadSource,
-} from '../transfer';
-import { CapabilityCache } from './compatibility';
-import { CompatibilityProfile, FIXED_PROFILES, profileFromReport } from './compatibility-profile';
-import { ResolvedS3StorageConfig, S3StorageConfig, resolveS3StorageConfig } from './config';
-import * as ops from './operations';
-import * as admin from './multipart-admin';
-import { downloadObject } from './multipart-download';
-import { resumeUpload, uploadObject } from './multipart-upload';
+} from '../types/transfer';
+import { CapabilityCache } from './compatibility/probe';
+import { CompatibilityProfile, FIXED_PROFILES, profileFromReport } from './compatibility/profile';
+import { ResolvedS3StorageConfig, S3StorageConfig, resolveS3StorageConfig } from './core/config';
+import * as ops from './objects/operations';
+import * as admin from './transfer/shared/uploads-admin';
+import { downloadObject } from './transfer/download/download';
+import { resumeUpload, uploadObject } from './transfer/upload/multipart-upload';
 
 /** Any S3 command. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

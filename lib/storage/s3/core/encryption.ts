@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ServerSideEncryption } from '../storage';
+import type { ServerSideEncryption } from '../../types/objects';
 
 /** The SSE request fields of PutObject, CreateMultipartUpload and CopyObject. */
 export interface SseWriteInput {

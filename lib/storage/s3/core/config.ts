@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { checkBucketName } from '../../rules/bucket-name';
-import { InvalidArgumentError } from '../errors';
-import type { CapabilityReport, ProviderName } from './compatibility';
+import { checkBucketName } from '../../../rules/bucket-name';
+import { InvalidArgumentError } from '../../errors';
+import type { CapabilityReport, ProviderName } from '../compatibility/probe';
 
 /** Default number of requests in flight per transfer, and of pooled sockets. */
 export const DEFAULT_CONCURRENCY = 8;

@@ -1,6 +1,6 @@
 /** Shared machinery of the transfer engine: retry with back-off, cancellation, a slot semaphore and progress. */
-import { AbortedError, StorageError } from '../errors';
-import type { TransferProgress } from '../transfer';
+import { AbortedError, StorageError } from '../../../errors';
+import type { TransferProgress } from '../../../types/transfer';
 
 /** Default attempts per part or range, on top of the SDK's own retries. */
 export const DEFAULT_MAX_PART_ATTEMPTS = 4;

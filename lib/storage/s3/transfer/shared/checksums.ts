@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import type { PartChecksum } from '../transfer';
+import type { PartChecksum } from '../../../types/transfer';
 
 const CRC32C_TABLE = (() => {
   const table = new Int32Array(256);

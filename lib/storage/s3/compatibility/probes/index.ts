@@ -34,12 +34,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Readable } from 'node:stream';
-import { MIB } from '../../rules/limits';
-import { PreconditionFailedError, StorageError } from '../errors';
-import { buildS3Client, type S3Storage } from './client';
-import type { Capability, Feature, ProbeConfig } from './compatibility';
-import { customerKeyInput } from './encryption';
-import { presignUrl } from './presign';
+import { MIB } from '../../../../rules/limits';
+import { PreconditionFailedError, StorageError } from '../../../errors';
+import { buildS3Client, type S3Storage } from '../../s3-storage';
+import type { Capability, Feature, ProbeConfig } from '../probe';
+import { customerKeyInput } from '../../core/encryption';
+import { presignUrl } from '../../objects/presign';
 
 /** What every probe gets: a storage on the scratch bucket and a signal that fires at the time limit. */
 export interface ProbeContext {

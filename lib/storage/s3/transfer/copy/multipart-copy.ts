@@ -4,18 +4,18 @@
  * `multipart: true`. https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
  */
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectTaggingCommand, HeadObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
-import { MIB } from '../../rules/limits';
-import { MultipartUploadError, StorageError } from '../errors';
-import type { CopyOptions, CopyResult } from '../storage';
-import type { S3Storage } from './client';
-import { mapSettledLimit } from './concurrency';
-import { customerKeyInput } from './encryption';
-import { completedEtag } from './complete-etag';
-import { checksumsOf } from './mapping';
-import { abortUpload } from './multipart-admin';
-import { partCountFor, partSizeForKnownSize } from './part-size';
-import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, linkedController, withRetry } from './transfer-control';
-import { taggingHeader, writeInput } from './write-input';
+import { MIB } from '../../../../rules/limits';
+import { MultipartUploadError, StorageError } from '../../../errors';
+import type { CopyOptions, CopyResult } from '../../../types/objects';
+import type { S3Storage } from '../../s3-storage';
+import { mapSettledLimit } from '../../core/concurrency';
+import { customerKeyInput } from '../../core/encryption';
+import { completedEtag } from '../shared/complete-etag';
+import { checksumsOf } from '../../core/mapping';
+import { abortUpload } from '../shared/uploads-admin';
+import { partCountFor, partSizeForKnownSize } from '../shared/part-size';
+import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, linkedController, withRetry } from '../shared/control';
+import { taggingHeader, writeInput } from '../../core/write-input';
 
 /** Part size aimed for by a multipart copy: copies are server-side, so larger parts only save requests. */
 export const DEFAULT_COPY_PART_SIZE_BYTES = 64 * MIB;

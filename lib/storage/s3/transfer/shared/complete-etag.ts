@@ -1,7 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Storage } from './client';
-import type { SseCustomerInput } from './encryption';
-import { normalizeEtag } from './mapping';
+import type { S3Storage } from '../../s3-storage';
+import type { SseCustomerInput } from '../../core/encryption';
+import { normalizeEtag } from '../../core/mapping';
 
 /**
  * The ETag of a just-completed multipart upload, in S3's quoted form. Some stores (Ceph RGW) answer

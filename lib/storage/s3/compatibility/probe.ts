@@ -2,10 +2,10 @@ import { CreateBucketCommand, DeleteBucketCommand, S3Client } from '@aws-sdk/cli
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { StorageError } from '../errors';
-import { S3Storage } from './client';
-import { S3StorageConfig } from './config';
-import { emptyScratchBucket, PROBES, ProbeContext } from './compatibility-probes';
+import { StorageError } from '../../errors';
+import { S3Storage } from '../s3-storage';
+import { S3StorageConfig } from '../core/config';
+import { emptyScratchBucket, PROBES, ProbeContext } from './probes';
 
 /** What a probe observed about one feature. */
 export type CapabilityStatus = 'supported' | 'unsupported' | 'partial';

@@ -6,23 +6,23 @@
  * waited for, then the upload is aborted (no orphaned parts) unless `leavePartsOnError`.
  */
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import { MAX_PARTS } from '../../rules/limits';
-import { AbortedError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError, StorageError } from '../errors';
-import type { PutOptions, PutResult } from '../storage';
-import type { PartChecksum, UploadOptions, UploadResult, UploadSource, UploadState, UploadStateStore, UploadedPart } from '../transfer';
-import { compositeChecksum, etagIsMd5Based, md5Hex, multipartEtag, partChecksumOf, unquoteEtag } from './checksums';
-import type { S3Storage } from './client';
-import { customerKeyInput } from './encryption';
-import { checksumsOf } from './mapping';
-import { completedEtag } from './complete-etag';
-import { abortUpload, listUploadedParts } from './multipart-admin';
-import { putObject } from './operations';
-import { DEFAULT_MULTIPART_THRESHOLD_BYTES, PartLayout, fixedLayout, growingLayout, layoutFor, partCountFor, usesMultipart } from './part-size';
-import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, ProgressMeter, Slots, linkedController, withRetry } from './transfer-control';
-import { JsonFileUploadStateStore, UPLOAD_STATE_SUFFIX } from './upload-state';
-import { SourceReader, openSource } from './upload-source';
-import { assertKey } from './validation';
-import { writeInput } from './write-input';
+import { MAX_PARTS } from '../../../../rules/limits';
+import { AbortedError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError, StorageError } from '../../../errors';
+import type { PutOptions, PutResult } from '../../../types/objects';
+import type { PartChecksum, UploadOptions, UploadResult, UploadSource, UploadState, UploadStateStore, UploadedPart } from '../../../types/transfer';
+import { compositeChecksum, etagIsMd5Based, md5Hex, multipartEtag, partChecksumOf, unquoteEtag } from '../shared/checksums';
+import type { S3Storage } from '../../s3-storage';
+import { customerKeyInput } from '../../core/encryption';
+import { checksumsOf } from '../../core/mapping';
+import { completedEtag } from '../shared/complete-etag';
+import { abortUpload, listUploadedParts } from '../shared/uploads-admin';
+import { putObject } from '../../objects/operations';
+import { DEFAULT_MULTIPART_THRESHOLD_BYTES, PartLayout, fixedLayout, growingLayout, layoutFor, partCountFor, usesMultipart } from '../shared/part-size';
+import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, ProgressMeter, Slots, linkedController, withRetry } from '../shared/control';
+import { JsonFileUploadStateStore, UPLOAD_STATE_SUFFIX } from '../shared/state';
+import { SourceReader, openSource } from '../shared/source';
+import { assertKey } from '../../core/validation';
+import { writeInput } from '../../core/write-input';
 
 /** An upload's state is saved after a part at most this often (and always when the upload stops). */
 export const STATE_SAVE_INTERVAL_MS = 500;

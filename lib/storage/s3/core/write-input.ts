@@ -1,5 +1,5 @@
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
-import type { CopyOptions, PutOptions } from '../storage';
+import type { CopyOptions, PutOptions } from '../../types/objects';
 import { sseWriteInput } from './encryption';
 
 /** Encodes tags as the `x-amz-tagging` query string. */

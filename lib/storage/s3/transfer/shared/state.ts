@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
-import type { UploadState, UploadStateStore } from '../transfer';
+import type { UploadState, UploadStateStore } from '../../../types/transfer';
 
 /** The suffix of the default upload-state sidecar, next to the source file. */
 export const UPLOAD_STATE_SUFFIX = '.bucketkit-upload.json';

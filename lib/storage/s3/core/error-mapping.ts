@@ -17,7 +17,7 @@ import {
   TimeoutError,
   UnknownStorageError,
   UnsupportedFeatureError,
-} from './errors';
+} from '../../errors';
 
 /** What a request was about, added to the mapped error. */
 export interface ErrorContext {

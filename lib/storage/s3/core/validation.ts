@@ -1,8 +1,8 @@
-import { checkObjectKey, checkObjectTags, checkUserMetadata } from '../../rules/object';
-import { MAX_LIST_PAGE_SIZE, MAX_PARTS, MAX_SINGLE_PUT_SIZE_BYTES } from '../../rules/limits';
-import { RuleProblem } from '../../rules/problem';
-import { InvalidArgumentError } from '../errors';
-import type { ByteRange, CopyOptions, GetOptions, HeadOptions, ListOptions, PutOptions, ServerSideEncryption, StorageClassName } from '../storage';
+import { checkObjectKey, checkObjectTags, checkUserMetadata } from '../../../rules/object';
+import { MAX_LIST_PAGE_SIZE, MAX_PARTS, MAX_SINGLE_PUT_SIZE_BYTES } from '../../../rules/limits';
+import { RuleProblem } from '../../../rules/problem';
+import { InvalidArgumentError } from '../../errors';
+import type { ByteRange, CopyOptions, GetOptions, HeadOptions, ListOptions, PutOptions, ServerSideEncryption, StorageClassName } from '../../types/objects';
 
 /**
  * Input validation, run before any request: bad input throws {@link InvalidArgumentError} naming the field,

@@ -4,8 +4,8 @@
  * S3's limits (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html): parts are 5 MiB to 5 GiB,
  * only the last may be smaller, at most 10,000 parts, an object at most 5 TiB.
  */
-import { MAX_OBJECT_SIZE_BYTES, MAX_PARTS, MAX_PART_SIZE_BYTES, MAX_SINGLE_PUT_SIZE_BYTES, MIB, MIN_PART_SIZE_BYTES } from '../../rules/limits';
-import { InvalidArgumentError } from '../errors';
+import { MAX_OBJECT_SIZE_BYTES, MAX_PARTS, MAX_PART_SIZE_BYTES, MAX_SINGLE_PUT_SIZE_BYTES, MIB, MIN_PART_SIZE_BYTES } from '../../../../rules/limits';
+import { InvalidArgumentError } from '../../../errors';
 
 /** Objects at least this large go multipart by default; smaller ones take one PutObject. */
 export const DEFAULT_MULTIPART_THRESHOLD_BYTES = 100 * MIB;

@@ -1,6 +1,6 @@
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { ObjectNotFoundError } from '../errors';
-import type { S3Storage } from './client';
+import { ObjectNotFoundError } from '../../errors';
+import type { S3Storage } from '../s3-storage';
 
 /**
  * On a target whose 404 for a delete marker lacks `x-amz-delete-marker`, asks ListObjectVersions whether the

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { InvalidArgumentError } from '../errors';
-import type { PutBody } from '../storage';
+import { InvalidArgumentError } from '../../errors';
+import type { PutBody } from '../../types/objects';
 
 /** A body ready to send: its bytes or stream, and its length when known. */
 export type PreparedBody =

@@ -2,7 +2,7 @@
  * Types of the multipart transfer engine: `upload`, `download`, multipart `copy` and the clean-up calls.
  */
 import type { Writable } from 'node:stream';
-import type { PutOptions, PutResult } from './storage';
+import type { PutOptions, PutResult } from './objects';
 
 /** What an upload reads: a file (read by ranges, never whole), bytes, a stream of unknown length, or an async iterable. */
 export type UploadSource = { readonly filePath: string } | Buffer | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array | string>;

@@ -8,9 +8,9 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
-import { MAX_DELETE_OBJECTS_PER_REQUEST, MIB } from '../../rules/limits';
-import { InvalidArgumentError, ObjectNotFoundError, StorageError } from '../errors';
-import { toStorageError } from '../error-mapping';
+import { MAX_DELETE_OBJECTS_PER_REQUEST, MIB } from '../../../rules/limits';
+import { InvalidArgumentError, ObjectNotFoundError, StorageError } from '../../errors';
+import { toStorageError } from '../core/error-mapping';
 import type {
   CopyOptions,
   CopyResult,
@@ -28,16 +28,16 @@ import type {
   PutBody,
   PutOptions,
   PutResult,
-} from '../storage';
+} from '../../types/objects';
 import { openFileRange, prepareBody, readUpTo } from './body';
-import type { S3Storage } from './client';
-import { mapSettledLimit } from './concurrency';
-import { customerKeyInput } from './encryption';
-import { checksumsOf, normalizeEtag, objectMetadataOf, parseContentRange, parseRestore } from './mapping';
-import { isCopyTooLarge, multipartCopy } from './multipart-copy';
-import { uploadFromIterator } from './multipart-upload';
-import { writeInput } from './write-input';
-import { assertWriteSupported } from './compatibility-profile';
+import type { S3Storage } from '../s3-storage';
+import { mapSettledLimit } from '../core/concurrency';
+import { customerKeyInput } from '../core/encryption';
+import { checksumsOf, normalizeEtag, objectMetadataOf, parseContentRange, parseRestore } from '../core/mapping';
+import { isCopyTooLarge, multipartCopy } from '../transfer/copy/multipart-copy';
+import { uploadFromIterator } from '../transfer/upload/multipart-upload';
+import { writeInput } from '../core/write-input';
+import { assertWriteSupported } from '../compatibility/profile';
 import { withDeleteMarkerDetection } from './delete-markers';
 import {
   assertCopyOptions,
@@ -48,7 +48,7 @@ import {
   assertSinglePutSize,
   mfaHeader,
   rangeHeader,
-} from './validation';
+} from '../core/validation';
 
 /** A stream of unknown length is buffered up to this size; if it ends within it, one PutObject sends it. */
 export const PUT_STREAM_BUFFER_BYTES = 8 * MIB;

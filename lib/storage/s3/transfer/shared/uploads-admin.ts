@@ -1,9 +1,9 @@
 /** Multipart upload housekeeping: list parts, abort, and find or clean up incomplete uploads. */
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
-import { InvalidArgumentError } from '../errors';
-import type { AbortIncompleteUploadsOptions, IncompleteUpload, ListIncompleteUploadsOptions } from '../transfer';
-import type { S3Storage } from './client';
-import { mapSettledLimit } from './concurrency';
+import { InvalidArgumentError } from '../../../errors';
+import type { AbortIncompleteUploadsOptions, IncompleteUpload, ListIncompleteUploadsOptions } from '../../../types/transfer';
+import type { S3Storage } from '../../s3-storage';
+import { mapSettledLimit } from '../../core/concurrency';
 
 /** Every part ListParts shows for an upload, by part number. Throws `MultipartUploadError` (NoSuchUpload) for a gone upload. */
 export async function listUploadedParts(storage: S3Storage, key: string, uploadId: string, abortSignal?: AbortSignal): Promise<Map<number, { etag: string; size: number }>> {

@@ -1,5 +1,5 @@
 import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { ChecksumAlgorithmName, ObjectMetadata, RestoreStatus } from '../storage';
+import type { ChecksumAlgorithmName, ObjectMetadata, RestoreStatus } from '../../types/objects';
 
 /** Response fields that carry flexible checksums, by algorithm. */
 const CHECKSUM_FIELDS: ReadonlyArray<[ChecksumAlgorithmName, 'ChecksumCRC32' | 'ChecksumCRC32C' | 'ChecksumSHA1' | 'ChecksumSHA256' | 'ChecksumCRC64NVME']> = [

@@ -4,8 +4,8 @@
  * when the last part has been read.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { InvalidArgumentError } from '../errors';
-import type { UploadSource } from '../transfer';
+import { InvalidArgumentError } from '../../../errors';
+import type { UploadSource } from '../../../types/transfer';
 
 /** A source the engine reads parts from. */
 export interface SourceReader {

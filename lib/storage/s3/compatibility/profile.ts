@@ -1,7 +1,7 @@
-import { UnsupportedFeatureError } from '../errors';
-import type { PutOptions } from '../storage';
-import type { CapabilityReport, Feature, ProviderName } from './compatibility';
-import type { ChecksumPolicy } from './config';
+import { UnsupportedFeatureError } from '../../errors';
+import type { PutOptions } from '../../types/objects';
+import type { CapabilityReport, Feature, ProviderName } from './probe';
+import type { ChecksumPolicy } from '../core/config';
 
 /**
  * What S3Storage adapts to on one target: derived from a probe report (`compatibility: 'auto'`) or a fixed
