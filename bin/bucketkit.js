@@ -1,14 +1,36 @@
 #!/usr/bin/env node
-// Entry of the `bucketkit` command: the compiled CLI when the package is built, the TypeScript source otherwise.
+// Entry of the `bucketkit` command. It runs the compiled CLI, dist/bin/cli.js, which `npm pack` builds (prepack)
+// and an installed package always contains. Only in a source checkout (bin/cli.ts next to this file) may it run
+// the TypeScript source instead, through tsx, when dist/ has not been built.
+const fs = require('node:fs');
 const path = require('node:path');
-let cli;
-try {
-  cli = require(path.join(__dirname, '..', 'dist', 'bin', 'cli.js'));
-} catch (error) {
-  if (error.code !== 'MODULE_NOT_FOUND') throw error;
-  require('tsx/cjs');
-  cli = require('./cli.ts');
+
+const root = path.join(__dirname, '..');
+const compiled = path.join(root, 'dist', 'bin', 'cli.js');
+const source = path.join(__dirname, 'cli.ts');
+
+function fail(message) {
+  console.error(`bucketkit: ${message}`);
+  process.exit(1);
 }
+
+function loadCli() {
+  // Decide by the file, not by catching MODULE_NOT_FOUND: a dependency missing inside the CLI must surface as itself.
+  if (fs.existsSync(compiled)) return require(compiled);
+  if (!fs.existsSync(source)) {
+    fail(`this installation is incomplete: ${compiled} is missing. Reinstall bucketkit.`);
+  }
+  let tsx;
+  try {
+    tsx = require.resolve('tsx/cjs', { paths: [root] });
+  } catch {
+    fail('dist/bin/cli.js is not built. In this checkout run `npm run build`, or `npm ci` to get tsx and run from source.');
+  }
+  require(tsx);
+  return require(source);
+}
+
+const cli = loadCli();
 cli.main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
