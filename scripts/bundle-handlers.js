@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Second step of `npm run build` (after tsc): bundles the Lambda handlers with esbuild into dist/lambda/, which
-// package.json `files` ships. Until lambda/ exists this does nothing.
+// package.json `files` ships. Until lambda/ exists this does nothing. It reports on stderr, so that
+// `npm pack --json` (which runs this through prepack) keeps a clean JSON stdout.
 //
 // Entry points: lambda/<name>/index.ts and lambda/<name>.ts (tests and .d.ts excluded), each bundled with its
 // dependencies into dist/lambda/<name>/index.js (CommonJS, Node 22, the Lambda runtime nodejs22.x). Change the
@@ -26,19 +27,19 @@ function entries() {
 
 async function main() {
   if (!fs.existsSync(lambdaDir)) {
-    console.log('bundle-handlers: no lambda/ folder, nothing to bundle');
+    console.error('bundle-handlers: no lambda/ folder, nothing to bundle');
     return;
   }
   const found = entries();
   if (Object.keys(found).length === 0) {
-    console.log('bundle-handlers: lambda/ has no handler entry points, nothing to bundle');
+    console.error('bundle-handlers: lambda/ has no handler entry points, nothing to bundle');
     return;
   }
   const esbuild = require('esbuild');
   for (const [name, entry] of Object.entries(found)) {
     const outfile = path.join(root, 'dist', 'lambda', name, 'index.js');
     await esbuild.build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node22', format: 'cjs', logLevel: 'warning' });
-    console.log(`bundle-handlers: ${path.relative(root, entry)} -> ${path.relative(root, outfile)}`);
+    console.error(`bundle-handlers: ${path.relative(root, entry)} -> ${path.relative(root, outfile)}`);
   }
 }
 
