@@ -5,7 +5,7 @@
  *
  * Credentials come from the SDK's default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, ...).
  */
-import { FEATURES, probeCapabilities, CapabilityReport } from '../lib/storage/s3/compatibility/probe';
+import { FEATURES, probeCapabilities, CapabilityReport } from '../lib/storage';
 
 const USAGE = 'usage: bucketkit probe --endpoint URL [--region R] [--json] [--timeout-ms N] [--kms-key-id ID]';
 

@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CapabilityReport, FEATURES, probeCapabilities } from '../lib/storage/s3/compatibility/probe';
-import { DEGRADATIONS } from '../lib/storage/s3/compatibility/profile';
+import { CapabilityReport, FEATURES, probeCapabilities } from '../lib/storage';
+import { DEGRADATIONS } from '../lib/storage';
 import { DIFFERENCES, DIFFERENCE_NOTES } from '../test/helpers/known-differences';
 
 const ROOT = join(__dirname, '..');

@@ -21,7 +21,7 @@ export {
   AbortedError,
   UnknownStorageError,
 } from './errors';
-export { toStorageError, ErrorContext, S3_ERROR_CODE_MAP, HTTP_STATUS_MAP } from './s3/core/error-mapping';
+export { toStorageError, ErrorContext } from './s3/core/error-mapping';
 export {
   Storage,
   PutBody,
@@ -49,7 +49,9 @@ export {
   ServerSideEncryption,
   RestoreStatus,
 } from './types/objects';
-export { S3Storage, SendOptions, S3Command, buildS3Client } from './s3/s3-storage';
+export { S3Storage } from './s3/s3-storage';
+export { S3Context, SendOptions, S3Command } from './s3/core/context';
+export { buildS3Client } from './s3/core/client';
 export {
   S3StorageConfig,
   ResolvedS3StorageConfig,
@@ -60,8 +62,7 @@ export {
   DEFAULT_CONNECTION_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from './s3/core/config';
-export { PUT_STREAM_BUFFER_BYTES } from './s3/objects/operations';
-export { STREAM_PART_SIZE_BYTES } from './s3/transfer/upload/multipart-upload';
+export { PUT_STREAM_BUFFER_BYTES } from './s3/objects/put';
 export {
   UploadSource,
   UploadOptions,
@@ -96,7 +97,27 @@ export {
   layoutFor,
   usesMultipart,
 } from './s3/transfer/shared/part-size';
-export { DEFAULT_RANGE_SIZE_BYTES, MAX_ALIGNED_RANGE_SIZE_BYTES, PARTIAL_SUFFIX, DOWNLOAD_STATE_SUFFIX } from './s3/transfer/download/download';
-export { DEFAULT_COPY_PART_SIZE_BYTES } from './s3/transfer/copy/multipart-copy';
+export {
+  STREAM_PART_SIZE_BYTES,
+  DEFAULT_RANGE_SIZE_BYTES,
+  MAX_ALIGNED_RANGE_SIZE_BYTES,
+  PARTIAL_SUFFIX,
+  DOWNLOAD_STATE_SUFFIX,
+  DEFAULT_COPY_PART_SIZE_BYTES,
+} from './s3/transfer/shared/defaults';
 export { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, MAX_RETRY_DELAY_MS } from './s3/transfer/shared/control';
 export { multipartEtag, compositeChecksum } from './s3/transfer/shared/checksums';
+export {
+  CapabilityStatus,
+  Capability,
+  ProviderName,
+  FEATURES,
+  Feature,
+  CapabilityReport,
+  ProbeOptions,
+  CompatibilityProfile,
+} from './types/compatibility';
+export { probeCapabilities, ProbeConfig, DEFAULT_PROBE_TIMEOUT_MS } from './s3/compatibility/probe';
+export { providerHint } from './s3/compatibility/provider-hint';
+export { CapabilityCache } from './s3/compatibility/cache';
+export { FIXED_PROFILES, DEGRADATIONS, profileFromReport } from './s3/compatibility/profile';

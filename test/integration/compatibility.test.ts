@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { MemoryUploadStateStore, ObjectNotFoundError, PreconditionFailedError, S3Storage, UnsupportedFeatureError } from '../../lib/storage';
-import { CapabilityReport, FEATURES, probeCapabilities } from '../../lib/storage/s3/compatibility/probe';
+import { CapabilityReport, FEATURES, probeCapabilities } from '../../lib/storage';
 import { FaultProxy } from '../helpers/fault-proxy';
 import { targetDiffers } from '../helpers/known-differences';
 import { countRequests, createTestBucket, currentTarget, rawClient, TestBucket } from '../helpers/target';

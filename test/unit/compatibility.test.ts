@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CapabilityCache, CapabilityReport, FEATURES, providerHint } from '../../lib/storage/s3/compatibility/probe';
-import { FIXED_PROFILES, assertWriteSupported, profileFromReport } from '../../lib/storage/s3/compatibility/profile';
+import { CapabilityCache, CapabilityReport, FEATURES, providerHint } from '../../lib/storage';
+import { FIXED_PROFILES, profileFromReport } from '../../lib/storage';
+import { assertWriteSupported } from '../../lib/storage/s3/core/capabilities';
 import { UnsupportedFeatureError } from '../../lib/storage';
 import { formatTable, parseArgs } from '../../bin/cli';
 

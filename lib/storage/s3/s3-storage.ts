@@ -1,9 +1,14 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { CommandIO, GetOutputType } from '@smithy/types';
-import { ErrorContext, toStorageError } from './core/error-mapping';
+/**
+ * The facade: `S3Storage` composes the capability folders below it and holds no logic of its own beyond choosing
+ * which one runs (for example, when a put becomes a multipart upload). Nothing in lib/storage imports this file but
+ * the package's index.
+ *
+ * The transfer engines and the probes are loaded on first use (`import()`), so a handler that only reads objects
+ * does not load them at cold start, and a bundler that splits code keeps them out of the entry chunk.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { GetOutputType } from '@smithy/types';
+import type { CompatibilityProfile } from '../types/compatibility';
 import type {
   CopyOptions,
   CopyResult,
@@ -34,28 +39,20 @@ import type {
   UploadResult,
   UploadSource,
 } from '../types/transfer';
-import { CapabilityCache } from './compatibility/probe';
-import { CompatibilityProfile, FIXED_PROFILES, profileFromReport } from './compatibility/profile';
-import { ResolvedS3StorageConfig, S3StorageConfig, resolveS3StorageConfig } from './core/config';
-import * as ops from './objects/operations';
-import * as admin from './transfer/shared/uploads-admin';
-import { downloadObject } from './transfer/download/download';
-import { resumeUpload, uploadObject } from './transfer/upload/multipart-upload';
+import { CapabilityCache } from './compatibility/cache';
+import { profileSourceFor } from './compatibility/resolve';
+import type { ResolvedS3StorageConfig, S3StorageConfig } from './core/config';
+import type { S3Command, SendOptions } from './core/context';
+import { S3Session } from './core/session';
+import { prepareCopy, copyObject } from './objects/copy';
+import { deleteObject, deleteObjects } from './objects/delete';
+import { getObject, getObjectBuffer, headObject, objectExists } from './objects/get';
+import { listObjects } from './objects/list';
+import { planPut } from './objects/put';
+import { abortIncompleteUploads, listIncompleteUploads } from './transfer/shared/uploads-admin';
 
-/** Any S3 command. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type S3Command = CommandIO<any, any>;
-type SdkCommand = Parameters<S3Client['send']>[0];
-
-/** Options of {@link S3Storage.send}. */
-export interface SendOptions extends ErrorContext {
-  readonly abortSignal?: AbortSignal;
-  /** The request body can be sent again (not a one-shot stream), so a region redirect may replay it. @default true */
-  readonly replayable?: boolean;
-}
-
-/** Error codes S3 answers a request signed for, or sent to, the wrong region with. */
-const WRONG_REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'IncorrectEndpoint']);
+/** How long a probe report stays in {@link S3Storage.capabilityCache}: one hour. */
+const CAPABILITY_CACHE_TTL_MS = 60 * 60 * 1000;
 
 /**
  * {@link Storage} on Amazon S3 and S3-compatible stores, bound to one bucket.
@@ -66,142 +63,61 @@ const WRONG_REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMal
  * const text = await storage.getText('hello.txt');
  */
 export class S3Storage implements Storage {
-  /** The validated config, with defaults filled in. */
-  private resolvedConfig: ResolvedS3StorageConfig;
-  private clientInstance: S3Client;
-  private readonly ownsClient: boolean;
-  private currentRegion: string;
-  private regionReady?: Promise<void>;
-  private profileReady?: Promise<CompatibilityProfile | undefined>;
-  private retargeted = false;
-
   private static sharedCapabilityCache?: CapabilityCache;
 
   /** Probe reports shared by every S3Storage in this process (a warm Lambda container keeps them), one hour each. */
   public static get capabilityCache(): CapabilityCache {
-    S3Storage.sharedCapabilityCache ??= new CapabilityCache(60 * 60 * 1000);
+    S3Storage.sharedCapabilityCache ??= new CapabilityCache(CAPABILITY_CACHE_TTL_MS);
     return S3Storage.sharedCapabilityCache;
   }
 
+  private readonly session: S3Session;
+
+  /**
+   * @param config see {@link S3StorageConfig}
+   * @throws InvalidArgumentError naming the field, for a bad config
+   */
   public constructor(config: S3StorageConfig) {
-    this.resolvedConfig = resolveS3StorageConfig(config);
-    this.ownsClient = this.config.client === undefined;
-    this.currentRegion = this.config.region;
-    this.clientInstance = this.config.client ?? buildS3Client(this.config, this.currentRegion);
-    if (this.config.regionSource !== 'discover' || !this.ownsClient) this.regionReady = Promise.resolve();
+    // The session validates the whole config (compatibility included) before the profile source is ever used.
+    this.session = new S3Session(config, { profile: profileSourceFor(config?.compatibility, () => S3Storage.capabilityCache) });
   }
 
   /** The validated config, with defaults filled in (and the checksum policy a compatibility profile chose). */
   public get config(): ResolvedS3StorageConfig {
-    return this.resolvedConfig;
+    return this.session.config;
   }
 
   /** The bucket this storage is bound to. */
   public get bucket(): string {
-    return this.config.bucket;
+    return this.session.bucket;
   }
 
   /** The region requests are signed for now (after any discovery or redirect). */
   public get region(): string {
-    return this.currentRegion;
+    return this.session.region;
   }
 
   /** The underlying SDK client, for operations bucketkit does not wrap. */
   public get client(): S3Client {
-    return this.clientInstance;
+    return this.session.client;
+  }
+
+  /** `x-amz-request-payer` for every request, when configured. */
+  public get requestPayer(): 'requester' | undefined {
+    return this.session.requestPayer;
   }
 
   /**
    * Sends one S3 command: the client's own retries apply, every error maps to a `StorageError`, and a
    * wrong-region answer re-targets the client once (when bucketkit built the client) and replays the request.
    */
-  public async send<C extends S3Command>(command: C, options: SendOptions = {}): Promise<GetOutputType<C>> {
-    await this.ensureRegion();
-    if (this.config.compatibility !== undefined) await this.compatibilityProfile();
-    try {
-      return (await this.clientInstance.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>;
-    } catch (error) {
-      const region = wrongRegionHint(error);
-      if (region && region !== this.currentRegion && this.ownsClient && !this.retargeted && options.replayable !== false) {
-        this.retarget(region);
-        try {
-          return (await this.clientInstance.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>;
-        } catch (retry) {
-          throw toStorageError(retry, { bucket: this.bucket, ...options });
-        }
-      }
-      throw toStorageError(error, { bucket: this.bucket, ...options });
-    }
+  public send<C extends S3Command>(command: C, options: SendOptions = {}): Promise<GetOutputType<C>> {
+    return this.session.send(command, options);
   }
 
   /** Closes pooled sockets. Call it when done with an instance that bucketkit built the client for. */
   public destroy(): void {
-    if (this.ownsClient) this.clientInstance.destroy();
-  }
-
-  public put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
-    return ops.putObject(this, key, body, options);
-  }
-
-  public get(key: string, options: GetOptions = {}): Promise<GetResult> {
-    return ops.getObject(this, key, options);
-  }
-
-  public getBuffer(key: string, options: GetOptions = {}): Promise<Buffer> {
-    return ops.getObjectBuffer(this, key, options);
-  }
-
-  public async getText(key: string, options: GetOptions = {}): Promise<string> {
-    return (await ops.getObjectBuffer(this, key, options)).toString('utf8');
-  }
-
-  public head(key: string, options: HeadOptions = {}): Promise<ObjectMetadata> {
-    return ops.headObject(this, key, options);
-  }
-
-  public exists(key: string, options: HeadOptions = {}): Promise<boolean> {
-    return ops.objectExists(this, key, options);
-  }
-
-  public delete(key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
-    return ops.deleteObject(this, key, options);
-  }
-
-  public deleteMany(targets: Iterable<DeleteTarget>, options: DeleteManyOptions = {}): Promise<DeleteManyResult> {
-    return ops.deleteObjects(this, targets, options);
-  }
-
-  public list(options: ListOptions = {}): AsyncIterableIterator<ListPage> {
-    return ops.listObjects(this, options);
-  }
-
-  public copy(sourceKey: string, destinationKey: string, options: CopyOptions = {}): Promise<CopyResult> {
-    return ops.copyObject(this, sourceKey, destinationKey, options);
-  }
-
-  public upload(key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
-    return uploadObject(this, key, source, options);
-  }
-
-  public resumeUpload(uploadId: string, key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
-    return resumeUpload(this, uploadId, key, source, options);
-  }
-
-  public download(key: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
-    return downloadObject(this, key, destination, options);
-  }
-
-  public listIncompleteUploads(options: ListIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
-    return admin.listIncompleteUploads(this, options);
-  }
-
-  public abortIncompleteUploads(options: AbortIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
-    return admin.abortIncompleteUploads(this, options);
-  }
-
-  /** `x-amz-request-payer` for every request, when configured. */
-  public get requestPayer(): 'requester' | undefined {
-    return this.config.requestPayer ? 'requester' : undefined;
+    this.session.destroy();
   }
 
   /**
@@ -209,91 +125,79 @@ export class S3Storage implements Storage {
    * none. When it changes the checksum policy (and the config did not set one), the client is rebuilt to match.
    */
   public compatibilityProfile(): Promise<CompatibilityProfile | undefined> {
-    this.profileReady ??= this.resolveProfile();
-    return this.profileReady;
+    return this.session.compatibilityProfile();
   }
 
-  private async resolveProfile(): Promise<CompatibilityProfile | undefined> {
-    const setting = this.config.compatibility;
-    if (setting === undefined) return undefined;
-    let profile: CompatibilityProfile;
-    if (typeof setting === 'object') profile = profileFromReport(setting);
-    else if (setting !== 'auto') profile = FIXED_PROFILES[setting];
-    else if (!this.config.endpoint) profile = FIXED_PROFILES.aws;
-    else {
-      const { bucket: _bucket, client: _client, compatibility: _c, ...probeConfig } = this.config;
-      profile = profileFromReport(await S3Storage.capabilityCache.get({ ...probeConfig, region: this.currentRegion }));
+  public async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
+    const plan = await planPut(this.session, key, body, options);
+    if (plan.kind === 'single') return plan.send();
+    const { uploadFromIterator } = await import('./transfer/upload/upload');
+    return uploadFromIterator(this.session, key, plan.head, plan.rest, options);
+  }
+
+  public get(key: string, options: GetOptions = {}): Promise<GetResult> {
+    return getObject(this.session, key, options);
+  }
+
+  public getBuffer(key: string, options: GetOptions = {}): Promise<Buffer> {
+    return getObjectBuffer(this.session, key, options);
+  }
+
+  public async getText(key: string, options: GetOptions = {}): Promise<string> {
+    return (await getObjectBuffer(this.session, key, options)).toString('utf8');
+  }
+
+  public head(key: string, options: HeadOptions = {}): Promise<ObjectMetadata> {
+    return headObject(this.session, key, options);
+  }
+
+  public exists(key: string, options: HeadOptions = {}): Promise<boolean> {
+    return objectExists(this.session, key, options);
+  }
+
+  public delete(key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
+    return deleteObject(this.session, key, options);
+  }
+
+  public deleteMany(targets: Iterable<DeleteTarget>, options: DeleteManyOptions = {}): Promise<DeleteManyResult> {
+    return deleteObjects(this.session, targets, options);
+  }
+
+  public list(options: ListOptions = {}): AsyncIterableIterator<ListPage> {
+    return listObjects(this.session, options);
+  }
+
+  /** CopyObject up to 5 GiB; a larger source, or `multipart: true`, goes through parallel UploadPartCopy. */
+  public async copy(sourceKey: string, destinationKey: string, options: CopyOptions = {}): Promise<CopyResult> {
+    const source = await prepareCopy(this.session, sourceKey, destinationKey, options);
+    if (options.multipart !== true) {
+      const copied = await copyObject(this.session, destinationKey, source, options);
+      if (copied !== undefined) return copied;
     }
-    if (!this.config.checksumPolicyExplicit && this.ownsClient && profile.checksumPolicy !== this.config.checksumPolicy) {
-      this.resolvedConfig = { ...this.resolvedConfig, checksumPolicy: profile.checksumPolicy };
-      const old = this.clientInstance;
-      this.clientInstance = buildS3Client(this.config, this.currentRegion);
-      old.destroy();
-    }
-    return profile;
+    const { multipartCopy } = await import('./transfer/copy/multipart-copy');
+    return multipartCopy(this.session, sourceKey, destinationKey, source, options);
   }
 
-  private ensureRegion(): Promise<void> {
-    this.regionReady ??= this.discoverRegion();
-    return this.regionReady;
+  public async upload(key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+    const { uploadObject } = await import('./transfer/upload/upload');
+    return uploadObject(this.session, key, source, options);
   }
 
-  /** Learns the bucket's region from `x-amz-bucket-region`, which S3 sends on HeadBucket whatever the answer. */
-  private async discoverRegion(): Promise<void> {
-    let region: string | undefined;
-    try {
-      const out = await this.clientInstance.send(new HeadBucketCommand({ Bucket: this.bucket }));
-      region = out.BucketRegion;
-    } catch (error) {
-      region = wrongRegionHint(error) ?? headerOf(error, 'x-amz-bucket-region');
-    }
-    if (region && region !== this.currentRegion) this.retarget(region);
+  public async resumeUpload(uploadId: string, key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+    const { resumeUpload } = await import('./transfer/upload/upload');
+    return resumeUpload(this.session, uploadId, key, source, options);
   }
 
-  private retarget(region: string): void {
-    this.retargeted = true;
-    const old = this.clientInstance;
-    this.currentRegion = region;
-    this.clientInstance = buildS3Client(this.config, region);
-    old.destroy();
+  public async download(key: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
+    const { downloadObject } = await import('./transfer/download/download');
+    return downloadObject(this.session, key, destination, options);
   }
-}
 
-/**
- * Builds the SDK client for a config: keep-alive sockets pooled to the configured concurrency, timeouts,
- * retries and the checksum policy.
- */
-export function buildS3Client(config: ResolvedS3StorageConfig, region: string): S3Client {
-  const agentOptions = { keepAlive: true, maxSockets: config.concurrency };
-  return new S3Client({
-    region,
-    endpoint: config.endpoint,
-    forcePathStyle: config.forcePathStyle,
-    credentials: config.credentials,
-    maxAttempts: config.maxAttempts,
-    retryMode: config.retryMode,
-    useAccelerateEndpoint: config.useAccelerateEndpoint,
-    requestChecksumCalculation: config.checksumPolicy,
-    responseChecksumValidation: config.checksumPolicy,
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
-      connectionTimeout: config.connectionTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
-    }),
-  });
-}
+  public listIncompleteUploads(options: ListIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
+    return listIncompleteUploads(this.session, options);
+  }
 
-function headerOf(error: unknown, name: string): string | undefined {
-  const headers = (error as { $response?: { headers?: Record<string, string | undefined> } })?.$response?.headers;
-  return headers?.[name];
-}
-
-/** The region a wrong-region answer points at: the `x-amz-bucket-region` header, or the `Region` in the body. */
-function wrongRegionHint(error: unknown): string | undefined {
-  const e = error as { name?: string; Code?: string; Region?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e?.$metadata?.httpStatusCode;
-  const code = e?.Code ?? e?.name;
-  if (status !== 301 && !(code && WRONG_REGION_CODES.has(code))) return undefined;
-  return headerOf(error, 'x-amz-bucket-region') ?? e.Region;
+  public abortIncompleteUploads(options: AbortIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
+    return abortIncompleteUploads(this.session, options);
+  }
 }

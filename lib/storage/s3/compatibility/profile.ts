@@ -1,31 +1,4 @@
-import { UnsupportedFeatureError } from '../../errors';
-import type { PutOptions } from '../../types/objects';
-import type { CapabilityReport, Feature, ProviderName } from './probe';
-import type { ChecksumPolicy } from '../core/config';
-
-/**
- * What S3Storage adapts to on one target: derived from a probe report (`compatibility: 'auto'`) or a fixed
- * profile (`compatibility: 'aws'`, `'minio'`, ...).
- */
-export interface CompatibilityProfile {
-  readonly provider: ProviderName;
-  /** `probe` when observed, `fixed` when taken from a named profile. */
-  readonly source: 'probe' | 'fixed';
-  /** Features the target does not implement, or ignores. */
-  readonly unsupported: ReadonlySet<Feature>;
-  /** The checksum policy that works here. */
-  readonly checksumPolicy: ChecksumPolicy;
-  /** Every part but the last must have the same size (e.g. Cloudflare R2). */
-  readonly requiresEqualParts: boolean;
-  /** CompleteMultipartUpload returns the object's ETag; when false it is read with HEAD. */
-  readonly completeReturnsEtag: boolean;
-  /** A 404 on a delete marker carries `x-amz-delete-marker`; when false ListObjectVersions tells. */
-  readonly deleteMarkerHeader: boolean;
-  /** ListMultipartUploads filters by any key prefix; when false it lists by exact key only, so bucketkit lists all and filters. */
-  readonly listUploadsByPrefix: boolean;
-  /** Storage classes accepted and reported back; undefined = not known, anything goes. */
-  readonly storageClasses?: ReadonlySet<string>;
-}
+import type { CapabilityReport, CompatibilityProfile, Feature, ProviderName } from '../../types/compatibility';
 
 const AWS_LIKE: Omit<CompatibilityProfile, 'provider'> = {
   source: 'fixed',
@@ -119,24 +92,3 @@ export const DEGRADATIONS: ReadonlyArray<{ feature: Feature | string; whenMissin
   { feature: 'storageClasses', whenMissing: 'a storage class the target does not report back throws UnsupportedFeatureError' },
   { feature: 'tagging', whenMissing: 'tags on a write throw UnsupportedFeatureError' },
 ];
-
-function refuse(profile: CompatibilityProfile, feature: string, what: string): never {
-  throw new UnsupportedFeatureError(`${what} is not supported by this ${profile.provider} endpoint (${profile.source === 'probe' ? 'observed by a capability probe' : 'fixed profile'})`, {
-    feature,
-    provider: profile.provider,
-  });
-}
-
-/** Throws UnsupportedFeatureError, before any request, for a write the target cannot honour. */
-export function assertWriteSupported(profile: CompatibilityProfile | undefined, options: PutOptions): void {
-  if (!profile) return;
-  const missing = (f: Feature) => profile.unsupported.has(f);
-  if (options.checksumAlgorithm && missing('flexibleChecksums')) refuse(profile, 'flexibleChecksums', `checksumAlgorithm ${options.checksumAlgorithm}`);
-  if (options.encryption?.type === 'SSE-C' && missing('sseC')) refuse(profile, 'sseC', 'SSE-C');
-  if ((options.encryption?.type === 'SSE-KMS' || options.encryption?.type === 'DSSE-KMS') && missing('sseKms')) refuse(profile, 'sseKms', options.encryption.type);
-  if (options.encryption?.type === 'SSE-S3' && missing('sseS3')) refuse(profile, 'sseS3', 'SSE-S3');
-  if (options.ifNoneMatch && missing('conditionalWrite')) refuse(profile, 'conditionalWrite', "ifNoneMatch: '*'");
-  if ((options.objectLockMode || options.objectLockLegalHold !== undefined) && missing('objectLock')) refuse(profile, 'objectLock', 'Object Lock');
-  if (options.tags && missing('tagging')) refuse(profile, 'tagging', 'object tags');
-  if (options.storageClass && profile.storageClasses && !profile.storageClasses.has(options.storageClass)) refuse(profile, 'storageClasses', `storage class ${options.storageClass}`);
-}

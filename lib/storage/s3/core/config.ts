@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { checkBucketName } from '../../../rules/bucket-name';
 import { InvalidArgumentError } from '../../errors';
-import type { CapabilityReport, ProviderName } from '../compatibility/probe';
+import type { CapabilityReport, ChecksumPolicy, ProviderName } from '../../types/compatibility';
 
 /** Default number of requests in flight per transfer, and of pooled sockets. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -15,8 +15,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 /** The region used to sign for a custom endpoint when none is given. */
 export const DEFAULT_CUSTOM_ENDPOINT_REGION = 'us-east-1';
 
-/** Checksum policy: the SDK's `requestChecksumCalculation` / `responseChecksumValidation`. */
-export type ChecksumPolicy = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+export type { ChecksumPolicy };
 
 /** Configuration of {@link S3Storage}. One instance is bound to one bucket. */
 export interface S3StorageConfig {

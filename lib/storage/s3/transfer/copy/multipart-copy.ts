@@ -4,10 +4,11 @@
  * `multipart: true`. https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
  */
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectTaggingCommand, HeadObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
-import { MIB } from '../../../../rules/limits';
+import { DEFAULT_COPY_PART_SIZE_BYTES } from '../shared/defaults';
 import { MultipartUploadError, StorageError } from '../../../errors';
+import { METADATA_OPTIONS } from '../../objects/copy';
 import type { CopyOptions, CopyResult } from '../../../types/objects';
-import type { S3Storage } from '../../s3-storage';
+import type { S3Context } from '../../core/context';
 import { mapSettledLimit } from '../../core/concurrency';
 import { customerKeyInput } from '../../core/encryption';
 import { completedEtag } from '../shared/complete-etag';
@@ -17,27 +18,17 @@ import { partCountFor, partSizeForKnownSize } from '../shared/part-size';
 import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, linkedController, withRetry } from '../shared/control';
 import { taggingHeader, writeInput } from '../../core/write-input';
 
-/** Part size aimed for by a multipart copy: copies are server-side, so larger parts only save requests. */
-export const DEFAULT_COPY_PART_SIZE_BYTES = 64 * MIB;
 
-const METADATA_OPTIONS = ['contentType', 'cacheControl', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'expires', 'metadata', 'websiteRedirectLocation'] as const;
-
-/** True for the answer S3 gives a CopyObject whose source exceeds 5 GiB. */
-export function isCopyTooLarge(error: unknown): boolean {
-  if (!(error instanceof StorageError)) return false;
-  if (error.s3Code === 'EntityTooLarge') return true;
-  return error.s3Code === 'InvalidRequest' && /larger than the maximum|too large/i.test(error.message);
-}
 
 /**
  * Copies `sourceKey` to `destinationKey` with parallel UploadPartCopy. Every part is pinned to the source's ETag
  * (`x-amz-copy-source-if-match`); any unrecoverable failure aborts the upload, so no parts are left behind.
  */
-export async function multipartCopy(storage: S3Storage, sourceKey: string, destinationKey: string, copySourceValue: string, options: CopyOptions): Promise<CopyResult> {
-  const sourceBucket = options.sourceBucket ?? storage.bucket;
+export async function multipartCopy(ctx: S3Context, sourceKey: string, destinationKey: string, copySourceValue: string, options: CopyOptions): Promise<CopyResult> {
+  const sourceBucket = options.sourceBucket ?? ctx.bucket;
   const sourceSse = customerKeyInput(options.sourceCustomerKey);
   const conditions = options.sourceConditions ?? {};
-  const head = await storage.send(
+  const head = await ctx.send(
     new HeadObjectCommand({
       Bucket: sourceBucket,
       Key: sourceKey,
@@ -46,7 +37,7 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
       IfNoneMatch: conditions.ifNoneMatch,
       IfModifiedSince: conditions.ifModifiedSince,
       IfUnmodifiedSince: conditions.ifUnmodifiedSince,
-      RequestPayer: storage.requestPayer,
+      RequestPayer: ctx.requestPayer,
       ...sourceSse,
     }),
     { key: sourceKey, abortSignal: options.abortSignal },
@@ -68,7 +59,7 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
       };
   let tagging: string | undefined;
   if ((options.taggingDirective ?? (options.tags !== undefined ? 'REPLACE' : 'COPY')) === 'COPY') {
-    const tags = await storage.send(new GetObjectTaggingCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: options.sourceVersionId ?? head.VersionId }), {
+    const tags = await ctx.send(new GetObjectTaggingCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: options.sourceVersionId ?? head.VersionId }), {
       key: sourceKey,
       abortSignal: options.abortSignal,
     });
@@ -76,12 +67,12 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
   } else tagging = taggingHeader(options.tags);
   const write = writeInput(options);
   const retry = { maxAttempts: options.maxPartAttempts ?? DEFAULT_MAX_PART_ATTEMPTS, baseDelayMs: DEFAULT_RETRY_BASE_DELAY_MS };
-  const created = await storage.send(
+  const created = await ctx.send(
     new CreateMultipartUploadCommand({
-      Bucket: storage.bucket,
+      Bucket: ctx.bucket,
       Key: destinationKey,
       ChecksumAlgorithm: options.checksumAlgorithm,
-      RequestPayer: storage.requestPayer,
+      RequestPayer: ctx.requestPayer,
       ...write,
       ...(replacesMetadata ? {} : copiedMetadata),
       Tagging: tagging || undefined,
@@ -89,7 +80,7 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
     { key: destinationKey, abortSignal: options.abortSignal },
   );
   const uploadId = created.UploadId;
-  if (!uploadId) throw new MultipartUploadError('CreateMultipartUpload returned no UploadId', { bucket: storage.bucket, key: destinationKey });
+  if (!uploadId) throw new MultipartUploadError('CreateMultipartUpload returned no UploadId', { bucket: ctx.bucket, key: destinationKey });
   const destinationSse = options.encryption?.type === 'SSE-C' ? customerKeyInput(options.encryption.customerKey) : {};
   const partSize = partSizeForKnownSize(size, { targetPartSizeBytes: options.copyPartSizeBytes ?? DEFAULT_COPY_PART_SIZE_BYTES });
   const count = size === 0 ? 1 : partCountFor(size, partSize);
@@ -98,7 +89,7 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
   try {
     const results = await mapSettledLimit(
       Array.from({ length: count }, (_, i) => i + 1),
-      options.copyConcurrency ?? storage.config.concurrency,
+      options.copyConcurrency ?? ctx.config.concurrency,
       async (partNumber) => {
         if (controller.signal.aborted) throw new StorageError('skipped after an earlier failure');
         const start = (partNumber - 1) * partSize;
@@ -106,9 +97,9 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
         try {
           const out = await withRetry(
             () =>
-              storage.send(
+              ctx.send(
                 new UploadPartCopyCommand({
-                  Bucket: storage.bucket,
+                  Bucket: ctx.bucket,
                   Key: destinationKey,
                   UploadId: uploadId,
                   PartNumber: partNumber,
@@ -118,7 +109,7 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
                   CopySourceSSECustomerAlgorithm: sourceSse.SSECustomerAlgorithm,
                   CopySourceSSECustomerKey: sourceSse.SSECustomerKey,
                   CopySourceSSECustomerKeyMD5: sourceSse.SSECustomerKeyMD5,
-                  RequestPayer: storage.requestPayer,
+                  RequestPayer: ctx.requestPayer,
                   ...destinationSse,
                 }),
                 { key: destinationKey, uploadId, partNumber, abortSignal: controller.signal },
@@ -138,31 +129,31 @@ export async function multipartCopy(storage: S3Storage, sourceKey: string, desti
     const parts = results.map((r) => (r as PromiseFulfilledResult<{ PartNumber: number; ETag?: string }>).value);
     const completed = await withRetry(
       () =>
-        storage.send(
+        ctx.send(
           new CompleteMultipartUploadCommand({
-            Bucket: storage.bucket,
+            Bucket: ctx.bucket,
             Key: destinationKey,
             UploadId: uploadId,
             MultipartUpload: { Parts: parts },
             IfNoneMatch: options.ifNoneMatch,
-            RequestPayer: storage.requestPayer,
+            RequestPayer: ctx.requestPayer,
             ...destinationSse,
           }),
           { key: destinationKey, uploadId, abortSignal: options.abortSignal },
         ),
       { ...retry, signal: options.abortSignal },
     );
-    const destinationEtag = await completedEtag(storage, destinationKey, completed, destinationSse, options.abortSignal);
+    const destinationEtag = await completedEtag(ctx, destinationKey, completed, destinationSse, options.abortSignal);
     return { etag: destinationEtag, versionId: completed.VersionId, sourceVersionId: head.VersionId, checksums: checksumsOf(completed) };
   } catch (error) {
-    await abortUpload(storage, destinationKey, uploadId).catch(() => undefined);
+    await abortUpload(ctx, destinationKey, uploadId).catch(() => undefined);
     if (error instanceof MultipartUploadError) throw error;
     const e = error instanceof StorageError ? error : undefined;
     throw new MultipartUploadError(`multipart copy of ${sourceKey} to ${destinationKey} failed: ${(error as Error)?.message}; upload ${uploadId} was aborted`, {
       cause: error,
       uploadId,
       partNumber: firstFailure?.partNumber,
-      bucket: storage.bucket,
+      bucket: ctx.bucket,
       key: destinationKey,
       s3Code: e?.s3Code,
       httpStatus: e?.httpStatus,

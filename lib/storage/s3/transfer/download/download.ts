@@ -12,27 +12,20 @@ import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { MIB } from '../../../../rules/limits';
+import { DEFAULT_RANGE_SIZE_BYTES, DOWNLOAD_STATE_SUFFIX, MAX_ALIGNED_RANGE_SIZE_BYTES, PARTIAL_SUFFIX } from '../shared/defaults';
 import { AbortedError, InvalidArgumentError, PreconditionFailedError, StorageError } from '../../../errors';
 import { toStorageError } from '../../core/error-mapping';
 import type { DownloadDestination, DownloadOptions, DownloadResult } from '../../../types/transfer';
 import { etagIsMd5Based, md5Hex, multipartEtag, unquoteEtag } from '../shared/checksums';
-import type { S3Storage } from '../../s3-storage';
+import type { S3Context } from '../../core/context';
 import { customerKeyInput } from '../../core/encryption';
-import { headObject } from '../../objects/operations';
+import { headObject } from '../../objects/get';
 import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, ProgressMeter, Slots, linkedController, withRetry } from '../shared/control';
 import { BufferPool } from '../shared/source';
 import { readJsonFile, writeFileAtomic } from '../shared/state';
-import { STATE_SAVE_INTERVAL_MS } from '../upload/multipart-upload';
+import { STATE_SAVE_INTERVAL_MS } from '../shared/state';
 import { assertKey } from '../../core/validation';
 
-/** Bytes per ranged GET by default: the top of AWS's 8–16 MB guidance. */
-export const DEFAULT_RANGE_SIZE_BYTES = 16 * MIB;
-/** Ranges follow the object's part boundaries when its parts are at most this large. */
-export const MAX_ALIGNED_RANGE_SIZE_BYTES = 64 * MIB;
-/** The suffix of the file a download writes before the atomic rename. */
-export const PARTIAL_SUFFIX = '.partial';
-/** The suffix of a download's state sidecar, next to the `.partial` file. */
-export const DOWNLOAD_STATE_SUFFIX = '.partial.json';
 
 interface DownloadState {
   readonly version: 1;
@@ -58,8 +51,8 @@ interface Target {
   readonly plainMd5: boolean;
 }
 
-/** `storage.download`: see {@link DownloadOptions}. */
-export async function downloadObject(storage: S3Storage, key: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
+/** `ctx.download`: see {@link DownloadOptions}. */
+export async function downloadObject(ctx: S3Context, key: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
   assertKey(key);
   for (const field of ['rangeSizeBytes', 'concurrency', 'maxRangeAttempts', 'retryBaseDelayMs'] as const) {
     const value = options[field];
@@ -67,13 +60,13 @@ export async function downloadObject(storage: S3Storage, key: string, destinatio
       throw new InvalidArgumentError(`${field}: must be a positive integer (got ${String(value)})`, { field });
     }
   }
-  const target = await resolveTarget(storage, key, options);
+  const target = await resolveTarget(ctx, key, options);
   if (typeof destination === 'string' || (typeof destination === 'object' && destination !== null && typeof (destination as { filePath?: unknown }).filePath === 'string')) {
     const path = typeof destination === 'string' ? destination : (destination as { filePath: string }).filePath;
-    return downloadToFile(storage, key, path, target, options);
+    return downloadToFile(ctx, key, path, target, options);
   }
   if (typeof destination === 'object' && destination !== null && typeof (destination as Writable).write === 'function') {
-    return downloadToWritable(storage, key, destination as Writable, target, options);
+    return downloadToWritable(ctx, key, destination as Writable, target, options);
   }
   throw new InvalidArgumentError('destination: must be a file path, { filePath } or a Writable', { field: 'destination' });
 }
@@ -82,8 +75,8 @@ export async function downloadObject(storage: S3Storage, key: string, destinatio
  * HEAD for the size and ETag; for a multipart object, HEAD of part 1 for the part size, so ranges follow parts.
  * (No If-Match on the part HEAD: some stores compare it with the part's own ETag. The ranged GETs carry it.)
  */
-async function resolveTarget(storage: S3Storage, key: string, options: DownloadOptions): Promise<Target> {
-  const head = await headObject(storage, key, { versionId: options.versionId, customerKey: options.customerKey, abortSignal: options.abortSignal });
+async function resolveTarget(ctx: S3Context, key: string, options: DownloadOptions): Promise<Target> {
+  const head = await headObject(ctx, key, { versionId: options.versionId, customerKey: options.customerKey, abortSignal: options.abortSignal });
   const etag = head.etag;
   const match = /-(\d+)$/.exec(unquoteEtag(etag));
   const md5Based = etagIsMd5Based(head.serverSideEncryption, head.sseCustomerAlgorithm);
@@ -91,7 +84,7 @@ async function resolveTarget(storage: S3Storage, key: string, options: DownloadO
   const partsCount = match ? Number(match[1]) : undefined;
   if (partsCount !== undefined && partsCount > 1 && options.rangeSizeBytes === undefined) {
     try {
-      const part = await headObject(storage, key, { versionId: options.versionId, customerKey: options.customerKey, partNumber: 1, abortSignal: options.abortSignal });
+      const part = await headObject(ctx, key, { versionId: options.versionId, customerKey: options.customerKey, partNumber: 1, abortSignal: options.abortSignal });
       const size = part.size;
       if (size > 0 && size < head.size && Math.ceil(head.size / size) === partsCount) partSize = size;
     } catch (error) {
@@ -115,20 +108,20 @@ async function resolveTarget(storage: S3Storage, key: string, options: DownloadO
 }
 
 /** Fetches one range into a buffer, with retries; a changed object (412) is never retried. */
-async function fetchRange(storage: S3Storage, key: string, target: Target, index: number, options: DownloadOptions, signal: AbortSignal, pool?: BufferPool): Promise<Buffer> {
+async function fetchRange(ctx: S3Context, key: string, target: Target, index: number, options: DownloadOptions, signal: AbortSignal, pool?: BufferPool): Promise<Buffer> {
   const start = index * target.rangeSize;
   const end = Math.min(target.size, start + target.rangeSize) - 1;
   const length = end - start + 1;
   return withRetry(
     async () => {
-      const out = await storage.send(
+      const out = await ctx.send(
         new GetObjectCommand({
-          Bucket: storage.bucket,
+          Bucket: ctx.bucket,
           Key: key,
           VersionId: options.versionId,
           Range: `bytes=${start}-${end}`,
           IfMatch: target.etag,
-          RequestPayer: storage.requestPayer,
+          RequestPayer: ctx.requestPayer,
           ...customerKeyInput(options.customerKey),
         }),
         { key, abortSignal: signal },
@@ -139,25 +132,25 @@ async function fetchRange(storage: S3Storage, key: string, target: Target, index
       try {
         for await (const chunk of body) {
           const bytes = chunk as Buffer;
-          if (filled + bytes.length > length) throw new StorageError(`range ${start}-${end} of ${key}: the store sent more than ${length} bytes`, { retryable: true, bucket: storage.bucket, key });
+          if (filled + bytes.length > length) throw new StorageError(`range ${start}-${end} of ${key}: the store sent more than ${length} bytes`, { retryable: true, bucket: ctx.bucket, key });
           bytes.copy(buffer, filled);
           filled += bytes.length;
         }
       } catch (error) {
         pool?.give(buffer);
         body.destroy?.();
-        if (signal.aborted) throw new AbortedError(`download of ${key} was cancelled`, { bucket: storage.bucket, key, cause: error });
-        throw toStorageError(error, { bucket: storage.bucket, key });
+        if (signal.aborted) throw new AbortedError(`download of ${key} was cancelled`, { bucket: ctx.bucket, key, cause: error });
+        throw toStorageError(error, { bucket: ctx.bucket, key });
       }
       if (filled !== length) pool?.give(buffer);
-      if (filled !== length) throw new StorageError(`range ${start}-${end} of ${key}: got ${filled} of ${length} bytes`, { retryable: true, bucket: storage.bucket, key });
+      if (filled !== length) throw new StorageError(`range ${start}-${end} of ${key}: got ${filled} of ${length} bytes`, { retryable: true, bucket: ctx.bucket, key });
       return buffer;
     },
     { maxAttempts: options.maxRangeAttempts ?? DEFAULT_MAX_PART_ATTEMPTS, baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS, signal },
   );
 }
 
-async function downloadToFile(storage: S3Storage, key: string, path: string, target: Target, options: DownloadOptions): Promise<DownloadResult> {
+async function downloadToFile(ctx: S3Context, key: string, path: string, target: Target, options: DownloadOptions): Promise<DownloadResult> {
   const partial = path + PARTIAL_SUFFIX;
   const statePath = path + DOWNLOAD_STATE_SUFFIX;
   const verify = options.verify !== false;
@@ -167,7 +160,7 @@ async function downloadToFile(storage: S3Storage, key: string, path: string, tar
     const partialSize = await stat(partial).then((s) => s.size, () => -1);
     if (
       saved?.version === 1 &&
-      saved.bucket === storage.bucket &&
+      saved.bucket === ctx.bucket &&
       saved.key === key &&
       saved.etag === target.etag &&
       saved.size === target.size &&
@@ -191,7 +184,7 @@ async function downloadToFile(storage: S3Storage, key: string, path: string, tar
       // At most every STATE_SAVE_INTERVAL_MS: a range missing from the state is only fetched again on resume.
       if (!force && Date.now() - lastSave < STATE_SAVE_INTERVAL_MS) return saveChain;
       lastSave = Date.now();
-      const state: DownloadState = { version: 1, bucket: storage.bucket, key, versionId: target.versionId, etag: target.etag, size: target.size, rangeSizeBytes: target.rangeSize, done: { ...done } };
+      const state: DownloadState = { version: 1, bucket: ctx.bucket, key, versionId: target.versionId, etag: target.etag, size: target.size, rangeSizeBytes: target.rangeSize, done: { ...done } };
       saveChain = saveChain.catch(() => undefined).then(() => writeFileAtomic(statePath, JSON.stringify(state)));
       return saveChain;
     };
@@ -203,28 +196,28 @@ async function downloadToFile(storage: S3Storage, key: string, path: string, tar
         options,
         (i) => done[String(i)] !== undefined,
         async (i, signal) => {
-          const data = await fetchRange(storage, key, target, i, options, signal, pool);
+          const data = await fetchRange(ctx, key, target, i, options, signal, pool);
           const md5 = verify && target.aligned ? md5Hex(data) : '';
           await writeAt(handle, data, i * target.rangeSize).finally(() => pool.give(data));
           done[String(i)] = md5;
           await save();
           progress.partDone(data.length);
         },
-        options.concurrency ?? storage.config.concurrency,
+        options.concurrency ?? ctx.config.concurrency,
       );
     } catch (error) {
       await save(true).catch(() => undefined);
       const cancelled = options.abortSignal?.aborted === true;
       // A changed object can never be resumed; a cancelled one is kept unless asked otherwise.
       keepPartial = cancelled ? options.leaveResumableOnAbort !== false : !(error instanceof PreconditionFailedError);
-      if (cancelled) throw new AbortedError(`download of ${key} was cancelled${keepPartial ? `; ${partial} is kept for a resume` : ''}`, { bucket: storage.bucket, key, cause: error });
+      if (cancelled) throw new AbortedError(`download of ${key} was cancelled${keepPartial ? `; ${partial} is kept for a resume` : ''}`, { bucket: ctx.bucket, key, cause: error });
       throw error;
     }
     await saveChain;
     const written = (await handle.stat()).size;
     if (written !== target.size) {
       keepPartial = false;
-      throw new StorageError(`download of ${key}: wrote ${written} bytes, expected ${target.size}`, { bucket: storage.bucket, key });
+      throw new StorageError(`download of ${key}: wrote ${written} bytes, expected ${target.size}`, { bucket: ctx.bucket, key });
     }
     let verifiedBy: DownloadResult['verifiedBy'] = 'size';
     if (verify && (target.aligned || target.plainMd5)) {
@@ -233,7 +226,7 @@ async function downloadToFile(storage: S3Storage, key: string, path: string, tar
       if (target.aligned && md5s.every((m) => m)) {
         const computed = multipartEtag(md5s);
         if (computed !== unquoteEtag(target.etag)) {
-          throw new StorageError(`download of ${key}: the multipart ETag of the bytes received, ${computed}, differs from ${target.etag}`, { bucket: storage.bucket, key });
+          throw new StorageError(`download of ${key}: the multipart ETag of the bytes received, ${computed}, differs from ${target.etag}`, { bucket: ctx.bucket, key });
         }
         verifiedBy = 'multipart-etag';
       } else {
@@ -282,9 +275,9 @@ async function verifyFromFile(file: string, target: Target, key: string): Promis
   return target.plainMd5 ? 'md5-etag' : 'multipart-etag';
 }
 
-async function downloadToWritable(storage: S3Storage, key: string, out: Writable, target: Target, options: DownloadOptions): Promise<DownloadResult> {
+async function downloadToWritable(ctx: S3Context, key: string, out: Writable, target: Target, options: DownloadOptions): Promise<DownloadResult> {
   const verify = options.verify !== false;
-  const concurrency = options.concurrency ?? storage.config.concurrency;
+  const concurrency = options.concurrency ?? ctx.config.concurrency;
   const window = 2 * concurrency;
   const pending = new Map<number, Buffer>();
   const md5s: string[] = [];
@@ -316,7 +309,7 @@ async function downloadToWritable(storage: S3Storage, key: string, out: Writable
     options,
     () => false,
     async (i, signal) => {
-      const data = await fetchRange(storage, key, target, i, options, signal);
+      const data = await fetchRange(ctx, key, target, i, options, signal);
       pending.set(i, data);
       progress.partDone(data.length);
       flushing = flushing.then(flush);
@@ -332,18 +325,18 @@ async function downloadToWritable(storage: S3Storage, key: string, out: Writable
       }
     },
   ).catch((error) => {
-    if (options.abortSignal?.aborted) throw new AbortedError(`download of ${key} was cancelled`, { bucket: storage.bucket, key, cause: error });
+    if (options.abortSignal?.aborted) throw new AbortedError(`download of ${key} was cancelled`, { bucket: ctx.bucket, key, cause: error });
     throw error;
   });
   await flushing;
   let verifiedBy: DownloadResult['verifiedBy'] = 'size';
   if (verify && target.plainMd5) {
     const computed = whole.digest('hex');
-    if (computed !== unquoteEtag(target.etag)) throw new StorageError(`download of ${key}: the bytes received hash to ${computed}, not ${target.etag}`, { bucket: storage.bucket, key });
+    if (computed !== unquoteEtag(target.etag)) throw new StorageError(`download of ${key}: the bytes received hash to ${computed}, not ${target.etag}`, { bucket: ctx.bucket, key });
     verifiedBy = 'md5-etag';
   } else if (verify && target.aligned) {
     const computed = multipartEtag(md5s);
-    if (computed !== unquoteEtag(target.etag)) throw new StorageError(`download of ${key}: the multipart ETag of the bytes received, ${computed}, differs from ${target.etag}`, { bucket: storage.bucket, key });
+    if (computed !== unquoteEtag(target.etag)) throw new StorageError(`download of ${key}: the multipart ETag of the bytes received, ${computed}, differs from ${target.etag}`, { bucket: ctx.bucket, key });
     verifiedBy = 'multipart-etag';
   }
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Storage } from '../../s3-storage';
+import type { S3Context } from '../../core/context';
 import type { SseCustomerInput } from '../../core/encryption';
 import { normalizeEtag } from '../../core/mapping';
 
@@ -8,15 +8,15 @@ import { normalizeEtag } from '../../core/mapping';
  * CompleteMultipartUpload without one; then it is read with HEAD of the version just written.
  */
 export async function completedEtag(
-  storage: S3Storage,
+  ctx: S3Context,
   key: string,
   completed: { ETag?: string; VersionId?: string },
   sseC: SseCustomerInput = {},
   abortSignal?: AbortSignal,
 ): Promise<string> {
   if (completed.ETag) return normalizeEtag(completed.ETag);
-  const head = await storage.send(
-    new HeadObjectCommand({ Bucket: storage.bucket, Key: key, VersionId: completed.VersionId, RequestPayer: storage.requestPayer, ...sseC }),
+  const head = await ctx.send(
+    new HeadObjectCommand({ Bucket: ctx.bucket, Key: key, VersionId: completed.VersionId, RequestPayer: ctx.requestPayer, ...sseC }),
     { key, abortSignal },
   );
   return normalizeEtag(head.ETag);

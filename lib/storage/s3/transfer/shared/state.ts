@@ -3,6 +3,9 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import type { UploadState, UploadStateStore } from '../../../types/transfer';
 
+/** An upload's state is saved after a part at most this often (and always when the upload stops). */
+export const STATE_SAVE_INTERVAL_MS = 500;
+
 /** The suffix of the default upload-state sidecar, next to the source file. */
 export const UPLOAD_STATE_SUFFIX = '.bucketkit-upload.json';
 

@@ -2,16 +2,16 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { InvalidArgumentError } from '../../../errors';
 import type { AbortIncompleteUploadsOptions, IncompleteUpload, ListIncompleteUploadsOptions } from '../../../types/transfer';
-import type { S3Storage } from '../../s3-storage';
+import type { S3Context } from '../../core/context';
 import { mapSettledLimit } from '../../core/concurrency';
 
 /** Every part ListParts shows for an upload, by part number. Throws `MultipartUploadError` (NoSuchUpload) for a gone upload. */
-export async function listUploadedParts(storage: S3Storage, key: string, uploadId: string, abortSignal?: AbortSignal): Promise<Map<number, { etag: string; size: number }>> {
+export async function listUploadedParts(ctx: S3Context, key: string, uploadId: string, abortSignal?: AbortSignal): Promise<Map<number, { etag: string; size: number }>> {
   const parts = new Map<number, { etag: string; size: number }>();
   let marker: string | undefined;
   do {
-    const page = await storage.send(
-      new ListPartsCommand({ Bucket: storage.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker, RequestPayer: storage.requestPayer }),
+    const page = await ctx.send(
+      new ListPartsCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker, RequestPayer: ctx.requestPayer }),
       { key, uploadId, abortSignal },
     );
     for (const p of page.Parts ?? []) {
@@ -23,8 +23,8 @@ export async function listUploadedParts(storage: S3Storage, key: string, uploadI
 }
 
 /** AbortMultipartUpload: S3 deletes the parts. */
-export async function abortUpload(storage: S3Storage, key: string, uploadId: string, abortSignal?: AbortSignal): Promise<void> {
-  await storage.send(new AbortMultipartUploadCommand({ Bucket: storage.bucket, Key: key, UploadId: uploadId, RequestPayer: storage.requestPayer }), {
+export async function abortUpload(ctx: S3Context, key: string, uploadId: string, abortSignal?: AbortSignal): Promise<void> {
+  await ctx.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId, RequestPayer: ctx.requestPayer }), {
     key,
     uploadId,
     abortSignal,
@@ -32,17 +32,17 @@ export async function abortUpload(storage: S3Storage, key: string, uploadId: str
 }
 
 /** Every open multipart upload in the bucket (ListMultipartUploads, all pages). */
-export async function listIncompleteUploads(storage: S3Storage, options: ListIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
+export async function listIncompleteUploads(ctx: S3Context, options: ListIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
   if (options.prefix !== undefined && typeof options.prefix !== 'string') throw new InvalidArgumentError('prefix: must be a string', { field: 'prefix' });
   // A store that filters uploads by exact key only (MinIO) is asked for every upload, filtered here.
-  const profile = await storage.compatibilityProfile();
+  const profile = await ctx.compatibilityProfile();
   const serverPrefix = profile && !profile.listUploadsByPrefix ? undefined : options.prefix;
   const uploads: IncompleteUpload[] = [];
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   do {
-    const page = await storage.send(
-      new ListMultipartUploadsCommand({ Bucket: storage.bucket, Prefix: serverPrefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker, RequestPayer: storage.requestPayer }),
+    const page = await ctx.send(
+      new ListMultipartUploadsCommand({ Bucket: ctx.bucket, Prefix: serverPrefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker, RequestPayer: ctx.requestPayer }),
       { abortSignal: options.abortSignal },
     );
     for (const u of page.Uploads ?? []) {
@@ -56,13 +56,13 @@ export async function listIncompleteUploads(storage: S3Storage, options: ListInc
 }
 
 /** Aborts open multipart uploads (those initiated before `olderThan`, when given). Returns the ones aborted; failures throw after every abort was tried. */
-export async function abortIncompleteUploads(storage: S3Storage, options: AbortIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
+export async function abortIncompleteUploads(ctx: S3Context, options: AbortIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
   if (options.olderThan !== undefined && !(options.olderThan instanceof Date && !Number.isNaN(options.olderThan.getTime()))) {
     throw new InvalidArgumentError('olderThan: must be a valid Date', { field: 'olderThan' });
   }
   const olderThan = options.olderThan;
-  const targets = (await listIncompleteUploads(storage, options)).filter((u) => olderThan === undefined || (u.initiated !== undefined && u.initiated < olderThan));
-  const results = await mapSettledLimit(targets, storage.config.concurrency, (u) => abortUpload(storage, u.key, u.uploadId, options.abortSignal));
+  const targets = (await listIncompleteUploads(ctx, options)).filter((u) => olderThan === undefined || (u.initiated !== undefined && u.initiated < olderThan));
+  const results = await mapSettledLimit(targets, ctx.config.concurrency, (u) => abortUpload(ctx, u.key, u.uploadId, options.abortSignal));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return targets;

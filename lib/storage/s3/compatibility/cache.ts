@@ -1,0 +1,61 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { CapabilityReport } from '../../types/compatibility';
+import type { ProbeOptions } from '../../types/compatibility';
+import type { ProbeConfig } from './probe';
+
+/** Caches reports by endpoint with a time-to-live, in memory (a Lambda's warm container) or in a JSON file. */
+export class CapabilityCache {
+  private readonly memory = new Map<string, { report: CapabilityReport; expires: number }>();
+
+  /**
+   * @param ttlMs how long a report stays fresh
+   * @param filePath where to persist reports; in memory only when omitted
+   */
+  public constructor(
+    private readonly ttlMs: number,
+    private readonly filePath?: string,
+  ) {}
+
+  /** A fresh cached report, or a new probe run (then cached). */
+  public async get(config: ProbeConfig, options?: ProbeOptions, now = Date.now()): Promise<CapabilityReport> {
+    const key = config.endpoint ?? 'aws';
+    const cached = this.memory.get(key) ?? (await this.readFile(key));
+    // A report is reused only for the endpoint it was made for, while fresh.
+    if (cached && cached.expires > now) return cached.report;
+    // The probes load on first use: a process that never probes never loads them.
+    const { probeCapabilities } = await import('./probe');
+    const report = await probeCapabilities(config, options);
+    await this.set(key, report, now);
+    return report;
+  }
+
+  /** Forgets every report, in memory (the file, if any, is left for other processes). */
+  public clear(): void {
+    this.memory.clear();
+  }
+
+  /** Stores a report. */
+  public async set(key: string, report: CapabilityReport, now = Date.now()): Promise<void> {
+    const entry = { report, expires: now + this.ttlMs };
+    this.memory.set(key, entry);
+    if (!this.filePath) return;
+    const all = await this.readAll();
+    all[key] = entry;
+    await mkdir(dirname(this.filePath), { recursive: true });
+    await writeFile(this.filePath, JSON.stringify(all, null, 2));
+  }
+
+  private async readFile(key: string) {
+    return (await this.readAll())[key];
+  }
+
+  private async readAll(): Promise<Record<string, { report: CapabilityReport; expires: number }>> {
+    if (!this.filePath) return {};
+    try {
+      return JSON.parse(await readFile(this.filePath, 'utf8'));
+    } catch {
+      return {};
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { GetOutputType } from '@smithy/types';
+import type { CompatibilityProfile } from '../../types/compatibility';
+import { buildS3Client } from './client';
+import { ResolvedS3StorageConfig, S3StorageConfig, resolveS3StorageConfig } from './config';
+import type { S3Command, S3Context, SendOptions } from './context';
+import { toStorageError } from './error-mapping';
+
+type SdkCommand = Parameters<S3Client['send']>[0];
+
+/**
+ * Where a session gets its compatibility profile. The facade passes one that may probe (compatibility/); the
+ * session itself never imports the probes.
+ */
+export type ProfileSource = (target: { readonly config: ResolvedS3StorageConfig; readonly region: string }) => Promise<CompatibilityProfile>;
+
+/** Options of {@link S3Session}. */
+export interface S3SessionOptions {
+  /** Resolves the compatibility profile on first use. @default - no profile */
+  readonly profile?: ProfileSource;
+}
+
+/** Error codes S3 answers a request signed for, or sent to, the wrong region with. */
+const WRONG_REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'IncorrectEndpoint']);
+
+/**
+ * The session under every operation: the SDK client, the bucket's region (discovered, and re-targeted once on a
+ * redirect), `send` with error mapping, and the compatibility profile handed in by the caller.
+ */
+export class S3Session implements S3Context {
+  private resolvedConfig: ResolvedS3StorageConfig;
+  private clientInstance: S3Client;
+  private readonly ownsClient: boolean;
+  private currentRegion: string;
+  private regionReady?: Promise<void>;
+  private profileReady?: Promise<CompatibilityProfile | undefined>;
+  private retargeted = false;
+
+  /**
+   * @param config validated here (see `resolveS3StorageConfig`)
+   * @throws InvalidArgumentError for a bad config field
+   */
+  public constructor(
+    config: S3StorageConfig,
+    private readonly options: S3SessionOptions = {},
+  ) {
+    this.resolvedConfig = resolveS3StorageConfig(config);
+    this.ownsClient = this.config.client === undefined;
+    this.currentRegion = this.config.region;
+    this.clientInstance = this.config.client ?? buildS3Client(this.config, this.currentRegion);
+    if (this.config.regionSource !== 'discover' || !this.ownsClient) this.regionReady = Promise.resolve();
+  }
+
+  public get config(): ResolvedS3StorageConfig {
+    return this.resolvedConfig;
+  }
+
+  public get bucket(): string {
+    return this.config.bucket;
+  }
+
+  public get region(): string {
+    return this.currentRegion;
+  }
+
+  public get client(): S3Client {
+    return this.clientInstance;
+  }
+
+  public get requestPayer(): 'requester' | undefined {
+    return this.config.requestPayer ? 'requester' : undefined;
+  }
+
+  /**
+   * Sends one S3 command: the client's own retries apply, every error maps to a `StorageError`, and a
+   * wrong-region answer re-targets the client once (when bucketkit built the client) and replays the request.
+   */
+  public async send<C extends S3Command>(command: C, options: SendOptions = {}): Promise<GetOutputType<C>> {
+    await this.ensureRegion();
+    if (this.options.profile !== undefined) await this.compatibilityProfile();
+    try {
+      return (await this.clientInstance.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>;
+    } catch (error) {
+      const region = wrongRegionHint(error);
+      if (region && region !== this.currentRegion && this.ownsClient && !this.retargeted && options.replayable !== false) {
+        this.retarget(region);
+        try {
+          return (await this.clientInstance.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>;
+        } catch (retry) {
+          throw toStorageError(retry, { bucket: this.bucket, ...options });
+        }
+      }
+      throw toStorageError(error, { bucket: this.bucket, ...options });
+    }
+  }
+
+  /** Closes pooled sockets, when bucketkit built the client. */
+  public destroy(): void {
+    if (this.ownsClient) this.clientInstance.destroy();
+  }
+
+  /**
+   * The compatibility profile in force, resolved once. When it changes the checksum policy (and the config did
+   * not set one), the client is rebuilt to match.
+   */
+  public compatibilityProfile(): Promise<CompatibilityProfile | undefined> {
+    this.profileReady ??= this.resolveProfile();
+    return this.profileReady;
+  }
+
+  private async resolveProfile(): Promise<CompatibilityProfile | undefined> {
+    if (this.options.profile === undefined) return undefined;
+    const profile = await this.options.profile({ config: this.config, region: this.currentRegion });
+    if (!this.config.checksumPolicyExplicit && this.ownsClient && profile.checksumPolicy !== this.config.checksumPolicy) {
+      this.resolvedConfig = { ...this.resolvedConfig, checksumPolicy: profile.checksumPolicy };
+      const old = this.clientInstance;
+      this.clientInstance = buildS3Client(this.config, this.currentRegion);
+      old.destroy();
+    }
+    return profile;
+  }
+
+  private ensureRegion(): Promise<void> {
+    this.regionReady ??= this.discoverRegion();
+    return this.regionReady;
+  }
+
+  /** Learns the bucket's region from `x-amz-bucket-region`, which S3 sends on HeadBucket whatever the answer. */
+  private async discoverRegion(): Promise<void> {
+    let region: string | undefined;
+    try {
+      const out = await this.clientInstance.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      region = out.BucketRegion;
+    } catch (error) {
+      region = wrongRegionHint(error) ?? headerOf(error, 'x-amz-bucket-region');
+    }
+    if (region && region !== this.currentRegion) this.retarget(region);
+  }
+
+  private retarget(region: string): void {
+    this.retargeted = true;
+    const old = this.clientInstance;
+    this.currentRegion = region;
+    this.clientInstance = buildS3Client(this.config, region);
+    old.destroy();
+  }
+}
+
+function headerOf(error: unknown, name: string): string | undefined {
+  const headers = (error as { $response?: { headers?: Record<string, string | undefined> } })?.$response?.headers;
+  return headers?.[name];
+}
+
+/** The region a wrong-region answer points at: the `x-amz-bucket-region` header, or the `Region` in the body. */
+function wrongRegionHint(error: unknown): string | undefined {
+  const e = error as { name?: string; Code?: string; Region?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e?.$metadata?.httpStatusCode;
+  const code = e?.Code ?? e?.name;
+  if (status !== 301 && !(code && WRONG_REGION_CODES.has(code))) return undefined;
+  return headerOf(error, 'x-amz-bucket-region') ?? e.Region;
+}

@@ -1,0 +1,80 @@
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { ObjectNotFoundError } from '../../errors';
+import type { GetOptions, GetResult, HeadOptions, ObjectMetadata } from '../../types/objects';
+import type { S3Context } from '../core/context';
+import { customerKeyInput } from '../core/encryption';
+import { toStorageError } from '../core/error-mapping';
+import { objectMetadataOf, parseContentRange } from '../core/mapping';
+import { assertKey, assertReadOptions, rangeHeader } from '../core/validation';
+import { withDeleteMarkerDetection } from './delete-markers';
+
+function readInput(ctx: S3Context, key: string, options: GetOptions) {
+  return {
+    Bucket: ctx.bucket,
+    Key: key,
+    VersionId: options.versionId,
+    PartNumber: options.partNumber,
+    IfMatch: options.ifMatch,
+    IfNoneMatch: options.ifNoneMatch,
+    IfModifiedSince: options.ifModifiedSince,
+    IfUnmodifiedSince: options.ifUnmodifiedSince,
+    ChecksumMode: options.checksumMode ? ('ENABLED' as const) : undefined,
+    RequestPayer: ctx.requestPayer,
+    ...customerKeyInput(options.customerKey),
+  };
+}
+
+/** GetObject: a stream plus typed metadata. For a range, `size` is the object's total size. */
+export async function getObject(ctx: S3Context, key: string, options: GetOptions): Promise<GetResult> {
+  assertKey(key);
+  assertReadOptions(options);
+  const output = await withDeleteMarkerDetection(ctx, key, options.versionId, () =>
+    ctx.send(new GetObjectCommand({ ...readInput(ctx, key, options), Range: options.range ? rangeHeader(options.range) : undefined }), {
+      key,
+      abortSignal: options.abortSignal,
+    }),
+  );
+  const contentRange = parseContentRange(output.ContentRange);
+  const contentLength = output.ContentLength ?? 0;
+  const body = output.Body as Readable | undefined;
+  return {
+    ...objectMetadataOf(key, output, contentRange && !Number.isNaN(contentRange.total) ? contentRange.total : contentLength),
+    body: body ?? Readable.from([]),
+    contentLength,
+    contentRange,
+  };
+}
+
+/** GetObject into memory. */
+export async function getObjectBuffer(ctx: S3Context, key: string, options: GetOptions): Promise<Buffer> {
+  const { body } = await getObject(ctx, key, options);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+  } catch (error) {
+    throw toStorageError(error, { bucket: ctx.bucket, key });
+  }
+  return Buffer.concat(chunks);
+}
+
+/** HeadObject. A key whose latest version is a delete marker throws `ObjectNotFoundError` with `deleteMarker: true`. */
+export async function headObject(ctx: S3Context, key: string, options: HeadOptions): Promise<ObjectMetadata> {
+  assertKey(key);
+  assertReadOptions(options);
+  const output = await withDeleteMarkerDetection(ctx, key, options.versionId, () =>
+    ctx.send(new HeadObjectCommand(readInput(ctx, key, options)), { key, abortSignal: options.abortSignal }),
+  );
+  return objectMetadataOf(key, output);
+}
+
+/** True if HEAD finds the object, false on 404; anything else throws. */
+export async function objectExists(ctx: S3Context, key: string, options: HeadOptions): Promise<boolean> {
+  try {
+    await headObject(ctx, key, options);
+    return true;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return false;
+    throw error;
+  }
+}

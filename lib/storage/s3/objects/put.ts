@@ -1,0 +1,96 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { MIB } from '../../../rules/limits';
+import { InvalidArgumentError } from '../../errors';
+import type { PutBody, PutOptions, PutResult } from '../../types/objects';
+import { assertWriteSupported } from '../core/capabilities';
+import type { S3Context } from '../core/context';
+import { checksumsOf, normalizeEtag } from '../core/mapping';
+import { assertKey, assertPutOptions, assertSinglePutSize } from '../core/validation';
+import { writeInput } from '../core/write-input';
+import { openFileRange, prepareBody, readUpTo } from './body';
+
+/** A stream of unknown length is buffered up to this size; if it ends within it, one PutObject sends it. */
+export const PUT_STREAM_BUFFER_BYTES = 8 * MIB;
+
+/**
+ * What `put()` sends: one PutObject (`send`), or, for a stream of unknown length that outgrows
+ * {@link PUT_STREAM_BUFFER_BYTES}, a multipart upload of `head` then `rest`, which the facade hands to the upload
+ * engine. Objects never start a multipart upload themselves.
+ */
+export type PutPlan =
+  | { readonly kind: 'single'; send(): Promise<PutResult> }
+  | { readonly kind: 'multipart'; readonly head: Buffer; readonly rest: AsyncIterator<Uint8Array | string> };
+
+/**
+ * Validates a put and decides how it goes: see {@link PutPlan}. Nothing is sent before `send()`.
+ * @throws InvalidArgumentError for a bad key, option or body; UnsupportedFeatureError when the profile refuses it
+ */
+export async function planPut(ctx: S3Context, key: string, body: PutBody, options: PutOptions): Promise<PutPlan> {
+  assertKey(key);
+  assertPutOptions(options);
+  assertWriteSupported(await ctx.compatibilityProfile(), options);
+  const prepared = await prepareBody(body, options.contentLength);
+  const single = (run: () => Promise<PutResult>): PutPlan => ({ kind: 'single', send: run });
+  switch (prepared.kind) {
+    case 'unknown-length': {
+      const { head, ended, rest } = await readUpTo(prepared.stream, PUT_STREAM_BUFFER_BYTES);
+      if (!ended) return { kind: 'multipart', head, rest };
+      return single(() => sendPut(ctx, key, head, head.length, options, true));
+    }
+    case 'bytes':
+      assertSinglePutSize(prepared.bytes.length, 'body');
+      return single(() => sendPut(ctx, key, prepared.bytes, prepared.bytes.length, options, true));
+    case 'stream':
+      return single(() => sendPut(ctx, key, prepared.stream, prepared.length, options, false));
+    case 'file':
+      assertSinglePutSize(prepared.length, 'body.filePath');
+      return single(() => sendPut(ctx, key, openFileRange(prepared.filePath), prepared.length, options, false));
+  }
+}
+
+/**
+ * PutObject of a body whose size is known (bytes or a file): one request, at most 5 GiB.
+ * @throws InvalidArgumentError for a bad key, option or size; `StorageError` subclasses from S3
+ */
+export async function putObject(ctx: S3Context, key: string, body: Uint8Array | { readonly filePath: string }, options: PutOptions): Promise<PutResult> {
+  const plan = await planPut(ctx, key, body, options);
+  if (plan.kind !== 'single') throw new InvalidArgumentError('body: a body of known size was expected', { field: 'body' });
+  return plan.send();
+}
+
+async function sendPut(ctx: S3Context, key: string, body: Uint8Array | Readable, length: number, options: PutOptions, replayable: boolean): Promise<PutResult> {
+  const output = await ctx.send(
+    new PutObjectCommand({
+      Bucket: ctx.bucket,
+      Key: key,
+      Body: body,
+      ContentLength: length,
+      ChecksumAlgorithm: options.checksumAlgorithm ?? (usesObjectLock(options) ? OBJECT_LOCK_CHECKSUM : undefined),
+      IfNoneMatch: options.ifNoneMatch,
+      IfMatch: options.ifMatch,
+      RequestPayer: ctx.requestPayer,
+      ...writeInput(options),
+    }),
+    { key, abortSignal: options.abortSignal, replayable },
+  );
+  return {
+    etag: normalizeEtag(output.ETag),
+    versionId: output.VersionId,
+    size: output.Size ?? length,
+    checksums: checksumsOf(output),
+    serverSideEncryption: output.ServerSideEncryption,
+  };
+}
+
+/**
+ * S3 refuses a write that sets Object Lock retention or a legal hold without Content-MD5 or a flexible checksum
+ * (MissingUploadObjectWithObjectLockHeaders), so such writes always carry one.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-object-lock-mode)
+ */
+export const OBJECT_LOCK_CHECKSUM = 'CRC32';
+
+/** True when a write sets any Object Lock field. */
+export function usesObjectLock(options: Pick<PutOptions, 'objectLockMode' | 'objectLockRetainUntil' | 'objectLockLegalHold'>): boolean {
+  return options.objectLockMode !== undefined || options.objectLockRetainUntil !== undefined || options.objectLockLegalHold !== undefined;
+}

@@ -1,0 +1,18 @@
+/**
+ * The transfer engines' public defaults and file-name suffixes, kept apart from the engines so that importing a
+ * constant does not load an engine.
+ */
+import { MIB } from '../../../../rules/limits';
+
+/** Part size `put()` uses for a stream of unknown length larger than its buffer. */
+export const STREAM_PART_SIZE_BYTES = 8 * MIB;
+/** Bytes per ranged GET by default: the top of AWS's 8–16 MB guidance. */
+export const DEFAULT_RANGE_SIZE_BYTES = 16 * MIB;
+/** Ranges follow the object's part boundaries when its parts are at most this large. */
+export const MAX_ALIGNED_RANGE_SIZE_BYTES = 64 * MIB;
+/** The suffix of the file a download writes before the atomic rename. */
+export const PARTIAL_SUFFIX = '.partial';
+/** The suffix of a download's state sidecar, next to the `.partial` file. */
+export const DOWNLOAD_STATE_SUFFIX = '.partial.json';
+/** Part size aimed for by a multipart copy: copies are server-side, so larger parts only save requests. */
+export const DEFAULT_COPY_PART_SIZE_BYTES = 64 * MIB;

@@ -1,0 +1,119 @@
+/** The state of one multipart upload in progress, shared by its plan, parts and complete steps. */
+import type { PartChecksum, UploadOptions, UploadState, UploadStateStore, UploadedPart } from '../../../types/transfer';
+import { etagIsMd5Based } from '../shared/checksums';
+import type { S3Context } from '../../core/context';
+import { customerKeyInput } from '../../core/encryption';
+import { PartLayout } from '../shared/part-size';
+import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS } from '../shared/control';
+import { JsonFileUploadStateStore, STATE_SAVE_INTERVAL_MS, UPLOAD_STATE_SUFFIX } from '../shared/state';
+import { SourceReader } from '../shared/source';
+
+/** A part that is uploaded, with the checksum algorithm it was sent with. */
+export type CompletedPart = UploadedPart & { readonly checksumAlgorithm?: PartChecksum };
+
+/** Where a multipart upload stands: its id, part layout and the parts already done. */
+export interface Plan {
+  readonly uploadId: string;
+  readonly layout: PartLayout;
+  readonly layoutKind: 'fixed' | 'growing';
+  readonly partSizeBytes: number;
+  readonly createdAt: string;
+  /** Parts confirmed uploaded (by the state and ListParts): never sent again. */
+  readonly done: Map<number, CompletedPart>;
+  /** Parts ListParts shows that the state does not vouch for: kept if the source's bytes hash to their ETag. */
+  readonly candidates: Map<number, { etag: string; size: number }>;
+}
+
+/** The parts done so far, in part-number order. */
+export function partsOf(plan: Plan): CompletedPart[] {
+  return [...plan.done.values()].sort((a, b) => a.partNumber - b.partNumber);
+}
+
+/** The `x-amz-server-side-encryption` value an upload's encryption option asks for (none for SSE-C). */
+export function sseTypeOf(options: UploadOptions): string | undefined {
+  switch (options.encryption?.type) {
+    case undefined:
+      return undefined;
+    case 'SSE-S3':
+      return 'AES256';
+    case 'SSE-KMS':
+      return 'aws:kms';
+    case 'DSSE-KMS':
+      return 'aws:kms:dsse';
+    case 'SSE-C':
+      return undefined;
+  }
+}
+
+/** One multipart upload in progress: what it sends, where its state goes, and its counters. */
+export class UploadJob {
+  public readonly partChecksum: PartChecksum;
+  public readonly sseC: ReturnType<typeof customerKeyInput>;
+  public readonly md5Based: boolean;
+  public readonly store?: UploadStateStore;
+  public readonly concurrency: number;
+  public saveChain: Promise<unknown> = Promise.resolve();
+  /** Parts found uploaded already and not sent again. */
+  public resumed = 0;
+  /** The part whose failure stopped the upload. */
+  public failedPartNumber?: number;
+  private lastSave = 0;
+
+  public constructor(
+    public readonly ctx: S3Context,
+    public readonly key: string,
+    public readonly reader: SourceReader,
+    public readonly options: UploadOptions,
+    public first: { data: Buffer; ended: boolean } | undefined,
+  ) {
+    // CRC32 where the store takes flexible checksums (cheap, and the composite checksum verifies the object);
+    // Content-MD5, which every S3-compatible store checks, elsewhere.
+    this.partChecksum = options.partChecksum ?? (ctx.config.checksumPolicy === 'WHEN_SUPPORTED' ? 'CRC32' : 'MD5');
+    this.sseC = options.encryption?.type === 'SSE-C' ? customerKeyInput(options.encryption.customerKey) : {};
+    this.md5Based = etagIsMd5Based(sseTypeOf(options), this.sseC.SSECustomerAlgorithm);
+    this.store = options.stateStore ?? (reader.filePath !== undefined ? new JsonFileUploadStateStore(reader.filePath + UPLOAD_STATE_SUFFIX) : undefined);
+    this.concurrency = options.concurrency ?? ctx.config.concurrency;
+  }
+
+  public get fingerprint(): UploadState['source'] {
+    return { ...this.reader.fingerprint, id: this.options.sourceId };
+  }
+
+  public retryOptions(signal: AbortSignal | undefined) {
+    return { maxAttempts: this.options.maxPartAttempts ?? DEFAULT_MAX_PART_ATTEMPTS, baseDelayMs: this.options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS, signal };
+  }
+
+  /**
+   * Saves the state: at once when `force`d, else at most every {@link STATE_SAVE_INTERVAL_MS} (a part missing from
+   * the state is still found by ListParts on resume and checked against the source's bytes).
+   */
+
+  /**
+   * Saves the state: at once when `force`d, else at most every {@link STATE_SAVE_INTERVAL_MS} (a part missing from
+   * the state is still found by ListParts on resume and checked against the source's bytes).
+   */
+  public saveState(plan: Plan, force = false): Promise<void> {
+    const store = this.store;
+    if (!store) return Promise.resolve();
+    const now = Date.now();
+    if (!force && now - this.lastSave < STATE_SAVE_INTERVAL_MS) return Promise.resolve();
+    this.lastSave = now;
+    const state: UploadState = {
+      version: 1,
+      bucket: this.ctx.bucket,
+      key: this.key,
+      uploadId: plan.uploadId,
+      partSizeBytes: plan.partSizeBytes,
+      layout: plan.layoutKind,
+      partChecksum: this.partChecksum,
+      source: this.fingerprint,
+      parts: partsOf(plan),
+      createdAt: plan.createdAt,
+    };
+    const next = this.saveChain.catch(() => undefined).then(() => store.save(state));
+    this.saveChain = next;
+    return next;
+  }
+
+  /** Sends every missing part, at most `concurrency` at once; throws the first unrecoverable failure after all settle. */
+}

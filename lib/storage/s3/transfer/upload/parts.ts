@@ -1,0 +1,167 @@
+/** Sending the parts of a multipart upload: bounded concurrency, per-part checksum and retry. */
+import { UploadPartCommand } from '@aws-sdk/client-s3';
+import { MAX_PARTS } from '../../../../rules/limits';
+import { AbortedError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
+import { md5Hex, partChecksumOf, unquoteEtag } from '../shared/checksums';
+import { checksumsOf } from '../../core/mapping';
+import { partCountFor } from '../shared/part-size';
+import { ProgressMeter, Slots, withRetry } from '../shared/control';
+import { UploadJob, Plan, CompletedPart, partsOf } from './job';
+
+/** Sends every missing part, at most `concurrency` at once; throws the first unrecoverable failure after all settle. */
+export async function sendParts(job: UploadJob, plan: Plan, controller: AbortController): Promise<CompletedPart[]> {
+  const signal = controller.signal;
+  const size = job.reader.size;
+  const totalParts = size !== undefined ? partCountFor(size, plan.partSizeBytes) : undefined;
+  if (size !== undefined && plan.layout.equalParts && plan.partSizeBytes * MAX_PARTS < size) {
+    throw new InvalidArgumentError(`upload of ${size} bytes does not fit ${MAX_PARTS} parts of ${plan.partSizeBytes} bytes`, { field: 'partSizeBytes' });
+  }
+  job.resumed = plan.done.size;
+  const resumedBytes = [...plan.done.values()].reduce((sum, p) => sum + p.size, 0);
+  const progress = new ProgressMeter(job.options.onProgress, size, totalParts, { bytes: resumedBytes, parts: plan.done.size });
+  const slots = new Slots(job.concurrency);
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown;
+  let first = job.first;
+  const fail = (error: unknown, partNumber?: number) => {
+    if (failure === undefined) {
+      failure = error;
+      job.failedPartNumber = partNumber;
+    }
+    // Parts in flight are cancelled, unless they are to be kept for a resume.
+    if (!job.options.leavePartsOnError) controller.abort();
+  };
+
+  for (let partNumber = 1; failure === undefined && !signal.aborted; partNumber++) {
+    if (totalParts !== undefined && partNumber > totalParts) break;
+    const offset = plan.layout.offset(partNumber);
+    const partSize = totalParts !== undefined ? Math.min(plan.layout.partSize(partNumber), size! - offset) : plan.layout.partSize(partNumber);
+    if (job.reader.randomAccess && plan.done.has(partNumber)) continue;
+    await slots.acquire();
+    if (failure !== undefined || signal.aborted) {
+      slots.release();
+      break;
+    }
+    let data: Buffer;
+    let ended = false;
+    try {
+      if (job.reader.randomAccess) data = await job.reader.readPart(offset, partSize);
+      else {
+        const next = first ?? (await job.reader.readNext(partSize));
+        first = undefined;
+        ({ data, ended } = next);
+        if (size !== undefined && (data.length !== partSize || (partNumber === totalParts) !== ended)) {
+          throw new InvalidArgumentError(`sizeBytes: the stream's length differs from the declared ${size} bytes`, { field: 'sizeBytes' });
+        }
+      }
+    } catch (error) {
+      slots.release();
+      fail(error);
+      break;
+    }
+    if (data.length === 0 && partNumber > 1) {
+      job.reader.release(data);
+      slots.release();
+      break;
+    }
+    if (!job.reader.randomAccess && plan.done.has(partNumber)) {
+      // A stream re-read on resume: check the part here, before any later part is sent.
+      try {
+        checkKeptPart(job, plan, partNumber, data);
+      } catch (error) {
+        fail(error, partNumber);
+        break;
+      } finally {
+        job.reader.release(data);
+        slots.release();
+      }
+      if (ended) break;
+      continue;
+    }
+    if (partNumber > MAX_PARTS) {
+      job.reader.release(data);
+      slots.release();
+      fail(new MultipartUploadError(`the stream does not fit in ${MAX_PARTS} parts (${plan.layout.capacityBytes} bytes with this layout)`, { uploadId: plan.uploadId, key: job.key }));
+      break;
+    }
+    const task = sendPart(job, plan, partNumber, data, signal)
+      .then(async (part) => {
+        if (part) {
+          plan.done.set(partNumber, part);
+          await job.saveState(plan);
+          progress.partDone(part.size);
+        }
+      })
+      .catch((error) => fail(error, partNumber))
+      .finally(() => {
+        job.reader.release(data);
+        slots.release();
+        inflight.delete(task);
+      });
+    inflight.add(task);
+    if (ended) break;
+  }
+  await Promise.all([...inflight]);
+  if (failure !== undefined) throw failure;
+  if (job.options.abortSignal?.aborted) throw new AbortedError(`upload of ${job.key} was cancelled (upload ${plan.uploadId})`, { bucket: job.ctx.bucket, key: job.key });
+  return partsOf(plan);
+}
+
+/** A stream's part that was uploaded before: its bytes must be the ones sent then, else the source changed. */
+function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, data: Buffer): void {
+  const kept = plan.done.get(partNumber)!;
+  const changed =
+    (kept.md5 !== undefined && kept.md5 !== md5Hex(data)) ||
+    (kept.md5 === undefined && kept.checksum !== undefined && kept.checksum !== partChecksumOf(job.partChecksum, data)) ||
+    kept.size !== data.length;
+  if (changed) {
+    throw new PreconditionFailedError(`upload of ${job.key}: part ${partNumber} of the source differs from the part uploaded before; the source changed`, {
+      bucket: job.ctx.bucket,
+      key: job.key,
+    });
+  }
+}
+
+/** Sends one part with retries; for a part ListParts already shows, only checks that the source still hashes to its ETag. */
+async function sendPart(job: UploadJob, plan: Plan, partNumber: number, data: Buffer, signal: AbortSignal): Promise<CompletedPart | undefined> {
+  // MD5 is the costliest step on a small machine: computed for Content-MD5, or to verify the multipart ETag when
+  // no flexible checksum does the job.
+  const md5 = job.partChecksum === 'MD5' || (job.partChecksum === 'NONE' && job.md5Based && job.options.verify !== false) ? md5Hex(data) : undefined;
+  const candidate = plan.candidates.get(partNumber);
+  if (candidate && md5 && job.md5Based && unquoteEtag(candidate.etag) === md5 && candidate.size === data.length) {
+    job.resumed++;
+    return { partNumber, etag: candidate.etag, size: data.length, md5 };
+  }
+  const checksum = partChecksumOf(job.partChecksum, data);
+  const checksumField = job.partChecksum === 'CRC32' ? { ChecksumCRC32: checksum } : job.partChecksum === 'CRC32C' ? { ChecksumCRC32C: checksum } : {};
+  const out = await withRetry(async () => {
+    const result = await job.ctx.send(
+      new UploadPartCommand({
+        Bucket: job.ctx.bucket,
+        Key: job.key,
+        UploadId: plan.uploadId,
+        PartNumber: partNumber,
+        Body: data,
+        ContentLength: data.length,
+        ContentMD5: job.partChecksum === 'MD5' ? Buffer.from(md5!, 'hex').toString('base64') : undefined,
+        ChecksumAlgorithm: checksum ? (job.partChecksum as 'CRC32' | 'CRC32C') : undefined,
+        ...checksumField,
+        RequestPayer: job.ctx.requestPayer,
+        ...job.sseC,
+      }),
+      { key: job.key, uploadId: plan.uploadId, partNumber, abortSignal: signal },
+    );
+    if (md5 && job.md5Based && job.options.verify !== false && result.ETag && unquoteEtag(result.ETag) !== md5) {
+      throw new MultipartUploadError(`part ${partNumber}: the store's ETag ${result.ETag} is not the MD5 of the bytes sent`, {
+        uploadId: plan.uploadId,
+        partNumber,
+        key: job.key,
+        bucket: job.ctx.bucket,
+        retryable: true,
+      });
+    }
+    return result;
+  }, job.retryOptions(signal));
+  if (!out.ETag) throw new MultipartUploadError(`UploadPart ${partNumber} returned no ETag`, { uploadId: plan.uploadId, partNumber, key: job.key, bucket: job.ctx.bucket });
+  return { partNumber, etag: out.ETag, size: data.length, md5, checksum: checksum ?? checksumsOf(out)[job.partChecksum as 'CRC32'], checksumAlgorithm: job.partChecksum };
+}

@@ -1,0 +1,111 @@
+/** Planning a multipart upload: find the upload to resume (state file, ListParts) or create one. */
+import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { MultipartUploadError, PreconditionFailedError } from '../../../errors';
+import type { UploadState } from '../../../types/transfer';
+import { unquoteEtag } from '../shared/checksums';
+import { listUploadedParts } from '../shared/uploads-admin';
+import { fixedLayout, growingLayout, layoutFor, partCountFor } from '../shared/part-size';
+import { withRetry } from '../shared/control';
+import { writeInput } from '../../core/write-input';
+import { UploadJob, Plan, CompletedPart } from './job';
+
+/** Finds or creates the upload, and what of it is already done. */
+export async function planUpload(job: UploadJob, explicitUploadId?: string): Promise<Plan> {
+  const { bucket } = job.ctx;
+  const saved = job.store && job.options.resume !== false ? await job.store.load(bucket, job.key) : undefined;
+  const usable = saved && (explicitUploadId === undefined || saved.uploadId === explicitUploadId) ? saved : undefined;
+  if (usable) {
+    const changed = describeChange(usable.source, job.fingerprint);
+    if (changed) {
+      throw new PreconditionFailedError(
+        `upload of ${job.key}: the source changed since upload ${usable.uploadId} began (${changed}); refusing to resume. Abort it with abortIncompleteUploads() or pass resume: false`,
+        { bucket, key: job.key },
+      );
+    }
+  } else if (saved && explicitUploadId === undefined && job.options.resume === false) {
+    await job.store?.remove(bucket, job.key);
+  }
+  const uploadId = explicitUploadId ?? usable?.uploadId;
+  if (uploadId !== undefined) {
+    const listed = await listUploadedParts(job.ctx, job.key, uploadId, job.options.abortSignal).catch((error: unknown) => {
+      if (explicitUploadId === undefined && error instanceof MultipartUploadError && error.s3Code === 'NoSuchUpload') return undefined;
+      throw error;
+    });
+    if (listed) return reconcile(job, uploadId, usable, listed);
+    await job.store?.remove(bucket, job.key);
+  }
+  return createUpload(job);
+}
+
+
+function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefined, listed: Map<number, { etag: string; size: number }>): Plan {
+  let layoutKind: 'fixed' | 'growing';
+  let partSizeBytes: number;
+  if (saved) {
+    layoutKind = saved.layout;
+    partSizeBytes = saved.partSizeBytes;
+  } else if (job.options.partSizeBytes !== undefined || listed.size === 0 || job.reader.size === undefined) {
+    const layout = layoutFor(job.reader.size, job.options);
+    layoutKind = layout.equalParts ? 'fixed' : 'growing';
+    partSizeBytes = job.options.partSizeBytes ?? layout.partSize(1);
+  } else {
+    // No state: the first listed part that is not the last shows the part size.
+    const sizes = [...listed.entries()].sort((a, b) => a[0] - b[0]);
+    layoutKind = 'fixed';
+    partSizeBytes = sizes[0][1].size;
+    if (sizes[0][0] !== 1 || partCountFor(job.reader.size, partSizeBytes) < sizes[sizes.length - 1][0]) {
+      throw new MultipartUploadError(`resumeUpload: cannot infer the part size of upload ${uploadId}; pass partSizeBytes`, { uploadId, key: job.key, bucket: job.ctx.bucket });
+    }
+  }
+  const layout = layoutKind === 'fixed' ? fixedLayout(partSizeBytes) : growingLayout(partSizeBytes);
+  const done = new Map<number, CompletedPart>();
+  const candidates = new Map<number, { etag: string; size: number }>();
+  const savedParts = new Map((saved?.parts ?? []).map((p) => [p.partNumber, p]));
+  for (const [partNumber, part] of listed) {
+    const mine = savedParts.get(partNumber);
+    if (mine && unquoteEtag(mine.etag) === unquoteEtag(part.etag) && mine.size === part.size) done.set(partNumber, mine);
+    else candidates.set(partNumber, part);
+  }
+  return { uploadId, layout, layoutKind, partSizeBytes, createdAt: saved?.createdAt ?? new Date().toISOString(), done, candidates };
+}
+
+
+async function createUpload(job: UploadJob): Promise<Plan> {
+  const layout = layoutFor(job.reader.size, job.options);
+  const flexible = job.partChecksum === 'CRC32' || job.partChecksum === 'CRC32C' ? job.partChecksum : undefined;
+  const created = await withRetry(
+    () =>
+      job.ctx.send(
+        new CreateMultipartUploadCommand({
+          Bucket: job.ctx.bucket,
+          Key: job.key,
+          ChecksumAlgorithm: flexible ?? job.options.checksumAlgorithm,
+          RequestPayer: job.ctx.requestPayer,
+          ...writeInput(job.options),
+        }),
+        { key: job.key, abortSignal: job.options.abortSignal },
+      ),
+    job.retryOptions(job.options.abortSignal),
+  );
+  if (!created.UploadId) throw new MultipartUploadError('CreateMultipartUpload returned no UploadId', { bucket: job.ctx.bucket, key: job.key });
+  const plan: Plan = {
+    uploadId: created.UploadId,
+    layout,
+    layoutKind: layout.equalParts ? 'fixed' : 'growing',
+    partSizeBytes: layout.partSize(1),
+    createdAt: new Date().toISOString(),
+    done: new Map(),
+    candidates: new Map(),
+  };
+  await job.saveState(plan, true);
+  return plan;
+}
+
+
+/** Why a source no longer matches its fingerprint, or undefined when it does. */
+function describeChange(before: UploadState['source'], now: UploadState['source']): string | undefined {
+  if (before.id !== now.id) return `source id ${String(before.id)} -> ${String(now.id)}`;
+  if (before.size !== now.size) return `size ${String(before.size)} -> ${String(now.size)}`;
+  if (before.mtimeMs !== now.mtimeMs) return `modified at ${new Date(now.mtimeMs ?? 0).toISOString()}`;
+  return undefined;
+}

@@ -1,0 +1,106 @@
+/**
+ * The upload engine: one PutObject below the threshold, else a parallel, resumable, bounded-memory multipart upload.
+ *
+ * Memory: at most `concurrency` part buffers are live (plus one being filled from a stream), so peak memory is about
+ * `concurrency x partSize` plus a constant, whatever the object size. On an unrecoverable failure every worker is
+ * waited for, then the upload is aborted (no orphaned parts) unless `leavePartsOnError`.
+ */
+import { InvalidArgumentError, StorageError } from '../../../errors';
+import type { PutOptions, PutResult } from '../../../types/objects';
+import type { UploadOptions, UploadResult, UploadSource } from '../../../types/transfer';
+import { etagIsMd5Based, md5Hex, unquoteEtag } from '../shared/checksums';
+import type { S3Context } from '../../core/context';
+import { putObject } from '../../objects/put';
+import { DEFAULT_MULTIPART_THRESHOLD_BYTES, layoutFor, usesMultipart } from '../shared/part-size';
+import { STREAM_PART_SIZE_BYTES } from '../shared/defaults';
+import { SourceReader, openSource } from '../shared/source';
+import { assertKey } from '../../core/validation';
+import { UploadJob } from './job';
+import { runMultipartUpload } from './multipart-upload';
+
+/** `ctx.upload`: see {@link UploadOptions}. */
+export async function uploadObject(ctx: S3Context, key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+  return runUpload(ctx, key, source, options);
+}
+
+/** `ctx.resumeUpload`: continues `uploadId` from what ListParts shows, checking kept parts against the source's bytes. */
+export async function resumeUpload(ctx: S3Context, uploadId: string, key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+  if (typeof uploadId !== 'string' || uploadId.length === 0) throw new InvalidArgumentError('uploadId: must be a non-empty string', { field: 'uploadId' });
+  return runUpload(ctx, key, source, options, uploadId);
+}
+
+/**
+ * Multipart upload of a stream of unknown length for `put()`: `head` holds the bytes already read, `rest` the
+ * remainder. Fixed 8 MiB parts, sent in parallel; aborted on failure.
+ */
+export async function uploadFromIterator(ctx: S3Context, key: string, head: Buffer, rest: AsyncIterator<Uint8Array | string>, options: PutOptions): Promise<PutResult> {
+  async function* joined(): AsyncIterable<Uint8Array | string> {
+    yield head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  }
+  const { contentLength: _ignored, ...rest2 } = options;
+  const result = await runUpload(ctx, key, joined(), { ...rest2, partSizeBytes: STREAM_PART_SIZE_BYTES, multipartThresholdBytes: 0, resume: false, verify: false });
+  return { etag: result.etag, versionId: result.versionId, size: result.size, checksums: result.checksums, serverSideEncryption: result.serverSideEncryption };
+}
+
+function assertUploadOptions(options: UploadOptions): void {
+  const positiveInt = (field: keyof UploadOptions, min: number) => {
+    const value = options[field];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min)) {
+      throw new InvalidArgumentError(`${field}: must be an integer >= ${min} (got ${String(value)})`, { field });
+    }
+  };
+  positiveInt('multipartThresholdBytes', 0);
+  positiveInt('concurrency', 1);
+  positiveInt('maxPartAttempts', 1);
+  positiveInt('retryBaseDelayMs', 0);
+  positiveInt('sizeBytes', 0);
+  if (options.partChecksum !== undefined && !['CRC32', 'CRC32C', 'MD5', 'NONE'].includes(options.partChecksum)) {
+    throw new InvalidArgumentError(`partChecksum: must be CRC32, CRC32C, MD5 or NONE (got ${String(options.partChecksum)})`, { field: 'partChecksum' });
+  }
+}
+
+async function runUpload(ctx: S3Context, key: string, source: UploadSource, requested: UploadOptions, explicitUploadId?: string): Promise<UploadResult> {
+  assertKey(key);
+  assertUploadOptions(requested);
+  // A store that needs equal parts (compatibility profile, e.g. Cloudflare R2) gets them unless the caller said otherwise.
+  const profile = await ctx.compatibilityProfile();
+  const options: UploadOptions = profile?.requiresEqualParts && requested.equalParts === undefined ? { ...requested, equalParts: true } : requested;
+  const reader = await openSource(source, options.sizeBytes);
+  try {
+    const threshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES;
+    if (explicitUploadId === undefined && reader.size !== undefined && !usesMultipart(reader.size, threshold)) {
+      return await singlePut(ctx, key, reader, options);
+    }
+    let first: { data: Buffer; ended: boolean } | undefined;
+    if (explicitUploadId === undefined && reader.size === undefined) {
+      // A stream that ends within its first part goes in one PutObject.
+      first = await reader.readNext(layoutFor(undefined, options).partSize(1));
+      if (first.ended && first.data.length <= threshold) return await singlePutBytes(ctx, key, first.data, options);
+    }
+    return await runMultipartUpload(new UploadJob(ctx, key, reader, options, first), explicitUploadId);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function singlePut(ctx: S3Context, key: string, reader: SourceReader, options: UploadOptions): Promise<UploadResult> {
+  if (reader.filePath === undefined) return singlePutBytes(ctx, key, await reader.readPart(0, reader.size ?? 0), options);
+  const put = await putObject(ctx, key, { filePath: reader.filePath }, putOptionsOf(options));
+  return { ...put, partsCount: 1, partsResumed: 0, verifiedBy: 'none' };
+}
+
+async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options: UploadOptions): Promise<UploadResult> {
+  const put = await putObject(ctx, key, data, putOptionsOf(options));
+  const md5Based = etagIsMd5Based(put.serverSideEncryption, options.encryption?.type === 'SSE-C' ? 'AES256' : undefined);
+  if (options.verify !== false && md5Based && unquoteEtag(put.etag) !== md5Hex(data)) {
+    throw new StorageError(`upload of ${key}: the stored object's ETag ${put.etag} is not the MD5 of the bytes sent`, { bucket: ctx.bucket, key });
+  }
+  return { ...put, partsCount: 1, partsResumed: 0, verifiedBy: options.verify !== false && md5Based ? 'md5-etag' : 'none' };
+}
+
+function putOptionsOf(options: UploadOptions): PutOptions {
+  const { abortSignal, contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata, tags, acl, storageClass } = options;
+  const { checksumAlgorithm, objectLockMode, objectLockRetainUntil, objectLockLegalHold, ifNoneMatch, ifMatch, encryption, websiteRedirectLocation } = options;
+  return { abortSignal, contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata, tags, acl, storageClass, checksumAlgorithm, objectLockMode, objectLockRetainUntil, objectLockLegalHold, ifNoneMatch, ifMatch, encryption, websiteRedirectLocation };
+}
