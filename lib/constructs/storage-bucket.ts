@@ -4,12 +4,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RuleProblem, checkNotificationConfigurations, checkNotificationFilter, formatProblems } from '../rules';
 import { createAccessLogsBucket } from './access-logs';
-import {
-  ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID,
-  DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER,
-  DEFAULT_MINIMUM_TLS_VERSION,
-} from './defaults';
-import { resolveEncryption } from './encryption';
+import { withStorageBucketDefaults } from './bucket-defaults';
+import { ValidationError } from './errors';
+import { STORAGE_BUCKET_PROPERTY_INJECTION_ID, bucketConstructorUnderInjectionWrapper, injectStorageBucketProps } from './injection';
+import { routeLogDeliveryToPolicy, routeTargetLogDelivery } from './log-delivery';
 import { NotificationRecord, acknowledgeNotificationsHandler, allowS3ToUseDestinationKey, describeDestination, queueKeyCycleProblem, toRuleInput } from './notifications';
 import { annotate, checkBucketResource } from './validation/checks';
 
@@ -90,41 +88,47 @@ export interface StorageBucketProps extends s3.BucketProps {
  * Intelligent-Tiering ranges, notification filter overlap and Transfer Acceleration. It collects every problem
  * and fails synth once, with each rule id, offending value and fix. Unresolved tokens are skipped.
  *
- * Switch from `s3.Bucket` by changing the class name: the props are the same.
+ * Switch from `s3.Bucket` by changing the class name: the props are the same. Property injectors registered for
+ * `StorageBucket.PROPERTY_INJECTION_ID` and for `s3.Bucket.PROPERTY_INJECTION_ID` see the props you pass; the
+ * defaults fill only what is still unset after them. As a server access log target it takes log delivery through
+ * its bucket policy, whatever the app's feature flags (docs/constructs.md, "Differences from s3.Bucket").
+ *
+ * Problems found at synth are reported through CDK's validation phase, with every other construct's, in the
+ * `ValidationError` aws-cdk-lib throws (`Errors.isValidationError` is true); {@link checkRules} returns them as
+ * data. Problems found at a method call throw bucketkit's {@link ValidationError}, which carries the rule ids.
  */
 export class StorageBucket extends s3.Bucket {
+  /** The id a property injector uses to target StorageBucket only (`PropertyInjectors.of(scope).add(...)`). */
+  public static override readonly PROPERTY_INJECTION_ID: string = STORAGE_BUCKET_PROPERTY_INJECTION_ID;
+
   /** The bucket server access logs go to, when logging is on. */
   public readonly accessLogsBucket?: s3.IBucket;
 
-  private readonly notificationRecords: NotificationRecord[] = [];
-  private warningsReported = false;
+  private readonly notificationRecords: NotificationRecord[];
+  private warningsReported: boolean;
 
   public constructor(scope: Construct, id: string, props: StorageBucketProps = {}) {
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const enforceSSL = props.enforceSSL ?? true;
-    const logging = props.serverAccessLogs ?? true;
+    const resolved = withStorageBucketDefaults(injectStorageBucketProps(scope, id, props));
+    const logging = resolved.serverAccessLogs ?? true;
     const accessLogsBucket =
-      props.serverAccessLogsBucket ??
-      (logging ? createAccessLogsBucket(scope, `${id}AccessLogs`, { removalPolicy, autoDeleteObjects: props.autoDeleteObjects }) : undefined);
-    const abortRule: s3.LifecycleRule[] =
-      (props.abortIncompleteMultipartUploads ?? true)
-        ? [{ id: ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID, abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter ?? DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER }]
-        : [];
+      resolved.serverAccessLogsBucket ??
+      (logging
+        ? createAccessLogsBucket(scope, `${id}AccessLogs`, {
+            removalPolicy: resolved.removalPolicy ?? RemovalPolicy.RETAIN,
+            // Only where it is valid: otherwise s3.Bucket's own error is raised below, on this bucket.
+            autoDeleteObjects: resolved.removalPolicy === RemovalPolicy.DESTROY ? resolved.autoDeleteObjects : undefined,
+          })
+        : undefined);
 
-    super(scope, id, {
-      ...props,
-      ...resolveEncryption(props),
-      enforceSSL,
-      minimumTLSVersion: props.minimumTLSVersion ?? (enforceSSL ? DEFAULT_MINIMUM_TLS_VERSION : undefined),
-      blockPublicAccess: props.blockPublicAccess ?? s3.BlockPublicAccess.BLOCK_ALL,
-      versioned: props.versioned ?? true,
-      objectOwnership: props.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy,
-      serverAccessLogsBucket: accessLogsBucket,
-      // The user's rules first, so `lifecycle rule #n` in messages is their n-th rule.
-      lifecycleRules: [...(props.lifecycleRules ?? []), ...abortRule],
-    });
+    const restoreTarget = routeTargetLogDelivery(accessLogsBucket);
+    try {
+      super(scope, id, { ...resolved, serverAccessLogsBucket: accessLogsBucket });
+    } finally {
+      restoreTarget();
+    }
     this.accessLogsBucket = accessLogsBucket;
+    this.notificationRecords = [];
+    this.warningsReported = false;
 
     this.node.addValidation({ validate: () => this.validateRules() });
   }
@@ -138,7 +142,7 @@ export class StorageBucket extends s3.Bucket {
     // aws-cdk-lib throws on a second prefix or suffix rule with a terser message: report ours first, with the fix.
     const input = toRuleInput(record);
     const shape = input ? checkNotificationFilter(input).filter((p) => p.ruleId === 'S3-NOTIFICATION-FILTER-DUPLICATE') : [];
-    if (shape.length > 0) throw new Error(`${this.node.path}: invalid notification filter\n${formatProblems(shape)}`);
+    if (shape.length > 0) throw new ValidationError(this, 'invalid notification filter', shape);
 
     const recording: s3.IBucketNotificationDestination = {
       bind: (scope, target) => {
@@ -174,3 +178,8 @@ export class StorageBucket extends s3.Bucket {
     return [`StorageBucket has ${errors.length} problem${errors.length === 1 ? '' : 's'} that would fail at deploy time:\n${formatProblems(errors)}`];
   }
 }
+
+// s3.Bucket's property-injection wrapper is skipped: StorageBucket has applied the injectors already.
+const BUCKET_WITHOUT_INJECTION_WRAPPER = bucketConstructorUnderInjectionWrapper();
+if (BUCKET_WITHOUT_INJECTION_WRAPPER) Object.setPrototypeOf(StorageBucket, BUCKET_WITHOUT_INJECTION_WRAPPER);
+routeLogDeliveryToPolicy(StorageBucket.prototype);
