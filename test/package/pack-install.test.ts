@@ -265,7 +265,7 @@ describe('the tarball installed offline into an empty project', () => {
     expect(result.badNameProblems).toBeGreaterThan(0);
     // The CDK half needs its optional peers; without them the failure names the missing peer.
     expect(result.main).toMatch(/MODULE_NOT_FOUND: Cannot find module '(aws-cdk-lib|constructs)/);
-  });
+  }, 30_000);
 
   test('bucketkit/storage and bucketkit/rules also load through ESM import', () => {
     const out = runOk(
@@ -275,7 +275,7 @@ describe('the tarball installed offline into an empty project', () => {
       'node: ESM import',
     );
     expect(out.trim()).toBe('function function');
-  });
+  }, 30_000);
 
   test('bucketkit (the constructs) loads and synthesizes once aws-cdk-lib and constructs are present', () => {
     for (const peer of ['aws-cdk-lib', 'constructs']) {
@@ -297,7 +297,27 @@ describe('the tarball installed offline into an empty project', () => {
     );
     expect(result.main).toBe(join(consumer, 'node_modules', 'bucketkit', 'dist', 'lib', 'index.js'));
     expect(result.buckets).toBeGreaterThanOrEqual(1);
-  });
+  }, 30_000);
+
+  test.each(['node16', 'node'])('the storage and rules types resolve with moduleResolution %s (node: through typesVersions)', (resolution) => {
+    const file = join(consumer, 'types-check.ts');
+    writeFileSync(
+      file,
+      [
+        "import { S3Storage, ObjectNotFoundError } from 'bucketkit/storage';",
+        "import { checkBucketName } from 'bucketkit/rules';",
+        "export const storage: S3Storage = new S3Storage({ bucket: 'a-bucket' });",
+        "export const problems: number = checkBucketName('Not_A_Bucket').length;",
+        'export const notFound: typeof ObjectNotFoundError = ObjectNotFoundError;',
+        '',
+      ].join('\n'),
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = [tsc, '--noEmit', '--strict', '--skipLibCheck', '--typeRoots', join(ROOT, 'node_modules', '@types'), '--types', 'node', '--module', resolution === 'node16' ? 'node16' : 'commonjs', '--moduleResolution', resolution, file];
+    const result = run(process.execPath, args, consumer, `tsc --moduleResolution ${resolution}`);
+    expect(`${result.stdout}${result.stderr}`).toBe('');
+    expect(result.status).toBe(0);
+  }, 60_000);
 
   test('npx bucketkit --help runs the compiled CLI', () => {
     const result = run('npx', ['--no-install', 'bucketkit', '--help'], consumer, 'npx bucketkit --help');
@@ -305,7 +325,7 @@ describe('the tarball installed offline into an empty project', () => {
     expect([0, 2]).toContain(result.status);
     expect(`${result.stdout}${result.stderr}`).toMatch(/usage:.*bucketkit/i);
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/\btsx\b|Cannot find module/);
-  });
+  }, 30_000);
 
   test('an installed package never falls back to tsx: without dist/bin/cli.js it says the install is incomplete', () => {
     const broken = join(work, 'broken', 'node_modules', 'bucketkit');
@@ -315,7 +335,7 @@ describe('the tarball installed offline into an empty project', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/installation is incomplete: .*dist\/bin\/cli\.js is missing/);
     expect(result.stderr).not.toMatch(/\btsx\b/);
-  });
+  }, 30_000);
 
   test('npm installed the tarball itself, with its bin linked', () => {
     const installed = JSON.parse(readFileSync(join(consumer, 'node_modules', 'bucketkit', 'package.json'), 'utf8'));
