@@ -1,5 +1,5 @@
 import { checkBucketName } from './bucket-name';
-import { RuleProblem } from './problem';
+import { RuleProblem, ruleProblem } from './problem';
 
 /**
  * Partitions and regions where Transfer Acceleration is not offered: the China regions, AWS GovCloud (US)
@@ -25,18 +25,15 @@ export interface TransferAccelerationCheckInput {
  */
 export function checkTransferAcceleration(input: TransferAccelerationCheckInput): RuleProblem[] {
   const problems: RuleProblem[] = [];
+  if (typeof input !== 'object' || input === null) return problems;
   if (typeof input.bucketName === 'string') {
     problems.push(...checkBucketName(input.bucketName, { transferAcceleration: true }).filter((p) => p.ruleId === 'S3-ACCELERATE-BUCKET-NAME-DOTS'));
   }
   const region = input.region;
   if (typeof region === 'string' && TRANSFER_ACCELERATION_UNSUPPORTED_REGION_PREFIXES.some((prefix) => region.startsWith(prefix))) {
-    problems.push({
-      ruleId: 'S3-ACCELERATE-REGION',
-      message: `Transfer Acceleration is not available in ${region}`,
-      value: region,
-      fix: 'turn transferAcceleration off for this region, or deploy the bucket in a commercial AWS region',
-      severity: 'warning',
-    });
+    problems.push(
+      ruleProblem('S3-ACCELERATE-REGION', `Transfer Acceleration is not available in ${region}`, region, 'turn transferAcceleration off for this region, or deploy the bucket in a commercial AWS region'),
+    );
   }
   return problems;
 }

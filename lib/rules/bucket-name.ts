@@ -1,4 +1,5 @@
-import { RuleProblem } from './problem';
+import { RuleId } from './catalog';
+import { RuleProblem, ruleProblem } from './problem';
 
 /** Options for {@link checkBucketName}. */
 export interface BucketNameCheckOptions {
@@ -10,15 +11,16 @@ const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
 
 /**
- * General purpose bucket naming rules.
+ * General purpose bucket naming rules (ids `S3-BUCKET-NAME-*`, and `S3-ACCELERATE-BUCKET-NAME-DOTS` with `transferAcceleration`).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
  * Acceleration's no-dots rule: https://docs.aws.amazon.com/AmazonS3/latest/userguide/transfer-acceleration.html
  *
  * @returns every problem found, empty when the name is valid.
  */
 export function checkBucketName(name: string, options: BucketNameCheckOptions = {}): RuleProblem[] {
+  options = options ?? {};
   const problems: RuleProblem[] = [];
-  const add = (ruleId: string, message: string, fix: string) => problems.push({ ruleId, message, value: name, fix, severity: 'error' });
+  const add = (ruleId: RuleId, message: string, fix: string) => problems.push(ruleProblem(ruleId, message, name, fix));
   if (typeof name !== 'string') {
     add('S3-BUCKET-NAME-TYPE', 'Bucket name must be a string', 'pass the bucket name as a string');
     return problems;

@@ -1,4 +1,6 @@
-export { RuleProblem, formatProblems } from './problem';
+// `bucketkit/rules`: S3's rules as pure data and functions. Imports nothing outside this folder.
+export { RULE_CATALOG, RULE_IDS, RuleArea, RuleDefinition, RuleId, RuleSeverity, isRuleId, ruleDefinition } from './catalog';
+export { RuleProblem, formatProblems, ruleProblem } from './problem';
 export { BucketNameCheckOptions, checkBucketName } from './bucket-name';
 export { checkObjectKey, checkUserMetadata, checkObjectTags } from './object';
 export {
@@ -20,26 +22,61 @@ export {
   MAX_LIST_PAGE_SIZE,
 } from './limits';
 export {
-  STORAGE_CLASSES,
+  STORAGE_CLASS_TABLE,
+  StorageClassInfo,
+  StorageClassScope,
+  RestoreTier,
+  StorageClass,
   StorageClassName,
+  WritableStorageClass,
+  LifecycleTransitionStorageClass,
+  ArchiveStorageClass,
+  ALL_STORAGE_CLASSES,
+  STORAGE_CLASSES,
+  WRITABLE_STORAGE_CLASSES,
+  LIFECYCLE_TRANSITION_STORAGE_CLASSES,
   INFREQUENT_ACCESS_CLASSES,
   ARCHIVE_CLASSES,
   MIN_DAYS_BEFORE_INFREQUENT_ACCESS,
   MIN_DAYS_AFTER_INFREQUENT_ACCESS,
   MIN_STORAGE_DURATION_DAYS,
+  MIN_BILLABLE_OBJECT_SIZE_BYTES,
   DEFAULT_MIN_TRANSITION_OBJECT_SIZE_BYTES,
-  isTransitionAllowed,
+  INTELLIGENT_TIERING_RESTORE_TIERS,
+  storageClassInfo,
   isStorageClass,
+  isKnownStorageClass,
+  isWritableStorageClass,
+  isArchiveClass,
+  restoreTiersFor,
+  isTransitionAllowed,
 } from './storage-classes';
+export { PROVIDER_TABLE, ProviderInfo, ProviderName, PROVIDER_NAMES, isProviderName } from './providers';
+export {
+  CHECKSUM_TABLE,
+  ChecksumInfo,
+  ChecksumType,
+  ChecksumAlgorithmName,
+  IntegrityCheckName,
+  CHECKSUM_ALGORITHMS,
+  INTEGRITY_CHECKS,
+  isChecksumAlgorithm,
+  checksumInfo,
+  base64Length,
+} from './checksums';
 export {
   LifecycleTransitionInput,
   NoncurrentTransitionInput,
+  LifecycleTagFilterInput,
+  LifecycleRuleFilterInput,
   LifecycleRuleInput,
   LifecycleConfigurationInput,
   LifecycleRuleCheckOptions,
+  MAX_LIFECYCLE_RULES,
   checkLifecycleRule,
   checkLifecycleConfiguration,
 } from './lifecycle';
+export { MAX_LIFECYCLE_RULE_ID_LENGTH_CHARS, MAX_NEWER_NONCURRENT_VERSIONS } from './lifecycle-shape';
 export {
   INTELLIGENT_TIERING_ARCHIVE_DAYS,
   IntelligentTieringTieringInput,
@@ -54,4 +91,11 @@ export {
   checkNotificationFilter,
   checkNotificationConfigurations,
 } from './notifications';
+export {
+  NOTIFICATION_EVENT_TYPES,
+  NotificationEventType,
+  NotificationDestinationInput,
+  isAwsManagedKmsKey,
+  checkNotificationDestination,
+} from './notification-destinations';
 export { TRANSFER_ACCELERATION_UNSUPPORTED_REGION_PREFIXES, TransferAccelerationCheckInput, checkTransferAcceleration } from './acceleration';

@@ -1,9 +1,10 @@
 import { MAX_KEY_LENGTH_BYTES, MAX_OBJECT_TAGS, MAX_TAG_KEY_LENGTH_CHARS, MAX_TAG_VALUE_LENGTH_CHARS, MAX_USER_METADATA_BYTES } from './limits';
-import { RuleProblem } from './problem';
+import { RuleId } from './catalog';
+import { RuleProblem, ruleProblem } from './problem';
 
 const ENCODER = new TextEncoder();
 const utf8Length = (s: string): number => ENCODER.encode(s).length;
-const error = (ruleId: string, message: string, value: unknown, fix: string): RuleProblem => ({ ruleId, message, value, fix, severity: 'error' });
+const error = (ruleId: RuleId, message: string, value: unknown, fix: string): RuleProblem => ruleProblem(ruleId, message, value, fix);
 
 /**
  * Object key rules: 1 to 1,024 bytes of UTF-8, and well-formed UTF-16 (a lone surrogate cannot be encoded).
@@ -36,7 +37,7 @@ const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 export function checkUserMetadata(metadata: Readonly<Record<string, string>>): RuleProblem[] {
   const problems: RuleProblem[] = [];
   let total = 0;
-  for (const [name, value] of Object.entries(metadata)) {
+  for (const [name, value] of Object.entries(metadata ?? {})) {
     total += utf8Length(name) + utf8Length(String(value));
     if (!HEADER_TOKEN.test(name)) {
       problems.push(error('S3-METADATA-NAME', `Metadata name "${name}" is not a valid HTTP header token`, name, 'use letters, digits and - _ . only'));
@@ -61,7 +62,7 @@ const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
  */
 export function checkObjectTags(tags: Readonly<Record<string, string>>): RuleProblem[] {
   const problems: RuleProblem[] = [];
-  const entries = Object.entries(tags);
+  const entries = Object.entries(tags ?? {});
   if (entries.length > MAX_OBJECT_TAGS) {
     problems.push(error('S3-TAGS-COUNT', `An object takes at most ${MAX_OBJECT_TAGS} tags, not ${entries.length}`, entries.length, 'drop or merge tags'));
   }

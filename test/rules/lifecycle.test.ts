@@ -95,7 +95,7 @@ describe('lifecycle rules: every problem, not the first', () => {
   });
 
   test('a configuration labels rules without id by position', () => {
-    const problems = checkLifecycleConfiguration({ rules: [{}, { transitions: [{ storageClass: 'ONEZONE_IA', days: 3 }] }] });
+    const problems = checkLifecycleConfiguration({ rules: [{ expirationDays: 30 }, { transitions: [{ storageClass: 'ONEZONE_IA', days: 3 }] }] });
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toMatch(/^lifecycle rule #2: /);
   });

@@ -34,22 +34,35 @@ function date(v: unknown): string | undefined {
 export function lifecycleFromTemplate(properties: Json): LifecycleConfigurationInput | undefined {
   const config = properties.LifecycleConfiguration;
   if (!isObject(config)) return undefined;
-  const rules: LifecycleRuleInput[] = list(config.Rules).filter(isObject).map((rule) => ({
-    id: str(rule.Id),
-    enabled: rule.Status !== 'Disabled',
-    prefix: str(rule.Prefix),
-    transitions: [...list(rule.Transitions), ...(isObject(rule.Transition) ? [rule.Transition] : [])]
-      .filter(isObject)
-      .map((t) => ({ storageClass: String(t.StorageClass), days: num(t.TransitionInDays), date: date(t.TransitionDate) })),
-    expirationDays: num(rule.ExpirationInDays),
-    expirationDate: date(rule.ExpirationDate),
-    noncurrentVersionTransitions: [...list(rule.NoncurrentVersionTransitions), ...(isObject(rule.NoncurrentVersionTransition) ? [rule.NoncurrentVersionTransition] : [])]
-      .filter(isObject)
-      .map((t) => ({ storageClass: String(t.StorageClass), noncurrentDays: num(t.TransitionInDays) })),
-    noncurrentVersionExpirationDays: isObject(rule.NoncurrentVersionExpiration) ? num(rule.NoncurrentVersionExpiration.NoncurrentDays) : num(rule.NoncurrentVersionExpirationInDays),
-    objectSizeGreaterThan: num(rule.ObjectSizeGreaterThan),
-    objectSizeLessThan: num(rule.ObjectSizeLessThan),
-  }));
+  const rules: LifecycleRuleInput[] = list(config.Rules).filter(isObject).map((rule) => {
+    const noncurrentExpiration = isObject(rule.NoncurrentVersionExpiration) ? rule.NoncurrentVersionExpiration : {};
+    const abort = isObject(rule.AbortIncompleteMultipartUpload) ? rule.AbortIncompleteMultipartUpload : {};
+    const input = {
+      id: str(rule.Id),
+      enabled: rule.Status !== 'Disabled',
+      prefix: str(rule.Prefix),
+      tagFilters: list(rule.TagFilters)
+        .filter(isObject)
+        .map((t) => ({ key: String(t.Key), value: String(t.Value) })),
+      transitions: [...list(rule.Transitions), ...(isObject(rule.Transition) ? [rule.Transition] : [])]
+        .filter(isObject)
+        .map((t) => ({ storageClass: String(t.StorageClass), days: num(t.TransitionInDays), date: date(t.TransitionDate) })),
+      expirationDays: num(rule.ExpirationInDays),
+      expirationDate: date(rule.ExpirationDate),
+      expiredObjectDeleteMarker: typeof rule.ExpiredObjectDeleteMarker === 'boolean' ? rule.ExpiredObjectDeleteMarker : undefined,
+      noncurrentVersionTransitions: [...list(rule.NoncurrentVersionTransitions), ...(isObject(rule.NoncurrentVersionTransition) ? [rule.NoncurrentVersionTransition] : [])]
+        .filter(isObject)
+        .map((t) => ({ storageClass: String(t.StorageClass), noncurrentDays: num(t.TransitionInDays), newerNoncurrentVersions: num(t.NewerNoncurrentVersions) })),
+      noncurrentVersionExpirationDays: num(noncurrentExpiration.NoncurrentDays) ?? num(rule.NoncurrentVersionExpirationInDays),
+      noncurrentVersionsToRetain: num(noncurrentExpiration.NewerNoncurrentVersions),
+      abortIncompleteMultipartUploadDays: num(abort.DaysAfterInitiation),
+      objectSizeGreaterThan: num(rule.ObjectSizeGreaterThan),
+      objectSizeLessThan: num(rule.ObjectSizeLessThan),
+    };
+    // An action whose value did not resolve (a token) still counts as an action.
+    const actionKeys = ['ExpirationInDays', 'ExpirationDate', 'ExpiredObjectDeleteMarker', 'NoncurrentVersionExpiration', 'NoncurrentVersionExpirationInDays', 'AbortIncompleteMultipartUpload'];
+    return { ...input, actionsUnknown: actionKeys.some((k) => rule[k] !== undefined) };
+  });
   return { rules, transitionDefaultMinimumObjectSize: str(config.TransitionDefaultMinimumObjectSize) };
 }
 
