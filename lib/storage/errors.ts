@@ -6,6 +6,30 @@
  * {@link HTTP_STATUS_MAP} (HTTP status, for bodiless responses such as HEAD). `docs/errors.md` holds the table.
  */
 
+/**
+ * Every value {@link StorageError.code} takes: one per class, stable across releases, so a caller can `switch` on it
+ * (or log it) without `instanceof`. `StorageError` itself (a failure with no more specific class) uses `'StorageError'`.
+ */
+export type StorageErrorCode =
+  | 'StorageError'
+  | 'InvalidArgument'
+  | 'ObjectNotFound'
+  | 'BucketNotFound'
+  | 'AccessDenied'
+  | 'PreconditionFailed'
+  | 'NotModified'
+  | 'InvalidRange'
+  | 'Throttled'
+  | 'ServiceError'
+  | 'Timeout'
+  | 'Conflict'
+  | 'InvalidObjectState'
+  | 'MultipartUpload'
+  | 'Integrity'
+  | 'UnsupportedFeature'
+  | 'Aborted'
+  | 'Unknown';
+
 /** Context an S3 failure carries. */
 export interface StorageErrorOptions {
   /** The underlying error (the SDK's exception, a network error, ...). */
@@ -28,8 +52,8 @@ export interface StorageErrorOptions {
 
 /** Base class of every error `bucketkit/storage` throws. */
 export class StorageError extends Error {
-  /** A stable, library-level code, e.g. `ObjectNotFound`. */
-  public readonly code: string = 'StorageError';
+  /** A stable, library-level code, e.g. `ObjectNotFound`: one per class, see {@link StorageErrorCode}. */
+  public readonly code: StorageErrorCode = 'StorageError';
   /** S3's error code, when the error came from S3. */
   public readonly s3Code?: string;
   /** The HTTP status, when the error came from an HTTP response. */
@@ -157,6 +181,62 @@ export class MultipartUploadError extends StorageError {
   public readonly partNumber?: number;
   public constructor(message: string, options: StorageErrorOptions & { uploadId?: string; partNumber?: number } = {}) {
     super(message, options);
+    this.uploadId = options.uploadId;
+    this.partNumber = options.partNumber;
+  }
+}
+
+/**
+ * What an {@link IntegrityError} compared:
+ * - `size`: a byte count (a range shorter or longer than asked for, a file of the wrong length);
+ * - `md5-etag`: an ETag that should be the MD5 of the bytes (a single PUT, one part of an upload, a plain object read back);
+ * - `multipart-etag`: the multipart ETag (`md5(md5(part 1) || ...)-N`) against the one computed from the parts;
+ * - `composite-checksum`: a composite flexible checksum (`CRC32`, `CRC32C`, ... `-N`) against the one computed from the parts.
+ */
+export type IntegrityCheck = 'size' | 'md5-etag' | 'multipart-etag' | 'composite-checksum';
+
+/** Options of {@link IntegrityError}. */
+export interface IntegrityErrorOptions extends StorageErrorOptions {
+  /** What was compared. */
+  readonly check: IntegrityCheck;
+  /** The value the bytes should have had: a byte count for `size`, an unquoted ETag or checksum otherwise. */
+  readonly expected: string | number;
+  /** The value the bytes had. */
+  readonly actual: string | number;
+  /** The multipart upload involved, when the mismatch was found in one. */
+  readonly uploadId?: string;
+  /** The part involved, when the mismatch is in one part. */
+  readonly partNumber?: number;
+}
+
+/**
+ * The bytes do not match what they were checked against: a checksum, an ETag or a size. It is thrown by the transfer
+ * engine when an upload's stored ETag or composite checksum differs from the one computed from the bytes sent, when
+ * a download's bytes hash to something other than the object's ETag, or when a range holds more or fewer bytes than
+ * asked for. It is never an S3 error code: the request succeeded, and what it returned or stored is wrong.
+ *
+ * `check`, `expected` and `actual` say what differed; `uploadId` and `partNumber` say where, in a multipart upload.
+ * Not retryable, except where the mismatch may be transient and the same request may succeed: a truncated or
+ * over-long range, or a part whose ETag differs from the MD5 of the bytes sent (the part is sent again; the error
+ * surfaces once the attempts run out).
+ */
+export class IntegrityError extends StorageError {
+  public override readonly code = 'Integrity';
+  /** What was compared. */
+  public readonly check: IntegrityCheck;
+  /** The value the bytes should have had: a byte count for `size`, an unquoted ETag or checksum otherwise. */
+  public readonly expected: string | number;
+  /** The value the bytes had. */
+  public readonly actual: string | number;
+  /** The multipart upload involved, when the mismatch was found in one. */
+  public readonly uploadId?: string;
+  /** The part involved, when the mismatch is in one part. */
+  public readonly partNumber?: number;
+  public constructor(message: string, options: IntegrityErrorOptions) {
+    super(message, options);
+    this.check = options.check;
+    this.expected = options.expected;
+    this.actual = options.actual;
     this.uploadId = options.uploadId;
     this.partNumber = options.partNumber;
   }

@@ -4,6 +4,7 @@
 export {
   StorageError,
   StorageErrorOptions,
+  StorageErrorCode,
   InvalidArgumentError,
   ObjectNotFoundError,
   BucketNotFoundError,
@@ -17,13 +18,15 @@ export {
   ConflictError,
   InvalidObjectStateError,
   MultipartUploadError,
+  IntegrityError,
+  IntegrityErrorOptions,
+  IntegrityCheck,
   UnsupportedFeatureError,
   AbortedError,
   UnknownStorageError,
 } from './errors';
 export { toStorageError, ErrorContext } from './s3/core/error-mapping';
 export {
-  Storage,
   PutBody,
   PutOptions,
   PutResult,
@@ -48,7 +51,9 @@ export {
   ChecksumAlgorithmName,
   ServerSideEncryption,
   RestoreStatus,
+  MultipartCopySettings,
 } from './types/objects';
+export { Storage } from './types/storage';
 export { S3Storage } from './s3/s3-storage';
 export { S3Context, SendOptions, S3Command } from './s3/core/context';
 export { buildS3Client } from './s3/core/client';
@@ -78,7 +83,6 @@ export {
   DownloadDestination,
   DownloadOptions,
   DownloadResult,
-  MultipartCopySettings,
 } from './types/transfer';
 export { JsonFileUploadStateStore, MemoryUploadStateStore, UPLOAD_STATE_SUFFIX } from './s3/transfer/shared/state';
 export {
