@@ -2,6 +2,7 @@
 export {
   StorageBucket,
   StorageBucketProps,
+  ValidationError,
   BucketRulesChecker,
   BucketRulesCheckerProps,
   S3_NOTIFICATION_KMS_ACTIONS,

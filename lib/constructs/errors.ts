@@ -2,8 +2,14 @@ import * as cdk from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { RuleProblem, formatProblems } from '../rules';
 
-/** The constructor shape of aws-cdk-lib's `ValidationError` (`core/lib/errors.ts`). */
-type CdkValidationErrorClass = new (name: string, message: string, scope?: IConstruct) => Error;
+/** What aws-cdk-lib's `ValidationError` (`core/lib/errors.ts`) adds to `Error` and bucketkit relies on. */
+interface CdkConstructError extends Error {
+  /** The path of the construct the error is about, when it has one. */
+  readonly constructPath?: string;
+}
+
+/** The constructor shape of aws-cdk-lib's `ValidationError`. */
+type CdkValidationErrorClass = new (name: string, message: string, scope?: IConstruct) => CdkConstructError;
 
 /**
  * aws-cdk-lib's own `ValidationError` class. Its public API only offers the `Errors.isValidationError` predicate:
