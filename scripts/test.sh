@@ -11,6 +11,7 @@ fi
 bash scripts/servers/moto.sh install
 echo "== tsc --noEmit"; npx tsc --noEmit
 echo "== eslint"; npx eslint .
+echo "== import cycles (dpdm)"; bash scripts/check-cycles.sh
 echo "== jest"
 results="$(mktemp)"
 status=0

@@ -9,6 +9,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { GetOutputType } from '@smithy/types';
 import type { CompatibilityProfile } from '../types/compatibility';
+import type { Storage } from '../types/storage';
 import type {
   CopyOptions,
   CopyResult,
@@ -26,7 +27,6 @@ import type {
   PutBody,
   PutOptions,
   PutResult,
-  Storage,
 } from '../types/objects';
 import type {
   AbortIncompleteUploadsOptions,

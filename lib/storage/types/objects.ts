@@ -1,16 +1,4 @@
 import type { Readable } from 'node:stream';
-import type {
-  AbortIncompleteUploadsOptions,
-  DownloadDestination,
-  DownloadOptions,
-  DownloadResult,
-  IncompleteUpload,
-  ListIncompleteUploadsOptions,
-  MultipartCopySettings,
-  UploadOptions,
-  UploadResult,
-  UploadSource,
-} from './transfer';
 
 /** An object's body: text, bytes, a stream (of known or unknown length), or a file on disk. */
 export type PutBody = string | Buffer | Uint8Array | Readable | { readonly filePath: string };
@@ -285,40 +273,14 @@ export interface CopyResult {
   readonly checksums: Partial<Record<ChecksumAlgorithmName, string>>;
 }
 
-/**
- * Storage bound to one bucket. {@link S3Storage} implements it for Amazon S3 and S3-compatible stores.
- */
-export interface Storage {
-  /** The bucket this storage reads and writes. */
-  readonly bucket: string;
-  /** Writes an object in one request (at most 5 GiB). */
-  put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult>;
-  /** Reads an object, or a range of it, as a stream. */
-  get(key: string, options?: GetOptions): Promise<GetResult>;
-  /** Reads an object, or a range of it, into memory. */
-  getBuffer(key: string, options?: GetOptions): Promise<Buffer>;
-  /** Reads an object as UTF-8 text. */
-  getText(key: string, options?: GetOptions): Promise<string>;
-  /** Reads an object's metadata. */
-  head(key: string, options?: HeadOptions): Promise<ObjectMetadata>;
-  /** True if the object exists; false on 404; other failures throw. */
-  exists(key: string, options?: HeadOptions): Promise<boolean>;
-  /** Deletes an object or one version of it. */
-  delete(key: string, options?: DeleteOptions): Promise<DeleteResult>;
-  /** Deletes many keys in batches of 1,000; reports each key's outcome and never throws away partial success. */
-  deleteMany(targets: Iterable<DeleteTarget>, options?: DeleteManyOptions): Promise<DeleteManyResult>;
-  /** Lists objects page by page (ListObjectsV2). */
-  list(options?: ListOptions): AsyncIterableIterator<ListPage>;
-  /** Copies an object server-side. */
-  copy(sourceKey: string, destinationKey: string, options?: CopyOptions): Promise<CopyResult>;
-  /** Uploads a file, bytes or a stream: one PutObject below the threshold, else a parallel, resumable multipart upload. */
-  upload(key: string, source: UploadSource, options?: UploadOptions): Promise<UploadResult>;
-  /** Continues an existing multipart upload: sends only the parts ListParts does not show. */
-  resumeUpload(uploadId: string, key: string, source: UploadSource, options?: UploadOptions): Promise<UploadResult>;
-  /** Downloads an object with parallel ranged GETs pinned by `If-Match`, to a file (atomically, resumably) or a Writable. */
-  download(key: string, destination: DownloadDestination, options?: DownloadOptions): Promise<DownloadResult>;
-  /** Lists the bucket's open multipart uploads. */
-  listIncompleteUploads(options?: ListIncompleteUploadsOptions): Promise<IncompleteUpload[]>;
-  /** Aborts open multipart uploads, optionally only those older than a date. */
-  abortIncompleteUploads(options?: AbortIncompleteUploadsOptions): Promise<IncompleteUpload[]>;
+/** Options of a multipart copy, part of {@link CopyOptions}. */
+export interface MultipartCopySettings {
+  /** `true`: always copy with parallel UploadPartCopy; `false`: never. @default - multipart when the source is larger than 5 GiB */
+  readonly multipart?: boolean;
+  /** Part size aimed for by a multipart copy; raised as needed to stay within 10,000 parts. @default 64 MiB */
+  readonly copyPartSizeBytes?: number;
+  /** Parts copied at once by a multipart copy. @default - the storage's `concurrency` */
+  readonly copyConcurrency?: number;
+  /** Attempts per copied part, on top of the SDK's retries. @default 4 */
+  readonly maxPartAttempts?: number;
 }

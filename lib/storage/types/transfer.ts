@@ -171,15 +171,3 @@ export interface DownloadResult {
   readonly rangesResumed: number;
   readonly verifiedBy: 'multipart-etag' | 'md5-etag' | 'size';
 }
-
-/** Options of a multipart copy, part of {@link CopyOptions}. */
-export interface MultipartCopySettings {
-  /** `true`: always copy with parallel UploadPartCopy; `false`: never. @default - multipart when the source is larger than 5 GiB */
-  readonly multipart?: boolean;
-  /** Part size aimed for by a multipart copy; raised as needed to stay within 10,000 parts. @default 64 MiB */
-  readonly copyPartSizeBytes?: number;
-  /** Parts copied at once by a multipart copy. @default - the storage's `concurrency` */
-  readonly copyConcurrency?: number;
-  /** Attempts per copied part, on top of the SDK's retries. @default 4 */
-  readonly maxPartAttempts?: number;
-}

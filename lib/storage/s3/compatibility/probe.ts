@@ -3,13 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { StorageError } from '../../errors';
 import type { Capability, CapabilityReport, Feature, ProbeOptions } from '../../types/compatibility';
 import { FEATURES } from '../../types/compatibility';
-import type { S3StorageConfig } from '../core/config';
 import { S3Session } from '../core/session';
 import { emptyScratchBucket, PROBES, ProbeContext } from './probes';
+import type { ProbeConfig } from './probes/context';
 import { providerHint } from './provider-hint';
 
-/** Config for probing: an S3Storage config whose bucket is ignored (probes use a scratch bucket). */
-export type ProbeConfig = Omit<S3StorageConfig, 'bucket' | 'client'> & { readonly bucket?: string };
+export type { ProbeConfig } from './probes/context';
 
 /** Default time limit of each probe. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;

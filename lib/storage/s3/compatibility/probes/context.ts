@@ -3,7 +3,10 @@ import type { StorageError } from '../../../errors';
 import type { Capability } from '../../../types/compatibility';
 import type { S3Command } from '../../core/context';
 import type { S3Session } from '../../core/session';
-import type { ProbeConfig } from '../probe';
+import type { S3StorageConfig } from '../../core/config';
+
+/** Config for probing: an S3Storage config whose bucket is ignored (probes use a scratch bucket). */
+export type ProbeConfig = Omit<S3StorageConfig, 'bucket' | 'client'> & { readonly bucket?: string };
 
 /** What every probe gets: a storage on the scratch bucket and a signal that fires at the time limit. */
 export interface ProbeContext {
