@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
-import { NotificationConfigurationInput, RuleProblem } from '../rules';
+import { NotificationConfigurationInput, RuleProblem, checkNotificationDestination, formatProblems, ruleProblem } from '../rules';
 import { acknowledgeRule } from './acknowledge';
 
 /** What S3 needs on the key of an encrypted SQS queue or SNS topic to deliver (and test) notifications. */
@@ -59,6 +59,12 @@ function destinationKey(destination: IConstruct | undefined): kms.IKey | undefin
 export function allowS3ToUseDestinationKey(bucket: s3.IBucket, config: s3.BucketNotificationDestinationConfig): kms.IKey | undefined {
   if (config.type === s3.BucketNotificationDestinationType.LAMBDA) return undefined;
   const destination = findDestination(bucket, config.arn);
+  // A destination S3 cannot deliver to (AWS managed key, FIFO) fails synth with the rule's fix.
+  const problems = destinationProblems(bucket, destination);
+  if (problems.length > 0) {
+    bucket.node.addValidation({ validate: () => [`${bucket.node.path}: notification destination ${destination?.node.path} would fail at deploy time:\n${formatProblems(problems)}`] });
+    return undefined;
+  }
   const key = destinationKey(destination);
   if (!key) return undefined;
   const result = key.addToResourcePolicy(
@@ -74,12 +80,30 @@ export function allowS3ToUseDestinationKey(bucket: s3.IBucket, config: s3.Bucket
     /* allowNoOp */ true,
   );
   if (!result.statementAdded) {
-    Annotations.of(bucket).addWarningV2(
-      'bucketkit:S3-NOTIFICATION-KMS-KEY-POLICY',
-      `The key of ${destination?.node.path} is imported, so its key policy cannot be changed here. Add a statement allowing s3.amazonaws.com ${S3_NOTIFICATION_KMS_ACTIONS.join(' and ')} on it, or S3 cannot deliver notifications.`,
+    const warning = ruleProblem(
+      'S3-NOTIFICATION-KMS-KEY-POLICY',
+      `The customer managed key of ${destination?.node.path} is imported, so its key policy cannot be changed here`,
+      undefined,
+      `add a statement allowing s3.amazonaws.com ${S3_NOTIFICATION_KMS_ACTIONS.join(' and ')} to the key's policy where the key is defined, or S3 cannot deliver notifications`,
     );
+    Annotations.of(bucket).addWarningV2(`bucketkit:${warning.ruleId}`, formatProblems([warning]));
   }
   return key;
+}
+
+/** The queue's or topic's `KmsMasterKeyId` as a string (token parts shown as `*`), and whether it is FIFO. */
+function destinationProblems(bucket: s3.IBucket, destination: IConstruct | undefined): RuleProblem[] {
+  const child = destination?.node.defaultChild;
+  if (!(child instanceof sqs.CfnQueue) && !(child instanceof sns.CfnTopic)) return [];
+  const keyId = child.kmsMasterKeyId;
+  const fifo = child instanceof sqs.CfnQueue ? child.fifoQueue : child.fifoTopic;
+  return checkNotificationDestination({
+    name: `${child instanceof sqs.CfnQueue ? 'SQS queue' : 'SNS topic'} ${destination?.node.path}`,
+    type: child instanceof sqs.CfnQueue ? 'queue' : 'topic',
+    kmsMasterKeyId: typeof keyId === 'string' ? keyId.replace(/\$\{Token\[[^\]]*\]\}/g, '*') : undefined,
+    fifo: fifo === true,
+    bucketRegion: Token.isUnresolved(Stack.of(bucket).region) ? undefined : Stack.of(bucket).region,
+  });
 }
 
 /**
@@ -88,13 +112,12 @@ export function allowS3ToUseDestinationKey(bucket: s3.IBucket, config: s3.Bucket
  * for its encryption, so CloudFormation sees a circular dependency.
  */
 export function queueKeyCycleProblem(record: NotificationRecord): RuleProblem {
-  return {
-    ruleId: 'BUCKETKIT-NOTIFICATION-QUEUE-KEY-CYCLE',
-    message: `addEventNotification #${record.index} (${record.event} to ${record.destination}): the queue is encrypted with the bucket's own KMS key, which makes a circular dependency between the key policy and the bucket`,
-    value: record.destination,
-    fix: 'encrypt the queue with a different KMS key than the bucket (one key for messaging, one for data)',
-    severity: 'error',
-  };
+  return ruleProblem(
+    'BUCKETKIT-NOTIFICATION-QUEUE-KEY-CYCLE',
+    `addEventNotification #${record.index} (${record.event} to ${record.destination}): the queue is encrypted with the bucket's own KMS key, which makes a circular dependency between the key policy and the bucket`,
+    record.destination,
+    'encrypt the queue with a different KMS key than the bucket (one key for messaging, one for data)',
+  );
 }
 
 /** A recorded call as the rules see it. Calls with unresolved filter values are left out. */

@@ -6,10 +6,11 @@ import {
   checkIntelligentTieringConfiguration,
   checkLifecycleConfiguration,
   checkNotificationConfigurations,
+  checkNotificationDestination,
   checkTransferAcceleration,
   formatProblems,
 } from '../../rules';
-import { intelligentTieringFromTemplate, lifecycleFromTemplate, notificationsFromTemplate, renderResource } from './template';
+import { intelligentTieringFromTemplate, lifecycleFromTemplate, notificationDestinationsFromTemplate, notificationsFromTemplate, renderResource } from './template';
 
 /** CloudFormation type of the custom resource aws-cdk-lib's s3.Bucket uses for notifications. */
 export const BUCKET_NOTIFICATIONS_RESOURCE_TYPE = 'Custom::S3BucketNotifications';
@@ -35,13 +36,20 @@ export function checkBucketResource(bucket: CfnResource): RuleProblem[] {
   if (lifecycle) problems.push(...checkLifecycleConfiguration(lifecycle));
   for (const config of intelligentTieringFromTemplate(properties)) problems.push(...checkIntelligentTieringConfiguration(config));
   problems.push(...checkNotificationConfigurations(notificationsFromTemplate(properties.NotificationConfiguration, 'bucket')));
+  problems.push(...notificationDestinationsFromTemplate(bucket, properties.NotificationConfiguration, 'bucket').flatMap(checkNotificationDestination));
   return problems;
 }
 
-/** The overlap and filter rules on the Custom::S3BucketNotifications resource of an s3.Bucket. */
+/**
+ * The overlap and filter rules on the Custom::S3BucketNotifications resource of an s3.Bucket, and the destination
+ * rules (AWS managed key, FIFO, region) for queues and topics of the same stack.
+ */
 export function checkNotificationsResource(resource: CfnResource): RuleProblem[] {
   const { properties } = renderResource(resource);
-  return checkNotificationConfigurations(notificationsFromTemplate(properties.NotificationConfiguration, 'custom-resource'));
+  return [
+    ...checkNotificationConfigurations(notificationsFromTemplate(properties.NotificationConfiguration, 'custom-resource')),
+    ...notificationDestinationsFromTemplate(resource, properties.NotificationConfiguration, 'custom-resource').flatMap(checkNotificationDestination),
+  ];
 }
 
 /** Reports problems on a construct: errors with addError, warnings with addWarningV2 (acknowledgeable by rule id). */

@@ -4,6 +4,7 @@ import {
   LifecycleConfigurationInput,
   LifecycleRuleInput,
   NotificationConfigurationInput,
+  NotificationDestinationInput,
 } from '../../rules';
 
 // Adapters from rendered CloudFormation (PascalCase, tokens resolved) to the inputs of lib/rules.
@@ -119,6 +120,53 @@ export function notificationsFromTemplate(config: unknown, shape: 'bucket' | 'cu
           filterRules: rules,
         });
       });
+  }
+  return result;
+}
+
+/** A value with its unresolved parts as `*`: a literal string, or the literal parts of an Fn::Join. */
+function flatten(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (isObject(v) && Array.isArray(v['Fn::Join']) && Array.isArray(v['Fn::Join'][1])) {
+    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map((p) => flatten(p) ?? '*').join(String(sep));
+  }
+  return undefined;
+}
+
+/** The logical id an ARN refers to ({ Ref } or { Fn::GetAtt: [id, 'Arn'] }). */
+function logicalIdOf(arn: unknown): string | undefined {
+  if (!isObject(arn)) return undefined;
+  const getAtt = arn['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  return typeof arn.Ref === 'string' ? arn.Ref : undefined;
+}
+
+/**
+ * The SQS and SNS destinations of a notification configuration that are resources of the same stack, with their
+ * `KmsMasterKeyId` and FIFO setting, for checkNotificationDestination. Destinations outside the stack are left out.
+ */
+export function notificationDestinationsFromTemplate(scope: CfnResource, config: unknown, shape: 'bucket' | 'custom-resource'): NotificationDestinationInput[] {
+  if (!isObject(config)) return [];
+  const stack = Stack.of(scope);
+  const resources = new Map<string, CfnResource>();
+  for (const c of stack.node.findAll()) if (c instanceof CfnResource) resources.set(stack.resolve(c.logicalId) as string, c);
+  const result: NotificationDestinationInput[] = [];
+  for (const kind of KINDS.filter((k) => k.label !== 'Lambda function')) {
+    const key = shape === 'bucket' ? kind.native : kind.custom;
+    for (const c of list(config[key]).filter(isObject)) {
+      const id = logicalIdOf(c[shape === 'bucket' ? kind.nativeArn : kind.customArn]);
+      const target = id === undefined ? undefined : resources.get(id);
+      if (!target) continue;
+      const { properties } = renderResource(target);
+      result.push({
+        name: `${kind.label} ${target.node.path}`,
+        type: kind.label === 'SQS queue' ? 'queue' : 'topic',
+        kmsMasterKeyId: flatten(properties.KmsMasterKeyId),
+        fifo: properties.FifoQueue === true || properties.FifoTopic === true,
+        bucketRegion: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      });
+    }
   }
   return result;
 }
