@@ -31,13 +31,13 @@ export function eventTypesOverlap(a: string, b: string): boolean {
 
 /** An absent (or empty) prefix matches every key; two prefixes overlap when one starts with the other. */
 export function prefixesOverlap(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return true;
+  if (typeof a !== 'string' || typeof b !== 'string' || !a || !b) return true;
   return a.startsWith(b) || b.startsWith(a);
 }
 
 /** An absent (or empty) suffix matches every key; two suffixes overlap when one ends with the other. */
 export function suffixesOverlap(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return true;
+  if (typeof a !== 'string' || typeof b !== 'string' || !a || !b) return true;
   return a.endsWith(b) || b.endsWith(a);
 }
 

@@ -38,7 +38,7 @@ export function checkUserMetadata(metadata: Readonly<Record<string, string>>): R
   const problems: RuleProblem[] = [];
   let total = 0;
   for (const [name, value] of Object.entries(metadata ?? {})) {
-    total += utf8Length(name) + utf8Length(String(value));
+    total += utf8Length(name) + (typeof value === 'string' ? utf8Length(value) : 0);
     if (!HEADER_TOKEN.test(name)) {
       problems.push(error('S3-METADATA-NAME', `Metadata name "${name}" is not a valid HTTP header token`, name, 'use letters, digits and - _ . only'));
     }

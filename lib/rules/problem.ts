@@ -29,11 +29,15 @@ export function formatProblems(problems: readonly RuleProblem[]): string {
   return problems.map((p) => `[${p.ruleId}] ${p.message}${p.value !== undefined ? ` (got ${safeJson(p.value)})` : ''}. Fix: ${p.fix}`).join('\n');
 }
 
-/** JSON.stringify that never throws (BigInt, cycles) and never prints `undefined`. */
+/** JSON.stringify that never throws (BigInt, cycles, null-prototype objects) and never prints `undefined`. */
 function safeJson(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
   }
 }
