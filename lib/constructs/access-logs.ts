@@ -6,7 +6,12 @@ import { ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID, DEFAULT_ABORT_INCOMPLETE_MU
 
 /** Options for {@link createAccessLogsBucket}. */
 export interface AccessLogsBucketOptions {
+  /** The data bucket's removal policy, which the log bucket follows. */
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Empty the log bucket when it is deleted (needs `RemovalPolicy.DESTROY`).
+   * @default false
+   */
   readonly autoDeleteObjects?: boolean;
 }
 

@@ -25,10 +25,12 @@ export interface BucketRulesCheckerProps {
 export class BucketRulesChecker implements IAspect {
   private readonly includeStorageBuckets: boolean;
 
+  /** @param props - which buckets to check */
   public constructor(props: BucketRulesCheckerProps = {}) {
     this.includeStorageBuckets = props.includeStorageBuckets ?? false;
   }
 
+  /** Checks `node` when it is an AWS::S3::Bucket or a Custom::S3BucketNotifications resource; other nodes are skipped. */
   public visit(node: IConstruct): void {
     if (!(node instanceof CfnResource)) return;
     if (!this.includeStorageBuckets && node.node.scopes.some((s) => s instanceof StorageBucket)) return;

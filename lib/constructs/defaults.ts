@@ -4,6 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 
 /** Incomplete multipart uploads are aborted after this many days. */
 export const DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = 7;
+/** {@link DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS} as a `Duration`, the default of `abortIncompleteMultipartUploadAfter`. */
 export const DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER = Duration.days(DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS);
 
 /** Requests over TLS older than 1.2 are denied by the bucket policy. */

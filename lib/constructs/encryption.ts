@@ -3,8 +3,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 
 /** The encryption props StorageBucket passes to s3.Bucket. */
 export interface ResolvedEncryption {
+  /** The kind of server-side encryption. */
   readonly encryption: s3.BucketEncryption;
+  /** The customer managed key, when one was given. */
   readonly encryptionKey?: kms.IKey;
+  /** Whether to use an S3 Bucket Key; unset leaves it to aws-cdk-lib. */
   readonly bucketKeyEnabled?: boolean;
 }
 

@@ -14,8 +14,11 @@ export const S3_NOTIFICATION_KMS_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt
 
 /** One addEventNotification call, as StorageBucket records it for the overlap check. */
 export interface NotificationRecord {
+  /** The call's position on the bucket, from 1, as messages name it (`addEventNotification #2`). */
   readonly index: number;
+  /** The event type, e.g. `s3:ObjectCreated:*`. */
   readonly event: string;
+  /** The key filters passed to the call. */
   readonly filters: readonly s3.NotificationKeyFilter[];
   /** Filled in when the destination is bound (at the call). */
   destination?: string;

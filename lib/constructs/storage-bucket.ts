@@ -107,6 +107,12 @@ export class StorageBucket extends s3.Bucket {
   private readonly notificationRecords: NotificationRecord[];
   private warningsReported: boolean;
 
+  /**
+   * @param scope - the parent construct; the log bucket, when created, is its child `<id>AccessLogs`
+   * @param id - the construct id
+   * @param props - `s3.BucketProps` and StorageBucket's own options; unset values get the secure defaults
+   * @throws ValidationError (aws-cdk-lib's) for settings aws-cdk-lib refuses, as `s3.Bucket` does
+   */
   public constructor(scope: Construct, id: string, props: StorageBucketProps = {}) {
     const resolved = withStorageBucketDefaults(injectStorageBucketProps(scope, id, props));
     const logging = resolved.serverAccessLogs ?? true;
