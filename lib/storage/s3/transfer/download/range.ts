@@ -1,0 +1,105 @@
+/** One ranged GET of the download engine, pinned to the object's ETag with `If-Match`, and the loop that runs them all. */
+import type { Readable } from 'node:stream';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { AbortedError, StorageError } from '../../../errors';
+import { toStorageError } from '../../core/error-mapping';
+import type { DownloadOptions } from '../../../types/transfer';
+import type { S3Context } from '../../core/context';
+import { customerKeyInput } from '../../core/encryption';
+import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, Slots, linkedController, withRetry } from '../shared/control';
+import type { BufferPool } from '../shared/source';
+import { rangeLength, rangeStart, type DownloadTarget } from './target';
+
+/** Fetches one range into a buffer, with retries; a changed object (412) is never retried. */
+export async function fetchRange(ctx: S3Context, key: string, target: DownloadTarget, index: number, options: DownloadOptions, signal: AbortSignal, pool?: BufferPool): Promise<Buffer> {
+  return withRetry(() => fetchRangeOnce(ctx, key, target, index, options, signal, pool), {
+    maxAttempts: options.maxRangeAttempts ?? DEFAULT_MAX_PART_ATTEMPTS,
+    baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
+    signal,
+  });
+}
+
+/** One attempt: GET `bytes=start-end` with `If-Match`, and read exactly the range's length. */
+async function fetchRangeOnce(ctx: S3Context, key: string, target: DownloadTarget, index: number, options: DownloadOptions, signal: AbortSignal, pool?: BufferPool): Promise<Buffer> {
+  const start = rangeStart(target, index);
+  const length = rangeLength(target, index);
+  const end = start + length - 1;
+  const out = await ctx.send(
+    new GetObjectCommand({
+      Bucket: ctx.bucket,
+      Key: key,
+      VersionId: options.versionId,
+      Range: `bytes=${start}-${end}`,
+      IfMatch: target.etag,
+      RequestPayer: ctx.requestPayer,
+      ...customerKeyInput(options.customerKey),
+    }),
+    { key, abortSignal: signal },
+  );
+  const body = out.Body as Readable;
+  const buffer = pool ? pool.take(length) : Buffer.allocUnsafeSlow(length);
+  let filled = 0;
+  try {
+    for await (const chunk of body) {
+      const bytes = chunk as Buffer;
+      if (filled + bytes.length > length) throw new StorageError(`range ${start}-${end} of ${key}: the store sent more than ${length} bytes`, { retryable: true, bucket: ctx.bucket, key });
+      bytes.copy(buffer, filled);
+      filled += bytes.length;
+    }
+  } catch (error) {
+    pool?.give(buffer);
+    body.destroy?.();
+    if (signal.aborted) throw new AbortedError(`download of ${key} was cancelled`, { bucket: ctx.bucket, key, cause: error });
+    throw toStorageError(error, { bucket: ctx.bucket, key });
+  }
+  if (filled !== length) {
+    pool?.give(buffer);
+    throw new StorageError(`range ${start}-${end} of ${key}: got ${filled} of ${length} bytes`, { retryable: true, bucket: ctx.bucket, key });
+  }
+  return buffer;
+}
+
+/**
+ * Runs `work` for every range not `skip`ped, at most `concurrency` at once (and only once `gate` lets a range start);
+ * on the first failure cancels the others, waits for them all, and throws that failure.
+ */
+export async function runRanges(
+  target: DownloadTarget,
+  options: DownloadOptions,
+  skip: (index: number) => boolean,
+  work: (index: number, signal: AbortSignal) => Promise<void>,
+  concurrency: number,
+  gate: (index: number, signal: AbortSignal) => Promise<void> = async () => undefined,
+): Promise<void> {
+  const { controller, dispose } = linkedController(options.abortSignal);
+  const slots = new Slots(concurrency);
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown;
+  try {
+    for (let i = 0; i < target.ranges && failure === undefined && !controller.signal.aborted; i++) {
+      if (skip(i)) continue;
+      await gate(i, controller.signal);
+      if (controller.signal.aborted) break;
+      await slots.acquire();
+      if (failure !== undefined || controller.signal.aborted) {
+        slots.release();
+        break;
+      }
+      const task: Promise<void> = work(i, controller.signal)
+        .catch((error) => {
+          failure ??= error;
+          controller.abort();
+        })
+        .finally(() => {
+          slots.release();
+          inflight.delete(task);
+        });
+      inflight.add(task);
+    }
+    await Promise.all([...inflight]);
+  } finally {
+    dispose();
+  }
+  if (failure !== undefined) throw failure;
+  if (options.abortSignal?.aborted) throw new AbortedError('the download was cancelled');
+}

@@ -1,0 +1,83 @@
+/**
+ * The state sidecar of a download to a file, `<path>.partial.json`: which ranges of `<path>.partial` are finished, so
+ * a later call for the same object (same ETag, size and range size) fetches only the others.
+ */
+import { stat } from 'node:fs/promises';
+import { DOWNLOAD_STATE_SUFFIX, PARTIAL_SUFFIX } from '../shared/defaults';
+import type { DownloadOptions } from '../../../types/transfer';
+import { readJsonFile, writeFileAtomic, STATE_SAVE_INTERVAL_MS } from '../shared/state';
+import type { DownloadTarget } from './target';
+
+/** Finished ranges: index -> MD5 hex ('' when not computed). */
+export type FinishedRanges = Record<string, string>;
+
+interface DownloadState {
+  readonly version: 1;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+  readonly etag: string;
+  readonly size: number;
+  readonly rangeSizeBytes: number;
+  readonly done: FinishedRanges;
+}
+
+/** The files of a download to `path`: the partial file the ranges are written into, and its state sidecar. */
+export interface DownloadFiles {
+  readonly path: string;
+  readonly partial: string;
+  readonly state: string;
+}
+
+/** The partial file and state sidecar of a download to `path`. */
+export function downloadFilesFor(path: string): DownloadFiles {
+  return { path, partial: path + PARTIAL_SUFFIX, state: path + DOWNLOAD_STATE_SUFFIX };
+}
+
+/**
+ * The ranges a previous run finished, when its state is for this very object and range size and the partial file has
+ * the object's size; otherwise (or with `resume: false`) none.
+ */
+export async function loadFinishedRanges(bucket: string, key: string, files: DownloadFiles, target: DownloadTarget, options: DownloadOptions): Promise<FinishedRanges> {
+  if (options.resume === false) return {};
+  const saved = await readJsonFile<DownloadState>(files.state);
+  const partialSize = await stat(files.partial).then((s) => s.size, () => -1);
+  const matches =
+    saved?.version === 1 &&
+    saved.bucket === bucket &&
+    saved.key === key &&
+    saved.etag === target.etag &&
+    saved.size === target.size &&
+    saved.rangeSizeBytes === target.rangeSize &&
+    partialSize === target.size;
+  return matches ? { ...saved.done } : {};
+}
+
+/** Writes the state sidecar, one write at a time, and at most every {@link STATE_SAVE_INTERVAL_MS} unless forced. */
+export class DownloadStateWriter {
+  private chain: Promise<unknown> = Promise.resolve();
+  private lastSave = 0;
+
+  public constructor(
+    private readonly bucket: string,
+    private readonly key: string,
+    private readonly statePath: string,
+    private readonly target: DownloadTarget,
+    private readonly done: FinishedRanges,
+  ) {}
+
+  /** Saves the finished ranges. A range missing from the saved state is only fetched again on resume. */
+  public save(force = false): Promise<unknown> {
+    if (!force && Date.now() - this.lastSave < STATE_SAVE_INTERVAL_MS) return this.chain;
+    this.lastSave = Date.now();
+    const { target } = this;
+    const state: DownloadState = { version: 1, bucket: this.bucket, key: this.key, versionId: target.versionId, etag: target.etag, size: target.size, rangeSizeBytes: target.rangeSize, done: { ...this.done } };
+    this.chain = this.chain.catch(() => undefined).then(() => writeFileAtomic(this.statePath, JSON.stringify(state)));
+    return this.chain;
+  }
+
+  /** Settles when the last save has; rejects if it failed. */
+  public flushed(): Promise<unknown> {
+    return this.chain;
+  }
+}

@@ -1,0 +1,68 @@
+/** What a download reads: the object's size and ETag, and the ranges it is fetched in. */
+import { MAX_ALIGNED_RANGE_SIZE_BYTES, DEFAULT_RANGE_SIZE_BYTES } from '../shared/defaults';
+import { AbortedError, PreconditionFailedError } from '../../../errors';
+import type { DownloadOptions } from '../../../types/transfer';
+import { etagIsMd5Based, unquoteEtag } from '../shared/checksums';
+import type { S3Context } from '../../core/context';
+import { headObject } from '../../objects/get';
+
+/** The object being downloaded, as HEAD saw it, and the range layout chosen for it. */
+export interface DownloadTarget {
+  readonly size: number;
+  readonly etag: string;
+  readonly versionId?: string;
+  readonly rangeSize: number;
+  readonly ranges: number;
+  /** True when ranges are the object's parts, so their MD5s give the multipart ETag. */
+  readonly aligned: boolean;
+  /** True when the ETag is a plain MD5 of the whole object. */
+  readonly plainMd5: boolean;
+}
+
+/**
+ * HEAD for the size and ETag; for a multipart object, HEAD of part 1 for the part size, so ranges follow parts.
+ * (No If-Match on the part HEAD: some stores compare it with the part's own ETag. The ranged GETs carry it.)
+ */
+export async function resolveTarget(ctx: S3Context, key: string, options: DownloadOptions): Promise<DownloadTarget> {
+  const head = await headObject(ctx, key, { versionId: options.versionId, customerKey: options.customerKey, abortSignal: options.abortSignal });
+  const etag = head.etag;
+  const match = /-(\d+)$/.exec(unquoteEtag(etag));
+  const md5Based = etagIsMd5Based(head.serverSideEncryption, head.sseCustomerAlgorithm);
+  const partsCount = match ? Number(match[1]) : undefined;
+  const partSize = await partSizeOf(ctx, key, head.size, partsCount, options);
+  const rangeSize = Math.max(1, options.rangeSizeBytes ?? (partSize !== undefined && partSize <= MAX_ALIGNED_RANGE_SIZE_BYTES ? partSize : DEFAULT_RANGE_SIZE_BYTES));
+  const ranges = Math.ceil(head.size / rangeSize);
+  return {
+    size: head.size,
+    etag,
+    versionId: head.versionId,
+    rangeSize,
+    ranges,
+    aligned: md5Based && partsCount !== undefined && partSize === rangeSize && ranges === partsCount,
+    plainMd5: md5Based && match === null && /^[0-9a-f]{32}$/.test(unquoteEtag(etag)),
+  };
+}
+
+/** The size of the object's parts (all but the last), or undefined when it is not a multipart object or cannot be told. */
+async function partSizeOf(ctx: S3Context, key: string, size: number, partsCount: number | undefined, options: DownloadOptions): Promise<number | undefined> {
+  if (partsCount === 1) return size;
+  if (partsCount === undefined || partsCount <= 1 || options.rangeSizeBytes !== undefined) return undefined;
+  try {
+    const part = await headObject(ctx, key, { versionId: options.versionId, customerKey: options.customerKey, partNumber: 1, abortSignal: options.abortSignal });
+    return part.size > 0 && part.size < size && Math.ceil(size / part.size) === partsCount ? part.size : undefined;
+  } catch (error) {
+    if (error instanceof PreconditionFailedError || error instanceof AbortedError) throw error;
+    // A store without HEAD ?partNumber: fall back to fixed ranges.
+    return undefined;
+  }
+}
+
+/** The first byte of range `index`. */
+export function rangeStart(target: DownloadTarget, index: number): number {
+  return index * target.rangeSize;
+}
+
+/** The length of range `index` (the last one may be short). */
+export function rangeLength(target: DownloadTarget, index: number): number {
+  return Math.min(target.size, (index + 1) * target.rangeSize) - index * target.rangeSize;
+}
