@@ -41,7 +41,7 @@ function startServer(): Server {
   const env = { ...process.env, BUCKETKIT_STATE_DIR: mkdtempSync(join(tmpdir(), 'bk-bench-')) };
   const script = join(ROOT, 'scripts/servers/moto.sh');
   execFileSync('bash', [script, 'up'], { env, stdio: 'inherit' });
-  const vars = Object.fromEntries(execFileSync('bash', [script, 'env'], { env }).toString().trim().split('\n').map((l) => l.split('=') as [string, string]));
+  const vars = Object.fromEntries(execFileSync('bash', [script, 'env'], { env }).toString().trim().split('\n').filter((l) => l.startsWith('export ')).map((l) => l.slice(7).split('=') as [string, string]));
   return { endpoint: vars.S3_ENDPOINT, accessKeyId: vars.S3_ACCESS_KEY_ID, secretAccessKey: vars.S3_SECRET_ACCESS_KEY, name: 'moto', stop: () => execFileSync('bash', [script, 'down'], { env }) };
 }
 

@@ -96,6 +96,8 @@ function startServer(preferred: string | undefined): Server {
           .toString()
           .trim()
           .split('\n')
+          .filter((line) => line.startsWith('export '))
+          .map((line) => line.slice('export '.length))
           .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
       );
       return {

@@ -33,7 +33,7 @@ async function probeTarget(target: string): Promise<Run> {
   const env = { ...process.env, BUCKETKIT_STATE_DIR: mkdtempSync(join(tmpdir(), `bk-matrix-${target}-`)) };
   try {
     script(target, ['up'], env);
-    const vars = Object.fromEntries(script(target, ['env'], env).trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const vars = Object.fromEntries(script(target, ['env'], env).trim().split('\n').filter((l) => l.startsWith('export ')).map((l) => l.slice(7)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     let version = 'unknown';
     try {
       version = script(target, ['version'], env).trim();

@@ -2,8 +2,9 @@
 # MinIO (community edition, built from source) on 127.0.0.1.
 #   minio.sh install        build the pinned release with `go install` into the cache outside the checkout (skipped when cached)
 #   minio.sh up [PORT]      install if missing, start on 127.0.0.1:PORT (free port if omitted), wait for /minio/health/live
-#   minio.sh env            print the endpoint, credentials and the test KMS key id as shell assignments
+#   minio.sh env            print `export` lines for eval: AWS_* (the SDK's names), S3_* and the test KMS key id (common.sh)
 #   minio.sh down           stop only the pid that `up` started, remove its state dir (and so its data dir)
+#   minio.sh start|stop     the same as up|down
 # See docs/servers.md for the pin, the build time and the offline settings.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -98,12 +99,7 @@ up() {
 
 env_() {
   [ -f "$STATE/port" ] || { echo "minio is not up (run: $0 up)" >&2; exit 1; }
-  echo "BUCKETKIT_TARGET=minio"
-  echo "S3_ENDPOINT=http://127.0.0.1:$(cat "$STATE/port")"
-  echo "S3_REGION=us-east-1"
-  echo "S3_ACCESS_KEY_ID=$ROOT_USER"
-  echo "S3_SECRET_ACCESS_KEY=$ROOT_PASSWORD"
-  echo "S3_KMS_KEY_ID=$KMS_KEY_ID"
+  print_env minio "http://127.0.0.1:$(cat "$STATE/port")" "$ROOT_USER" "$ROOT_PASSWORD" "$KMS_KEY_ID"
 }
 
 down() {

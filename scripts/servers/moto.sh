@@ -2,8 +2,9 @@
 # moto server: AWS semantics (versioning, restore, KMS, SQS/SNS notifications) on 127.0.0.1.
 #   moto.sh install        create .venv and install the pinned moto[server] (idempotent)
 #   moto.sh up [PORT]      install if missing, start on 127.0.0.1:PORT (free port if omitted), wait until it answers
-#   moto.sh env            print the endpoint and credentials as shell assignments
+#   moto.sh env            print `export` lines for eval: AWS_* (the SDK's names) and S3_* (see common.sh)
 #   moto.sh down           stop only the pid that `up` started, remove its state dir
+#   moto.sh start|stop     the same as up|down
 #   moto.sh version        print the server version
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -41,7 +42,10 @@ up() {
     return 0
   fi
   local port="${1:-$(free_port)}"
-  "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$STATE/server.log" 2>&1 &
+  # moto runs on boto: an AWS_PROFILE (or a session token) from the caller's shell makes some S3 calls answer 500
+  # with an HTML page (seen with If-None-Match). The server gets the offline placeholder keys only.
+  env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
+    "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$STATE/server.log" 2>&1 &
   echo $! >"$STATE/pid"
   echo "$port" >"$STATE/port"
   for _ in $(seq 1 200); do
@@ -57,11 +61,7 @@ up() {
 
 env_() {
   [ -f "$STATE/port" ] || { echo "moto is not up (run: $0 up)" >&2; exit 1; }
-  echo "BUCKETKIT_TARGET=moto"
-  echo "S3_ENDPOINT=http://127.0.0.1:$(cat "$STATE/port")"
-  echo "S3_REGION=us-east-1"
-  echo "S3_ACCESS_KEY_ID=testing"
-  echo "S3_SECRET_ACCESS_KEY=testing"
+  print_env moto "http://127.0.0.1:$(cat "$STATE/port")" testing testing
 }
 
 down() {

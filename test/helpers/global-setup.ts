@@ -24,9 +24,11 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`Could not start the moto S3 server for the integration tests.\n${stderr.trim()}`);
   }
   const lines = execFileSync('bash', [join(ROOT, 'scripts/servers/moto.sh'), 'env'], { env }).toString().trim().split('\n');
+  // `export NAME=value` lines (the shell form the README evals) and one `unset NAME ...` line.
   for (const line of lines) {
-    const [name, ...rest] = line.split('=');
-    process.env[name] = rest.join('=');
+    const assignment = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (assignment) process.env[assignment[1]] = assignment[2];
+    else if (line.startsWith('unset ')) for (const name of line.slice(6).trim().split(/\s+/)) delete process.env[name];
   }
   process.env.BUCKETKIT_JEST_MOTO_STATE = stateDir;
 }
