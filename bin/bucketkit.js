@@ -20,14 +20,19 @@ function loadCli() {
   if (!fs.existsSync(source)) {
     fail(`this installation is incomplete: ${compiled} is missing. Reinstall bucketkit.`);
   }
-  let tsx;
+  let loader;
   try {
-    tsx = require.resolve('tsx/cjs', { paths: [root] });
+    loader = path.join(path.dirname(require.resolve('tsx/package.json', { paths: [root] })), 'dist', 'loader.mjs');
   } catch {
     fail('dist/bin/cli.js is not built. In this checkout run `npm run build`, or `npm ci` to get tsx and run from source.');
   }
-  require(tsx);
-  return require(source);
+  // tsx's full loader (require() of .ts and the import() calls that load the transfer engines and the probes on
+  // first use) must be in place before the first module loads, so the source runs in a child node with --import.
+  const { spawnSync } = require('node:child_process');
+  const { pathToFileURL } = require('node:url');
+  const child = spawnSync(process.execPath, ['--import', pathToFileURL(loader).href, source, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (child.error) fail(child.error.message);
+  process.exit(child.status ?? 1);
 }
 
 const cli = loadCli();

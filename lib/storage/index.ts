@@ -121,7 +121,8 @@ export {
   ProbeOptions,
   CompatibilityProfile,
 } from './types/compatibility';
-export { probeCapabilities, ProbeConfig, DEFAULT_PROBE_TIMEOUT_MS } from './s3/compatibility/probe';
+export { probeCapabilities, DEFAULT_PROBE_TIMEOUT_MS } from './s3/compatibility/probe-entry';
+export { ProbeConfig } from './s3/compatibility/probes/context';
 export { providerHint } from './s3/compatibility/provider-hint';
 export { CapabilityCache } from './s3/compatibility/cache';
 export { FIXED_PROFILES, DEGRADATIONS, profileFromReport } from './s3/compatibility/profile';

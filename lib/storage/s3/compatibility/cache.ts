@@ -2,7 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CapabilityReport } from '../../types/compatibility';
 import type { ProbeOptions } from '../../types/compatibility';
-import type { ProbeConfig } from './probe';
+import type { ProbeConfig } from './probes/context';
+import { probeCapabilities } from './probe-entry';
 
 /** Caches reports by endpoint with a time-to-live, in memory (a Lambda's warm container) or in a JSON file. */
 export class CapabilityCache {
@@ -23,8 +24,6 @@ export class CapabilityCache {
     const cached = this.memory.get(key) ?? (await this.readFile(key));
     // A report is reused only for the endpoint it was made for, while fresh.
     if (cached && cached.expires > now) return cached.report;
-    // The probes load on first use: a process that never probes never loads them.
-    const { probeCapabilities } = await import('./probe');
     const report = await probeCapabilities(config, options);
     await this.set(key, report, now);
     return report;

@@ -7,11 +7,10 @@ import { S3Session } from '../core/session';
 import { emptyScratchBucket, PROBES, ProbeContext } from './probes';
 import type { ProbeConfig } from './probes/context';
 import { providerHint } from './provider-hint';
+import { DEFAULT_PROBE_TIMEOUT_MS } from './probe-entry';
 
 export type { ProbeConfig } from './probes/context';
 
-/** Default time limit of each probe. */
-export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
 
 /**
  * Probes what an S3 endpoint really does, feature by feature, in a scratch bucket it creates and deletes.
