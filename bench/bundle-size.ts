@@ -52,22 +52,22 @@ async function main(): Promise<void> {
     const files = coldStart(m);
     return outputs(m).filter(([file]) => files.has(file)).reduce((s, [, o]) => s + o.bytes, 0);
   };
-  const esmOut = outputs(esm.metafile);
-  const cold = coldStart(esm.metafile);
+  const esmOut = outputs(esm.metafile as Metafile);
+  const cold = coldStart(esm.metafile as Metafile);
   const entryBytes = esmOut.filter(([file]) => cold.has(file)).reduce((s, [, o]) => s + o.bytes, 0);
   const chunkBytes = esmOut.filter(([file]) => !cold.has(file)).reduce((s, [, o]) => s + o.bytes, 0);
   const byFolder = new Map<string, number>();
-  for (const [, out] of outputs(cjs.metafile)) {
+  for (const [, out] of outputs(cjs.metafile as Metafile)) {
     for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
       const folder = input.replace(/^.*?lib\//, 'lib/').replace(/\/[^/]+$/, '');
       byFolder.set(folder, (byFolder.get(folder) ?? 0) + bytesInOutput);
     }
   }
-  const cjsBytes = outputs(cjs.metafile).reduce((s, [, o]) => s + o.bytes, 0);
+  const cjsBytes = outputs(cjs.metafile as Metafile).reduce((s, [, o]) => s + o.bytes, 0);
   const report = {
     root,
-    cjs: { bytes: cjsBytes, minifiedBytes: outputs(cjsMin.metafile).reduce((s, [, o]) => s + o.bytes, 0) },
-    esm: { entryBytes, chunkBytes, chunks: esmOut.length - 1, minifiedEntryBytes: entryOf(esmMin.metafile) },
+    cjs: { bytes: cjsBytes, minifiedBytes: outputs(cjsMin.metafile as Metafile).reduce((s, [, o]) => s + o.bytes, 0) },
+    esm: { entryBytes, chunkBytes, chunks: esmOut.length - 1, minifiedEntryBytes: entryOf(esmMin.metafile as Metafile) },
     entryInputs: Object.fromEntries(
       esmOut
         .filter(([file]) => cold.has(file))

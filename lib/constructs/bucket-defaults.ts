@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID, DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER, DEFAULT_MINIMUM_TLS_VERSION } from './defaults';
 import { resolveEncryption } from './encryption';
-import type { StorageBucketProps } from './storage-bucket';
+import type { StorageBucketProps } from './storage-bucket-props';
 
 /**
  * Canned ACLs that aws-cdk-lib renders without object ownership controls; any other `accessControl` needs ACLs

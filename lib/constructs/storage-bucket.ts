@@ -1,87 +1,18 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RuleProblem, checkNotificationConfigurations, checkNotificationFilter, formatProblems } from '../rules';
 import { createAccessLogsBucket } from './access-logs';
 import { withStorageBucketDefaults } from './bucket-defaults';
+import type { StorageBucketProps } from './storage-bucket-props';
 import { ValidationError } from './errors';
 import { STORAGE_BUCKET_PROPERTY_INJECTION_ID, bucketConstructorUnderInjectionWrapper, injectStorageBucketProps } from './injection';
 import { routeLogDeliveryToPolicy, routeTargetLogDelivery } from './log-delivery';
 import { NotificationRecord, acknowledgeNotificationsHandler, allowS3ToUseDestinationKey, describeDestination, queueKeyCycleProblem, toRuleInput } from './notifications';
 import { annotate, checkBucketResource } from './validation/checks';
 
-/**
- * Props for {@link StorageBucket}: every `s3.BucketProps` prop under the same name, with secure defaults,
- * plus a few of our own.
- */
-export interface StorageBucketProps extends s3.BucketProps {
-  /**
-   * The kind of server-side encryption.
-   * @default - `KMS` (with an S3 Bucket Key) if `encryptionKey` is given, `S3_MANAGED` otherwise
-   */
-  readonly encryption?: s3.BucketEncryption;
-  /**
-   * The KMS key for SSE-KMS.
-   * @default - none: S3-managed keys, unless `encryption` is `KMS`, in which case a key is created
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Use an S3 Bucket Key with SSE-KMS, which cuts KMS requests.
-   * @default - true with `KMS` or `KMS_MANAGED` encryption; not set otherwise
-   */
-  readonly bucketKeyEnabled?: boolean;
-  /**
-   * Deny requests that do not use TLS, through the bucket policy.
-   * @default true
-   */
-  readonly enforceSSL?: boolean;
-  /**
-   * Deny requests made with a TLS version below this one. Needs `enforceSSL`.
-   * @default 1.2 (when `enforceSSL` is on)
-   */
-  readonly minimumTLSVersion?: number;
-  /**
-   * The block-public-access settings.
-   * @default BlockPublicAccess.BLOCK_ALL
-   */
-  readonly blockPublicAccess?: s3.BlockPublicAccess;
-  /**
-   * Keep every version of every object.
-   * @default true
-   */
-  readonly versioned?: boolean;
-  /**
-   * Object ownership.
-   * @default ObjectOwnership.BUCKET_OWNER_ENFORCED (ACLs disabled)
-   */
-  readonly objectOwnership?: s3.ObjectOwnership;
-  /**
-   * What happens to the bucket (and the log bucket it creates) when it leaves the stack.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-  /**
-   * Where server access logs go.
-   * @default - a log bucket the construct creates next to this one (`<id>AccessLogs`), unless `serverAccessLogs` is false
-   */
-  readonly serverAccessLogsBucket?: s3.IBucket;
-  /**
-   * Turn server access logging on. With `false` and no `serverAccessLogsBucket`, no log bucket is created.
-   * @default true
-   */
-  readonly serverAccessLogs?: boolean;
-  /**
-   * Add a lifecycle rule that aborts incomplete multipart uploads (their parts are billed until then).
-   * @default true
-   */
-  readonly abortIncompleteMultipartUploads?: boolean;
-  /**
-   * How long an incomplete multipart upload may stay before it is aborted.
-   * @default Duration.days(7)
-   */
-  readonly abortIncompleteMultipartUploadAfter?: Duration;
-}
+export type { StorageBucketProps } from './storage-bucket-props';
+
 
 /**
  * An `s3.Bucket` with secure defaults that checks S3's own rules at synth: lifecycle transitions,

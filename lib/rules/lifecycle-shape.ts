@@ -1,5 +1,5 @@
 import { RuleId } from './catalog';
-import type { LifecycleRuleInput, LifecycleTagFilterInput } from './lifecycle';
+import type { LifecycleRuleInput, LifecycleTagFilterInput } from './lifecycle-types';
 import { RuleProblem, ruleProblem } from './problem';
 
 // The shape of one lifecycle rule: id, actions, filters, numbers and dates. Each check cites its page.

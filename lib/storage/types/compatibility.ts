@@ -1,3 +1,5 @@
+import type { ProviderName } from '../../rules/providers';
+
 /**
  * Compatibility types: what a capability probe reports and what a profile tells the session. They sit at the bottom
  * of the graph (no imports but other types), so the core session, the probes and the facade can all use them.
@@ -16,8 +18,8 @@ export interface Capability {
   readonly evidence: string;
 }
 
-/** Providers a hint can name. The hint only picks defaults; observed behaviour decides. */
-export type ProviderName = 'aws' | 'minio' | 'ceph-rgw' | 'moto' | 'r2' | 'b2' | 'gcs' | 'wasabi' | 'unknown';
+/** Providers a hint can name (the one list is `lib/rules/providers.ts`). The hint only picks defaults; observed behaviour decides. */
+export type { ProviderName };
 
 /** The features {@link probeCapabilities} checks, in report order. */
 export const FEATURES = [

@@ -1,21 +1,12 @@
+import type { ChecksumAlgorithmName } from '../../rules/checksums';
+import type { WritableStorageClass } from '../../rules/storage-classes';
 import type { Readable } from 'node:stream';
 
 /** An object's body: text, bytes, a stream (of known or unknown length), or a file on disk. */
 export type PutBody = string | Buffer | Uint8Array | Readable | { readonly filePath: string };
 
 /** S3 storage classes. https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html */
-export type StorageClassName =
-  | 'STANDARD'
-  | 'REDUCED_REDUNDANCY'
-  | 'STANDARD_IA'
-  | 'ONEZONE_IA'
-  | 'INTELLIGENT_TIERING'
-  | 'GLACIER'
-  | 'DEEP_ARCHIVE'
-  | 'GLACIER_IR'
-  | 'OUTPOSTS'
-  | 'SNOW'
-  | 'EXPRESS_ONEZONE';
+export type StorageClassName = WritableStorageClass;
 
 /** Canned ACLs. Buckets with Object Ownership "bucket owner enforced" reject every ACL but `bucket-owner-full-control` and `private`. */
 export type CannedAcl =
@@ -28,7 +19,7 @@ export type CannedAcl =
   | 'bucket-owner-full-control';
 
 /** Flexible checksum algorithms. */
-export type ChecksumAlgorithmName = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'CRC64NVME';
+export type { ChecksumAlgorithmName };
 
 /** Server-side encryption of one object. */
 export type ServerSideEncryption =

@@ -1,8 +1,9 @@
 import type { CapabilityReport, ProbeOptions } from '../../types/compatibility';
 import type { ProbeConfig } from './probes/context';
 
-/** Default time limit of each probe, in ms. */
-export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
+import { DEFAULT_PROBE_TIMEOUT_MS } from './defaults';
+
+export { DEFAULT_PROBE_TIMEOUT_MS };
 
 /**
  * Probes what an S3 endpoint really does, feature by feature, in a scratch bucket it creates and deletes (see

@@ -7,7 +7,7 @@ import { S3Session } from '../core/session';
 import { emptyScratchBucket, PROBES, ProbeContext } from './probes';
 import type { ProbeConfig } from './probes/context';
 import { providerHint } from './provider-hint';
-import { DEFAULT_PROBE_TIMEOUT_MS } from './probe-entry';
+import { DEFAULT_PROBE_TIMEOUT_MS } from './defaults';
 
 export type { ProbeConfig } from './probes/context';
 

@@ -1,3 +1,4 @@
+import { PROVIDER_NAMES } from '../../../rules/providers';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { checkBucketName } from '../../../rules/bucket-name';
@@ -169,7 +170,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     const dotted = checkBucketName(config.bucket, { transferAcceleration: true });
     if (dotted.length > 0) fail('useAccelerateEndpoint', dotted.map((p) => p.message).join('; '), config.bucket);
   }
-  const providers = ['auto', 'aws', 'minio', 'ceph-rgw', 'moto', 'r2', 'b2', 'gcs', 'wasabi', 'unknown'];
+  const providers = ['auto', ...PROVIDER_NAMES];
   if (config.compatibility !== undefined && !(typeof config.compatibility === 'object' && config.compatibility !== null && 'features' in config.compatibility) && !providers.includes(config.compatibility as string)) {
     fail('compatibility', `must be 'auto', a provider name (${providers.slice(1).join(', ')}) or a CapabilityReport`, config.compatibility);
   }

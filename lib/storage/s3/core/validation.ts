@@ -1,30 +1,17 @@
+import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from '../../../rules/checksums';
+import { WRITABLE_STORAGE_CLASSES, isWritableStorageClass } from '../../../rules/storage-classes';
 import { checkObjectKey, checkObjectTags, checkUserMetadata } from '../../../rules/object';
 import { MAX_LIST_PAGE_SIZE, MAX_PARTS, MAX_SINGLE_PUT_SIZE_BYTES } from '../../../rules/limits';
 import { RuleProblem } from '../../../rules/problem';
 import { InvalidArgumentError } from '../../errors';
-import type { ByteRange, CopyOptions, GetOptions, HeadOptions, ListOptions, PutOptions, ServerSideEncryption, StorageClassName } from '../../types/objects';
+import type { ByteRange, CopyOptions, GetOptions, HeadOptions, ListOptions, PutOptions, ServerSideEncryption } from '../../types/objects';
 
 /**
  * Input validation, run before any request: bad input throws {@link InvalidArgumentError} naming the field,
  * and nothing is sent.
  */
 
-/** Every storage class S3 accepts on a write. https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#AmazonS3-PutObject-request-header-StorageClass */
-export const STORAGE_CLASSES: readonly StorageClassName[] = [
-  'STANDARD',
-  'REDUCED_REDUNDANCY',
-  'STANDARD_IA',
-  'ONEZONE_IA',
-  'INTELLIGENT_TIERING',
-  'GLACIER',
-  'DEEP_ARCHIVE',
-  'GLACIER_IR',
-  'OUTPOSTS',
-  'SNOW',
-  'EXPRESS_ONEZONE',
-];
 const CANNED_ACLS = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control']);
-const CHECKSUM_ALGORITHMS = new Set(['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME']);
 /** SSE-C keys are 256-bit AES keys. https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html */
 export const SSE_C_KEY_LENGTH_BYTES = 32;
 
@@ -130,8 +117,8 @@ export function assertWriteOptions(options: Omit<PutOptions, 'contentLength'> | 
   if (options.metadata !== undefined) throwIf('metadata', checkUserMetadata(options.metadata));
   if (options.tags !== undefined) throwIf('tags', checkObjectTags(options.tags));
   if (options.acl !== undefined && !CANNED_ACLS.has(options.acl)) invalid('acl', `must be one of ${[...CANNED_ACLS].join(', ')}`);
-  if (options.storageClass !== undefined && !STORAGE_CLASSES.includes(options.storageClass)) invalid('storageClass', `must be one of ${STORAGE_CLASSES.join(', ')}`);
-  if (options.checksumAlgorithm !== undefined && !CHECKSUM_ALGORITHMS.has(options.checksumAlgorithm)) invalid('checksumAlgorithm', `must be one of ${[...CHECKSUM_ALGORITHMS].join(', ')}`);
+  if (options.storageClass !== undefined && !isWritableStorageClass(options.storageClass)) invalid('storageClass', `must be one of ${WRITABLE_STORAGE_CLASSES.join(', ')}`);
+  if (options.checksumAlgorithm !== undefined && !isChecksumAlgorithm(options.checksumAlgorithm)) invalid('checksumAlgorithm', `must be one of ${[...CHECKSUM_ALGORITHMS].join(', ')}`);
   if (options.expires !== undefined) assertDate('expires', options.expires);
   if (options.objectLockMode !== undefined && options.objectLockMode !== 'GOVERNANCE' && options.objectLockMode !== 'COMPLIANCE') invalid('objectLockMode', "must be 'GOVERNANCE' or 'COMPLIANCE'");
   if ((options.objectLockMode === undefined) !== (options.objectLockRetainUntil === undefined)) {

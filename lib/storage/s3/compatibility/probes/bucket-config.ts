@@ -1,7 +1,9 @@
+import { STORAGE_CLASSES } from '../../../../rules/storage-classes';
 import { GetBucketAccelerateConfigurationCommand, GetBucketLifecycleConfigurationCommand, GetBucketNotificationConfigurationCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketAccelerateConfigurationCommand, PutBucketLifecycleConfigurationCommand, PutBucketNotificationConfigurationCommand, RestoreObjectCommand } from '@aws-sdk/client-s3';
 import { Probe, ok, no, partial, describe, send, putText } from './context';
 
-const PROBED_CLASSES = ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR'] as const;
+/** The classes of ordinary (general-purpose) buckets, from the one class table. */
+const PROBED_CLASSES = STORAGE_CLASSES;
 
 export const storageClasses: Probe = async (ctx) => {
   const good: string[] = [];

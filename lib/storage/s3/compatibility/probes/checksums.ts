@@ -1,10 +1,11 @@
+import { CHECKSUM_ALGORITHMS } from '../../../../rules/checksums';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buildS3Client } from '../../core/client';
 import { Probe, ok, no, partial, describe, send, putText } from './context';
 
-const CHECKSUMS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'] as const;
+const CHECKSUMS = CHECKSUM_ALGORITHMS;
 
 export const flexibleChecksums: Probe = async (ctx) => {
   const echoed: string[] = [];
