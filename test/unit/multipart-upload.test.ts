@@ -12,7 +12,7 @@ import 'aws-sdk-client-mock-jest';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { MIB } from '../../lib/rules/limits';
-import { InvalidArgumentError, MemoryUploadStateStore, MultipartUploadError, PreconditionFailedError, S3Storage, multipartEtag } from '../../lib/storage';
+import { IntegrityError, InvalidArgumentError, MemoryUploadStateStore, MultipartUploadError, PreconditionFailedError, S3Storage, multipartEtag } from '../../lib/storage';
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const s3 = mockClient(client);
@@ -58,16 +58,19 @@ test('a completed ETag that differs from the one computed from the parts fails t
   const data = Buffer.alloc(2 * PART, 1);
   behaveLikeS3(data);
   s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"00000000000000000000000000000000-2"' });
-  await expect(storage.upload('k', data, SMALL)).rejects.toThrow(/differs from .* computed from the parts sent/);
+  const error = await storage.upload('k', data, SMALL).catch((e) => e);
+  expect(error).toBeInstanceOf(IntegrityError);
+  expect(error.message).toMatch(/differs from .* computed from the parts sent/);
+  expect(error).toMatchObject({ code: 'Integrity', check: 'multipart-etag', expected: multipartEtag(partsOf(data).map(md5)), actual: '00000000000000000000000000000000-2', uploadId: 'u-1', retryable: false });
 });
 
-test('a part the store acknowledges with a wrong ETag is retried, then the upload is aborted', async () => {
+test('a part the store acknowledges with a wrong ETag is retried, then the upload is aborted with an IntegrityError naming the part', async () => {
   const data = Buffer.alloc(2 * PART, 2);
   behaveLikeS3(data);
   s3.on(UploadPartCommand, { PartNumber: 2 }).resolves({ ETag: '"ffffffffffffffffffffffffffffffff"' });
   const error = await storage.upload('k', data, { ...SMALL, maxPartAttempts: 3 }).catch((e) => e);
-  expect(error).toBeInstanceOf(MultipartUploadError);
-  expect(error.partNumber).toBe(2);
+  expect(error).toBeInstanceOf(IntegrityError);
+  expect(error).toMatchObject({ check: 'md5-etag', expected: md5(partsOf(data)[1]), actual: 'ffffffffffffffffffffffffffffffff', uploadId: 'u-1', partNumber: 2, retryable: true });
   expect(s3.commandCalls(UploadPartCommand, { PartNumber: 2 })).toHaveLength(3);
   expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { UploadId: 'u-1', Key: 'k' });
   expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);

@@ -1,7 +1,7 @@
 /** One ranged GET of the download engine, pinned to the object's ETag with `If-Match`, and the loop that runs them all. */
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { AbortedError, StorageError } from '../../../errors';
+import { AbortedError, IntegrityError } from '../../../errors';
 import { toStorageError } from '../../core/error-mapping';
 import type { DownloadOptions } from '../../../types/transfer';
 import type { S3Context } from '../../core/context';
@@ -42,7 +42,9 @@ async function fetchRangeOnce(ctx: S3Context, key: string, target: DownloadTarge
   try {
     for await (const chunk of body) {
       const bytes = chunk as Buffer;
-      if (filled + bytes.length > length) throw new StorageError(`range ${start}-${end} of ${key}: the store sent more than ${length} bytes`, { retryable: true, bucket: ctx.bucket, key });
+      if (filled + bytes.length > length) {
+        throw new IntegrityError(`range ${start}-${end} of ${key}: the store sent more than ${length} bytes`, { check: 'size', expected: length, actual: filled + bytes.length, retryable: true, bucket: ctx.bucket, key });
+      }
       bytes.copy(buffer, filled);
       filled += bytes.length;
     }
@@ -54,7 +56,8 @@ async function fetchRangeOnce(ctx: S3Context, key: string, target: DownloadTarge
   }
   if (filled !== length) {
     pool?.give(buffer);
-    throw new StorageError(`range ${start}-${end} of ${key}: got ${filled} of ${length} bytes`, { retryable: true, bucket: ctx.bucket, key });
+    // A truncated range (a dropped connection the SDK did not notice) may well come whole next time: retryable.
+    throw new IntegrityError(`range ${start}-${end} of ${key}: got ${filled} of ${length} bytes`, { check: 'size', expected: length, actual: filled, retryable: true, bucket: ctx.bucket, key });
   }
   return buffer;
 }

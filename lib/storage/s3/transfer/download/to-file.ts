@@ -3,7 +3,7 @@
  * (so a later call resumes), and an atomic rename only after the size and ETag checks pass.
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { AbortedError, PreconditionFailedError, StorageError } from '../../../errors';
+import { AbortedError, IntegrityError, PreconditionFailedError } from '../../../errors';
 import type { DownloadOptions, DownloadResult } from '../../../types/transfer';
 import { md5Hex } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
@@ -90,7 +90,9 @@ function cancelledOr(ctx: S3Context, key: string, files: DownloadFiles, error: u
 /** The partial file must have exactly the object's size. */
 async function assertWrittenSize(ctx: S3Context, key: string, handle: FileHandle, target: DownloadTarget): Promise<void> {
   const written = (await handle.stat()).size;
-  if (written !== target.size) throw new StorageError(`download of ${key}: wrote ${written} bytes, expected ${target.size}`, { bucket: ctx.bucket, key });
+  if (written !== target.size) {
+    throw new IntegrityError(`download of ${key}: wrote ${written} bytes, expected ${target.size}`, { check: 'size', expected: target.size, actual: written, bucket: ctx.bucket, key });
+  }
 }
 
 /**

@@ -81,7 +81,7 @@ class OrderedWriter {
   /** Checks what was written against the ETag: a whole-object MD5, or the multipart ETag when ranges are parts. */
   public verify(ctx: S3Context, key: string): VerifiedBy {
     if (this.verifying && this.target.plainMd5) {
-      assertHashMatches(ctx, key, this.target, this.whole.digest('hex'));
+      assertHashMatches(ctx, key, this.target, 'md5-etag', this.whole.digest('hex'));
       return 'md5-etag';
     }
     if (this.verifying && this.target.aligned) {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { MIB } from '../../../../rules/limits';
-import { StorageError } from '../../../errors';
+import { IntegrityError } from '../../../errors';
 import type { DownloadResult } from '../../../types/transfer';
 import { multipartEtag, unquoteEtag } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
@@ -14,22 +14,31 @@ export type VerifiedBy = DownloadResult['verifiedBy'];
 /** The multipart ETag computed from the ranges' MD5s, checked against the object's. */
 export function assertMultipartEtag(ctx: S3Context, key: string, target: DownloadTarget, md5s: readonly string[]): void {
   const computed = multipartEtag(md5s);
-  if (computed !== unquoteEtag(target.etag)) {
-    throw new StorageError(`download of ${key}: the multipart ETag of the bytes received, ${computed}, differs from ${target.etag}`, { bucket: ctx.bucket, key });
+  const expected = unquoteEtag(target.etag);
+  if (computed !== expected) {
+    throw new IntegrityError(`download of ${key}: the multipart ETag of the bytes received, ${computed}, differs from ${target.etag}`, {
+      check: 'multipart-etag',
+      expected,
+      actual: computed,
+      bucket: ctx.bucket,
+      key,
+    });
   }
 }
 
-/** `computed` (an MD5, or a multipart ETag computed from the file), checked against the object's ETag. */
-export function assertHashMatches(ctx: S3Context, key: string, target: DownloadTarget, computed: string): void {
-  if (computed !== unquoteEtag(target.etag)) {
-    throw new StorageError(`download of ${key}: the bytes received hash to ${computed}, not ${target.etag}`, { bucket: ctx.bucket, key });
+/** `computed` (the MD5 of the bytes, or a multipart ETag computed from the file), checked against the object's ETag. */
+export function assertHashMatches(ctx: S3Context, key: string, target: DownloadTarget, check: 'md5-etag' | 'multipart-etag', computed: string): void {
+  const expected = unquoteEtag(target.etag);
+  if (computed !== expected) {
+    throw new IntegrityError(`download of ${key}: the bytes received hash to ${computed}, not ${target.etag}`, { check, expected, actual: computed, bucket: ctx.bucket, key });
   }
 }
 
 /** Hashes a written file in the object's part layout (or whole, for a plain MD5 ETag) and compares with the ETag. */
 export async function verifyFromFile(ctx: S3Context, key: string, file: string, target: DownloadTarget): Promise<VerifiedBy> {
   const md5s = await md5sOfFile(file, target.plainMd5 ? Number.MAX_SAFE_INTEGER : target.rangeSize);
-  assertHashMatches(ctx, key, target, target.plainMd5 ? md5s[0] : multipartEtag(md5s));
+  if (target.plainMd5) assertHashMatches(ctx, key, target, 'md5-etag', md5s[0]);
+  else assertHashMatches(ctx, key, target, 'multipart-etag', multipartEtag(md5s));
   return target.plainMd5 ? 'md5-etag' : 'multipart-etag';
 }
 

@@ -1,6 +1,6 @@
 /** Completing a multipart upload and verifying the result; or, after a failure, aborting or keeping it. */
 import { CompleteMultipartUploadCommand } from '@aws-sdk/client-s3';
-import { AbortedError, MultipartUploadError, StorageError } from '../../../errors';
+import { AbortedError, IntegrityError, MultipartUploadError, StorageError } from '../../../errors';
 import type { UploadResult } from '../../../types/transfer';
 import { compositeChecksum, etagIsMd5Based, multipartEtag, unquoteEtag } from '../shared/checksums';
 import { checksumsOf } from '../../core/mapping';
@@ -43,14 +43,30 @@ export async function completeUpload(job: UploadJob, plan: Plan, done: Completed
     const md5s = done.map((p) => p.md5);
     if (etagIsMd5Based(completed.ServerSideEncryption, job.sseC.SSECustomerAlgorithm) && job.md5Based && md5s.every((m): m is string => m !== undefined)) {
       const expected = multipartEtag(md5s);
-      if (etag !== expected) throw new MultipartUploadError(`upload of ${job.key}: the completed object's ETag ${etag} differs from ${expected}, computed from the parts sent`, { uploadId: plan.uploadId, key: job.key, bucket: job.ctx.bucket });
+      if (etag !== expected) {
+        throw new IntegrityError(`upload of ${job.key}: the completed object's ETag ${etag} differs from ${expected}, computed from the parts sent`, {
+          check: 'multipart-etag',
+          expected,
+          actual: etag,
+          uploadId: plan.uploadId,
+          key: job.key,
+          bucket: job.ctx.bucket,
+        });
+      }
       verifiedBy = 'multipart-etag';
     }
     const reported = flexible ? checksumsOf(completed)[flexible] : undefined;
     if (flexible && reported && done.every((p) => p.checksum)) {
       const expected = compositeChecksum(flexible, done.map((p) => p.checksum!));
       if (reported.includes('-') && reported !== expected) {
-        throw new MultipartUploadError(`upload of ${job.key}: the composite ${flexible} ${reported} differs from ${expected}, computed from the parts sent`, { uploadId: plan.uploadId, key: job.key, bucket: job.ctx.bucket });
+        throw new IntegrityError(`upload of ${job.key}: the composite ${flexible} ${reported} differs from ${expected}, computed from the parts sent`, {
+          check: 'composite-checksum',
+          expected,
+          actual: reported,
+          uploadId: plan.uploadId,
+          key: job.key,
+          bucket: job.ctx.bucket,
+        });
       }
       if (reported.includes('-')) verifiedBy = 'composite-checksum';
     }
@@ -83,7 +99,8 @@ export async function failUpload(job: UploadJob, plan: Plan, error: unknown): Pr
   }
   const suffix = keep ? `; upload ${plan.uploadId} is kept for a resume` : `; upload ${plan.uploadId} was aborted`;
   if (cancelled) return new AbortedError(`upload of ${job.key} was cancelled${suffix}`, { bucket: job.ctx.bucket, key: job.key, cause: error });
-  if (error instanceof MultipartUploadError) return error;
+  // Both already name the upload (and the part, when one is to blame).
+  if (error instanceof MultipartUploadError || error instanceof IntegrityError) return error;
   if (error instanceof StorageError && !(error instanceof AbortedError)) {
     return new MultipartUploadError(`upload of ${job.key} failed: ${error.message}${suffix}`, {
       cause: error,

@@ -1,7 +1,7 @@
 /** Sending the parts of a multipart upload: bounded concurrency, per-part checksum and retry. */
 import { UploadPartCommand } from '@aws-sdk/client-s3';
 import { MAX_PARTS } from '../../../../rules/limits';
-import { AbortedError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
+import { AbortedError, IntegrityError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
 import { md5Hex, partChecksumOf, unquoteEtag } from '../shared/checksums';
 import { checksumsOf } from '../../core/mapping';
 import { partCountFor } from '../shared/part-size';
@@ -152,7 +152,11 @@ async function sendPart(job: UploadJob, plan: Plan, partNumber: number, data: Bu
       { key: job.key, uploadId: plan.uploadId, partNumber, abortSignal: signal },
     );
     if (md5 && job.md5Based && job.options.verify !== false && result.ETag && unquoteEtag(result.ETag) !== md5) {
-      throw new MultipartUploadError(`part ${partNumber}: the store's ETag ${result.ETag} is not the MD5 of the bytes sent`, {
+      // Retryable: the part is sent again, and bytes damaged on the way may arrive whole.
+      throw new IntegrityError(`part ${partNumber}: the store's ETag ${result.ETag} is not the MD5 of the bytes sent`, {
+        check: 'md5-etag',
+        expected: md5,
+        actual: unquoteEtag(result.ETag),
         uploadId: plan.uploadId,
         partNumber,
         key: job.key,

@@ -5,7 +5,7 @@
  * `concurrency x partSize` plus a constant, whatever the object size. On an unrecoverable failure every worker is
  * waited for, then the upload is aborted (no orphaned parts) unless `leavePartsOnError`.
  */
-import { InvalidArgumentError, StorageError } from '../../../errors';
+import { IntegrityError, InvalidArgumentError } from '../../../errors';
 import type { PutOptions, PutResult } from '../../../types/objects';
 import type { UploadOptions, UploadResult, UploadSource } from '../../../types/transfer';
 import { etagIsMd5Based, md5Hex, unquoteEtag } from '../shared/checksums';
@@ -93,8 +93,9 @@ async function singlePut(ctx: S3Context, key: string, reader: SourceReader, opti
 async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options: UploadOptions): Promise<UploadResult> {
   const put = await putObject(ctx, key, data, putOptionsOf(options));
   const md5Based = etagIsMd5Based(put.serverSideEncryption, options.encryption?.type === 'SSE-C' ? 'AES256' : undefined);
-  if (options.verify !== false && md5Based && unquoteEtag(put.etag) !== md5Hex(data)) {
-    throw new StorageError(`upload of ${key}: the stored object's ETag ${put.etag} is not the MD5 of the bytes sent`, { bucket: ctx.bucket, key });
+  const sent = options.verify !== false && md5Based ? md5Hex(data) : undefined;
+  if (sent !== undefined && unquoteEtag(put.etag) !== sent) {
+    throw new IntegrityError(`upload of ${key}: the stored object's ETag ${put.etag} is not the MD5 of the bytes sent`, { check: 'md5-etag', expected: sent, actual: unquoteEtag(put.etag), bucket: ctx.bucket, key });
   }
   return { ...put, partsCount: 1, partsResumed: 0, verifiedBy: options.verify !== false && md5Based ? 'md5-etag' : 'none' };
 }
