@@ -1,5 +1,5 @@
 // `bucketkit/rules`: S3's rules as pure data and functions. Imports nothing outside this folder.
-export { RULE_CATALOG, RULE_IDS, RuleArea, RuleDefinition, RuleId, RuleSeverity, isRuleId, ruleDefinition } from './catalog';
+export { RULE_CATALOG, RULE_IDS, RuleArea, RuleDefinition, RuleId, RuleSeverity, isRuleId, ruleDefinition, ruleSeverity, WARNING_RULE_IDS } from './catalog';
 export { RuleProblem, formatProblems, ruleProblem } from './problem';
 export { BucketNameCheckOptions, checkBucketName } from './bucket-name';
 export { checkObjectKey, checkUserMetadata, checkObjectTags } from './object';

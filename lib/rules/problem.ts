@@ -1,4 +1,4 @@
-import { RuleId, RuleSeverity, ruleDefinition } from './catalog';
+import { RuleId, RuleSeverity, ruleSeverity } from './catalog';
 
 /**
  * One problem a rule found. Every check returns all the problems it finds; it never stops at the first.
@@ -21,7 +21,7 @@ export interface RuleProblem {
  * @param ruleId - a {@link RuleId}: the compiler refuses an id that is not in the catalogue.
  */
 export function ruleProblem(ruleId: RuleId, message: string, value: unknown, fix: string): RuleProblem {
-  return { ruleId, message, value, fix, severity: ruleDefinition(ruleId).severity };
+  return { ruleId, message, value, fix, severity: ruleSeverity(ruleId) };
 }
 
 /** Formats problems as one message: a line each, with the rule id, the value and the fix. */
