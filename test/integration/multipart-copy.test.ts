@@ -1,7 +1,7 @@
 import { GetObjectTaggingCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { MIB } from '../../lib/rules/limits';
-import { MultipartUploadError } from '../../lib/storage';
+import { InvalidArgumentError, MultipartUploadError } from '../../lib/storage';
 import { FaultProxy } from '../helpers/fault-proxy';
 import { targetDiffers } from '../helpers/known-differences';
 import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../helpers/target';
@@ -91,4 +91,14 @@ describe('through a fault proxy', () => {
     expect(await openUploads()).toBe(0);
     expect(await b.storage.exists('copy/failed')).toBe(false);
   });
+});
+
+test('a part size S3 refuses fails with InvalidArgumentError before CreateMultipartUpload: no upload is left behind', async () => {
+  const storage = storageFor(b.name);
+  const counter = countRequests(storage.client);
+  const before = await openUploads();
+  await expect(storage.copy('source', 'copy/bad-part-size', { multipart: true, copyPartSizeBytes: 1024 })).rejects.toBeInstanceOf(InvalidArgumentError);
+  storage.destroy();
+  expect(counter.commands).not.toContain('CreateMultipartUploadCommand');
+  expect(await openUploads()).toBe(before);
 });

@@ -25,10 +25,11 @@ import { readCopySource, type CopySource } from './copy-source';
  */
 export async function multipartCopy(ctx: S3Context, sourceKey: string, destinationKey: string, copySourceValue: string, options: CopyOptions): Promise<CopyResult> {
   const source = await readCopySource(ctx, sourceKey, options);
+  // The layout is checked before CreateMultipartUpload: a bad part size must not leave an upload behind.
+  const layout = copyLayout(source.size, options);
   const uploadId = await createCopyUpload(ctx, destinationKey, source, options);
   const destinationSse = options.encryption?.type === 'SSE-C' ? customerKeyInput(options.encryption.customerKey) : {};
   const upload: CopyUpload = { ctx, source, copySourceValue, destinationKey, uploadId, destinationSse };
-  const layout = copyLayout(source.size, options);
   let failedPartNumber: number | undefined;
   try {
     const copied = await copyParts(upload, layout, options);
