@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestBucket, currentTarget, TestBucket } from '../helpers/target';
+import { createTestBucket, currentTarget, TestBucket } from '../../helpers/target';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 let b: TestBucket;
 beforeAll(async () => {
   b = await createTestBucket('readme');

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CapabilityCache, CapabilityReport, FEATURES, providerHint } from '../../lib/storage';
-import { FIXED_PROFILES, profileFromReport } from '../../lib/storage';
-import { assertWriteSupported } from '../../lib/storage/s3/core/capabilities';
-import { UnsupportedFeatureError } from '../../lib/storage';
-import { formatTable, parseArgs } from '../../bin/cli';
+import { CapabilityCache, CapabilityReport, FEATURES, providerHint } from '../../../../lib/storage';
+import { FIXED_PROFILES, profileFromReport } from '../../../../lib/storage';
+import { assertWriteSupported } from '../../../../lib/storage/s3/core/capabilities';
+import { UnsupportedFeatureError } from '../../../../lib/storage';
+import { formatTable, parseArgs } from '../../../../bin/cli';
 
 function report(overrides: Partial<Record<(typeof FEATURES)[number], 'supported' | 'partial' | 'unsupported'>> = {}, provider: CapabilityReport['provider'] = 'unknown'): CapabilityReport {
   return {

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { InvalidArgumentError, S3Storage, ThrottledError } from '../../lib/storage';
+import { InvalidArgumentError, S3Storage, ThrottledError } from '../../../../lib/storage';
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const s3 = mockClient(client);

@@ -1,10 +1,10 @@
 import { GetObjectTaggingCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { MIB } from '../../lib/rules/limits';
-import { InvalidArgumentError, MultipartUploadError } from '../../lib/storage';
-import { FaultProxy } from '../helpers/fault-proxy';
-import { targetDiffers } from '../helpers/known-differences';
-import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../helpers/target';
+import { MIB } from '../../../lib/rules/limits';
+import { InvalidArgumentError, MultipartUploadError } from '../../../lib/storage';
+import { FaultProxy } from '../../helpers/fault-proxy';
+import { targetDiffers } from '../../helpers/known-differences';
+import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../../helpers/target';
 
 const PART = 5 * MIB;
 let b: TestBucket;

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { InvalidArgumentError, S3Storage, resolveS3StorageConfig } from '../../lib/storage';
+import { InvalidArgumentError, S3Storage, resolveS3StorageConfig } from '../../../../lib/storage';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIB } from '../../lib/rules/limits';
-import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../helpers/target';
+import { MIB } from '../../../lib/rules/limits';
+import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../../helpers/target';
 
 const PART = 5 * MIB;
 const PARTS = 12;
@@ -23,7 +23,7 @@ afterAll(async () => {
 /** Runs the upload in a child process and SIGKILLs it once `afterParts` parts are reported done. */
 function uploadAndKill(endpoint: string, file: string, key: string, afterParts: number): Promise<{ reported: number; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'upload-child.ts'), b.name, key, file, String(PART)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'fixtures', 'upload-child.ts'), b.name, key, file, String(PART)], {
       env: { ...process.env, S3_ENDPOINT: endpoint },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

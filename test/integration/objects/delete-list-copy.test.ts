@@ -1,7 +1,7 @@
 import { GetObjectTaggingCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { AccessDeniedError, InvalidArgumentError, ObjectNotFoundError, PreconditionFailedError } from '../../lib/storage';
-import { targetDiffers } from '../helpers/known-differences';
-import { createTestBucket, storageFor, TestBucket } from '../helpers/target';
+import { AccessDeniedError, InvalidArgumentError, ObjectNotFoundError, PreconditionFailedError } from '../../../lib/storage';
+import { targetDiffers } from '../../helpers/known-differences';
+import { createTestBucket, storageFor, TestBucket } from '../../helpers/target';
 
 let b: TestBucket;
 let other: TestBucket;
@@ -114,7 +114,7 @@ describe('list', () => {
   });
 
   test('a missing bucket is BucketNotFoundError', async () => {
-    const { storageFor } = await import('../helpers/target');
+    const { storageFor } = await import('../../helpers/target');
     const missing = storageFor('bk-this-bucket-does-not-exist-42');
     await expect(missing.list().next()).rejects.toMatchObject({ name: 'BucketNotFoundError', s3Code: 'NoSuchBucket', httpStatus: 404 });
     missing.destroy();

@@ -15,10 +15,10 @@ import {
   ThrottledError,
   TimeoutError,
   UnsupportedFeatureError,
-} from '../../lib/storage';
-import { FaultProxy, signedRegion } from '../helpers/fault-proxy';
-import { targetDiffers } from '../helpers/known-differences';
-import { createTestBucket, currentTarget, TestBucket } from '../helpers/target';
+} from '../../../lib/storage';
+import { FaultProxy, signedRegion } from '../../helpers/fault-proxy';
+import { targetDiffers } from '../../helpers/known-differences';
+import { createTestBucket, currentTarget, TestBucket } from '../../helpers/target';
 
 let b: TestBucket;
 let proxy: FaultProxy;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { MIB } from '../../lib/rules/limits';
-import { AbortedError, compositeChecksum, MemoryUploadStateStore, MultipartUploadError, PreconditionFailedError, TransferProgress, multipartEtag } from '../../lib/storage';
-import { FaultProxy } from '../helpers/fault-proxy';
-import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../helpers/target';
+import { MIB } from '../../../lib/rules/limits';
+import { AbortedError, compositeChecksum, MemoryUploadStateStore, MultipartUploadError, PreconditionFailedError, TransferProgress, multipartEtag } from '../../../lib/storage';
+import { FaultProxy } from '../../helpers/fault-proxy';
+import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../../helpers/target';
 
 const PART = 5 * MIB;
 let b: TestBucket;

@@ -11,8 +11,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { MIB } from '../../lib/rules/limits';
-import { IntegrityError, InvalidArgumentError, MemoryUploadStateStore, MultipartUploadError, PreconditionFailedError, S3Storage, multipartEtag } from '../../lib/storage';
+import { MIB } from '../../../../../lib/rules/limits';
+import { IntegrityError, InvalidArgumentError, MemoryUploadStateStore, MultipartUploadError, PreconditionFailedError, S3Storage, multipartEtag } from '../../../../../lib/storage';
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const s3 = mockClient(client);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { GIB, MAX_OBJECT_SIZE_BYTES, MAX_PARTS, MAX_PART_SIZE_BYTES, MIB, MIN_PART_SIZE_BYTES, TIB } from '../../lib/rules/limits';
+import { GIB, MAX_OBJECT_SIZE_BYTES, MAX_PARTS, MAX_PART_SIZE_BYTES, MIB, MIN_PART_SIZE_BYTES, TIB } from '../../../../../lib/rules/limits';
 import {
   DEFAULT_MULTIPART_THRESHOLD_BYTES,
   DEFAULT_STREAM_FIRST_PART_SIZE_BYTES,
@@ -15,8 +15,8 @@ import {
   partCountFor,
   partSizeForKnownSize,
   usesMultipart,
-} from '../../lib/storage';
-import { crc32c } from '../../lib/storage/s3/transfer/shared/checksums';
+} from '../../../../../lib/storage';
+import { crc32c } from '../../../../../lib/storage/s3/transfer/shared/checksums';
 
 describe('partSizeForKnownSize', () => {
   test.each([

@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { InvalidRangeError, NotModifiedError, ObjectNotFoundError, PreconditionFailedError, UnsupportedFeatureError } from '../../lib/storage';
-import { nonDefaultStorageClass, targetDiffers } from '../helpers/known-differences';
-import { createTestBucket, sha256, storageFor, TestBucket } from '../helpers/target';
+import { InvalidRangeError, NotModifiedError, ObjectNotFoundError, PreconditionFailedError, UnsupportedFeatureError } from '../../../lib/storage';
+import { nonDefaultStorageClass, targetDiffers } from '../../helpers/known-differences';
+import { createTestBucket, sha256, storageFor, TestBucket } from '../../helpers/target';
 
 let b: TestBucket;
 let lockBucket: TestBucket;

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../../lib/storage';
-import { countRequests, createTestBucket, TestBucket } from '../helpers/target';
+import { InvalidArgumentError } from '../../../lib/storage';
+import { countRequests, createTestBucket, TestBucket } from '../../helpers/target';
 
 let b: TestBucket;
 beforeAll(async () => {

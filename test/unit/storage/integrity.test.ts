@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { MIB } from '../../lib/rules/limits';
-import { IntegrityError, MultipartUploadError, S3Storage, StorageError, multipartEtag, type StorageErrorCode } from '../../lib/storage';
+import { MIB } from '../../../lib/rules/limits';
+import { IntegrityError, MultipartUploadError, S3Storage, StorageError, multipartEtag, type StorageErrorCode } from '../../../lib/storage';
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const s3 = mockClient(client);

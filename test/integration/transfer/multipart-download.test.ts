@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { MIB } from '../../lib/rules/limits';
-import { AbortedError, PreconditionFailedError, ServiceError, TransferProgress } from '../../lib/storage';
-import { FaultProxy } from '../helpers/fault-proxy';
-import { targetDiffers } from '../helpers/known-differences';
-import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../helpers/target';
+import { MIB } from '../../../lib/rules/limits';
+import { AbortedError, PreconditionFailedError, ServiceError, TransferProgress } from '../../../lib/storage';
+import { FaultProxy } from '../../helpers/fault-proxy';
+import { targetDiffers } from '../../helpers/known-differences';
+import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../../helpers/target';
 
 const PART = 5 * MIB;
 let b: TestBucket;
