@@ -10,6 +10,7 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 bash scripts/servers/moto.sh install
 echo "== tsc --noEmit"; npx tsc --noEmit
+echo "== prettier --check"; npx prettier --check "**/*.{ts,js}"
 echo "== eslint"; npx eslint .
 echo "== import cycles (dpdm)"; bash scripts/check-cycles.sh
 echo "== jest"
