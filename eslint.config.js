@@ -20,20 +20,47 @@ const RULES_ONLY = {
 // Layers inside lib/storage point down only: types and errors, then core, then objects, then transfer; the
 // capability folders (compatibility, archive, versioning, bucket-config) sit beside transfer; the facade
 // (s3/s3-storage.ts) is on top and only the package index imports it. Each entry lists what a layer may NOT import.
-const FACADE = { group: ['**/s3-storage', '**/s3/s3-storage'], message: 'Nothing in lib/storage imports the S3Storage facade (only lib/storage/index.ts does): operations take an S3Context.' };
+const FACADE = {
+  group: ['**/s3-storage', '**/s3/s3-storage'],
+  message: 'Nothing in lib/storage imports the S3Storage facade (only lib/storage/index.ts does): operations take an S3Context.',
+};
 const CAPABILITIES = ['compatibility', 'archive', 'versioning', 'bucket-config'];
 const layer = (name, up, forbidden) => ({
   group: forbidden.map((f) => `${up}${f}/**`),
   message: `lib/storage layers point down only: ${name} may not import ${forbidden.join(', ')}.`,
 });
 const STORAGE_LAYERS = [
-  { files: ['lib/storage/types/**/*.ts', 'lib/storage/errors.ts'], patterns: [{ group: ['../s3/**', '**/s3/**', '../index', './index'], message: 'lib/storage/types and errors.ts are the bottom of the graph: they import no implementation.' }] },
+  {
+    files: ['lib/storage/types/**/*.ts', 'lib/storage/errors.ts'],
+    patterns: [
+      {
+        group: ['../s3/**', '**/s3/**', '../index', './index'],
+        message: 'lib/storage/types and errors.ts are the bottom of the graph: they import no implementation.',
+      },
+    ],
+  },
   { files: ['lib/storage/s3/core/**/*.ts'], patterns: [layer('core', '../', ['objects', 'transfer', ...CAPABILITIES])] },
   { files: ['lib/storage/s3/objects/**/*.ts'], patterns: [layer('objects', '../', ['transfer', ...CAPABILITIES])] },
   { files: ['lib/storage/s3/transfer/*/**/*.ts'], patterns: [layer('transfer', '../../', CAPABILITIES)] },
-  { files: ['lib/storage/s3/transfer/shared/**/*.ts'], patterns: [layer('transfer/shared', '../', ['upload', 'download', 'copy']), layer('transfer', '../../', CAPABILITIES)] },
-  { files: ['lib/storage/s3/compatibility/**/*.ts'], patterns: [{ group: ['**/transfer/**', '**/archive/**', '**/versioning/**', '**/bucket-config/**'], message: 'compatibility imports core and objects only.' }] },
-  ...['archive', 'versioning', 'bucket-config'].map((name) => ({ files: [`lib/storage/s3/${name}/**/*.ts`], patterns: [{ group: ['**/compatibility/**'], message: `${name} imports core, objects and transfer, never compatibility (the profile reaches it through the S3Context).` }] })),
+  {
+    files: ['lib/storage/s3/transfer/shared/**/*.ts'],
+    patterns: [layer('transfer/shared', '../', ['upload', 'download', 'copy']), layer('transfer', '../../', CAPABILITIES)],
+  },
+  {
+    files: ['lib/storage/s3/compatibility/**/*.ts'],
+    patterns: [
+      { group: ['**/transfer/**', '**/archive/**', '**/versioning/**', '**/bucket-config/**'], message: 'compatibility imports core and objects only.' },
+    ],
+  },
+  ...['archive', 'versioning', 'bucket-config'].map((name) => ({
+    files: [`lib/storage/s3/${name}/**/*.ts`],
+    patterns: [
+      {
+        group: ['**/compatibility/**'],
+        message: `${name} imports core, objects and transfer, never compatibility (the profile reaches it through the S3Context).`,
+      },
+    ],
+  })),
 ];
 
 module.exports = tseslint.config(

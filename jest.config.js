@@ -6,7 +6,11 @@ const common = {
   transform,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^bucketkit$': '<rootDir>/lib/index.ts', '^bucketkit/storage$': '<rootDir>/lib/storage/index.ts', '^bucketkit/rules$': '<rootDir>/lib/rules/index.ts' },
+  moduleNameMapper: {
+    '^bucketkit$': '<rootDir>/lib/index.ts',
+    '^bucketkit/storage$': '<rootDir>/lib/storage/index.ts',
+    '^bucketkit/rules$': '<rootDir>/lib/rules/index.ts',
+  },
 };
 
 module.exports = {

@@ -43,14 +43,25 @@ async function main(): Promise<void> {
       `const storage = new S3Storage({ bucket: process.env.BUCKET ?? 'b' });\n` +
       `export const handler = async (event: { key: string }) => (await storage.head(event.key)).size;\n`,
   );
-  const common = { entryPoints: [entry], bundle: true, platform: 'node' as const, target: 'node20', external: ['@aws-sdk/*', '@smithy/*'], metafile: true, logLevel: 'silent' as const, absWorkingDir: root };
+  const common = {
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    external: ['@aws-sdk/*', '@smithy/*'],
+    metafile: true,
+    logLevel: 'silent' as const,
+    absWorkingDir: root,
+  };
   const cjs = await build({ ...common, format: 'cjs', outfile: join(work, 'cjs', 'index.js') });
   const esm = await build({ ...common, format: 'esm', splitting: true, outdir: join(work, 'esm'), outExtension: { '.js': '.mjs' } });
   const cjsMin = await build({ ...common, minify: true, format: 'cjs', outfile: join(work, 'cjs-min', 'index.js') });
   const esmMin = await build({ ...common, minify: true, format: 'esm', splitting: true, outdir: join(work, 'esm-min'), outExtension: { '.js': '.mjs' } });
   const entryOf = (m: Metafile) => {
     const files = coldStart(m);
-    return outputs(m).filter(([file]) => files.has(file)).reduce((s, [, o]) => s + o.bytes, 0);
+    return outputs(m)
+      .filter(([file]) => files.has(file))
+      .reduce((s, [, o]) => s + o.bytes, 0);
   };
   const esmOut = outputs(esm.metafile as Metafile);
   const cold = coldStart(esm.metafile as Metafile);

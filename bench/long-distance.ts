@@ -48,7 +48,14 @@ async function main(): Promise<void> {
   const env = { ...process.env, BUCKETKIT_STATE_DIR: state };
   const script = join(ROOT, 'scripts/servers/minio.sh');
   execFileSync('bash', [script, 'up'], { env, stdio: 'inherit' });
-  const vars = Object.fromEntries(execFileSync('bash', [script, 'env'], { env, encoding: 'utf8' }).trim().split('\n').filter((l) => l.startsWith('export ')).map((l) => l.slice(7)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const vars = Object.fromEntries(
+    execFileSync('bash', [script, 'env'], { env, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('export '))
+      .map((l) => l.slice(7))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   const port = Number(new URL(vars.S3_ENDPOINT).port);
   const relay = await LatencyRelay.start(port, RTT_MS / 2, (MBIT * 1e6) / 8);
   const credentials = { accessKeyId: vars.S3_ACCESS_KEY_ID, secretAccessKey: vars.S3_SECRET_ACCESS_KEY };
@@ -68,18 +75,33 @@ async function main(): Promise<void> {
     const parallelGet = await time(() => far.download('object', sink(), { rangeSizeBytes: PART, concurrency: CONCURRENCY }));
     const singlePut = await time(() => far.put('single-put', { filePath: file }));
     const libStorage = await time(() =>
-      new Upload({ client: far.client, params: { Bucket: bucket, Key: 'lib-storage', Body: createReadStream(file) }, partSize: PART, queueSize: CONCURRENCY }).done(),
+      new Upload({
+        client: far.client,
+        params: { Bucket: bucket, Key: 'lib-storage', Body: createReadStream(file) },
+        partSize: PART,
+        queueSize: CONCURRENCY,
+      }).done(),
     );
-    const parallelPut = await time(() => far.upload('parallel-put', { filePath: file }, { targetPartSizeBytes: PART, concurrency: CONCURRENCY, multipartThresholdBytes: PART }));
+    const parallelPut = await time(() =>
+      far.upload('parallel-put', { filePath: file }, { targetPartSizeBytes: PART, concurrency: CONCURRENCY, multipartThresholdBytes: PART }),
+    );
     const mibs = (s: number) => (SIZE / MIB / s).toFixed(1);
     rows.push(`| download: single-stream GetObject | ${singleGet.toFixed(2)} | ${mibs(singleGet)} | 1.00x |`);
-    rows.push(`| download: bucketkit, ${CONCURRENCY} parallel ranges of 8 MiB (If-Match, size and ETag checked) | ${parallelGet.toFixed(2)} | ${mibs(parallelGet)} | ${(singleGet / parallelGet).toFixed(2)}x |`);
+    rows.push(
+      `| download: bucketkit, ${CONCURRENCY} parallel ranges of 8 MiB (If-Match, size and ETag checked) | ${parallelGet.toFixed(2)} | ${mibs(parallelGet)} | ${(singleGet / parallelGet).toFixed(2)}x |`,
+    );
     rows.push(`| upload: single PutObject | ${singlePut.toFixed(2)} | ${mibs(singlePut)} | 1.00x |`);
-    rows.push(`| upload: lib-storage Upload, 8 MiB parts, queueSize ${CONCURRENCY} | ${libStorage.toFixed(2)} | ${mibs(libStorage)} | ${(singlePut / libStorage).toFixed(2)}x |`);
-    rows.push(`| upload: bucketkit, 8 MiB parts, concurrency ${CONCURRENCY} | ${parallelPut.toFixed(2)} | ${mibs(parallelPut)} | ${(singlePut / parallelPut).toFixed(2)}x |`);
+    rows.push(
+      `| upload: lib-storage Upload, 8 MiB parts, queueSize ${CONCURRENCY} | ${libStorage.toFixed(2)} | ${mibs(libStorage)} | ${(singlePut / libStorage).toFixed(2)}x |`,
+    );
+    rows.push(
+      `| upload: bucketkit, 8 MiB parts, concurrency ${CONCURRENCY} | ${parallelPut.toFixed(2)} | ${mibs(parallelPut)} | ${(singlePut / parallelPut).toFixed(2)}x |`,
+    );
     const linkCap = (CONCURRENCY * MBIT * 1e6) / 8 / MIB;
     rows.push('');
-    rows.push(`Against the goals: parallel download ${(singleGet / parallelGet).toFixed(2)}x a single-stream GET (goal 2x); bucketkit upload ${(libStorage / parallelPut).toFixed(2)}x lib-storage at equal part size and concurrency (goal 1.2x). Here both uploads run ${CONCURRENCY} connections into a link capped at ${linkCap.toFixed(0)} MiB/s in all, so neither can pull ahead by much.`);
+    rows.push(
+      `Against the goals: parallel download ${(singleGet / parallelGet).toFixed(2)}x a single-stream GET (goal 2x); bucketkit upload ${(libStorage / parallelPut).toFixed(2)}x lib-storage at equal part size and concurrency (goal 1.2x). Here both uploads run ${CONCURRENCY} connections into a link capped at ${linkCap.toFixed(0)} MiB/s in all, so neither can pull ahead by much.`,
+    );
   } finally {
     far.destroy();
     near.destroy();

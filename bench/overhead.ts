@@ -41,8 +41,21 @@ function startServer(): Server {
   const env = { ...process.env, BUCKETKIT_STATE_DIR: mkdtempSync(join(tmpdir(), 'bk-bench-')) };
   const script = join(ROOT, 'scripts/servers/moto.sh');
   execFileSync('bash', [script, 'up'], { env, stdio: 'inherit' });
-  const vars = Object.fromEntries(execFileSync('bash', [script, 'env'], { env }).toString().trim().split('\n').filter((l) => l.startsWith('export ')).map((l) => l.slice(7).split('=') as [string, string]));
-  return { endpoint: vars.S3_ENDPOINT, accessKeyId: vars.S3_ACCESS_KEY_ID, secretAccessKey: vars.S3_SECRET_ACCESS_KEY, name: 'moto', stop: () => execFileSync('bash', [script, 'down'], { env }) };
+  const vars = Object.fromEntries(
+    execFileSync('bash', [script, 'env'], { env })
+      .toString()
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('export '))
+      .map((l) => l.slice(7).split('=') as [string, string]),
+  );
+  return {
+    endpoint: vars.S3_ENDPOINT,
+    accessKeyId: vars.S3_ACCESS_KEY_ID,
+    secretAccessKey: vars.S3_SECRET_ACCESS_KEY,
+    name: 'moto',
+    stop: () => execFileSync('bash', [script, 'down'], { env }),
+  };
 }
 
 async function timeIt(fn: (i: number) => Promise<unknown>): Promise<number> {
@@ -61,7 +74,12 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 async function main(): Promise<void> {
   const server = startServer();
   const bucket = `bk-overhead-${Date.now().toString(36)}`;
-  const storage = new S3Storage({ bucket, endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } });
+  const storage = new S3Storage({
+    bucket,
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+  });
   const client = storage.client;
   try {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -74,7 +92,8 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const first = round % 2 === 0;
       const bkPut = () => timeIt((i) => storage.put(`bk/${i}`, BODY, { contentType: 'application/octet-stream' }));
-      const sdkPut = () => timeIt((i) => client.send(new PutObjectCommand({ Bucket: bucket, Key: `sdk/${i}`, Body: BODY, ContentType: 'application/octet-stream' })));
+      const sdkPut = () =>
+        timeIt((i) => client.send(new PutObjectCommand({ Bucket: bucket, Key: `sdk/${i}`, Body: BODY, ContentType: 'application/octet-stream' })));
       const bkGet = () => timeIt((i) => storage.getBuffer(`bk/${i}`));
       const sdkGet = () => timeIt(async (i) => drain((await client.send(new GetObjectCommand({ Bucket: bucket, Key: `sdk/${i}` }))).Body));
       if (first) {
@@ -104,7 +123,10 @@ async function main(): Promise<void> {
       row('get + read body (GetObjectCommand)', t.bkGet, t.sdkGet),
     ].join('\n');
     console.log(table);
-    writeSection('Overhead', `Command: \`npm run bench:overhead\` (bench/overhead.ts). The seed's bar is under 5% against the native SDK; our goal is under 2%. Both sides share one S3Client, so the difference is bucketkit's own work (validation, option and error mapping).\n\n${table}`);
+    writeSection(
+      'Overhead',
+      `Command: \`npm run bench:overhead\` (bench/overhead.ts). The seed's bar is under 5% against the native SDK; our goal is under 2%. Both sides share one S3Client, so the difference is bucketkit's own work (validation, option and error mapping).\n\n${table}`,
+    );
   } finally {
     storage.destroy();
     server.stop();

@@ -207,10 +207,23 @@ async function main(): Promise<void> {
         if (statSync(dest).size !== size) throw new Error(`download of ${size} bytes wrote ${statSync(dest).size}`);
         rmSync(dest, { force: true });
       };
-      for (const engine of ['bucketkit-upload', 'bucketkit-upload-crc32', 'bucketkit-upload-nocheck', 'lib-storage-upload', 'putobject']) await node(engine, 'upload', source);
-      if (hasAws) await cli('aws s3 cp', 'upload', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', source, `s3://${bucket}/${key}`]);
+      for (const engine of ['bucketkit-upload', 'bucketkit-upload-crc32', 'bucketkit-upload-nocheck', 'lib-storage-upload', 'putobject'])
+        await node(engine, 'upload', source);
+      if (hasAws)
+        await cli('aws s3 cp', 'upload', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', source, `s3://${bucket}/${key}`]);
       if (hasRclone) {
-        await cli('rclone', 'upload', 'rclone', ['copyto', source, `bench:${bucket}/${key}`, '--s3-chunk-size', `${PART_SIZE / MIB}M`, '--s3-upload-concurrency', String(CONCURRENCY), '--s3-upload-cutoff', `${PART_SIZE / MIB}M`, '--ignore-times']);
+        await cli('rclone', 'upload', 'rclone', [
+          'copyto',
+          source,
+          `bench:${bucket}/${key}`,
+          '--s3-chunk-size',
+          `${PART_SIZE / MIB}M`,
+          '--s3-upload-concurrency',
+          String(CONCURRENCY),
+          '--s3-upload-cutoff',
+          `${PART_SIZE / MIB}M`,
+          '--ignore-times',
+        ]);
       }
       // The object downloaded by every engine: a bucketkit multipart upload (16 MiB parts).
       await node('bucketkit-upload', 'upload', source);
@@ -224,7 +237,16 @@ async function main(): Promise<void> {
         checkDownload();
       }
       if (hasRclone) {
-        await cli('rclone', 'download', 'rclone', ['copyto', `bench:${bucket}/${key}`, dest, '--multi-thread-streams', String(CONCURRENCY), '--multi-thread-cutoff', `${PART_SIZE / MIB}M`, '--ignore-times']);
+        await cli('rclone', 'download', 'rclone', [
+          'copyto',
+          `bench:${bucket}/${key}`,
+          dest,
+          '--multi-thread-streams',
+          String(CONCURRENCY),
+          '--multi-thread-cutoff',
+          `${PART_SIZE / MIB}M`,
+          '--ignore-times',
+        ]);
         checkDownload();
       }
       rmSync(source, { force: true });
@@ -248,7 +270,9 @@ function spawnOk(command: string, args: string[]): boolean {
 }
 
 function report(run: Run): void {
-  process.stderr.write(`${run.op} ${run.sizeBytes / GIB} GiB ${run.engine}: ${run.seconds.toFixed(2)} s, ${(run.sizeBytes / MIB / run.seconds).toFixed(0)} MiB/s, peak RSS ${run.peakRssMiB.toFixed(0)} MiB\n`);
+  process.stderr.write(
+    `${run.op} ${run.sizeBytes / GIB} GiB ${run.engine}: ${run.seconds.toFixed(2)} s, ${(run.sizeBytes / MIB / run.seconds).toFixed(0)} MiB/s, peak RSS ${run.peakRssMiB.toFixed(0)} MiB\n`,
+  );
 }
 
 function render(runs: Run[], serverName: string, sizes: number[], tools: { hasAws: boolean; hasRclone: boolean; loadStart: number; loadEnd: number }): string {
@@ -268,17 +292,29 @@ function render(runs: Run[], serverName: string, sizes: number[], tools: { hasAw
       const rows = runs.filter((r) => r.sizeBytes === size && r.op === op);
       if (rows.length === 0) continue;
       const baseline = rows.find((r) => r.engine === (op === 'upload' ? 'lib-storage-upload' : 'getobject'));
-      lines.push(`### ${op}, ${size / GIB} GiB`, '', `| engine | seconds | MiB/s | vs ${op === 'upload' ? 'lib-storage' : 'single GetObject'} | peak RSS MiB |`, '|---|---|---|---|---|');
+      lines.push(
+        `### ${op}, ${size / GIB} GiB`,
+        '',
+        `| engine | seconds | MiB/s | vs ${op === 'upload' ? 'lib-storage' : 'single GetObject'} | peak RSS MiB |`,
+        '|---|---|---|---|---|',
+      );
       for (const r of rows) {
         const ratio = baseline ? (baseline.seconds / r.seconds).toFixed(2) + 'x' : '-';
-        lines.push(`| ${r.engine}${r.timing === 'wall' ? ' (wall)' : ''} | ${r.seconds.toFixed(2)} | ${(size / MIB / r.seconds).toFixed(0)} | ${ratio} | ${r.peakRssMiB.toFixed(0)} |`);
+        lines.push(
+          `| ${r.engine}${r.timing === 'wall' ? ' (wall)' : ''} | ${r.seconds.toFixed(2)} | ${(size / MIB / r.seconds).toFixed(0)} | ${ratio} | ${r.peakRssMiB.toFixed(0)} |`,
+        );
       }
       lines.push('');
     }
   }
   const rss = (engine: string, size: number) => runs.find((r) => r.engine === engine && r.sizeBytes === size)?.peakRssMiB;
   if (sizes.length > 1) {
-    lines.push('### Bounded memory', '', '| engine | ' + sizes.map((s) => `${s / GIB} GiB peak RSS MiB`).join(' | ') + ' | growth |', '|---|' + sizes.map(() => '---|').join('') + '---|');
+    lines.push(
+      '### Bounded memory',
+      '',
+      '| engine | ' + sizes.map((s) => `${s / GIB} GiB peak RSS MiB`).join(' | ') + ' | growth |',
+      '|---|' + sizes.map(() => '---|').join('') + '---|',
+    );
     for (const engine of ['bucketkit-upload', 'bucketkit-download', 'lib-storage-upload', 'putobject', 'getobject']) {
       const values = sizes.map((s) => rss(engine, s));
       if (values.some((v) => v === undefined)) continue;

@@ -62,7 +62,11 @@ export class BucketkitExampleStack extends Stack {
       code: lambda.Code.fromInline('exports.handler = async (event) => { console.log(JSON.stringify(event.Records.map((r) => r.s3.object.key))); };'),
       timeout: Duration.seconds(10),
     });
-    acknowledgeRule(thumbnails, 'AwsSolutions-L1', 'Pinned to nodejs22.x, the runtime the bucketkit/storage bundle targets; a newer runtime is a deliberate upgrade, not drift.');
+    acknowledgeRule(
+      thumbnails,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x, the runtime the bucketkit/storage bundle targets; a newer runtime is a deliberate upgrade, not drift.',
+    );
     acknowledgeRule(
       thumbnails,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

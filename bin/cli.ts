@@ -48,7 +48,10 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
   const timeout = options['timeout-ms'];
   const report = await probeCapabilities(
     { endpoint: options.endpoint, region: typeof options.region === 'string' ? options.region : undefined },
-    { probeTimeoutMs: typeof timeout === 'string' ? Number(timeout) : undefined, kmsKeyId: typeof options['kms-key-id'] === 'string' ? options['kms-key-id'] : undefined },
+    {
+      probeTimeoutMs: typeof timeout === 'string' ? Number(timeout) : undefined,
+      kmsKeyId: typeof options['kms-key-id'] === 'string' ? options['kms-key-id'] : undefined,
+    },
   );
   out(options.json ? JSON.stringify(report, null, 2) : formatTable(report));
   return 0;

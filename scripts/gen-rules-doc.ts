@@ -14,7 +14,11 @@ const AREAS: readonly { area: RuleArea; title: string; checkedBy: string }[] = [
   { area: 'object', title: 'Objects: keys, metadata, tags', checkedBy: '`checkObjectKey`, `checkUserMetadata`, `checkObjectTags`' },
   { area: 'lifecycle', title: 'Lifecycle configuration (PutBucketLifecycleConfiguration)', checkedBy: '`checkLifecycleConfiguration`, `checkLifecycleRule`' },
   { area: 'intelligent-tiering', title: 'Intelligent-Tiering archive configuration', checkedBy: '`checkIntelligentTieringConfiguration`' },
-  { area: 'notifications', title: 'Event notifications (PutBucketNotificationConfiguration)', checkedBy: '`checkNotificationConfigurations`, `checkNotificationFilter`, `checkNotificationDestination`; StorageBucket' },
+  {
+    area: 'notifications',
+    title: 'Event notifications (PutBucketNotificationConfiguration)',
+    checkedBy: '`checkNotificationConfigurations`, `checkNotificationFilter`, `checkNotificationDestination`; StorageBucket',
+  },
 ];
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');

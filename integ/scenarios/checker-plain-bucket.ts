@@ -29,9 +29,17 @@ export function checkerPlainBucketScenario(app: App = scenarioApp()): Scenario {
       },
     ],
   });
-  acknowledgeRule(bucket, 'AwsSolutions-S1', 'This scenario is about BucketRulesChecker on a plain s3.Bucket; access logging is covered by the StorageBucket scenarios.');
+  acknowledgeRule(
+    bucket,
+    'AwsSolutions-S1',
+    'This scenario is about BucketRulesChecker on a plain s3.Bucket; access logging is covered by the StorageBucket scenarios.',
+  );
   const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED });
-  acknowledgeRule(queue, 'AwsSolutions-SQS3', 'A scenario queue that only proves delivery configuration; nothing consumes it, so there is nothing to dead-letter.');
+  acknowledgeRule(
+    queue,
+    'AwsSolutions-SQS3',
+    'A scenario queue that only proves delivery configuration; nothing consumes it, so there is nothing to dead-letter.',
+  );
   bucket.addEventNotification(s3.EventType.OBJECT_CREATED_PUT, new s3n.SqsDestination(queue), { prefix: 'a/' });
   bucket.addEventNotification(s3.EventType.OBJECT_CREATED_COPY, new s3n.SqsDestination(queue), { prefix: 'a/' });
   acknowledgeNotificationsHandler(stack);
@@ -39,14 +47,21 @@ export function checkerPlainBucketScenario(app: App = scenarioApp()): Scenario {
   const integ = new IntegTest(app, 'BucketkitCheckerPlainBucket', { testCases: [stack] });
   expectVersioningEnabled(integ, bucket.bucketName);
   integ.assertions.awsApiCall('S3', 'GetBucketLifecycleConfiguration', { Bucket: bucket.bucketName }).expect(
-    ExpectedResult.objectLike({ Rules: [Match.objectLike({ ID: 'waterfall', Transitions: [{ Days: 30, StorageClass: 'STANDARD_IA' }, { Days: 60, StorageClass: 'GLACIER' }] })] }),
+    ExpectedResult.objectLike({
+      Rules: [
+        Match.objectLike({
+          ID: 'waterfall',
+          Transitions: [
+            { Days: 30, StorageClass: 'STANDARD_IA' },
+            { Days: 60, StorageClass: 'GLACIER' },
+          ],
+        }),
+      ],
+    }),
   );
   integ.assertions.awsApiCall('S3', 'GetBucketNotificationConfiguration', { Bucket: bucket.bucketName }).expect(
     ExpectedResult.objectLike({
-      QueueConfigurations: [
-        Match.objectLike({ Events: ['s3:ObjectCreated:Put'] }),
-        Match.objectLike({ Events: ['s3:ObjectCreated:Copy'] }),
-      ],
+      QueueConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:Put'] }), Match.objectLike({ Events: ['s3:ObjectCreated:Copy'] })],
     }),
   );
   return { app, stacks: [stack], integ };

@@ -13,12 +13,16 @@ export function defaultsScenario(app: App = scenarioApp()): Scenario {
   integ.assertions
     .awsApiCall('S3', 'GetBucketEncryption', { Bucket: bucket.bucketName })
     .expect(ExpectedResult.objectLike({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
-  integ.assertions
-    .awsApiCall('S3', 'GetBucketLifecycleConfiguration', { Bucket: bucket.bucketName })
-    .expect(ExpectedResult.objectLike({ Rules: [{ ID: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] }));
-  integ.assertions
-    .awsApiCall('S3', 'GetPublicAccessBlock', { Bucket: bucket.bucketName })
-    .expect(ExpectedResult.objectLike({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } }));
+  integ.assertions.awsApiCall('S3', 'GetBucketLifecycleConfiguration', { Bucket: bucket.bucketName }).expect(
+    ExpectedResult.objectLike({
+      Rules: [{ ID: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+    }),
+  );
+  integ.assertions.awsApiCall('S3', 'GetPublicAccessBlock', { Bucket: bucket.bucketName }).expect(
+    ExpectedResult.objectLike({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    }),
+  );
   integ.assertions
     .awsApiCall('S3', 'GetBucketLogging', { Bucket: bucket.bucketName })
     .expect(ExpectedResult.objectLike({ LoggingEnabled: { TargetBucket: bucket.accessLogsBucket!.bucketName } }));

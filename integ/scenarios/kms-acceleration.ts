@@ -19,7 +19,9 @@ export function kmsAccelerationScenario(app: App = scenarioApp()): Scenario {
   expectVersioningEnabled(integ, bucket.bucketName);
   integ.assertions.awsApiCall('S3', 'GetBucketEncryption', { Bucket: bucket.bucketName }).expect(
     ExpectedResult.objectLike({
-      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn }, BucketKeyEnabled: true }] },
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn }, BucketKeyEnabled: true }],
+      },
     }),
   );
   integ.assertions.awsApiCall('S3', 'GetBucketAccelerateConfiguration', { Bucket: bucket.bucketName }).expect(ExpectedResult.objectLike({ Status: 'Enabled' }));

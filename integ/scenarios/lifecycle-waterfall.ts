@@ -59,7 +59,12 @@ export function lifecycleWaterfallScenario(app: App = scenarioApp()): Scenario {
   );
   integ.assertions.awsApiCall('S3', 'GetBucketIntelligentTieringConfiguration', { Bucket: bucket.bucketName, Id: 'archive' }).expect(
     ExpectedResult.objectLike({
-      IntelligentTieringConfiguration: { Tierings: Match.arrayWith([{ AccessTier: 'ARCHIVE_ACCESS', Days: 90 }, { AccessTier: 'DEEP_ARCHIVE_ACCESS', Days: 180 }]) },
+      IntelligentTieringConfiguration: {
+        Tierings: Match.arrayWith([
+          { AccessTier: 'ARCHIVE_ACCESS', Days: 90 },
+          { AccessTier: 'DEEP_ARCHIVE_ACCESS', Days: 180 },
+        ]),
+      },
     }),
   );
   return { app, stacks: [stack], integ };

@@ -19,7 +19,11 @@ export function notificationsScenario(app: App = scenarioApp()): Scenario {
   const bucket = new StorageBucket(stack, 'Bucket', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
 
   const deadLetterQueue = new sqs.Queue(stack, 'DeadLetterQueue', { encryptionMasterKey: messagingKey, enforceSSL: true, retentionPeriod: Duration.days(14) });
-  const queue = new sqs.Queue(stack, 'Queue', { encryptionMasterKey: messagingKey, enforceSSL: true, deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 3 } });
+  const queue = new sqs.Queue(stack, 'Queue', {
+    encryptionMasterKey: messagingKey,
+    enforceSSL: true,
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 3 },
+  });
   const topic = new sns.Topic(stack, 'Topic', { masterKey: messagingKey, enforceSSL: true });
   const fn = new lambda.Function(stack, 'Function', {
     runtime: lambda.Runtime.NODEJS_22_X,

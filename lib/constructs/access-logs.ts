@@ -38,7 +38,8 @@ export function createAccessLogsBucket(scope: Construct, id: string, options: Ac
   // cdk-nag reads acknowledgements through CDK's own Validations API, so no dependency on cdk-nag is needed.
   Validations.of(bucket).acknowledge({
     id: 'AwsSolutions-S1',
-    reason: 'This bucket is the server access log target. Logging it to itself would write a log record for every log delivery, without end; logging it elsewhere would need yet another bucket.',
+    reason:
+      'This bucket is the server access log target. Logging it to itself would write a log record for every log delivery, without end; logging it elsewhere would need yet another bucket.',
   });
   return bucket;
 }

@@ -28,7 +28,12 @@ export function withStorageBucketDefaults(props: StorageBucketProps): StorageBuc
   const aclGranted = props.accessControl !== undefined && !ACLS_WITHOUT_OWNERSHIP.includes(props.accessControl);
   const abortRule: s3.LifecycleRule[] =
     (props.abortIncompleteMultipartUploads ?? true)
-      ? [{ id: ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID, abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter ?? DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER }]
+      ? [
+          {
+            id: ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID,
+            abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter ?? DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_AFTER,
+          },
+        ]
       : [];
   return {
     ...props,

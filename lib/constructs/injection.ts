@@ -49,7 +49,8 @@ export function bucketConstructorUnderInjectionWrapper(): typeof s3.Bucket | und
   const inner: unknown = Object.getPrototypeOf(wrapper);
   if (typeof inner !== 'function' || inner === s3.BucketBase) return undefined;
   const innerPrototype = (inner as { prototype?: unknown }).prototype;
-  const wrapsOnlyTheConstructor = Object.getOwnPropertyNames(wrapper.prototype).join() === 'constructor' && Object.getPrototypeOf(wrapper.prototype) === innerPrototype;
+  const wrapsOnlyTheConstructor =
+    Object.getOwnPropertyNames(wrapper.prototype).join() === 'constructor' && Object.getPrototypeOf(wrapper.prototype) === innerPrototype;
   const appliesInjectors = Function.prototype.toString.call(wrapper).includes('applyInjectors');
   return wrapsOnlyTheConstructor && appliesInjectors && inner instanceof Function && s3.BucketBase.prototype.isPrototypeOf(innerPrototype as object)
     ? (inner as typeof s3.Bucket)

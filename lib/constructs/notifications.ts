@@ -34,9 +34,14 @@ const TYPE_LABEL: Record<number, string> = {
 
 /** Finds the queue, topic or function in the app whose ARN token is `arn`. */
 export function findDestination(scope: IConstruct, arn: string): IConstruct | undefined {
-  return scope.node.root.node.findAll().find((c) =>
-    (c instanceof sqs.QueueBase && c.queueArn === arn) || (c instanceof sns.TopicBase && c.topicArn === arn) || (c instanceof lambda.FunctionBase && c.functionArn === arn),
-  );
+  return scope.node.root.node
+    .findAll()
+    .find(
+      (c) =>
+        (c instanceof sqs.QueueBase && c.queueArn === arn) ||
+        (c instanceof sns.TopicBase && c.topicArn === arn) ||
+        (c instanceof lambda.FunctionBase && c.functionArn === arn),
+    );
 }
 
 /** `SQS queue Stack/Queue`, or the ARN when the destination is not a construct of this app. */
@@ -65,7 +70,9 @@ export function allowS3ToUseDestinationKey(bucket: s3.IBucket, config: s3.Bucket
   // A destination S3 cannot deliver to (AWS managed key, FIFO) fails synth with the rule's fix.
   const problems = destinationProblems(bucket, destination);
   if (problems.length > 0) {
-    bucket.node.addValidation({ validate: () => [`${bucket.node.path}: notification destination ${destination?.node.path} would fail at deploy time:\n${formatProblems(problems)}`] });
+    bucket.node.addValidation({
+      validate: () => [`${bucket.node.path}: notification destination ${destination?.node.path} would fail at deploy time:\n${formatProblems(problems)}`],
+    });
     return undefined;
   }
   const key = destinationKey(destination);

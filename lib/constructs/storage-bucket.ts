@@ -8,11 +8,17 @@ import type { StorageBucketProps } from './storage-bucket-props';
 import { ValidationError } from './errors';
 import { STORAGE_BUCKET_PROPERTY_INJECTION_ID, bucketConstructorUnderInjectionWrapper, injectStorageBucketProps } from './injection';
 import { routeLogDeliveryToPolicy, routeTargetLogDelivery } from './log-delivery';
-import { NotificationRecord, acknowledgeNotificationsHandler, allowS3ToUseDestinationKey, describeDestination, queueKeyCycleProblem, toRuleInput } from './notifications';
+import {
+  NotificationRecord,
+  acknowledgeNotificationsHandler,
+  allowS3ToUseDestinationKey,
+  describeDestination,
+  queueKeyCycleProblem,
+  toRuleInput,
+} from './notifications';
 import { annotate, checkBucketResource } from './validation/checks';
 
 export type { StorageBucketProps } from './storage-bucket-props';
-
 
 /**
  * An `s3.Bucket` with secure defaults that checks S3's own rules at synth: lifecycle transitions,
@@ -108,7 +114,11 @@ export class StorageBucket extends s3.Bucket {
   private validateRules(): string[] {
     const problems = this.checkRules();
     // Synthesizing twice (tests often do) must not report the same warning twice.
-    if (!this.warningsReported) annotate(this, problems.filter((p) => p.severity === 'warning'));
+    if (!this.warningsReported)
+      annotate(
+        this,
+        problems.filter((p) => p.severity === 'warning'),
+      );
     this.warningsReported = true;
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length === 0) return [];

@@ -32,7 +32,12 @@ export function checkTransferAcceleration(input: TransferAccelerationCheckInput)
   const region = input.region;
   if (typeof region === 'string' && TRANSFER_ACCELERATION_UNSUPPORTED_REGION_PREFIXES.some((prefix) => region.startsWith(prefix))) {
     problems.push(
-      ruleProblem('S3-ACCELERATE-REGION', `Transfer Acceleration is not available in ${region}`, region, 'turn transferAcceleration off for this region, or deploy the bucket in a commercial AWS region'),
+      ruleProblem(
+        'S3-ACCELERATE-REGION',
+        `Transfer Acceleration is not available in ${region}`,
+        region,
+        'turn transferAcceleration off for this region, or deploy the bucket in a commercial AWS region',
+      ),
     );
   }
   return problems;

@@ -29,7 +29,11 @@ export function checkBucketName(name: string, options: BucketNameCheckOptions = 
     add('S3-BUCKET-NAME-LENGTH', `Bucket name must be 3 to 63 characters long, not ${name.length}`, 'use a name of 3 to 63 characters');
   }
   if (/[^a-z0-9.-]/.test(name)) {
-    add('S3-BUCKET-NAME-CHARS', 'Bucket name may contain only lowercase letters, numbers, dots (.) and hyphens (-)', 'use lowercase letters, numbers, dots and hyphens only');
+    add(
+      'S3-BUCKET-NAME-CHARS',
+      'Bucket name may contain only lowercase letters, numbers, dots (.) and hyphens (-)',
+      'use lowercase letters, numbers, dots and hyphens only',
+    );
   }
   if (name.length > 0 && (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name))) {
     add('S3-BUCKET-NAME-EDGES', 'Bucket name must begin and end with a letter or number', 'start and end the name with a lowercase letter or a number');
@@ -41,13 +45,19 @@ export function checkBucketName(name: string, options: BucketNameCheckOptions = 
     add('S3-BUCKET-NAME-IP', 'Bucket name must not be formatted as an IP address', 'use a name that is not an IPv4 address');
   }
   for (const prefix of RESERVED_PREFIXES) {
-    if (name.startsWith(prefix)) add('S3-BUCKET-NAME-RESERVED-PREFIX', `Bucket name must not start with the reserved prefix "${prefix}"`, `remove the "${prefix}" prefix`);
+    if (name.startsWith(prefix))
+      add('S3-BUCKET-NAME-RESERVED-PREFIX', `Bucket name must not start with the reserved prefix "${prefix}"`, `remove the "${prefix}" prefix`);
   }
   for (const suffix of RESERVED_SUFFIXES) {
-    if (name.endsWith(suffix)) add('S3-BUCKET-NAME-RESERVED-SUFFIX', `Bucket name must not end with the reserved suffix "${suffix}"`, `remove the "${suffix}" suffix`);
+    if (name.endsWith(suffix))
+      add('S3-BUCKET-NAME-RESERVED-SUFFIX', `Bucket name must not end with the reserved suffix "${suffix}"`, `remove the "${suffix}" suffix`);
   }
   if (options.transferAcceleration && name.includes('.')) {
-    add('S3-ACCELERATE-BUCKET-NAME-DOTS', 'Transfer Acceleration requires a DNS-compliant bucket name without dots', 'rename the bucket without periods, or turn Transfer Acceleration off');
+    add(
+      'S3-ACCELERATE-BUCKET-NAME-DOTS',
+      'Transfer Acceleration requires a DNS-compliant bucket name without dots',
+      'rename the bucket without periods, or turn Transfer Acceleration off',
+    );
   }
   return problems;
 }

@@ -31,6 +31,8 @@ const API = 'https://docs.aws.amazon.com/AmazonS3/latest/API/';
 
 /** The catalogue rows without severity (see {@link WARNING_RULE_IDS}). */
 // Wrapped in a pure call so that a bundler may drop the rows (titles, links) when only ruleSeverity is used.
+// One rule per line, so the catalogue reads as a table:
+// prettier-ignore
 const RULE_ROWS = /* @__PURE__ */ (() =>
   [
   // Bucket names
@@ -121,7 +123,13 @@ export type RuleId = (typeof RULE_ROWS)[number]['id'];
  * the one home of severity: run-time code (lib/storage) asks {@link ruleSeverity} and so never loads the titles and
  * links of the whole catalogue (a bundler drops {@link RULE_CATALOG} when only the severity is used).
  */
-export const WARNING_RULE_IDS: readonly RuleId[] = ['S3-ACCELERATE-REGION', 'S3-LIFECYCLE-OBJECT-SIZE-DEFAULT-MINIMUM', 'S3-LIFECYCLE-MIN-STORAGE-DURATION', 'S3-LIFECYCLE-NONCURRENT-MIN-STORAGE-DURATION', 'S3-NOTIFICATION-KMS-KEY-POLICY'];
+export const WARNING_RULE_IDS: readonly RuleId[] = [
+  'S3-ACCELERATE-REGION',
+  'S3-LIFECYCLE-OBJECT-SIZE-DEFAULT-MINIMUM',
+  'S3-LIFECYCLE-MIN-STORAGE-DURATION',
+  'S3-LIFECYCLE-NONCURRENT-MIN-STORAGE-DURATION',
+  'S3-NOTIFICATION-KMS-KEY-POLICY',
+];
 
 /** The severity of a rule's problems: `warning` for {@link WARNING_RULE_IDS}, else `error`. */
 export function ruleSeverity(id: RuleId): RuleSeverity {
@@ -133,7 +141,10 @@ export function ruleSeverity(id: RuleId): RuleSeverity {
  * Sources: the Amazon S3 User Guide (https://docs.aws.amazon.com/AmazonS3/latest/userguide/) and API reference
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/), one page per row in `docUrl`.
  */
-export const RULE_CATALOG: readonly (RuleDefinition & { readonly id: RuleId })[] = /* @__PURE__ */ RULE_ROWS.map((row) => ({ ...row, severity: ruleSeverity(row.id) }));
+export const RULE_CATALOG: readonly (RuleDefinition & { readonly id: RuleId })[] = /* @__PURE__ */ RULE_ROWS.map((row) => ({
+  ...row,
+  severity: ruleSeverity(row.id),
+}));
 
 /** Every rule id, in catalogue order. */
 export const RULE_IDS: readonly RuleId[] = /* @__PURE__ */ RULE_ROWS.map((rule) => rule.id);

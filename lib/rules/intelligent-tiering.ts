@@ -51,7 +51,14 @@ export function checkIntelligentTieringConfiguration(config: IntelligentTieringC
     const tier = String(tiering?.accessTier);
     const range = Object.hasOwn(INTELLIGENT_TIERING_ARCHIVE_DAYS, tier) ? INTELLIGENT_TIERING_ARCHIVE_DAYS[tier] : undefined;
     if (range === undefined) {
-      problems.push(ruleProblem('S3-INTELLIGENT-TIERING-ACCESS-TIER', `${label}: "${tier}" is not an archive access tier`, tier, 'use ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS'));
+      problems.push(
+        ruleProblem(
+          'S3-INTELLIGENT-TIERING-ACCESS-TIER',
+          `${label}: "${tier}" is not an archive access tier`,
+          tier,
+          'use ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS',
+        ),
+      );
       continue;
     }
     if (seen.has(tier)) {
@@ -61,7 +68,12 @@ export function checkIntelligentTieringConfiguration(config: IntelligentTieringC
     const days = tiering.days;
     if (typeof days === 'number' && !(Number.isInteger(days) && days >= range.min && days <= range.max)) {
       problems.push(
-        ruleProblem(DAYS_RULE[tier], `${label}: ${tier} after ${days} days is outside the allowed ${range.min} to ${range.max} whole days`, days, `set ${tier} to between ${range.min} and ${range.max} days`),
+        ruleProblem(
+          DAYS_RULE[tier],
+          `${label}: ${tier} after ${days} days is outside the allowed ${range.min} to ${range.max} whole days`,
+          days,
+          `set ${tier} to between ${range.min} and ${range.max} days`,
+        ),
       );
     }
   }

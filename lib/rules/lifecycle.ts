@@ -32,7 +32,6 @@ import {
 // - Transition waterfall and constraints:
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
 
-
 /**
  * At most this many rules in one lifecycle configuration (rules, 1,000; not adjustable).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleConfiguration.html
@@ -63,9 +62,23 @@ export function checkLifecycleRule(rule: LifecycleRuleInput, options: LifecycleR
   for (const t of [...transitions, ...noncurrent]) {
     if (!isStr(t.storageClass)) continue;
     if (!isKnownStorageClass(t.storageClass)) {
-      add(ruleProblem('S3-LIFECYCLE-STORAGE-CLASS', `"${t.storageClass}" is not an S3 storage class`, t.storageClass, 'use STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE'));
+      add(
+        ruleProblem(
+          'S3-LIFECYCLE-STORAGE-CLASS',
+          `"${t.storageClass}" is not an S3 storage class`,
+          t.storageClass,
+          'use STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE',
+        ),
+      );
     } else if (!storageClassInfo(t.storageClass)?.lifecycleTarget) {
-      add(ruleProblem('S3-LIFECYCLE-TRANSITION-TARGET', `objects cannot transition to ${t.storageClass}`, t.storageClass, 'remove the transition; lifecycle rules only move objects to STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE'));
+      add(
+        ruleProblem(
+          'S3-LIFECYCLE-TRANSITION-TARGET',
+          `objects cannot transition to ${t.storageClass}`,
+          t.storageClass,
+          'remove the transition; lifecycle rules only move objects to STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE',
+        ),
+      );
     }
   }
 
@@ -73,18 +86,39 @@ export function checkLifecycleRule(rule: LifecycleRuleInput, options: LifecycleR
   const usesDays = transitions.some((t) => t.days !== undefined) || rule.expirationDays !== undefined;
   const usesDate = transitions.some((t) => t.date !== undefined) || rule.expirationDate !== undefined;
   if (usesDays && usesDate) {
-    add(ruleProblem('S3-LIFECYCLE-DATE-DAYS-MIX', 'mixes Date and Days in its transitions and expiration', { days: true, date: true }, 'use either Days everywhere or Date everywhere in one rule'));
+    add(
+      ruleProblem(
+        'S3-LIFECYCLE-DATE-DAYS-MIX',
+        'mixes Date and Days in its transitions and expiration',
+        { days: true, date: true },
+        'use either Days everywhere or Date everywhere in one rule',
+      ),
+    );
   }
 
   // Minimum days before IA, current and noncurrent.
   for (const t of transitions) {
     if (INFREQUENT_ACCESS_CLASSES.includes(t.storageClass) && isNum(t.days) && t.days < MIN_DAYS_BEFORE_INFREQUENT_ACCESS) {
-      add(ruleProblem('S3-LIFECYCLE-IA-MIN-DAYS', `transition to ${t.storageClass} after ${t.days} days; S3 requires at least ${MIN_DAYS_BEFORE_INFREQUENT_ACCESS}`, t.days, `transition to ${t.storageClass} after ${MIN_DAYS_BEFORE_INFREQUENT_ACCESS} days or more`));
+      add(
+        ruleProblem(
+          'S3-LIFECYCLE-IA-MIN-DAYS',
+          `transition to ${t.storageClass} after ${t.days} days; S3 requires at least ${MIN_DAYS_BEFORE_INFREQUENT_ACCESS}`,
+          t.days,
+          `transition to ${t.storageClass} after ${MIN_DAYS_BEFORE_INFREQUENT_ACCESS} days or more`,
+        ),
+      );
     }
   }
   for (const t of noncurrent) {
     if (INFREQUENT_ACCESS_CLASSES.includes(t.storageClass) && isNum(t.noncurrentDays) && t.noncurrentDays < MIN_DAYS_BEFORE_INFREQUENT_ACCESS) {
-      add(ruleProblem('S3-LIFECYCLE-NONCURRENT-IA-MIN-DAYS', `noncurrent versions transition to ${t.storageClass} after ${t.noncurrentDays} days; S3 requires at least ${MIN_DAYS_BEFORE_INFREQUENT_ACCESS}`, t.noncurrentDays, `set noncurrentDays to ${MIN_DAYS_BEFORE_INFREQUENT_ACCESS} or more`));
+      add(
+        ruleProblem(
+          'S3-LIFECYCLE-NONCURRENT-IA-MIN-DAYS',
+          `noncurrent versions transition to ${t.storageClass} after ${t.noncurrentDays} days; S3 requires at least ${MIN_DAYS_BEFORE_INFREQUENT_ACCESS}`,
+          t.noncurrentDays,
+          `set noncurrentDays to ${MIN_DAYS_BEFORE_INFREQUENT_ACCESS} or more`,
+        ),
+      );
     }
   }
 
@@ -113,12 +147,26 @@ export function checkLifecycleRule(rule: LifecycleRuleInput, options: LifecycleR
   const gt = rule.objectSizeGreaterThan ?? rule.filter?.objectSizeGreaterThan ?? rule.filter?.and?.objectSizeGreaterThan;
   const lt = rule.objectSizeLessThan ?? rule.filter?.objectSizeLessThan ?? rule.filter?.and?.objectSizeLessThan;
   if (isNum(gt) && isNum(lt) && lt <= gt) {
-    add(ruleProblem('S3-LIFECYCLE-OBJECT-SIZE-RANGE', `ObjectSizeLessThan (${lt}) must be greater than ObjectSizeGreaterThan (${gt})`, { objectSizeGreaterThan: gt, objectSizeLessThan: lt }, 'make objectSizeLessThan larger than objectSizeGreaterThan, or drop one of them'));
+    add(
+      ruleProblem(
+        'S3-LIFECYCLE-OBJECT-SIZE-RANGE',
+        `ObjectSizeLessThan (${lt}) must be greater than ObjectSizeGreaterThan (${gt})`,
+        { objectSizeGreaterThan: gt, objectSizeLessThan: lt },
+        'make objectSizeLessThan larger than objectSizeGreaterThan, or drop one of them',
+      ),
+    );
   }
   const defaultMinimum = (options.transitionDefaultMinimumObjectSize ?? 'all_storage_classes_128K') !== 'varies_by_storage_class';
   const transitionsSomething = current.some((s) => isStorageClass(s.storageClass)) || previous.some((s) => isStorageClass(s.storageClass));
   if (defaultMinimum && transitionsSomething && gt === undefined && isNum(lt) && lt <= DEFAULT_MIN_TRANSITION_OBJECT_SIZE_BYTES) {
-    add(ruleProblem('S3-LIFECYCLE-OBJECT-SIZE-DEFAULT-MINIMUM', `only matches objects under ${lt} bytes, and by default (all_storage_classes_128K) S3 does not transition objects smaller than 128 KiB, so this rule transitions nothing`, lt, 'set objectSizeGreaterThan explicitly, or transitionDefaultMinimumObjectSize VARIES_BY_STORAGE_CLASS'));
+    add(
+      ruleProblem(
+        'S3-LIFECYCLE-OBJECT-SIZE-DEFAULT-MINIMUM',
+        `only matches objects under ${lt} bytes, and by default (all_storage_classes_128K) S3 does not transition objects smaller than 128 KiB, so this rule transitions nothing`,
+        lt,
+        'set objectSizeGreaterThan explicitly, or transitionDefaultMinimumObjectSize VARIES_BY_STORAGE_CLASS',
+      ),
+    );
   }
   return problems;
 }
@@ -131,7 +179,14 @@ export function checkLifecycleConfiguration(config: LifecycleConfigurationInput)
   const rules = list(config?.rules);
   const problems: RuleProblem[] = [];
   if (rules.length > MAX_LIFECYCLE_RULES) {
-    problems.push(ruleProblem('S3-LIFECYCLE-RULE-COUNT', `lifecycle configuration has ${rules.length} rules; S3 allows at most ${MAX_LIFECYCLE_RULES}`, rules.length, 'merge rules that share a filter, or move rules to another bucket'));
+    problems.push(
+      ruleProblem(
+        'S3-LIFECYCLE-RULE-COUNT',
+        `lifecycle configuration has ${rules.length} rules; S3 allows at most ${MAX_LIFECYCLE_RULES}`,
+        rules.length,
+        'merge rules that share a filter, or move rules to another bucket',
+      ),
+    );
   }
   const seen = new Set<string>();
   const reported = new Set<string>();

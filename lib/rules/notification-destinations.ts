@@ -107,11 +107,30 @@ export function checkNotificationDestination(destination: NotificationDestinatio
     );
   }
   if (type !== 'function' && destination.fifo === true) {
-    problems.push(ruleProblem('S3-NOTIFICATION-FIFO-DESTINATION', `${name}: S3 event notifications cannot go to a FIFO ${kind}`, destination.arn ?? name, `use a standard ${kind}, or send the events to EventBridge and route them to the FIFO ${kind} from there`));
+    problems.push(
+      ruleProblem(
+        'S3-NOTIFICATION-FIFO-DESTINATION',
+        `${name}: S3 event notifications cannot go to a FIFO ${kind}`,
+        destination.arn ?? name,
+        `use a standard ${kind}, or send the events to EventBridge and route them to the FIFO ${kind} from there`,
+      ),
+    );
   }
   const region = arnRegion(destination.arn);
-  if (region !== undefined && typeof destination.bucketRegion === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(destination.bucketRegion) && region !== destination.bucketRegion) {
-    problems.push(ruleProblem('S3-NOTIFICATION-DESTINATION-REGION', `${name}: the ${kind} is in ${region} but the bucket is in ${destination.bucketRegion}; S3 only notifies destinations in the bucket's region`, destination.arn, `create the ${kind} in ${destination.bucketRegion}, or route the events through EventBridge`));
+  if (
+    region !== undefined &&
+    typeof destination.bucketRegion === 'string' &&
+    /^[a-z]{2}(-[a-z]+)+-\d+$/.test(destination.bucketRegion) &&
+    region !== destination.bucketRegion
+  ) {
+    problems.push(
+      ruleProblem(
+        'S3-NOTIFICATION-DESTINATION-REGION',
+        `${name}: the ${kind} is in ${region} but the bucket is in ${destination.bucketRegion}; S3 only notifies destinations in the bucket's region`,
+        destination.arn,
+        `create the ${kind} in ${destination.bucketRegion}, or route the events through EventBridge`,
+      ),
+    );
   }
   return problems;
 }

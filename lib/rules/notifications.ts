@@ -49,7 +49,9 @@ interface KeyFilter {
 const describe = (filter: KeyFilter) =>
   filter.prefix === undefined && filter.suffix === undefined
     ? 'no filter'
-    : [filter.prefix !== undefined ? `prefix "${filter.prefix}"` : '', filter.suffix !== undefined ? `suffix "${filter.suffix}"` : ''].filter(Boolean).join(', ');
+    : [filter.prefix !== undefined ? `prefix "${filter.prefix}"` : '', filter.suffix !== undefined ? `suffix "${filter.suffix}"` : '']
+        .filter(Boolean)
+        .join(', ');
 
 /**
  * Checks one configuration on its own: at least one event type, known event types, and a filter with only
@@ -61,28 +63,58 @@ export function checkNotificationFilter(config: NotificationConfigurationInput):
   const problems: RuleProblem[] = [];
   const events = Array.isArray(config?.events) ? config.events : [];
   if (events.length === 0) {
-    problems.push(ruleProblem('S3-NOTIFICATION-NO-EVENTS', `${config?.name}: names no event type`, events, 'add at least one event type, e.g. s3:ObjectCreated:*'));
+    problems.push(
+      ruleProblem('S3-NOTIFICATION-NO-EVENTS', `${config?.name}: names no event type`, events, 'add at least one event type, e.g. s3:ObjectCreated:*'),
+    );
   }
   for (const event of events) {
     if (!(NOTIFICATION_EVENT_TYPES as readonly string[]).includes(event)) {
-      problems.push(ruleProblem('S3-NOTIFICATION-EVENT-NAME', `${config.name}: "${String(event)}" is not an S3 event type`, event, 'use an event type S3 publishes, e.g. s3:ObjectCreated:* or s3:ObjectRemoved:Delete (names are case-sensitive)'));
+      problems.push(
+        ruleProblem(
+          'S3-NOTIFICATION-EVENT-NAME',
+          `${config.name}: "${String(event)}" is not an S3 event type`,
+          event,
+          'use an event type S3 publishes, e.g. s3:ObjectCreated:* or s3:ObjectRemoved:Delete (names are case-sensitive)',
+        ),
+      );
     }
   }
   const counts = new Map<string, number>();
   for (const rule of Array.isArray(config?.filterRules) ? config.filterRules : []) {
     const name = String(rule?.name).toLowerCase();
     if (name !== 'prefix' && name !== 'suffix') {
-      problems.push(ruleProblem('S3-NOTIFICATION-FILTER-NAME', `${config.name}: filter rule name "${String(rule?.name)}" is neither prefix nor suffix`, rule?.name ?? null, 'use a prefix or a suffix filter rule'));
+      problems.push(
+        ruleProblem(
+          'S3-NOTIFICATION-FILTER-NAME',
+          `${config.name}: filter rule name "${String(rule?.name)}" is neither prefix nor suffix`,
+          rule?.name ?? null,
+          'use a prefix or a suffix filter rule',
+        ),
+      );
       continue;
     }
     counts.set(name, (counts.get(name) ?? 0) + 1);
     if (typeof rule.value === 'string' && rule.value.includes('*')) {
-      problems.push(ruleProblem('S3-NOTIFICATION-FILTER-WILDCARD', `${config.name}: ${name} "${rule.value}" contains "*", but filters are literal and take no wildcards`, rule.value, `remove the "*"; a ${name} already matches every key that ${name === 'prefix' ? 'starts' : 'ends'} with it`));
+      problems.push(
+        ruleProblem(
+          'S3-NOTIFICATION-FILTER-WILDCARD',
+          `${config.name}: ${name} "${rule.value}" contains "*", but filters are literal and take no wildcards`,
+          rule.value,
+          `remove the "*"; a ${name} already matches every key that ${name === 'prefix' ? 'starts' : 'ends'} with it`,
+        ),
+      );
     }
   }
   for (const [name, count] of counts) {
     if (count > 1) {
-      problems.push(ruleProblem('S3-NOTIFICATION-FILTER-DUPLICATE', `${config.name}: ${count} ${name} rules in one filter; S3 takes at most one prefix and one suffix`, count, `split it into one configuration per ${name}`));
+      problems.push(
+        ruleProblem(
+          'S3-NOTIFICATION-FILTER-DUPLICATE',
+          `${config.name}: ${count} ${name} rules in one filter; S3 takes at most one prefix and one suffix`,
+          count,
+          `split it into one configuration per ${name}`,
+        ),
+      );
     }
   }
   return problems;
@@ -113,7 +145,11 @@ export function checkNotificationConfigurations(configs: readonly NotificationCo
   const eventsOf = (c: NotificationConfigurationInput): readonly string[] => (Array.isArray(c.events) ? c.events : []);
   for (let i = 0; i < configs.length; i++) {
     for (let j = i + 1; j < configs.length; j++) {
-      const events = eventsOf(configs[i]).flatMap((a) => eventsOf(configs[j]).filter((b) => eventTypesOverlap(a, b)).map((b) => (a === b ? a : `${a} / ${b}`)));
+      const events = eventsOf(configs[i]).flatMap((a) =>
+        eventsOf(configs[j])
+          .filter((b) => eventTypesOverlap(a, b))
+          .map((b) => (a === b ? a : `${a} / ${b}`)),
+      );
       if (events.length === 0) continue;
       const [fa, fb] = [filters[i], filters[j]];
       if (!prefixesOverlap(fa.prefix, fb.prefix) || !suffixesOverlap(fa.suffix, fb.suffix)) continue;

@@ -16,7 +16,9 @@ export function checkObjectKey(key: string): RuleProblem[] {
   if (key.length === 0) problems.push(error('S3-KEY-EMPTY', 'Object key must not be empty', key, 'use a key of at least one character'));
   const bytes = utf8Length(key);
   if (bytes > MAX_KEY_LENGTH_BYTES) {
-    problems.push(error('S3-KEY-LENGTH', `Object key is ${bytes} UTF-8 bytes; S3 allows at most ${MAX_KEY_LENGTH_BYTES}`, `${key.slice(0, 40)}...`, 'shorten the key'));
+    problems.push(
+      error('S3-KEY-LENGTH', `Object key is ${bytes} UTF-8 bytes; S3 allows at most ${MAX_KEY_LENGTH_BYTES}`, `${key.slice(0, 40)}...`, 'shorten the key'),
+    );
   }
   if (!key.isWellFormed()) {
     problems.push(error('S3-KEY-UTF8', 'Object key contains a lone UTF-16 surrogate, which has no UTF-8 encoding', undefined, 'remove the unpaired surrogate'));
@@ -43,11 +45,25 @@ export function checkUserMetadata(metadata: Readonly<Record<string, string>>): R
       problems.push(error('S3-METADATA-NAME', `Metadata name "${name}" is not a valid HTTP header token`, name, 'use letters, digits and - _ . only'));
     }
     if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
-      problems.push(error('S3-METADATA-VALUE', `Metadata value for "${name}" must be printable US-ASCII text`, name, 'encode non-ASCII values first, e.g. with encodeURIComponent'));
+      problems.push(
+        error(
+          'S3-METADATA-VALUE',
+          `Metadata value for "${name}" must be printable US-ASCII text`,
+          name,
+          'encode non-ASCII values first, e.g. with encodeURIComponent',
+        ),
+      );
     }
   }
   if (total > MAX_USER_METADATA_BYTES) {
-    problems.push(error('S3-METADATA-SIZE', `User metadata is ${total} bytes; S3 allows at most ${MAX_USER_METADATA_BYTES}`, total, 'store large values in the object or a tag instead'));
+    problems.push(
+      error(
+        'S3-METADATA-SIZE',
+        `User metadata is ${total} bytes; S3 allows at most ${MAX_USER_METADATA_BYTES}`,
+        total,
+        'store large values in the object or a tag instead',
+      ),
+    );
   }
   return problems;
 }
@@ -72,7 +88,14 @@ export function checkObjectTags(tags: Readonly<Record<string, string>>): RulePro
       problems.push(error('S3-TAG-KEY-LENGTH', `Tag key must be 1 to ${MAX_TAG_KEY_LENGTH_CHARS} characters`, key, 'shorten the tag key'));
     }
     if (typeof value !== 'string' || [...value].length > MAX_TAG_VALUE_LENGTH_CHARS) {
-      problems.push(error('S3-TAG-VALUE-LENGTH', `Tag value for "${key}" must be a string of at most ${MAX_TAG_VALUE_LENGTH_CHARS} characters`, key, 'shorten the tag value'));
+      problems.push(
+        error(
+          'S3-TAG-VALUE-LENGTH',
+          `Tag value for "${key}" must be a string of at most ${MAX_TAG_VALUE_LENGTH_CHARS} characters`,
+          key,
+          'shorten the tag value',
+        ),
+      );
     }
     if (!TAG_CHARS.test(key) || (typeof value === 'string' && !TAG_CHARS.test(value))) {
       problems.push(error('S3-TAG-CHARS', `Tag "${key}" uses characters S3 does not allow`, key, 'use letters, numbers, spaces and + - = . _ : / @ only'));

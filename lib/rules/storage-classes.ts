@@ -72,6 +72,8 @@ const DEEP_ARCHIVE_TIERS = ['Standard', 'Bulk'] as const;
  * - EXPRESS_ONEZONE is for directory buckets only
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html).
  */
+// One class per line, so the table reads as a table:
+// prettier-ignore
 export const STORAGE_CLASS_TABLE = [
   { name: 'STANDARD', title: 'S3 Standard', scope: 'general-purpose', writable: true, lifecycleTarget: false, transitionsTo: ALL_TARGETS, archive: false, minStorageDays: 0, minBillableObjectSizeBytes: 0, perObjectOverheadBytes: 0, restoreTiers: NONE, directoryBucketOnly: false, availabilityZones: 3 },
   { name: 'REDUCED_REDUNDANCY', title: 'Reduced Redundancy (not recommended)', scope: 'general-purpose', writable: true, lifecycleTarget: false, transitionsTo: ALL_TARGETS, archive: false, minStorageDays: 0, minBillableObjectSizeBytes: 0, perObjectOverheadBytes: 0, restoreTiers: NONE, directoryBucketOnly: false, availabilityZones: 3 },
@@ -103,7 +105,8 @@ export type LifecycleTransitionStorageClass = Extract<Row, { lifecycleTarget: tr
 /** The classes whose objects need RestoreObject before GET. */
 export type ArchiveStorageClass = Extract<Row, { archive: true }>['name'];
 
-const names = <T extends StorageClass>(keep: (row: Row) => boolean): readonly T[] => Object.freeze(STORAGE_CLASS_TABLE.filter(keep).map((row) => row.name as T));
+const names = <T extends StorageClass>(keep: (row: Row) => boolean): readonly T[] =>
+  Object.freeze(STORAGE_CLASS_TABLE.filter(keep).map((row) => row.name as T));
 
 /** Every storage class name, in table order. */
 export const ALL_STORAGE_CLASSES: readonly StorageClass[] = names(() => true);

@@ -32,12 +32,25 @@ const CASES: Case[] = [
     severity: 'error',
     l2: {
       lifecycleRules: [
-        { transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }, { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(45) }] },
+        {
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+            { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(45) },
+          ],
+        },
       ],
     },
     l1: {
       lifecycleConfiguration: {
-        rules: [{ status: 'Enabled', transitions: [{ storageClass: 'STANDARD_IA', transitionInDays: 30 }, { storageClass: 'GLACIER', transitionInDays: 45 }] }],
+        rules: [
+          {
+            status: 'Enabled',
+            transitions: [
+              { storageClass: 'STANDARD_IA', transitionInDays: 30 },
+              { storageClass: 'GLACIER', transitionInDays: 45 },
+            ],
+          },
+        ],
       },
     },
   },
@@ -47,11 +60,26 @@ const CASES: Case[] = [
     severity: 'error',
     l2: {
       lifecycleRules: [
-        { transitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(0) }, { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(100) }] },
+        {
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(0) },
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(100) },
+          ],
+        },
       ],
     },
     l1: {
-      lifecycleConfiguration: { rules: [{ status: 'Enabled', transitions: [{ storageClass: 'GLACIER', transitionInDays: 0 }, { storageClass: 'GLACIER_IR', transitionInDays: 100 }] }] },
+      lifecycleConfiguration: {
+        rules: [
+          {
+            status: 'Enabled',
+            transitions: [
+              { storageClass: 'GLACIER', transitionInDays: 0 },
+              { storageClass: 'GLACIER_IR', transitionInDays: 100 },
+            ],
+          },
+        ],
+      },
     },
   },
   {
@@ -86,8 +114,12 @@ const CASES: Case[] = [
     name: 'leaving DEEP_ARCHIVE early (warning)',
     ruleId: 'S3-LIFECYCLE-MIN-STORAGE-DURATION',
     severity: 'warning',
-    l2: { lifecycleRules: [{ transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(0) }], expiration: Duration.days(10) }] },
-    l1: { lifecycleConfiguration: { rules: [{ status: 'Enabled', transitions: [{ storageClass: 'DEEP_ARCHIVE', transitionInDays: 0 }], expirationInDays: 10 }] } },
+    l2: {
+      lifecycleRules: [{ transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(0) }], expiration: Duration.days(10) }],
+    },
+    l1: {
+      lifecycleConfiguration: { rules: [{ status: 'Enabled', transitions: [{ storageClass: 'DEEP_ARCHIVE', transitionInDays: 0 }], expirationInDays: 10 }] },
+    },
   },
 ];
 
@@ -120,8 +152,12 @@ describe('BucketRulesChecker flags the same problems on s3.Bucket and CfnBucket'
 
   test('compliant buckets get no findings', () => {
     const { app, stack } = checkedStack();
-    new s3.Bucket(stack, 'Plain', { lifecycleRules: [{ transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }] }] });
-    new s3.CfnBucket(stack, 'Raw', { lifecycleConfiguration: { rules: [{ status: 'Enabled', transitions: [{ storageClass: 'GLACIER', transitionInDays: 0 }] }] } });
+    new s3.Bucket(stack, 'Plain', {
+      lifecycleRules: [{ transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }] }],
+    });
+    new s3.CfnBucket(stack, 'Raw', {
+      lifecycleConfiguration: { rules: [{ status: 'Enabled', transitions: [{ storageClass: 'GLACIER', transitionInDays: 0 }] }] },
+    });
     app.synth();
     expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('\\[S3-'))).toEqual([]);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('\\[S3-'))).toEqual([]);
@@ -147,7 +183,9 @@ describe('BucketRulesChecker on notifications', () => {
     const [finding, ...rest] = findings(stack, 'error', 'S3-NOTIFICATION-OVERLAP');
     expect(rest).toEqual([]);
     expect(finding.id).toBe('/Stack/Plain/Notifications/Resource');
-    expect(String(finding.entry.data)).toMatch(/QueueConfigurations\[0\] \(SQS queue Queue[0-9A-F]+\) \(prefix "in\/"\) and QueueConfigurations\[1\] \(SQS queue Queue[0-9A-F]+\) \(no filter\)/);
+    expect(String(finding.entry.data)).toMatch(
+      /QueueConfigurations\[0\] \(SQS queue Queue[0-9A-F]+\) \(prefix "in\/"\) and QueueConfigurations\[1\] \(SQS queue Queue[0-9A-F]+\) \(no filter\)/,
+    );
   });
 
   test('CfnBucket: overlap and wildcards in its own NotificationConfiguration', () => {
@@ -172,7 +210,10 @@ describe('BucketRulesChecker and StorageBucket', () => {
   test('skips StorageBucket by default, which validates itself', () => {
     const { app, stack } = checkedStack();
     const bucket = new StorageBucket(stack, 'Ours', { serverAccessLogs: false });
-    bucket.addLifecycleRule({ transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(0) }], expiration: Duration.days(10) });
+    bucket.addLifecycleRule({
+      transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(0) }],
+      expiration: Duration.days(10),
+    });
     app.synth();
     expect(Annotations.fromStack(stack).findWarning('/Stack/Ours/Resource', Match.anyValue())).toEqual([]);
     Annotations.fromStack(stack).hasWarning('/Stack/Ours', Match.stringLikeRegexp('S3-LIFECYCLE-MIN-STORAGE-DURATION'));
@@ -182,7 +223,10 @@ describe('BucketRulesChecker and StorageBucket', () => {
     const app = apps.app();
     const stack = new Stack(app, 'Stack');
     Aspects.of(app).add(new BucketRulesChecker({ includeStorageBuckets: true }));
-    new StorageBucket(stack, 'Ours', { serverAccessLogs: false, lifecycleRules: [{ transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(0) }], expiration: Duration.days(10) }] });
+    new StorageBucket(stack, 'Ours', {
+      serverAccessLogs: false,
+      lifecycleRules: [{ transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(0) }], expiration: Duration.days(10) }],
+    });
     app.synth();
     Annotations.fromStack(stack).hasWarning('/Stack/Ours/Resource', Match.stringLikeRegexp('S3-LIFECYCLE-MIN-STORAGE-DURATION'));
   });

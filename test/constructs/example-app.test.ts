@@ -18,15 +18,24 @@ describe('the example app (bin/app.ts)', () => {
   });
 
   test('the data bucket: KMS with a bucket key, versioning, acceleration', () => {
-    expect(data.BucketEncryption.ServerSideEncryptionConfiguration[0]).toMatchObject({ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } });
+    expect(data.BucketEncryption.ServerSideEncryptionConfiguration[0]).toMatchObject({
+      BucketKeyEnabled: true,
+      ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' },
+    });
     expect(data.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(data.AccelerateConfiguration).toEqual({ AccelerationStatus: 'Enabled' });
   });
 
   test('a STANDARD -> STANDARD_IA -> GLACIER -> DEEP_ARCHIVE waterfall with noncurrent-version rules', () => {
     const rule = data.LifecycleConfiguration.Rules.find((r: { Id?: string }) => r.Id === 'archive-waterfall');
-    expect(rule.Transitions.map((t: { StorageClass: string; TransitionInDays: number }) => `${t.StorageClass}@${t.TransitionInDays}`)).toEqual(['STANDARD_IA@30', 'GLACIER@90', 'DEEP_ARCHIVE@180']);
-    expect(rule.NoncurrentVersionTransitions.map((t: { StorageClass: string; TransitionInDays: number }) => `${t.StorageClass}@${t.TransitionInDays}`)).toEqual(['STANDARD_IA@30', 'GLACIER@60']);
+    expect(rule.Transitions.map((t: { StorageClass: string; TransitionInDays: number }) => `${t.StorageClass}@${t.TransitionInDays}`)).toEqual([
+      'STANDARD_IA@30',
+      'GLACIER@90',
+      'DEEP_ARCHIVE@180',
+    ]);
+    expect(rule.NoncurrentVersionTransitions.map((t: { StorageClass: string; TransitionInDays: number }) => `${t.StorageClass}@${t.TransitionInDays}`)).toEqual(
+      ['STANDARD_IA@30', 'GLACIER@60'],
+    );
     expect(rule.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 365, NewerNoncurrentVersions: 3 });
   });
 

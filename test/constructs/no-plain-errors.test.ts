@@ -20,7 +20,8 @@ function sourceFiles(dir: string): string[] {
 function offences(file: string, text = readFileSync(file, 'utf8')): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
-  const report = (node: ts.Node) => found.push(`${relative(ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().split('\n')[0]}`);
+  const report = (node: ts.Node) =>
+    found.push(`${relative(ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().split('\n')[0]}`);
   const visit = (node: ts.Node): void => {
     if (ts.isThrowStatement(node)) {
       const thrown = node.expression;
@@ -40,6 +41,7 @@ test('lib/constructs throws only ValidationError, never a plain Error', () => {
 });
 
 test('the check itself finds a plain Error, a rethrow and a standard error created for later', () => {
-  const scratch = "if (x) throw new Error('no');\nthrow new ValidationError(s, 'ok', []);\ntry { f(); } catch (e) { throw e; }\nconst later = new TypeError('x');\n";
+  const scratch =
+    "if (x) throw new Error('no');\nthrow new ValidationError(s, 'ok', []);\ntry { f(); } catch (e) { throw e; }\nconst later = new TypeError('x');\n";
   expect(offences(join(ROOT, 'scratch.ts'), scratch).map((o) => o.replace(/^.*?:(\d+):.*$/, '$1'))).toEqual(['1', '1', '3', '4']);
 });

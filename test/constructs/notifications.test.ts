@@ -17,7 +17,11 @@ function setUp() {
   const stack = new Stack(app, 'Stack');
   const bucket = new StorageBucket(stack, 'Bucket', { serverAccessLogs: false });
   const queue = new sqs.Queue(stack, 'Queue');
-  const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
+  const fn = new lambda.Function(stack, 'Fn', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {}'),
+  });
   return { app, stack, bucket, queue, fn };
 }
 
@@ -27,7 +31,9 @@ describe('StorageBucket.addEventNotification', () => {
     const add: s3.Bucket['addEventNotification'] = bucket.addEventNotification.bind(bucket);
     add(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), { prefix: 'in/' });
     Template.fromStack(stack).hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: { QueueConfigurations: [{ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'in/' }] } } }] },
+      NotificationConfiguration: {
+        QueueConfigurations: [{ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'in/' }] } } }],
+      },
     });
   });
 
@@ -96,7 +102,10 @@ describe('StorageBucket.addEventNotification', () => {
     const app = apps.app();
     const stack = new Stack(app, 'Stack');
     const topicKey = new kms.Key(stack, 'TopicKey');
-    new s3.Bucket(stack, 'Plain').addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SnsDestination(new sns.Topic(stack, 'Topic', { masterKey: topicKey })));
+    new s3.Bucket(stack, 'Plain').addEventNotification(
+      s3.EventType.OBJECT_REMOVED,
+      new s3n.SnsDestination(new sns.Topic(stack, 'Topic', { masterKey: topicKey })),
+    );
     Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Principal: { Service: 's3.amazonaws.com' } })])) },
     });

@@ -32,7 +32,9 @@ function bucketResource(stack: Stack, bucket: s3.IBucket): Json {
 /** The statements of `bucket`'s policy that let S3 deliver server access logs. */
 function logDeliveryStatements(stack: Stack, bucket: s3.IBucket): Json[] {
   const ref = { Ref: stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket) };
-  const policies = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy')).filter((p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref));
+  const policies = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy')).filter(
+    (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref),
+  );
   return policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: Json) => s.Principal?.Service === 'logging.s3.amazonaws.com');
 }
 
@@ -111,7 +113,10 @@ describe('1. what stays aws-cdk-lib behaviour', () => {
   test('with the flag on, the statement is exactly the one aws-cdk-lib writes for s3.Bucket', () => {
     const ours = stackIn({ [FLAG]: true });
     const theirs = stackIn({ [FLAG]: true });
-    for (const [{ stack }, Bucket] of [[ours, StorageBucket], [theirs, s3.Bucket]] as const) {
+    for (const [{ stack }, Bucket] of [
+      [ours, StorageBucket],
+      [theirs, s3.Bucket],
+    ] as const) {
       const logs = new Bucket(stack, 'Logs', { serverAccessLogs: false } as s3.BucketProps);
       new s3.Bucket(stack, 'Data', { serverAccessLogsBucket: logs });
     }
@@ -129,7 +134,10 @@ describe('1. what stays aws-cdk-lib behaviour', () => {
   test('an imported target: aws-cdk-lib warns it cannot grant, as for s3.Bucket', () => {
     const { app, stack } = stackIn({});
     new StorageBucket(stack, 'Data', { serverAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'existing-logs') });
-    const messages = app.synth().getStackByName('Stack').messages.map((m) => String(m.entry.data));
+    const messages = app
+      .synth()
+      .getStackByName('Stack')
+      .messages.map((m) => String(m.entry.data));
     expect(messages.some((m) => m.includes('Unable to add necessary logging permissions to imported target bucket'))).toBe(true);
   });
 });
@@ -177,7 +185,10 @@ describe.each(FLAGS)('2. property injectors ($name)', ({ context }) => {
 
   test("the injector runs once per bucket and sees the user's own props, not the defaults", () => {
     const seen: { id: string; props: Json }[] = [];
-    const recorder: IPropertyInjector = { constructUniqueId: s3.Bucket.PROPERTY_INJECTION_ID, inject: (props, { id }) => (seen.push({ id, props: { ...props } }), props) };
+    const recorder: IPropertyInjector = {
+      constructUniqueId: s3.Bucket.PROPERTY_INJECTION_ID,
+      inject: (props, { id }) => (seen.push({ id, props: { ...props } }), props),
+    };
     const { stack } = stackIn(context, [recorder]);
     new StorageBucket(stack, 'Ours', { versioned: false });
     expect(seen.map((s) => s.id)).toEqual(['Ours', 'Bucket']); // the data bucket, then the log bucket it creates
@@ -187,7 +198,10 @@ describe.each(FLAGS)('2. property injectors ($name)', ({ context }) => {
   test('an injector that appends a lifecycle rule appends it once', () => {
     const appender: IPropertyInjector = {
       constructUniqueId: s3.Bucket.PROPERTY_INJECTION_ID,
-      inject: (props: s3.BucketProps) => ({ ...props, lifecycleRules: [...(props.lifecycleRules ?? []), { id: 'expire-tmp', prefix: 'tmp/', expiration: Duration.days(1) }] }),
+      inject: (props: s3.BucketProps) => ({
+        ...props,
+        lifecycleRules: [...(props.lifecycleRules ?? []), { id: 'expire-tmp', prefix: 'tmp/', expiration: Duration.days(1) }],
+      }),
     };
     const { stack } = stackIn(context, [appender]);
     const ours = new StorageBucket(stack, 'Ours', { serverAccessLogs: false });
@@ -196,7 +210,10 @@ describe.each(FLAGS)('2. property injectors ($name)', ({ context }) => {
   });
 
   test('StorageBucket.PROPERTY_INJECTION_ID targets StorageBucket only, and wins over the s3.Bucket injector', () => {
-    const own: IPropertyInjector = { constructUniqueId: StorageBucket.PROPERTY_INJECTION_ID, inject: (props) => ({ removalPolicy: RemovalPolicy.SNAPSHOT, versioned: false, ...props }) };
+    const own: IPropertyInjector = {
+      constructUniqueId: StorageBucket.PROPERTY_INJECTION_ID,
+      inject: (props) => ({ removalPolicy: RemovalPolicy.SNAPSHOT, versioned: false, ...props }),
+    };
     const { stack } = stackIn(context, [own, KMS_AND_DESTROY]);
     const ours = new StorageBucket(stack, 'Ours');
     const plain = new s3.Bucket(stack, 'Plain');
@@ -218,7 +235,9 @@ describe.each(FLAGS)('2. property injectors ($name)', ({ context }) => {
   test('StorageBucket is still an s3.Bucket, with its static imports', () => {
     const { stack } = stackIn(context);
     expect(new StorageBucket(stack, 'Ours', { serverAccessLogs: false })).toBeInstanceOf(s3.Bucket);
-    expect(stack.resolve(StorageBucket.fromBucketName(stack, 'Imported', 'some-bucket').bucketArn)).toEqual(stack.resolve(s3.Bucket.fromBucketName(stack, 'Imported2', 'some-bucket').bucketArn));
+    expect(stack.resolve(StorageBucket.fromBucketName(stack, 'Imported', 'some-bucket').bucketArn)).toEqual(
+      stack.resolve(s3.Bucket.fromBucketName(stack, 'Imported2', 'some-bucket').bucketArn),
+    );
   });
 });
 
@@ -233,7 +252,12 @@ function thrown(fn: () => unknown): unknown {
 
 describe.each(FLAGS)('3. errors are CDK validation errors ($name)', ({ context }) => {
   const noPrefixRules = (bucket: s3.Bucket) => () =>
-    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, { bind: () => ({ arn: 'arn:aws:sqs:us-east-1:123456789012:q', type: s3.BucketNotificationDestinationType.QUEUE }) }, { prefix: 'a/' }, { prefix: 'b/' });
+    bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      { bind: () => ({ arn: 'arn:aws:sqs:us-east-1:123456789012:q', type: s3.BucketNotificationDestinationType.QUEUE }) },
+      { prefix: 'a/' },
+      { prefix: 'b/' },
+    );
 
   test('a duplicate prefix: both classes throw a validation error; ours carries the rule ids and problems', () => {
     const { stack } = stackIn(context);

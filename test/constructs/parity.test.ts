@@ -87,7 +87,10 @@ const PROPS: Case[] = [
   { name: 'enforceSSL: false', props: () => ({ enforceSSL: false }) },
   { name: 'minimumTLSVersion 1.3', props: () => ({ minimumTLSVersion: 1.3 }) },
   { name: 'blockPublicAccess BLOCK_ACLS_ONLY', props: () => ({ blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY }) },
-  { name: 'publicReadAccess with blockPublicAccess opened', props: () => ({ publicReadAccess: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY }) },
+  {
+    name: 'publicReadAccess with blockPublicAccess opened',
+    props: () => ({ publicReadAccess: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY }),
+  },
   { name: 'versioned: false', props: () => ({ versioned: false }) },
   { name: 'objectOwnership OBJECT_WRITER', props: () => ({ objectOwnership: s3.ObjectOwnership.OBJECT_WRITER }) },
   { name: 'accessControl PRIVATE', props: () => ({ accessControl: s3.BucketAccessControl.PRIVATE }) },
@@ -97,18 +100,34 @@ const PROPS: Case[] = [
     equivalent: () => ({ ...explicitDefaults({ accessControl: s3.BucketAccessControl.LOG_DELIVERY_WRITE }), objectOwnership: undefined }),
   },
   { name: 'removalPolicy DESTROY with autoDeleteObjects', props: () => ({ removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true }) },
-  { name: 'lifecycleRules', props: () => ({ lifecycleRules: [{ id: 'ia', transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }] }] }) },
-  { name: 'transitionDefaultMinimumObjectSize', props: () => ({ transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.VARIES_BY_STORAGE_CLASS }) },
+  {
+    name: 'lifecycleRules',
+    props: () => ({ lifecycleRules: [{ id: 'ia', transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }] }] }),
+  },
+  {
+    name: 'transitionDefaultMinimumObjectSize',
+    props: () => ({ transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.VARIES_BY_STORAGE_CLASS }),
+  },
   { name: 'intelligentTieringConfigurations', props: () => ({ intelligentTieringConfigurations: [{ name: 'it', archiveAccessTierTime: Duration.days(90) }] }) },
   { name: 'transferAcceleration', props: () => ({ transferAcceleration: true }) },
   { name: 'cors', props: () => ({ cors: [{ allowedMethods: [s3.HttpMethods.GET], allowedOrigins: ['https://example.com'] }] }) },
   { name: 'metrics', props: () => ({ metrics: [{ id: 'all' }, { id: 'logs', prefix: 'logs/' }] }) },
   { name: 'inventories', props: ({ other }) => ({ inventories: [{ destination: { bucket: other, prefix: 'inventory/' }, inventoryId: 'weekly' }] }) },
   { name: 'eventBridgeEnabled', props: () => ({ eventBridgeEnabled: true }) },
-  { name: 'objectLockEnabled with a default retention', props: () => ({ objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(1)) }) },
-  { name: 'website (with public access opened)', props: () => ({ websiteIndexDocument: 'index.html', websiteErrorDocument: 'error.html', blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY }) },
+  {
+    name: 'objectLockEnabled with a default retention',
+    props: () => ({ objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(1)) }),
+  },
+  {
+    name: 'website (with public access opened)',
+    props: () => ({ websiteIndexDocument: 'index.html', websiteErrorDocument: 'error.html', blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY }),
+  },
   { name: 'replicationRules', props: ({ other }) => ({ replicationRules: [{ destination: other, priority: 1 }] }) },
-  { name: 'notificationsHandlerRole', props: ({ role }) => ({ notificationsHandlerRole: role }), then: (b, { queue }) => b.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue)) },
+  {
+    name: 'notificationsHandlerRole',
+    props: ({ role }) => ({ notificationsHandlerRole: role }),
+    then: (b, { queue }) => b.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue)),
+  },
   {
     name: 'serverAccessLogsBucket with a prefix and targetObjectKeyFormat (an s3.Bucket target with ACLs disabled)',
     props: ({ stack }) => ({
@@ -124,7 +143,9 @@ const METHODS: Case[] = [
   {
     name: 'grantRead / grantWrite / grantReadWrite / grantPut / grantPutAcl / grantDelete',
     then: (b, { role }) => {
-      [b.grantRead(role), b.grantWrite(role, 'w/*'), b.grantReadWrite(role), b.grantPut(role), b.grantPutAcl(role), b.grantDelete(role)].forEach((g) => expect(g.success).toBe(true));
+      [b.grantRead(role), b.grantWrite(role, 'w/*'), b.grantReadWrite(role), b.grantPut(role), b.grantPutAcl(role), b.grantDelete(role)].forEach((g) =>
+        expect(g.success).toBe(true),
+      );
     },
   },
   {
@@ -134,14 +155,24 @@ const METHODS: Case[] = [
       [b.grants.read(role), b.grants.write(role), b.grants.delete(role, 'tmp/*')].forEach((g) => expect(g.success).toBe(true));
     },
   },
-  { name: 'addToResourcePolicy', then: (b, { role }) => b.addToResourcePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [b.arnForObjects('*')], principals: [role] })).statementAdded },
-  { name: 'addEventNotification (unencrypted queue), addObjectCreatedNotification, addObjectRemovedNotification', then: (b, { queue }) => {
-    b.addEventNotification(s3.EventType.OBJECT_RESTORE_COMPLETED, new s3n.SqsDestination(queue));
-    b.addObjectCreatedNotification(new s3n.SqsDestination(queue), { prefix: 'in/' });
-    b.addObjectRemovedNotification(new s3n.SqsDestination(queue), { prefix: 'out/' });
-  } },
+  {
+    name: 'addToResourcePolicy',
+    then: (b, { role }) =>
+      b.addToResourcePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [b.arnForObjects('*')], principals: [role] })).statementAdded,
+  },
+  {
+    name: 'addEventNotification (unencrypted queue), addObjectCreatedNotification, addObjectRemovedNotification',
+    then: (b, { queue }) => {
+      b.addEventNotification(s3.EventType.OBJECT_RESTORE_COMPLETED, new s3n.SqsDestination(queue));
+      b.addObjectCreatedNotification(new s3n.SqsDestination(queue), { prefix: 'in/' });
+      b.addObjectRemovedNotification(new s3n.SqsDestination(queue), { prefix: 'out/' });
+    },
+  },
   { name: 'addLifecycleRule', then: (b) => b.addLifecycleRule({ id: 'later', expiration: Duration.days(400) }) },
-  { name: 'addInventory', then: (b, { other }) => b.addInventory({ destination: { bucket: other }, inventoryId: 'daily', frequency: s3.InventoryFrequency.DAILY }) },
+  {
+    name: 'addInventory',
+    then: (b, { other }) => b.addInventory({ destination: { bucket: other }, inventoryId: 'daily', frequency: s3.InventoryFrequency.DAILY }),
+  },
   { name: 'addMetric', then: (b) => b.addMetric({ id: 'by-tag', tagFilters: { team: 'data' } }) },
   { name: 'addCorsRule', then: (b) => b.addCorsRule({ allowedMethods: [s3.HttpMethods.PUT], allowedOrigins: ['*'] }) },
   { name: 'enableEventBridgeNotification', then: (b) => b.enableEventBridgeNotification() },
@@ -202,7 +233,10 @@ describe.each(FLAGS)('the intended differences ($name)', ({ context }) => {
     const stack = stackFor();
     const ours = new StorageBucket(stack, 'Bucket', { serverAccessLogsPrefix: 'access/' });
     const logging = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(ours.node.defaultChild as s3.CfnBucket)].Properties.LoggingConfiguration;
-    expect(logging).toEqual({ DestinationBucketName: { Ref: stack.getLogicalId(ours.accessLogsBucket!.node.defaultChild as s3.CfnBucket) }, LogFilePrefix: 'access/' });
+    expect(logging).toEqual({
+      DestinationBucketName: { Ref: stack.getLogicalId(ours.accessLogsBucket!.node.defaultChild as s3.CfnBucket) },
+      LogFilePrefix: 'access/',
+    });
   });
 
   test('addEventNotification with overlapping filters: s3.Bucket synthesizes, StorageBucket fails synth', () => {

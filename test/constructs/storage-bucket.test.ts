@@ -32,7 +32,9 @@ describe('StorageBucket secure defaults', () => {
       VersioningConfiguration: { Status: 'Enabled' },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      LifecycleConfiguration: { Rules: [{ Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }] },
+      LifecycleConfiguration: {
+        Rules: [{ Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }],
+      },
       LoggingConfiguration: { DestinationBucketName: { Ref: stack.getLogicalId(bucket.accessLogsBucket!.node.defaultChild as s3.CfnBucket) } },
     });
     expect(buckets[dataId].DeletionPolicy).toBe('Retain');
@@ -81,7 +83,10 @@ describe('StorageBucket options', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
-          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } } },
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
+          },
         ],
       },
     });
@@ -99,9 +104,18 @@ describe('StorageBucket options', () => {
   });
 
   test('explicit props win over the defaults', () => {
-    const { stack } = stackWith({ versioned: false, removalPolicy: RemovalPolicy.DESTROY, abortIncompleteMultipartUploads: false, serverAccessLogs: false, enforceSSL: false });
+    const { stack } = stackWith({
+      versioned: false,
+      removalPolicy: RemovalPolicy.DESTROY,
+      abortIncompleteMultipartUploads: false,
+      serverAccessLogs: false,
+      enforceSSL: false,
+    });
     const template = Template.fromStack(stack);
-    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ VersioningConfiguration: Match.absent(), LifecycleConfiguration: Match.absent() }) });
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ VersioningConfiguration: Match.absent(), LifecycleConfiguration: Match.absent() }),
+    });
     template.resourceCountIs('AWS::S3::BucketPolicy', 0);
   });
 
@@ -109,8 +123,12 @@ describe('StorageBucket options', () => {
     const { stack, bucket } = stackWith({ transferAcceleration: true, bucketName: 'fast-bucket' });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { AccelerateConfiguration: { AccelerationStatus: 'Enabled' } });
     const ref = { Ref: stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket) };
-    expect(stack.resolve(bucket.transferAccelerationUrlForObject('a/b.txt'))).toEqual({ 'Fn::Join': ['', ['https://', ref, '.s3-accelerate.amazonaws.com/a/b.txt']] });
-    expect(stack.resolve(bucket.transferAccelerationUrlForObject('k', { dualStack: true }))).toEqual({ 'Fn::Join': ['', ['https://', ref, '.s3-accelerate.dualstack.amazonaws.com/k']] });
+    expect(stack.resolve(bucket.transferAccelerationUrlForObject('a/b.txt'))).toEqual({
+      'Fn::Join': ['', ['https://', ref, '.s3-accelerate.amazonaws.com/a/b.txt']],
+    });
+    expect(stack.resolve(bucket.transferAccelerationUrlForObject('k', { dualStack: true }))).toEqual({
+      'Fn::Join': ['', ['https://', ref, '.s3-accelerate.dualstack.amazonaws.com/k']],
+    });
   });
 });
 
@@ -118,25 +136,100 @@ describe('StorageBucket validation at synth', () => {
   const ia = s3.StorageClass.INFREQUENT_ACCESS;
   const glacier = s3.StorageClass.GLACIER;
   test.each<[string, s3.LifecycleRule, RegExp]>([
-    ['IA before 30 days', { transitions: [{ storageClass: ia, transitionAfter: Duration.days(10) }] }, /\[S3-LIFECYCLE-IA-MIN-DAYS\].*Fix: transition to STANDARD_IA after 30 days or more/],
-    ['noncurrent IA before 30 days', { noncurrentVersionTransitions: [{ storageClass: ia, transitionAfter: Duration.days(5) }] }, /\[S3-LIFECYCLE-NONCURRENT-IA-MIN-DAYS\].*Fix: set noncurrentDays to 30 or more/],
-    ['GLACIER within 30 days of IA', { transitions: [{ storageClass: ia, transitionAfter: Duration.days(30) }, { storageClass: glacier, transitionAfter: Duration.days(40) }] }, /\[S3-LIFECYCLE-IA-GAP\].*Fix: move the GLACIER transition to 60 days or later/],
-    ['ONEZONE_IA within 30 days of STANDARD_IA', { transitions: [{ storageClass: ia, transitionAfter: Duration.days(30) }, { storageClass: s3.StorageClass.ONE_ZONE_INFREQUENT_ACCESS, transitionAfter: Duration.days(31) }] }, /\[S3-LIFECYCLE-IA-GAP\]/],
-    ['waterfall backwards', { transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) }, { storageClass: ia, transitionAfter: Duration.days(60) }] }, /\[S3-LIFECYCLE-TRANSITION-ORDER\].*INTELLIGENT_TIERING.*STANDARD_IA.*Fix: reorder/],
-    ['out of DEEP_ARCHIVE', { transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(0) }, { storageClass: glacier, transitionAfter: Duration.days(200) }] }, /\[S3-LIFECYCLE-TRANSITION-ORDER\]/],
-    ['ONEZONE_IA -> GLACIER_IR', { transitions: [{ storageClass: s3.StorageClass.ONE_ZONE_INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }, { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }] }, /\[S3-LIFECYCLE-TRANSITION-ORDER\]/],
-    ['expiration before a transition', { transitions: [{ storageClass: glacier, transitionAfter: Duration.days(100) }], expiration: Duration.days(50) }, /\[S3-LIFECYCLE-EXPIRATION-ORDER\].*Fix: expire after 100 days/],
-    ['noncurrent expiration before a noncurrent transition', { noncurrentVersionTransitions: [{ storageClass: glacier, transitionAfter: Duration.days(100) }], noncurrentVersionExpiration: Duration.days(100) }, /\[S3-LIFECYCLE-NONCURRENT-EXPIRATION-ORDER\]/],
-    ['Date and Days mixed', { transitions: [{ storageClass: glacier, transitionDate: new Date('2030-01-01T00:00:00Z') }], expiration: Duration.days(4000) }, /\[S3-LIFECYCLE-DATE-DAYS-MIX\].*Fix: use either Days everywhere or Date everywhere/],
-    ['transition back to STANDARD', { transitions: [{ storageClass: new s3.StorageClass('STANDARD'), transitionAfter: Duration.days(60) }] }, /\[S3-LIFECYCLE-TRANSITION-TARGET\].*Fix: remove the transition/],
-    ['size range inverted', { transitions: [{ storageClass: glacier, transitionAfter: Duration.days(1) }], objectSizeGreaterThan: 5000, objectSizeLessThan: 100 }, /\[S3-LIFECYCLE-OBJECT-SIZE-RANGE\].*Fix: make objectSizeLessThan larger/],
+    [
+      'IA before 30 days',
+      { transitions: [{ storageClass: ia, transitionAfter: Duration.days(10) }] },
+      /\[S3-LIFECYCLE-IA-MIN-DAYS\].*Fix: transition to STANDARD_IA after 30 days or more/,
+    ],
+    [
+      'noncurrent IA before 30 days',
+      { noncurrentVersionTransitions: [{ storageClass: ia, transitionAfter: Duration.days(5) }] },
+      /\[S3-LIFECYCLE-NONCURRENT-IA-MIN-DAYS\].*Fix: set noncurrentDays to 30 or more/,
+    ],
+    [
+      'GLACIER within 30 days of IA',
+      {
+        transitions: [
+          { storageClass: ia, transitionAfter: Duration.days(30) },
+          { storageClass: glacier, transitionAfter: Duration.days(40) },
+        ],
+      },
+      /\[S3-LIFECYCLE-IA-GAP\].*Fix: move the GLACIER transition to 60 days or later/,
+    ],
+    [
+      'ONEZONE_IA within 30 days of STANDARD_IA',
+      {
+        transitions: [
+          { storageClass: ia, transitionAfter: Duration.days(30) },
+          { storageClass: s3.StorageClass.ONE_ZONE_INFREQUENT_ACCESS, transitionAfter: Duration.days(31) },
+        ],
+      },
+      /\[S3-LIFECYCLE-IA-GAP\]/,
+    ],
+    [
+      'waterfall backwards',
+      {
+        transitions: [
+          { storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) },
+          { storageClass: ia, transitionAfter: Duration.days(60) },
+        ],
+      },
+      /\[S3-LIFECYCLE-TRANSITION-ORDER\].*INTELLIGENT_TIERING.*STANDARD_IA.*Fix: reorder/,
+    ],
+    [
+      'out of DEEP_ARCHIVE',
+      {
+        transitions: [
+          { storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(0) },
+          { storageClass: glacier, transitionAfter: Duration.days(200) },
+        ],
+      },
+      /\[S3-LIFECYCLE-TRANSITION-ORDER\]/,
+    ],
+    [
+      'ONEZONE_IA -> GLACIER_IR',
+      {
+        transitions: [
+          { storageClass: s3.StorageClass.ONE_ZONE_INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+          { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+        ],
+      },
+      /\[S3-LIFECYCLE-TRANSITION-ORDER\]/,
+    ],
+    [
+      'expiration before a transition',
+      { transitions: [{ storageClass: glacier, transitionAfter: Duration.days(100) }], expiration: Duration.days(50) },
+      /\[S3-LIFECYCLE-EXPIRATION-ORDER\].*Fix: expire after 100 days/,
+    ],
+    [
+      'noncurrent expiration before a noncurrent transition',
+      { noncurrentVersionTransitions: [{ storageClass: glacier, transitionAfter: Duration.days(100) }], noncurrentVersionExpiration: Duration.days(100) },
+      /\[S3-LIFECYCLE-NONCURRENT-EXPIRATION-ORDER\]/,
+    ],
+    [
+      'Date and Days mixed',
+      { transitions: [{ storageClass: glacier, transitionDate: new Date('2030-01-01T00:00:00Z') }], expiration: Duration.days(4000) },
+      /\[S3-LIFECYCLE-DATE-DAYS-MIX\].*Fix: use either Days everywhere or Date everywhere/,
+    ],
+    [
+      'transition back to STANDARD',
+      { transitions: [{ storageClass: new s3.StorageClass('STANDARD'), transitionAfter: Duration.days(60) }] },
+      /\[S3-LIFECYCLE-TRANSITION-TARGET\].*Fix: remove the transition/,
+    ],
+    [
+      'size range inverted',
+      { transitions: [{ storageClass: glacier, transitionAfter: Duration.days(1) }], objectSizeGreaterThan: 5000, objectSizeLessThan: 100 },
+      /\[S3-LIFECYCLE-OBJECT-SIZE-RANGE\].*Fix: make objectSizeLessThan larger/,
+    ],
   ])('%s fails synth naming the rule and the fix', (_name, rule, expected) => {
     const { app } = stackWith({ lifecycleRules: [rule] });
     expect(() => app.synth()).toThrow(expected);
   });
 
   test('Intelligent-Tiering archive days out of range fail synth', () => {
-    const { app } = stackWith({ intelligentTieringConfigurations: [{ name: 'it', archiveAccessTierTime: Duration.days(30), deepArchiveAccessTierTime: Duration.days(800) }] });
+    const { app } = stackWith({
+      intelligentTieringConfigurations: [{ name: 'it', archiveAccessTierTime: Duration.days(30), deepArchiveAccessTierTime: Duration.days(800) }],
+    });
     expect(() => app.synth()).toThrow(/S3-INTELLIGENT-TIERING-ARCHIVE-ACCESS-DAYS[\s\S]*S3-INTELLIGENT-TIERING-DEEP-ARCHIVE-ACCESS-DAYS/);
   });
 
@@ -174,15 +267,22 @@ describe('StorageBucket validation at synth', () => {
   });
 
   test('minimum storage duration is a warning through Annotations', () => {
-    const { app, stack } = stackWith({ lifecycleRules: [{ id: 'short', transitions: [{ storageClass: glacier, transitionAfter: Duration.days(0) }], expiration: Duration.days(30) }] });
+    const { app, stack } = stackWith({
+      lifecycleRules: [{ id: 'short', transitions: [{ storageClass: glacier, transitionAfter: Duration.days(0) }], expiration: Duration.days(30) }],
+    });
     app.synth();
     Annotations.fromStack(stack).hasWarning('/Stack/Bucket', Match.stringLikeRegexp('S3-LIFECYCLE-MIN-STORAGE-DURATION.*GLACIER bills at least 90 days'));
   });
 
   test('a rule that only matches objects under 128 KiB warns that the default minimum size stops every transition', () => {
-    const { app, stack } = stackWith({ lifecycleRules: [{ id: 'tiny', objectSizeLessThan: 1024, transitions: [{ storageClass: glacier, transitionAfter: Duration.days(1) }] }] });
+    const { app, stack } = stackWith({
+      lifecycleRules: [{ id: 'tiny', objectSizeLessThan: 1024, transitions: [{ storageClass: glacier, transitionAfter: Duration.days(1) }] }],
+    });
     app.synth();
-    Annotations.fromStack(stack).hasWarning('/Stack/Bucket', Match.stringLikeRegexp('S3-LIFECYCLE-OBJECT-SIZE-DEFAULT-MINIMUM.*transitionDefaultMinimumObjectSize'));
+    Annotations.fromStack(stack).hasWarning(
+      '/Stack/Bucket',
+      Match.stringLikeRegexp('S3-LIFECYCLE-OBJECT-SIZE-DEFAULT-MINIMUM.*transitionDefaultMinimumObjectSize'),
+    );
   });
 
   test('with VARIES_BY_STORAGE_CLASS the 128 KiB warning goes away', () => {

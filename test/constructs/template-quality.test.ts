@@ -47,7 +47,9 @@ describe.each(TARGETS)('$name', (target) => {
   test('cdk-nag AwsSolutions: zero unacknowledged errors', () => {
     for (const stack of target.stacks) {
       const report = new AwsSolutionsChecks().validateScope(stack);
-      const errors = report.violations.filter((v) => v.severity === 'error').map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+      const errors = report.violations
+        .filter((v) => v.severity === 'error')
+        .map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
       expect(errors).toEqual([]);
     }
   });

@@ -15,7 +15,11 @@ export interface Fault {
 export type FaultRule = (request: http.IncomingMessage, index: number) => Fault | undefined;
 
 /** Rewrites a real answer before it reaches the client (to imitate a store that differs from S3). */
-export type Rewrite = (answer: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }) => { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+export type Rewrite = (answer: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }) => {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+};
 
 /** Decides, per request, whether to rewrite its answer. */
 export type RewriteRule = (request: http.IncomingMessage) => Rewrite | undefined;
@@ -84,7 +88,12 @@ export class FaultProxy {
         const body = fault.code
           ? `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code}</Code><Message>${fault.message ?? fault.code}</Message><RequestId>FAULT${index}</RequestId><HostId>fault-proxy</HostId></Error>`
           : '';
-        res.writeHead(fault.status, { 'content-type': 'application/xml', 'x-amz-request-id': `FAULT${index}`, 'content-length': Buffer.byteLength(body), ...fault.headers });
+        res.writeHead(fault.status, {
+          'content-type': 'application/xml',
+          'x-amz-request-id': `FAULT${index}`,
+          'content-length': Buffer.byteLength(body),
+          ...fault.headers,
+        });
         res.end(req.method === 'HEAD' ? undefined : body);
       });
       return;

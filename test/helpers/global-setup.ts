@@ -23,7 +23,10 @@ export default async function globalSetup(): Promise<void> {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
     throw new Error(`Could not start the moto S3 server for the integration tests.\n${stderr.trim()}`);
   }
-  const lines = execFileSync('bash', [join(ROOT, 'scripts/servers/moto.sh'), 'env'], { env }).toString().trim().split('\n');
+  const lines = execFileSync('bash', [join(ROOT, 'scripts/servers/moto.sh'), 'env'], { env })
+    .toString()
+    .trim()
+    .split('\n');
   // `export NAME=value` lines (the shell form the README evals) and one `unset NAME ...` line.
   for (const line of lines) {
     const assignment = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);

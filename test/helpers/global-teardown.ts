@@ -7,6 +7,9 @@ import { join } from 'node:path';
 export default async function globalTeardown(): Promise<void> {
   const stateDir = process.env.BUCKETKIT_JEST_MOTO_STATE;
   if (!stateDir) return;
-  execFileSync('bash', [join(__dirname, '..', '..', 'scripts/servers/moto.sh'), 'down'], { env: { ...process.env, BUCKETKIT_STATE_DIR: stateDir }, stdio: 'inherit' });
+  execFileSync('bash', [join(__dirname, '..', '..', 'scripts/servers/moto.sh'), 'down'], {
+    env: { ...process.env, BUCKETKIT_STATE_DIR: stateDir },
+    stdio: 'inherit',
+  });
   rmSync(stateDir, { recursive: true, force: true });
 }

@@ -99,10 +99,14 @@ export async function emptyBucket(raw: S3Client, bucket: string): Promise<void> 
     const page = await raw.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
     const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
     if (objects.length > 0) {
-      const out = await raw.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, BypassGovernanceRetention: true })).catch(() => ({ Errors: objects }));
+      const out = await raw
+        .send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, BypassGovernanceRetention: true }))
+        .catch(() => ({ Errors: objects }));
       // What is left is under legal hold (or the batch failed): lift the hold and delete one by one.
       for (const e of out.Errors ?? []) {
-        await raw.send(new PutObjectLegalHoldCommand({ Bucket: bucket, Key: e.Key, VersionId: e.VersionId, LegalHold: { Status: 'OFF' } })).catch(() => undefined);
+        await raw
+          .send(new PutObjectLegalHoldCommand({ Bucket: bucket, Key: e.Key, VersionId: e.VersionId, LegalHold: { Status: 'OFF' } }))
+          .catch(() => undefined);
         await raw.send(new DeleteObjectCommand({ Bucket: bucket, Key: e.Key, VersionId: e.VersionId, BypassGovernanceRetention: true })).catch(() => undefined);
       }
     }

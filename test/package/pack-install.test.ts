@@ -36,8 +36,24 @@ const DECOYS: Record<string, string> = {
 };
 
 /** Every path in the tarball must match one of these (paths as npm lists them, without the `package/` prefix). */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/bucketkit\.js$/, /^dist\/bin\/cli\.js$/, /^dist\/lib\/.+\.(js|d\.ts)$/, /^dist\/lambda\/.+\.js$/, /^docs\/[^/]+\.md$/];
-const SECRET_PATTERNS = [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /_authToken/, /\bnpm_[A-Za-z0-9]{36}\b/, /\bgh[pousr]_[A-Za-z0-9]{36}\b/, new RegExp(DECOY_SECRET)];
+const ALLOWED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^LICENSE$/,
+  /^bin\/bucketkit\.js$/,
+  /^dist\/bin\/cli\.js$/,
+  /^dist\/lib\/.+\.(js|d\.ts)$/,
+  /^dist\/lambda\/.+\.js$/,
+  /^docs\/[^/]+\.md$/,
+];
+const SECRET_PATTERNS = [
+  /\b(AKIA|ASIA)[0-9A-Z]{16}\b/,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /_authToken/,
+  /\bnpm_[A-Za-z0-9]{36}\b/,
+  /\bgh[pousr]_[A-Za-z0-9]{36}\b/,
+  new RegExp(DECOY_SECRET),
+];
 /** Generous bounds: today about 135 kB packed and 0.5 MB unpacked; the issue was 6.6 MB of snapshots. */
 const MAX_PACKED_BYTES = 1024 * 1024;
 const MAX_UNPACKED_BYTES = 5 * 1024 * 1024;
@@ -83,7 +99,9 @@ function run(command: string, args: string[], cwd: string, what: string): SpawnS
 function runOk(command: string, args: string[], cwd: string, what: string): string {
   const result = run(command, args, cwd, what);
   if (result.status !== 0) {
-    throw new Error(`${what} failed (${command} ${args.join(' ')}, exit ${result.status}${result.error ? `, ${result.error.message}` : ''})\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `${what} failed (${command} ${args.join(' ')}, exit ${result.status}${result.error ? `, ${result.error.message}` : ''})\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return result.stdout;
 }
@@ -119,7 +137,11 @@ function locate(packages: Record<string, LockEntry>, from: string, name: string)
 }
 
 /** package-lock.json for a project that depends only on the tarball, made from the repository's lockfile. */
-function consumerLock(manifest: { name: string; version: string; dependencies?: Record<string, string>; [k: string]: unknown }, tarball: string, integrity: string): object {
+function consumerLock(
+  manifest: { name: string; version: string; dependencies?: Record<string, string>; [k: string]: unknown },
+  tarball: string,
+  integrity: string,
+): object {
   const repoLock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const packages: Record<string, LockEntry> = {};
   const queue = Object.keys(manifest.dependencies ?? {}).map((name) => ({ from: '', name, optional: false }));
@@ -146,7 +168,11 @@ function consumerLock(manifest: { name: string; version: string; dependencies?: 
     version: '1.0.0',
     lockfileVersion: 3,
     requires: true,
-    packages: { '': { name: 'bucketkit-consumer', version: '1.0.0', dependencies: { bucketkit: `file:${tarball}` } }, 'node_modules/bucketkit': self, ...packages },
+    packages: {
+      '': { name: 'bucketkit-consumer', version: '1.0.0', dependencies: { bucketkit: `file:${tarball}` } },
+      'node_modules/bucketkit': self,
+      ...packages,
+    },
   };
 }
 
@@ -186,7 +212,10 @@ beforeAll(() => {
   mkdirSync(consumer);
   renameSync(join(work, pack.filename), join(consumer, pack.filename));
   const manifest = JSON.parse(readFileSync(join(extracted, 'package', 'package.json'), 'utf8'));
-  writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'bucketkit-consumer', version: '1.0.0', private: true, dependencies: { bucketkit: `file:${pack.filename}` } }, null, 2)}\n`);
+  writeFileSync(
+    join(consumer, 'package.json'),
+    `${JSON.stringify({ name: 'bucketkit-consumer', version: '1.0.0', private: true, dependencies: { bucketkit: `file:${pack.filename}` } }, null, 2)}\n`,
+  );
   writeFileSync(join(consumer, 'package-lock.json'), `${JSON.stringify(consumerLock(manifest, pack.filename, pack.integrity), null, 2)}\n`);
   const install = run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], consumer, 'npm ci --offline (consumer)');
   if (install.status !== 0) {
@@ -206,7 +235,20 @@ describe('npm pack', () => {
   test('the tarball holds the built package and nothing else', () => {
     const paths = pack.files.map((f) => f.path);
     expect(paths.filter((p) => !ALLOWED.some((re) => re.test(p)))).toEqual([]);
-    for (const bad of [/(^|\/)test\//, /\.snapshot\//, /__snapshots__/, /^\.venv\//, /^cdk\.out\//, /^\.servers\//, /^coverage\//, /\.tgz$/, /(^|\/)\.env$/, /\.map$/, /(?<!\.d)\.ts$/, /stale/]) {
+    for (const bad of [
+      /(^|\/)test\//,
+      /\.snapshot\//,
+      /__snapshots__/,
+      /^\.venv\//,
+      /^cdk\.out\//,
+      /^\.servers\//,
+      /^coverage\//,
+      /\.tgz$/,
+      /(^|\/)\.env$/,
+      /\.map$/,
+      /(?<!\.d)\.ts$/,
+      /stale/,
+    ]) {
       expect(paths.filter((p) => bad.test(p))).toEqual([]);
     }
   });
@@ -271,7 +313,11 @@ describe('the tarball installed offline into an empty project', () => {
   test('bucketkit/storage and bucketkit/rules also load through ESM import', () => {
     const out = runOk(
       process.execPath,
-      ['--input-type=module', '-e', "import { S3Storage } from 'bucketkit/storage'; import { checkBucketName } from 'bucketkit/rules'; console.log(typeof S3Storage, typeof checkBucketName);"],
+      [
+        '--input-type=module',
+        '-e',
+        "import { S3Storage } from 'bucketkit/storage'; import { checkBucketName } from 'bucketkit/rules'; console.log(typeof S3Storage, typeof checkBucketName);",
+      ],
       consumer,
       'node: ESM import',
     );
@@ -315,12 +361,27 @@ describe('the tarball installed offline into an empty project', () => {
     );
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const check = async (resolution: 'node16' | 'node'): Promise<string> => {
-      const args = [tsc, '--noEmit', '--strict', '--skipLibCheck', '--typeRoots', join(ROOT, 'node_modules', '@types'), '--types', 'node', '--module', resolution === 'node16' ? 'node16' : 'commonjs', '--moduleResolution', resolution, file];
+      const args = [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--typeRoots',
+        join(ROOT, 'node_modules', '@types'),
+        '--types',
+        'node',
+        '--module',
+        resolution === 'node16' ? 'node16' : 'commonjs',
+        '--moduleResolution',
+        resolution,
+        file,
+      ];
       const start = Date.now();
       // In parallel: each is a separate compiler run of a few seconds.
       const result = await promisify(execFile)(process.execPath, args, { cwd: consumer, env: childEnv() }).then(
         ({ stdout, stderr }) => `${stdout}${stderr}`,
-        (error: { stdout?: string; stderr?: string; message: string }) => `exit non-zero: ${error.stdout ?? ''}${error.stderr ?? ''}${error.stdout || error.stderr ? '' : error.message}`,
+        (error: { stdout?: string; stderr?: string; message: string }) =>
+          `exit non-zero: ${error.stdout ?? ''}${error.stderr ?? ''}${error.stdout || error.stderr ? '' : error.message}`,
       );
       timings.push(`tsc --moduleResolution ${resolution} (in parallel): ${((Date.now() - start) / 1000).toFixed(1)} s`);
       return result;

@@ -25,13 +25,31 @@ describe('transfer acceleration', () => {
 
 describe('Intelligent-Tiering archive ranges', () => {
   test.each<[string, IntelligentTieringConfigurationInput, string[]]>([
-    ['compliant: both tiers at their limits', { tierings: [{ accessTier: 'ARCHIVE_ACCESS', days: 90 }, { accessTier: 'DEEP_ARCHIVE_ACCESS', days: 730 }] }, []],
+    [
+      'compliant: both tiers at their limits',
+      {
+        tierings: [
+          { accessTier: 'ARCHIVE_ACCESS', days: 90 },
+          { accessTier: 'DEEP_ARCHIVE_ACCESS', days: 730 },
+        ],
+      },
+      [],
+    ],
     ['ARCHIVE_ACCESS below 90', { tierings: [{ accessTier: 'ARCHIVE_ACCESS', days: 89 }] }, ['S3-INTELLIGENT-TIERING-ARCHIVE-ACCESS-DAYS']],
     ['ARCHIVE_ACCESS above 730', { tierings: [{ accessTier: 'ARCHIVE_ACCESS', days: 731 }] }, ['S3-INTELLIGENT-TIERING-ARCHIVE-ACCESS-DAYS']],
     ['DEEP_ARCHIVE_ACCESS below 180', { tierings: [{ accessTier: 'DEEP_ARCHIVE_ACCESS', days: 179 }] }, ['S3-INTELLIGENT-TIERING-DEEP-ARCHIVE-ACCESS-DAYS']],
     ['DEEP_ARCHIVE_ACCESS above 730', { tierings: [{ accessTier: 'DEEP_ARCHIVE_ACCESS', days: 1000 }] }, ['S3-INTELLIGENT-TIERING-DEEP-ARCHIVE-ACCESS-DAYS']],
     ['unknown tier', { tierings: [{ accessTier: 'FROZEN', days: 100 }] }, ['S3-INTELLIGENT-TIERING-ACCESS-TIER']],
-    ['duplicate tier', { tierings: [{ accessTier: 'ARCHIVE_ACCESS', days: 100 }, { accessTier: 'ARCHIVE_ACCESS', days: 120 }] }, ['S3-INTELLIGENT-TIERING-DUPLICATE-TIER']],
+    [
+      'duplicate tier',
+      {
+        tierings: [
+          { accessTier: 'ARCHIVE_ACCESS', days: 100 },
+          { accessTier: 'ARCHIVE_ACCESS', days: 120 },
+        ],
+      },
+      ['S3-INTELLIGENT-TIERING-DUPLICATE-TIER'],
+    ],
   ])('%s', (_name, config, expected) => {
     expect(checkIntelligentTieringConfiguration(config).map((p) => p.ruleId)).toEqual(expected);
   });

@@ -5,7 +5,9 @@ import { RULES_DOC_PATH, renderRulesDoc } from '../../scripts/gen-rules-doc';
 
 const LIB = path.join(__dirname, '..', '..', 'lib');
 const sources = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 /** A rule id as it appears in code: a quoted S3-... or BUCKETKIT-... literal, optionally after `bucketkit:`. */
 const ID_LITERAL = /['"`](?:bucketkit:)?((?:S3|BUCKETKIT)-[A-Z0-9-]*[A-Z0-9])(['"`]|\$\{)/g;
 

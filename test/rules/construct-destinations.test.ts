@@ -22,8 +22,13 @@ describe('GIVEN a StorageBucket notifying an SQS queue on the AWS managed key (Q
   test('THEN synth fails with S3-NOTIFICATION-DESTINATION-AWS-MANAGED-KEY and a customer-managed-key fix', () => {
     const { app, stack } = setUp();
     const bucket = new StorageBucket(stack, 'Bucket', { serverAccessLogs: false });
-    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(new sqs.Queue(stack, 'Queue', { encryption: sqs.QueueEncryption.KMS_MANAGED })));
-    expect(() => app.synth()).toThrow(/\[S3-NOTIFICATION-DESTINATION-AWS-MANAGED-KEY\] SQS queue Stack\/Queue: .*alias\/aws\/sqs.*Fix: encrypt the queue with a customer managed KMS key/);
+    bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.SqsDestination(new sqs.Queue(stack, 'Queue', { encryption: sqs.QueueEncryption.KMS_MANAGED })),
+    );
+    expect(() => app.synth()).toThrow(
+      /\[S3-NOTIFICATION-DESTINATION-AWS-MANAGED-KEY\] SQS queue Stack\/Queue: .*alias\/aws\/sqs.*Fix: encrypt the queue with a customer managed KMS key/,
+    );
   });
 });
 
@@ -59,7 +64,10 @@ describe('GIVEN a plain s3.Bucket checked by BucketRulesChecker', () => {
   test('THEN a KMS_MANAGED queue is an error annotation on the notifications resource', () => {
     const { app, stack } = setUp();
     Aspects.of(app).add(new BucketRulesChecker());
-    new s3.Bucket(stack, 'Plain').addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(new sqs.Queue(stack, 'Queue', { encryption: sqs.QueueEncryption.KMS_MANAGED })));
+    new s3.Bucket(stack, 'Plain').addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.SqsDestination(new sqs.Queue(stack, 'Queue', { encryption: sqs.QueueEncryption.KMS_MANAGED })),
+    );
     app.synth();
     Annotations.fromStack(stack).hasError('*', Match.stringLikeRegexp('S3-NOTIFICATION-DESTINATION-AWS-MANAGED-KEY.*alias/aws/sqs'));
   });
@@ -68,7 +76,10 @@ describe('GIVEN a plain s3.Bucket checked by BucketRulesChecker', () => {
     const { app, stack } = setUp();
     Aspects.of(app).add(new BucketRulesChecker());
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-    new s3.Bucket(stack, 'Plain').addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(new sqs.Queue(stack, 'Queue', { encryptionMasterKey: key })));
+    new s3.Bucket(stack, 'Plain').addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.SqsDestination(new sqs.Queue(stack, 'Queue', { encryptionMasterKey: key })),
+    );
     app.synth();
     expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('S3-NOTIFICATION'))).toEqual([]);
   });
@@ -76,9 +87,21 @@ describe('GIVEN a plain s3.Bucket checked by BucketRulesChecker', () => {
 
 describe('GIVEN lifecycle rules S3 rejects', () => {
   test.each<[string, s3.LifecycleRule, RegExp]>([
-    ['abortIncompleteMultipartUploadAfter with a tag filter', { abortIncompleteMultipartUploadAfter: Duration.days(3), tagFilters: { team: 'a' } }, /\[S3-LIFECYCLE-ABORT-MPU-FILTER\].*filters by tags.*Fix: move abortIncompleteMultipartUploadAfter to a rule of its own/],
-    ['abortIncompleteMultipartUploadAfter with an object-size filter', { abortIncompleteMultipartUploadAfter: Duration.days(3), objectSizeGreaterThan: 1024 }, /\[S3-LIFECYCLE-ABORT-MPU-FILTER\].*filters by object size/],
-    ['NewerNoncurrentVersions above 100', { noncurrentVersionExpiration: Duration.days(30), noncurrentVersionsToRetain: 101 }, /\[S3-LIFECYCLE-NONCURRENT-VERSIONS-TO-RETAIN\]/],
+    [
+      'abortIncompleteMultipartUploadAfter with a tag filter',
+      { abortIncompleteMultipartUploadAfter: Duration.days(3), tagFilters: { team: 'a' } },
+      /\[S3-LIFECYCLE-ABORT-MPU-FILTER\].*filters by tags.*Fix: move abortIncompleteMultipartUploadAfter to a rule of its own/,
+    ],
+    [
+      'abortIncompleteMultipartUploadAfter with an object-size filter',
+      { abortIncompleteMultipartUploadAfter: Duration.days(3), objectSizeGreaterThan: 1024 },
+      /\[S3-LIFECYCLE-ABORT-MPU-FILTER\].*filters by object size/,
+    ],
+    [
+      'NewerNoncurrentVersions above 100',
+      { noncurrentVersionExpiration: Duration.days(30), noncurrentVersionsToRetain: 101 },
+      /\[S3-LIFECYCLE-NONCURRENT-VERSIONS-TO-RETAIN\]/,
+    ],
     ['an expiration date that is not midnight UTC', { expirationDate: new Date('2030-01-01T12:00:00Z') }, /\[S3-LIFECYCLE-DATE-MIDNIGHT\]/],
   ])('WHEN %s THEN StorageBucket fails synth', (_name, rule, expected) => {
     const { app, stack } = setUp();

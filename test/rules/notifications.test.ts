@@ -23,15 +23,57 @@ describe('notification filters: non-compliant', () => {
   test.each<[string, NotificationConfigurationInput[], string[]]>([
     ['same event, no filters', [cfg('A', ['s3:ObjectCreated:*']), cfg('B', ['s3:ObjectCreated:*'])], ['S3-NOTIFICATION-OVERLAP']],
     ['wildcard vs specific event', [cfg('A', ['s3:ObjectCreated:*'], 'in/'), cfg('B', ['s3:ObjectCreated:Put'], 'in/')], ['S3-NOTIFICATION-OVERLAP']],
-    ['nested prefixes without suffixes', [cfg('A', ['s3:ObjectCreated:*'], 'images/'), cfg('B', ['s3:ObjectCreated:*'], 'images/thumbs/')], ['S3-NOTIFICATION-OVERLAP']],
+    [
+      'nested prefixes without suffixes',
+      [cfg('A', ['s3:ObjectCreated:*'], 'images/'), cfg('B', ['s3:ObjectCreated:*'], 'images/thumbs/')],
+      ['S3-NOTIFICATION-OVERLAP'],
+    ],
     ['absent prefix overlaps any prefix', [cfg('A', ['s3:ObjectCreated:*']), cfg('B', ['s3:ObjectCreated:*'], 'images/')], ['S3-NOTIFICATION-OVERLAP']],
-    ['absent suffix overlaps any suffix', [cfg('A', ['s3:ObjectCreated:*'], 'a/', '.jpg'), cfg('B', ['s3:ObjectCreated:*'], 'a/')], ['S3-NOTIFICATION-OVERLAP']],
-    ['overlapping suffixes', [cfg('A', ['s3:ObjectCreated:*'], undefined, '.tar.gz'), cfg('B', ['s3:ObjectCreated:*'], undefined, '.gz')], ['S3-NOTIFICATION-OVERLAP']],
+    [
+      'absent suffix overlaps any suffix',
+      [cfg('A', ['s3:ObjectCreated:*'], 'a/', '.jpg'), cfg('B', ['s3:ObjectCreated:*'], 'a/')],
+      ['S3-NOTIFICATION-OVERLAP'],
+    ],
+    [
+      'overlapping suffixes',
+      [cfg('A', ['s3:ObjectCreated:*'], undefined, '.tar.gz'), cfg('B', ['s3:ObjectCreated:*'], undefined, '.gz')],
+      ['S3-NOTIFICATION-OVERLAP'],
+    ],
     ['a "*" in a prefix', [cfg('A', ['s3:ObjectCreated:*'], 'images/*')], ['S3-NOTIFICATION-FILTER-WILDCARD']],
     ['a "*" in a suffix', [cfg('A', ['s3:ObjectCreated:*'], undefined, '*.jpg')], ['S3-NOTIFICATION-FILTER-WILDCARD']],
-    ['two prefix rules', [{ name: 'A', events: ['s3:ObjectCreated:*'], filterRules: [{ name: 'prefix', value: 'a/' }, { name: 'Prefix', value: 'b/' }] }], ['S3-NOTIFICATION-FILTER-DUPLICATE']],
-    ['two suffix rules', [{ name: 'A', events: ['s3:ObjectCreated:*'], filterRules: [{ name: 'suffix', value: '.a' }, { name: 'suffix', value: '.b' }] }], ['S3-NOTIFICATION-FILTER-DUPLICATE']],
-    ['an unknown filter name', [{ name: 'A', events: ['s3:ObjectCreated:*'], filterRules: [{ name: 'contains', value: 'x' }] }], ['S3-NOTIFICATION-FILTER-NAME']],
+    [
+      'two prefix rules',
+      [
+        {
+          name: 'A',
+          events: ['s3:ObjectCreated:*'],
+          filterRules: [
+            { name: 'prefix', value: 'a/' },
+            { name: 'Prefix', value: 'b/' },
+          ],
+        },
+      ],
+      ['S3-NOTIFICATION-FILTER-DUPLICATE'],
+    ],
+    [
+      'two suffix rules',
+      [
+        {
+          name: 'A',
+          events: ['s3:ObjectCreated:*'],
+          filterRules: [
+            { name: 'suffix', value: '.a' },
+            { name: 'suffix', value: '.b' },
+          ],
+        },
+      ],
+      ['S3-NOTIFICATION-FILTER-DUPLICATE'],
+    ],
+    [
+      'an unknown filter name',
+      [{ name: 'A', events: ['s3:ObjectCreated:*'], filterRules: [{ name: 'contains', value: 'x' }] }],
+      ['S3-NOTIFICATION-FILTER-NAME'],
+    ],
   ])('%s', (_name, configs, expected) => {
     const problems = checkNotificationConfigurations(configs);
     expect(problems.map((p) => p.ruleId)).toEqual(expected);
@@ -46,7 +88,11 @@ describe('notification filters: non-compliant', () => {
   });
 
   test('three mutually overlapping configurations give three problems', () => {
-    const problems = checkNotificationConfigurations([cfg('A', ['s3:ObjectCreated:*']), cfg('B', ['s3:ObjectCreated:Put']), cfg('C', ['s3:ObjectCreated:*'], 'x')]);
+    const problems = checkNotificationConfigurations([
+      cfg('A', ['s3:ObjectCreated:*']),
+      cfg('B', ['s3:ObjectCreated:Put']),
+      cfg('C', ['s3:ObjectCreated:*'], 'x'),
+    ]);
     expect(problems).toHaveLength(3);
   });
 });

@@ -39,22 +39,44 @@ function wellFormed(problems: readonly RuleProblem[]): void {
   expect(typeof formatProblems(problems)).toBe('string');
 }
 
-const anyValue = fc.anything({ withBigInt: true, withDate: true, withNullPrototype: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true });
+const anyValue = fc.anything({
+  withBigInt: true,
+  withDate: true,
+  withNullPrototype: true,
+  withMap: true,
+  withSet: true,
+  withTypedArray: true,
+  withSparseArray: true,
+});
 const storageClass = fc.oneof(fc.constantFrom(...ALL_STORAGE_CLASSES), fc.string());
 const days = fc.oneof(fc.integer({ min: -5, max: 1000 }), fc.double(), fc.constant(undefined));
-const isoDate = fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string(), fc.constant(undefined));
+const isoDate = fc.oneof(
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.string(),
+  fc.constant(undefined),
+);
 const tag = fc.record({ key: fc.string(), value: fc.string() });
 const lifecycleRule = fc.record(
   {
     id: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }),
     prefix: fc.option(fc.string(), { nil: undefined }),
     tagFilters: fc.option(fc.array(tag, { maxLength: 3 }), { nil: undefined }),
-    filter: fc.option(fc.record({ prefix: fc.option(fc.string(), { nil: undefined }), tag: fc.option(tag, { nil: undefined }), objectSizeLessThan: days, and: fc.option(fc.record({ prefix: fc.string(), tags: fc.array(tag) }), { nil: undefined }) }), { nil: undefined }),
+    filter: fc.option(
+      fc.record({
+        prefix: fc.option(fc.string(), { nil: undefined }),
+        tag: fc.option(tag, { nil: undefined }),
+        objectSizeLessThan: days,
+        and: fc.option(fc.record({ prefix: fc.string(), tags: fc.array(tag) }), { nil: undefined }),
+      }),
+      { nil: undefined },
+    ),
     transitions: fc.option(fc.array(fc.record({ storageClass, days, date: isoDate }), { maxLength: 6 }), { nil: undefined }),
     expirationDays: days,
     expirationDate: isoDate,
     expiredObjectDeleteMarker: fc.option(fc.boolean(), { nil: undefined }),
-    noncurrentVersionTransitions: fc.option(fc.array(fc.record({ storageClass, noncurrentDays: days, newerNoncurrentVersions: days }), { maxLength: 6 }), { nil: undefined }),
+    noncurrentVersionTransitions: fc.option(fc.array(fc.record({ storageClass, noncurrentDays: days, newerNoncurrentVersions: days }), { maxLength: 6 }), {
+      nil: undefined,
+    }),
     noncurrentVersionExpirationDays: days,
     noncurrentVersionsToRetain: days,
     abortIncompleteMultipartUploadDays: days,
@@ -67,41 +89,70 @@ const event = fc.oneof(fc.constantFrom(...NOTIFICATION_EVENT_TYPES), fc.string()
 const notification = fc.record({
   name: fc.string(),
   events: fc.array(event, { maxLength: 4 }),
-  filterRules: fc.option(fc.array(fc.record({ name: fc.constantFrom('prefix', 'suffix', 'Prefix', 'other'), value: fc.string() }), { maxLength: 3 }), { nil: undefined }),
+  filterRules: fc.option(fc.array(fc.record({ name: fc.constantFrom('prefix', 'suffix', 'Prefix', 'other'), value: fc.string() }), { maxLength: 3 }), {
+    nil: undefined,
+  }),
 });
 
 describe('property: every checker returns well-formed problems for any input', () => {
   test('checkBucketName (any string, any value)', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), anyValue), fc.boolean(), (name, accel) => wellFormed(checkBucketName(name as string, { transferAcceleration: accel }))), RUNS);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), anyValue), fc.boolean(), (name, accel) => wellFormed(checkBucketName(name as string, { transferAcceleration: accel }))),
+      RUNS,
+    );
   });
   test('checkTransferAcceleration', () => {
-    fc.assert(fc.property(fc.record({ bucketName: fc.option(fc.string(), { nil: undefined }), region: fc.option(fc.string(), { nil: undefined }) }), (input) => wellFormed(checkTransferAcceleration(input))), RUNS);
+    fc.assert(
+      fc.property(fc.record({ bucketName: fc.option(fc.string(), { nil: undefined }), region: fc.option(fc.string(), { nil: undefined }) }), (input) =>
+        wellFormed(checkTransferAcceleration(input)),
+      ),
+      RUNS,
+    );
   });
   test('checkObjectKey, checkUserMetadata, checkObjectTags', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), anyValue), fc.dictionary(fc.string(), fc.oneof(fc.string({ unit: 'binary' }), anyValue)), (key, map) => {
-        wellFormed(checkObjectKey(key as string));
-        wellFormed(checkUserMetadata(map as Record<string, string>));
-        wellFormed(checkObjectTags(map as Record<string, string>));
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), anyValue),
+        fc.dictionary(fc.string(), fc.oneof(fc.string({ unit: 'binary' }), anyValue)),
+        (key, map) => {
+          wellFormed(checkObjectKey(key as string));
+          wellFormed(checkUserMetadata(map as Record<string, string>));
+          wellFormed(checkObjectTags(map as Record<string, string>));
+        },
+      ),
       RUNS,
     );
   });
   test('checkLifecycleRule and checkLifecycleConfiguration (typed inputs)', () => {
     fc.assert(
-      fc.property(fc.array(lifecycleRule, { maxLength: 5 }), fc.constantFrom(undefined, 'all_storage_classes_128K', 'varies_by_storage_class'), (rules, min) => {
-        for (const rule of rules) wellFormed(checkLifecycleRule(rule, { transitionDefaultMinimumObjectSize: min }));
-        wellFormed(checkLifecycleConfiguration({ rules, transitionDefaultMinimumObjectSize: min }));
-      }),
+      fc.property(
+        fc.array(lifecycleRule, { maxLength: 5 }),
+        fc.constantFrom(undefined, 'all_storage_classes_128K', 'varies_by_storage_class'),
+        (rules, min) => {
+          for (const rule of rules) wellFormed(checkLifecycleRule(rule, { transitionDefaultMinimumObjectSize: min }));
+          wellFormed(checkLifecycleConfiguration({ rules, transitionDefaultMinimumObjectSize: min }));
+        },
+      ),
       RUNS,
     );
   });
   test('checkLifecycleRule (anything at all)', () => {
-    fc.assert(fc.property(anyValue, (rule) => wellFormed(checkLifecycleRule(rule as never))), RUNS);
+    fc.assert(
+      fc.property(anyValue, (rule) => wellFormed(checkLifecycleRule(rule as never))),
+      RUNS,
+    );
   });
   test('checkIntelligentTieringConfiguration', () => {
-    const tiering = fc.record({ accessTier: fc.oneof(fc.constantFrom('ARCHIVE_ACCESS', 'DEEP_ARCHIVE_ACCESS', 'constructor', '__proto__'), fc.string()), days });
-    fc.assert(fc.property(fc.record({ id: fc.option(fc.string(), { nil: undefined }), tierings: fc.array(tiering, { maxLength: 4 }) }), (c) => wellFormed(checkIntelligentTieringConfiguration(c))), RUNS);
+    const tiering = fc.record({
+      accessTier: fc.oneof(fc.constantFrom('ARCHIVE_ACCESS', 'DEEP_ARCHIVE_ACCESS', 'constructor', '__proto__'), fc.string()),
+      days,
+    });
+    fc.assert(
+      fc.property(fc.record({ id: fc.option(fc.string(), { nil: undefined }), tierings: fc.array(tiering, { maxLength: 4 }) }), (c) =>
+        wellFormed(checkIntelligentTieringConfiguration(c)),
+      ),
+      RUNS,
+    );
   });
   test('checkNotificationConfigurations and checkNotificationFilter', () => {
     fc.assert(
@@ -121,7 +172,10 @@ describe('property: every checker returns well-formed problems for any input', (
       fifo: fc.option(fc.boolean(), { nil: undefined }),
       bucketRegion: fc.option(fc.oneof(fc.string(), fc.constant('eu-west-1')), { nil: undefined }),
     });
-    fc.assert(fc.property(destination, (d) => wellFormed(checkNotificationDestination(d))), RUNS);
+    fc.assert(
+      fc.property(destination, (d) => wellFormed(checkNotificationDestination(d))),
+      RUNS,
+    );
   });
   test('the predicates return booleans and arrays, never throw', () => {
     fc.assert(
@@ -139,14 +193,20 @@ describe('property: every checker returns well-formed problems for any input', (
 
 describe('property: semantics', () => {
   test('overlap is symmetric', () => {
-    fc.assert(fc.property(fc.array(notification, { minLength: 2, maxLength: 2 }), ([a, b]) => {
-      const ids = (x: typeof a, y: typeof b) => checkNotificationConfigurations([x, y]).filter((p) => p.ruleId === 'S3-NOTIFICATION-OVERLAP').length;
-      expect(ids(a, b)).toBe(ids(b, a));
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.array(notification, { minLength: 2, maxLength: 2 }), ([a, b]) => {
+        const ids = (x: typeof a, y: typeof b) => checkNotificationConfigurations([x, y]).filter((p) => p.ruleId === 'S3-NOTIFICATION-OVERLAP').length;
+        expect(ids(a, b)).toBe(ids(b, a));
+      }),
+      RUNS,
+    );
   });
   test('a rule with abort and any tag filter is always refused', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), fc.array(tag, { minLength: 1, maxLength: 3 }), (d, tags) => {
-      expect(checkLifecycleRule({ abortIncompleteMultipartUploadDays: d, tagFilters: tags }).map((p) => p.ruleId)).toContain('S3-LIFECYCLE-ABORT-MPU-FILTER');
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.array(tag, { minLength: 1, maxLength: 3 }), (d, tags) => {
+        expect(checkLifecycleRule({ abortIncompleteMultipartUploadDays: d, tagFilters: tags }).map((p) => p.ruleId)).toContain('S3-LIFECYCLE-ABORT-MPU-FILTER');
+      }),
+      RUNS,
+    );
   });
 });

@@ -10,7 +10,13 @@ import {
   checkTransferAcceleration,
   formatProblems,
 } from '../../rules';
-import { intelligentTieringFromTemplate, lifecycleFromTemplate, notificationDestinationsFromTemplate, notificationsFromTemplate, renderResource } from './template';
+import {
+  intelligentTieringFromTemplate,
+  lifecycleFromTemplate,
+  notificationDestinationsFromTemplate,
+  notificationsFromTemplate,
+  renderResource,
+} from './template';
 
 /** CloudFormation type of the custom resource aws-cdk-lib's s3.Bucket uses for notifications. */
 export const BUCKET_NOTIFICATIONS_RESOURCE_TYPE = 'Custom::S3BucketNotifications';

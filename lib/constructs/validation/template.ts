@@ -16,7 +16,8 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && !Token.isUnresolved(v) ? v : undefined);
 
 /** The resource's rendered `Type` and `Properties`, with every token the stack can resolve resolved. */
@@ -35,35 +36,51 @@ function date(v: unknown): string | undefined {
 export function lifecycleFromTemplate(properties: Json): LifecycleConfigurationInput | undefined {
   const config = properties.LifecycleConfiguration;
   if (!isObject(config)) return undefined;
-  const rules: LifecycleRuleInput[] = list(config.Rules).filter(isObject).map((rule) => {
-    const noncurrentExpiration = isObject(rule.NoncurrentVersionExpiration) ? rule.NoncurrentVersionExpiration : {};
-    const abort = isObject(rule.AbortIncompleteMultipartUpload) ? rule.AbortIncompleteMultipartUpload : {};
-    const input = {
-      id: str(rule.Id),
-      enabled: rule.Status !== 'Disabled',
-      prefix: str(rule.Prefix),
-      tagFilters: list(rule.TagFilters)
-        .filter(isObject)
-        .map((t) => ({ key: String(t.Key), value: String(t.Value) })),
-      transitions: [...list(rule.Transitions), ...(isObject(rule.Transition) ? [rule.Transition] : [])]
-        .filter(isObject)
-        .map((t) => ({ storageClass: String(t.StorageClass), days: num(t.TransitionInDays), date: date(t.TransitionDate) })),
-      expirationDays: num(rule.ExpirationInDays),
-      expirationDate: date(rule.ExpirationDate),
-      expiredObjectDeleteMarker: typeof rule.ExpiredObjectDeleteMarker === 'boolean' ? rule.ExpiredObjectDeleteMarker : undefined,
-      noncurrentVersionTransitions: [...list(rule.NoncurrentVersionTransitions), ...(isObject(rule.NoncurrentVersionTransition) ? [rule.NoncurrentVersionTransition] : [])]
-        .filter(isObject)
-        .map((t) => ({ storageClass: String(t.StorageClass), noncurrentDays: num(t.TransitionInDays), newerNoncurrentVersions: num(t.NewerNoncurrentVersions) })),
-      noncurrentVersionExpirationDays: num(noncurrentExpiration.NoncurrentDays) ?? num(rule.NoncurrentVersionExpirationInDays),
-      noncurrentVersionsToRetain: num(noncurrentExpiration.NewerNoncurrentVersions),
-      abortIncompleteMultipartUploadDays: num(abort.DaysAfterInitiation),
-      objectSizeGreaterThan: num(rule.ObjectSizeGreaterThan),
-      objectSizeLessThan: num(rule.ObjectSizeLessThan),
-    };
-    // An action whose value did not resolve (a token) still counts as an action.
-    const actionKeys = ['ExpirationInDays', 'ExpirationDate', 'ExpiredObjectDeleteMarker', 'NoncurrentVersionExpiration', 'NoncurrentVersionExpirationInDays', 'AbortIncompleteMultipartUpload'];
-    return { ...input, actionsUnknown: actionKeys.some((k) => rule[k] !== undefined) };
-  });
+  const rules: LifecycleRuleInput[] = list(config.Rules)
+    .filter(isObject)
+    .map((rule) => {
+      const noncurrentExpiration = isObject(rule.NoncurrentVersionExpiration) ? rule.NoncurrentVersionExpiration : {};
+      const abort = isObject(rule.AbortIncompleteMultipartUpload) ? rule.AbortIncompleteMultipartUpload : {};
+      const input = {
+        id: str(rule.Id),
+        enabled: rule.Status !== 'Disabled',
+        prefix: str(rule.Prefix),
+        tagFilters: list(rule.TagFilters)
+          .filter(isObject)
+          .map((t) => ({ key: String(t.Key), value: String(t.Value) })),
+        transitions: [...list(rule.Transitions), ...(isObject(rule.Transition) ? [rule.Transition] : [])]
+          .filter(isObject)
+          .map((t) => ({ storageClass: String(t.StorageClass), days: num(t.TransitionInDays), date: date(t.TransitionDate) })),
+        expirationDays: num(rule.ExpirationInDays),
+        expirationDate: date(rule.ExpirationDate),
+        expiredObjectDeleteMarker: typeof rule.ExpiredObjectDeleteMarker === 'boolean' ? rule.ExpiredObjectDeleteMarker : undefined,
+        noncurrentVersionTransitions: [
+          ...list(rule.NoncurrentVersionTransitions),
+          ...(isObject(rule.NoncurrentVersionTransition) ? [rule.NoncurrentVersionTransition] : []),
+        ]
+          .filter(isObject)
+          .map((t) => ({
+            storageClass: String(t.StorageClass),
+            noncurrentDays: num(t.TransitionInDays),
+            newerNoncurrentVersions: num(t.NewerNoncurrentVersions),
+          })),
+        noncurrentVersionExpirationDays: num(noncurrentExpiration.NoncurrentDays) ?? num(rule.NoncurrentVersionExpirationInDays),
+        noncurrentVersionsToRetain: num(noncurrentExpiration.NewerNoncurrentVersions),
+        abortIncompleteMultipartUploadDays: num(abort.DaysAfterInitiation),
+        objectSizeGreaterThan: num(rule.ObjectSizeGreaterThan),
+        objectSizeLessThan: num(rule.ObjectSizeLessThan),
+      };
+      // An action whose value did not resolve (a token) still counts as an action.
+      const actionKeys = [
+        'ExpirationInDays',
+        'ExpirationDate',
+        'ExpiredObjectDeleteMarker',
+        'NoncurrentVersionExpiration',
+        'NoncurrentVersionExpirationInDays',
+        'AbortIncompleteMultipartUpload',
+      ];
+      return { ...input, actionsUnknown: actionKeys.some((k) => rule[k] !== undefined) };
+    });
   return { rules, transitionDefaultMinimumObjectSize: str(config.TransitionDefaultMinimumObjectSize) };
 }
 
@@ -71,7 +88,12 @@ export function lifecycleFromTemplate(properties: Json): LifecycleConfigurationI
 export function intelligentTieringFromTemplate(properties: Json): IntelligentTieringConfigurationInput[] {
   return list(properties.IntelligentTieringConfigurations)
     .filter(isObject)
-    .map((c) => ({ id: str(c.Id), tierings: list(c.Tierings).filter(isObject).map((t) => ({ accessTier: String(t.AccessTier), days: num(t.Days) })) }));
+    .map((c) => ({
+      id: str(c.Id),
+      tierings: list(c.Tierings)
+        .filter(isObject)
+        .map((t) => ({ accessTier: String(t.AccessTier), days: num(t.Days) })),
+    }));
 }
 
 /** Names a destination by its logical id when the ARN is a reference, else by the ARN itself. */

@@ -105,4 +105,3 @@ export interface CompatibilityProfile {
   /** Storage classes accepted and reported back; undefined = not known, anything goes. */
   readonly storageClasses?: ReadonlySet<string>;
 }
-

@@ -10,13 +10,7 @@ export type StorageClassName = WritableStorageClass;
 
 /** Canned ACLs. Buckets with Object Ownership "bucket owner enforced" reject every ACL but `bucket-owner-full-control` and `private`. */
 export type CannedAcl =
-  | 'private'
-  | 'public-read'
-  | 'public-read-write'
-  | 'authenticated-read'
-  | 'aws-exec-read'
-  | 'bucket-owner-read'
-  | 'bucket-owner-full-control';
+  'private' | 'public-read' | 'public-read-write' | 'authenticated-read' | 'aws-exec-read' | 'bucket-owner-read' | 'bucket-owner-full-control';
 
 /** Flexible checksum algorithms. */
 export type { ChecksumAlgorithmName };
@@ -200,7 +194,12 @@ export interface DeleteManyOptions {
 
 /** The outcome of a batch delete: every key lands in exactly one list. */
 export interface DeleteManyResult {
-  readonly deleted: ReadonlyArray<{ readonly key: string; readonly versionId?: string; readonly deleteMarker?: boolean; readonly deleteMarkerVersionId?: string }>;
+  readonly deleted: ReadonlyArray<{
+    readonly key: string;
+    readonly versionId?: string;
+    readonly deleteMarker?: boolean;
+    readonly deleteMarkerVersionId?: string;
+  }>;
   readonly errors: ReadonlyArray<{ readonly key: string; readonly versionId?: string; readonly code: string; readonly message: string; readonly error: Error }>;
 }
 

@@ -1,10 +1,31 @@
 import type {
-  CopyOptions, CopyResult, DeleteManyOptions, DeleteManyResult, DeleteOptions, DeleteResult, DeleteTarget, GetOptions, GetResult,
-  HeadOptions, ListOptions, ListPage, ObjectMetadata, PutBody, PutOptions, PutResult,
+  CopyOptions,
+  CopyResult,
+  DeleteManyOptions,
+  DeleteManyResult,
+  DeleteOptions,
+  DeleteResult,
+  DeleteTarget,
+  GetOptions,
+  GetResult,
+  HeadOptions,
+  ListOptions,
+  ListPage,
+  ObjectMetadata,
+  PutBody,
+  PutOptions,
+  PutResult,
 } from './objects';
 import type {
-  AbortIncompleteUploadsOptions, DownloadDestination, DownloadOptions, DownloadResult, IncompleteUpload,
-  ListIncompleteUploadsOptions, UploadOptions, UploadResult, UploadSource,
+  AbortIncompleteUploadsOptions,
+  DownloadDestination,
+  DownloadOptions,
+  DownloadResult,
+  IncompleteUpload,
+  ListIncompleteUploadsOptions,
+  UploadOptions,
+  UploadResult,
+  UploadSource,
 } from './transfer';
 
 /**

@@ -72,7 +72,12 @@ describe('bucketkit probe --json', () => {
       () => true,
       () => false,
     );
-    const readableWithoutKey = wrote && (await raw.getText('obs/ssec').then((t) => t === 'secret', () => false));
+    const readableWithoutKey =
+      wrote &&
+      (await raw.getText('obs/ssec').then(
+        (t) => t === 'secret',
+        () => false,
+      ));
     raw.destroy();
     expect(cliReport.features.sseC.status === 'supported').toBe(wrote && !readableWithoutKey);
   });
@@ -89,7 +94,10 @@ describe('bucketkit probe --json', () => {
     const raw = rawClient();
     const before = ((await raw.send(new ListBucketsCommand({}))).Buckets ?? []).map((x) => x.Name);
     const t = currentTarget();
-    await probeCapabilities({ endpoint: t.endpoint, region: t.region, credentials: t.credentials }, { features: ['rangedGet', 'objectLock', 'multipartAbort'] });
+    await probeCapabilities(
+      { endpoint: t.endpoint, region: t.region, credentials: t.credentials },
+      { features: ['rangedGet', 'objectLock', 'multipartAbort'] },
+    );
     const after = ((await raw.send(new ListBucketsCommand({}))).Buckets ?? []).map((x) => x.Name);
     raw.destroy();
     expect(after.filter((n) => n?.startsWith('bucketkit-probe'))).toEqual(before.filter((n) => n?.startsWith('bucketkit-probe')));
@@ -118,8 +126,18 @@ describe("degradation with compatibility: 'auto'", () => {
   test('on this server: the SDK default (streamed trailing checksum) fails only where the server rejects it; auto works', async () => {
     const t = currentTarget();
     const data = randomBytes(200_000);
-    const strict = new S3Storage({ bucket: b.name, endpoint: t.endpoint, region: t.region, credentials: t.credentials, checksumPolicy: 'WHEN_SUPPORTED', maxAttempts: 1 });
-    const strictResult = await strict.put('deg/real-strict', Readable.from([data]), { contentLength: data.length }).then(() => 'ok', (e) => e);
+    const strict = new S3Storage({
+      bucket: b.name,
+      endpoint: t.endpoint,
+      region: t.region,
+      credentials: t.credentials,
+      checksumPolicy: 'WHEN_SUPPORTED',
+      maxAttempts: 1,
+    });
+    const strictResult = await strict.put('deg/real-strict', Readable.from([data]), { contentLength: data.length }).then(
+      () => 'ok',
+      (e) => e,
+    );
     strict.destroy();
     if (targetDiffers('streamed-trailing-checksum-411')) expect(strictResult).toMatchObject({ httpStatus: 411 });
     else expect(strictResult).toBe('ok');
@@ -157,7 +175,11 @@ describe("degradation with compatibility: 'auto'", () => {
   });
 
   test('a store that rejects streamed trailing checksums (411, as Ceph Pacific) gets WHEN_REQUIRED, and a streamed put works', async () => {
-    proxy.inject((req) => (String(req.headers['content-encoding'] ?? '').includes('aws-chunked') || req.headers['x-amz-trailer'] ? { status: 411, code: 'MissingContentLength' } : undefined));
+    proxy.inject((req) =>
+      String(req.headers['content-encoding'] ?? '').includes('aws-chunked') || req.headers['x-amz-trailer']
+        ? { status: 411, code: 'MissingContentLength' }
+        : undefined,
+    );
     const strict = viaProxy({ checksumPolicy: 'WHEN_SUPPORTED', maxAttempts: 1 });
     const data = randomBytes(100_000);
     await expect(strict.put('deg/stream-strict', Readable.from([data]), { contentLength: data.length })).rejects.toMatchObject({ httpStatus: 411 });
@@ -209,7 +231,14 @@ describe("degradation with compatibility: 'auto'", () => {
         for (let i = 0; i < 12; i++) yield randomBytes(1024 * 1024);
       }
       await s
-        .upload(`deg/layout-${compatibility ?? 'default'}`, stream(), { targetPartSizeBytes: 5 * 1024 * 1024, stateStore: store, sourceId: 'layout', leaveResumableOnAbort: true, abortSignal: controller.signal, onProgress: (p) => p.partsDone >= 1 && controller.abort() })
+        .upload(`deg/layout-${compatibility ?? 'default'}`, stream(), {
+          targetPartSizeBytes: 5 * 1024 * 1024,
+          stateStore: store,
+          sourceId: 'layout',
+          leaveResumableOnAbort: true,
+          abortSignal: controller.signal,
+          onProgress: (p) => p.partsDone >= 1 && controller.abort(),
+        })
         .catch(() => undefined);
       const state = await store.load(b.name, `deg/layout-${compatibility ?? 'default'}`);
       await s.abortIncompleteUploads({ prefix: 'deg/layout-' });
@@ -224,7 +253,11 @@ describe("degradation with compatibility: 'auto'", () => {
     const t = currentTarget();
     const s = new S3Storage({ bucket: b.name, endpoint: proxy.endpoint, region: t.region, credentials: t.credentials, compatibility: 'r2' });
     expect((await s.compatibilityProfile())?.requiresEqualParts).toBe(true);
-    await expect(s.put('deg/r2', 'x', { objectLockLegalHold: true })).rejects.toMatchObject({ constructor: UnsupportedFeatureError, feature: 'objectLock', provider: 'r2' });
+    await expect(s.put('deg/r2', 'x', { objectLockLegalHold: true })).rejects.toMatchObject({
+      constructor: UnsupportedFeatureError,
+      feature: 'objectLock',
+      provider: 'r2',
+    });
     s.destroy();
     expect(proxy.requests).toHaveLength(0);
   });

@@ -8,7 +8,11 @@ let other: TestBucket;
 let lockBucket: TestBucket;
 
 beforeAll(async () => {
-  [b, other, lockBucket] = await Promise.all([createTestBucket('dlc', { versioning: true }), createTestBucket('dlc-src'), createTestBucket('dlc-lock', { objectLock: true })]);
+  [b, other, lockBucket] = await Promise.all([
+    createTestBucket('dlc', { versioning: true }),
+    createTestBucket('dlc-src'),
+    createTestBucket('dlc-lock', { objectLock: true }),
+  ]);
 });
 afterAll(async () => Promise.all([b.cleanup(), other.cleanup(), lockBucket.cleanup()]));
 
@@ -74,7 +78,9 @@ describe('deleteMany', () => {
     ]);
     expect(result.deleted.map((d) => d.key)).toEqual(['batch/free']);
     expect(result.errors).toHaveLength(1);
-    const denial = targetDiffers('object-lock-denial-is-400') ? { code: 'InvalidRequest', type: InvalidArgumentError } : { code: 'AccessDenied', type: AccessDeniedError };
+    const denial = targetDiffers('object-lock-denial-is-400')
+      ? { code: 'InvalidRequest', type: InvalidArgumentError }
+      : { code: 'AccessDenied', type: AccessDeniedError };
     expect(result.errors[0]).toMatchObject({ key: 'batch/held', versionId: held.versionId, code: denial.code });
     expect(result.errors[0].error).toBeInstanceOf(denial.type);
     expect(await lockBucket.storage.exists('batch/held', { versionId: held.versionId })).toBe(true);

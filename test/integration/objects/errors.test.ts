@@ -1,4 +1,11 @@
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, DeleteBucketCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  DeleteBucketCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import {
   AbortedError,
@@ -79,7 +86,12 @@ describe('errors the real server gives', () => {
     test('EntityTooSmall: a non-last part under 5 MiB', async () => {
       const p1 = await upload(1);
       const p2 = await upload(2);
-      await expect(complete([{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }])).rejects.toMatchObject({
+      await expect(
+        complete([
+          { PartNumber: 1, ETag: p1.ETag },
+          { PartNumber: 2, ETag: p2.ETag },
+        ]),
+      ).rejects.toMatchObject({
         constructor: MultipartUploadError,
         s3Code: 'EntityTooSmall',
         httpStatus: 400,
@@ -89,13 +101,23 @@ describe('errors the real server gives', () => {
 
     test('InvalidPart: an ETag that does not match', async () => {
       await upload(1);
-      await expect(complete([{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }])).rejects.toMatchObject({ constructor: MultipartUploadError, s3Code: 'InvalidPart' });
+      await expect(complete([{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }])).rejects.toMatchObject({
+        constructor: MultipartUploadError,
+        s3Code: 'InvalidPart',
+      });
     });
 
     test('InvalidPartOrder: parts out of order (S3); recorded where a server sorts them itself', async () => {
-      const p1 = await b.storage.send(new UploadPartCommand({ Bucket: b.name, Key: 'mpu', UploadId: uploadId, PartNumber: 1, Body: Buffer.alloc(5 * 1024 * 1024, 1) }));
-      const p2 = await b.storage.send(new UploadPartCommand({ Bucket: b.name, Key: 'mpu', UploadId: uploadId, PartNumber: 2, Body: Buffer.alloc(5 * 1024 * 1024, 2) }));
-      const outOfOrder = complete([{ PartNumber: 2, ETag: p2.ETag }, { PartNumber: 1, ETag: p1.ETag }]);
+      const p1 = await b.storage.send(
+        new UploadPartCommand({ Bucket: b.name, Key: 'mpu', UploadId: uploadId, PartNumber: 1, Body: Buffer.alloc(5 * 1024 * 1024, 1) }),
+      );
+      const p2 = await b.storage.send(
+        new UploadPartCommand({ Bucket: b.name, Key: 'mpu', UploadId: uploadId, PartNumber: 2, Body: Buffer.alloc(5 * 1024 * 1024, 2) }),
+      );
+      const outOfOrder = complete([
+        { PartNumber: 2, ETag: p2.ETag },
+        { PartNumber: 1, ETag: p1.ETag },
+      ]);
       if (targetDiffers('part-order-not-checked')) {
         // docs/compatibility.md: this server completes the upload in part-number order instead of refusing it.
         await expect(outOfOrder).resolves.toBeDefined();
@@ -119,7 +141,10 @@ describe('more errors from the real server', () => {
   test('InvalidObjectState: reading an archived object before a restore (S3); recorded where a server differs', async () => {
     if (targetDiffers('standard-classes-only')) {
       // docs/compatibility.md: this server refuses the class itself.
-      await expect(b.storage.put('archived', 'cold', { storageClass: 'GLACIER' })).rejects.toMatchObject({ constructor: InvalidArgumentError, s3Code: 'InvalidStorageClass' });
+      await expect(b.storage.put('archived', 'cold', { storageClass: 'GLACIER' })).rejects.toMatchObject({
+        constructor: InvalidArgumentError,
+        s3Code: 'InvalidStorageClass',
+      });
       return;
     }
     await b.storage.put('archived', 'cold', { storageClass: 'GLACIER' });
@@ -134,7 +159,11 @@ describe('more errors from the real server', () => {
   });
 
   test('BucketNotEmpty -> ConflictError (409)', async () => {
-    await expect(b.storage.send(new DeleteBucketCommand({ Bucket: b.name }))).rejects.toMatchObject({ constructor: ConflictError, s3Code: 'BucketNotEmpty', httpStatus: 409 });
+    await expect(b.storage.send(new DeleteBucketCommand({ Bucket: b.name }))).rejects.toMatchObject({
+      constructor: ConflictError,
+      s3Code: 'BucketNotEmpty',
+      httpStatus: 409,
+    });
   });
 
   test('an AbortSignal that fires -> AbortedError, and nothing was written', async () => {
@@ -203,7 +232,12 @@ describe('errors a healthy local server never gives, injected by a loopback prox
     const home = currentTarget().region;
     proxy.inject((req) =>
       signedRegion(req) !== home
-        ? { status: 301, code: 'PermanentRedirect', message: 'The bucket you are attempting to access must be addressed using the specified endpoint.', headers: { 'x-amz-bucket-region': home } }
+        ? {
+            status: 301,
+            code: 'PermanentRedirect',
+            message: 'The bucket you are attempting to access must be addressed using the specified endpoint.',
+            headers: { 'x-amz-bucket-region': home },
+          }
         : undefined,
     );
     const s = viaProxy({ region: 'ap-southeast-2' });

@@ -113,7 +113,12 @@ describe('put: metadata options reach S3 and come back', () => {
   test('object lock mode, retain-until and legal hold', async () => {
     const retainUntil = new Date(Date.now() + 24 * 3600 * 1000);
     retainUntil.setMilliseconds(0);
-    const put = await lockBucket.storage.put('locked', 'x', { objectLockMode: 'GOVERNANCE', objectLockRetainUntil: retainUntil, objectLockLegalHold: true, checksumAlgorithm: 'CRC32' });
+    const put = await lockBucket.storage.put('locked', 'x', {
+      objectLockMode: 'GOVERNANCE',
+      objectLockRetainUntil: retainUntil,
+      objectLockLegalHold: true,
+      checksumAlgorithm: 'CRC32',
+    });
     const head = await lockBucket.storage.head('locked', { versionId: put.versionId });
     expect(head.objectLockMode).toBe('GOVERNANCE');
     expect(head.objectLockRetainUntil?.getTime()).toBe(retainUntil.getTime());
@@ -185,7 +190,11 @@ describe('get', () => {
   });
 
   test('a range past the end is a 416 InvalidRangeError', async () => {
-    await expect(b.storage.get('get/obj', { range: { start: 50 } })).rejects.toMatchObject({ constructor: InvalidRangeError, httpStatus: 416, s3Code: 'InvalidRange' });
+    await expect(b.storage.get('get/obj', { range: { start: 50 } })).rejects.toMatchObject({
+      constructor: InvalidRangeError,
+      httpStatus: 416,
+      s3Code: 'InvalidRange',
+    });
   });
 
   test('an older version by versionId', async () => {

@@ -21,7 +21,13 @@ test('and it runs against the server, printing what the README says it prints', 
   const t = currentTarget();
   const { stdout } = await promisify(execFile)('node', ['--import', 'tsx', join(ROOT, 'examples/storage-quickstart.ts')], {
     cwd: ROOT,
-    env: { ...process.env, BUCKET: b.name, S3_ENDPOINT: t.endpoint, AWS_ACCESS_KEY_ID: t.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey },
+    env: {
+      ...process.env,
+      BUCKET: b.name,
+      S3_ENDPOINT: t.endpoint,
+      AWS_ACCESS_KEY_ID: t.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey,
+    },
   });
   expect(stdout.trim().split('\n')).toEqual([
     '14 text/csv finance',

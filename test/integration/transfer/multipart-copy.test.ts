@@ -42,7 +42,13 @@ test('multipart: true copies with parallel UploadPartCopy, keeping metadata and 
 });
 
 test('metadata given on the call replaces the source metadata', async () => {
-  await b.storage.copy('source', 'copy/replaced', { multipart: true, copyPartSizeBytes: PART, contentType: 'text/plain', metadata: { owner: 'team-b' }, tags: { stage: 'two' } });
+  await b.storage.copy('source', 'copy/replaced', {
+    multipart: true,
+    copyPartSizeBytes: PART,
+    contentType: 'text/plain',
+    metadata: { owner: 'team-b' },
+    tags: { stage: 'two' },
+  });
   const head = await b.storage.head('copy/replaced');
   expect(head.contentType).toBe('text/plain');
   expect(head.metadata).toEqual({ owner: 'team-b' });
@@ -74,7 +80,11 @@ describe('through a fault proxy', () => {
   });
 
   test('multipart: false keeps the CopyObject error', async () => {
-    proxy.inject((req) => (req.method === 'PUT' && req.headers['x-amz-copy-source'] ? { status: 400, code: 'InvalidRequest', message: 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120' } : undefined));
+    proxy.inject((req) =>
+      req.method === 'PUT' && req.headers['x-amz-copy-source']
+        ? { status: 400, code: 'InvalidRequest', message: 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120' }
+        : undefined,
+    );
     const storage = storageFor(b.name, { endpoint: proxy.endpoint });
     await expect(storage.copy('source', 'copy/refused', { multipart: false })).rejects.toMatchObject({ s3Code: 'InvalidRequest' });
     storage.destroy();

@@ -99,7 +99,9 @@ describe('interrupted downloads', () => {
   test('a range that keeps failing stops the download; a second call resumes from .partial and fetches only the missing ranges', async () => {
     const storage = storageFor(b.name, { endpoint: proxy.endpoint, maxAttempts: 1 });
     const thirdRange = `bytes=${2 * PART}-`;
-    proxy.inject((req) => (req.method === 'GET' && String(req.headers.range ?? '').startsWith(thirdRange) ? { status: 503, code: 'ServiceUnavailable' } : undefined));
+    proxy.inject((req) =>
+      req.method === 'GET' && String(req.headers.range ?? '').startsWith(thirdRange) ? { status: 503, code: 'ServiceUnavailable' } : undefined,
+    );
     const dest = join(dir, 'resumed.bin');
     // Ranges of one part size line up with the parts on every server, whether or not it reports them.
     const error = await storage.download('mp', dest, { concurrency: 2, maxRangeAttempts: 2, retryBaseDelayMs: 1, rangeSizeBytes: PART }).catch((e) => e);
@@ -126,7 +128,9 @@ describe('interrupted downloads', () => {
   test('AbortSignal keeps .partial for a resume', async () => {
     const controller = new AbortController();
     const dest = join(dir, 'cancelled.bin');
-    const error = await b.storage.download('mp', dest, { concurrency: 1, abortSignal: controller.signal, onProgress: (p) => p.partsDone === 2 && controller.abort() }).catch((e) => e);
+    const error = await b.storage
+      .download('mp', dest, { concurrency: 1, abortSignal: controller.signal, onProgress: (p) => p.partsDone === 2 && controller.abort() })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(AbortedError);
     expect(existsSync(dest)).toBe(false);
     expect(Object.keys(JSON.parse(readFileSync(dest + '.partial.json', 'utf8')).done)).toEqual(['0', '1']);

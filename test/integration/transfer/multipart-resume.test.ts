@@ -35,7 +35,9 @@ function uploadAndKill(endpoint: string, file: string, key: string, afterParts: 
     });
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     child.on('error', reject);
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve({ reported, signal }) : reject(new Error(`child was not killed (exit ${_code}): ${stderr}`))));
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve({ reported, signal }) : reject(new Error(`child was not killed (exit ${_code}): ${stderr}`)),
+    );
   });
 }
 

@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { MIB } from '../../../lib/rules/limits';
-import { AbortedError, compositeChecksum, MemoryUploadStateStore, MultipartUploadError, PreconditionFailedError, TransferProgress, multipartEtag } from '../../../lib/storage';
+import {
+  AbortedError,
+  compositeChecksum,
+  MemoryUploadStateStore,
+  MultipartUploadError,
+  PreconditionFailedError,
+  TransferProgress,
+  multipartEtag,
+} from '../../../lib/storage';
 import { FaultProxy } from '../../helpers/fault-proxy';
 import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../../helpers/target';
 
@@ -73,7 +81,11 @@ describe('upload: sizes around each boundary', () => {
     const storage = storageFor(b.name, { concurrency: 4 });
     const counter = countRequests(storage.client);
     const progress: TransferProgress[] = [];
-    const result = await storage.upload('buffer/4parts', data, { multipartThresholdBytes: PART, targetPartSizeBytes: PART, onProgress: (p) => progress.push(p) });
+    const result = await storage.upload('buffer/4parts', data, {
+      multipartThresholdBytes: PART,
+      targetPartSizeBytes: PART,
+      onProgress: (p) => progress.push(p),
+    });
     expect(result.partsCount).toBe(5);
     expect(counter.commands.filter((c) => c === 'UploadPartCommand')).toHaveLength(5);
     expect(progress.map((p) => p.partsDone)).toEqual([1, 2, 3, 4, 5]);
@@ -148,7 +160,8 @@ describe('upload: failures', () => {
   afterEach(() => proxy.reset());
   afterAll(() => proxy.stop());
 
-  const isUploadPart = (url: string, method: string, partNumber: number) => method === 'PUT' && url.includes(`partNumber=${partNumber}&`) || (method === 'PUT' && url.endsWith(`partNumber=${partNumber}`));
+  const isUploadPart = (url: string, method: string, partNumber: number) =>
+    (method === 'PUT' && url.includes(`partNumber=${partNumber}&`)) || (method === 'PUT' && url.endsWith(`partNumber=${partNumber}`));
 
   test('a part that fails 3 times, then succeeds, is retried with back-off and the upload completes', async () => {
     const storage = storageFor(b.name, { endpoint: proxy.endpoint, maxAttempts: 1 });
@@ -161,7 +174,12 @@ describe('upload: failures', () => {
       return undefined;
     });
     const data = randomBytes(3 * PART);
-    const result = await storage.upload('retry/ok', data, { multipartThresholdBytes: PART, targetPartSizeBytes: PART, retryBaseDelayMs: 10, maxPartAttempts: 4 });
+    const result = await storage.upload('retry/ok', data, {
+      multipartThresholdBytes: PART,
+      targetPartSizeBytes: PART,
+      retryBaseDelayMs: 10,
+      maxPartAttempts: 4,
+    });
     expect(failures).toBe(3);
     expect(proxy.requests.filter((r) => r.method === 'PUT' && /partNumber=2(&|$)/.test(r.url))).toHaveLength(4);
     expect(result.partsCount).toBe(3);
@@ -171,9 +189,13 @@ describe('upload: failures', () => {
 
   test('a permanent failure aborts the upload: no orphan in ListMultipartUploads', async () => {
     const storage = storageFor(b.name, { endpoint: proxy.endpoint, maxAttempts: 1 });
-    proxy.inject((req) => (isUploadPart(req.url ?? '', req.method ?? '', 3) ? { status: 500, code: 'InternalError', message: 'We encountered an internal error.' } : undefined));
+    proxy.inject((req) =>
+      isUploadPart(req.url ?? '', req.method ?? '', 3) ? { status: 500, code: 'InternalError', message: 'We encountered an internal error.' } : undefined,
+    );
     const data = randomBytes(4 * PART);
-    const error = await storage.upload('fail/permanent', data, { multipartThresholdBytes: PART, targetPartSizeBytes: PART, retryBaseDelayMs: 1, maxPartAttempts: 3 }).catch((e) => e);
+    const error = await storage
+      .upload('fail/permanent', data, { multipartThresholdBytes: PART, targetPartSizeBytes: PART, retryBaseDelayMs: 1, maxPartAttempts: 3 })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(MultipartUploadError);
     expect(error.partNumber).toBe(3);
     expect(error.uploadId).toEqual(expect.any(String));
@@ -213,7 +235,12 @@ describe('upload: failures', () => {
     const controller = new AbortController();
     const store = new MemoryUploadStateStore();
     const options = { multipartThresholdBytes: PART, targetPartSizeBytes: PART, concurrency: 1, stateStore: store, sourceId: 'data-v1' };
-    const kept = b.storage.upload('abort/kept', data, { ...options, leaveResumableOnAbort: true, abortSignal: controller.signal, onProgress: (p) => p.partsDone === 2 && controller.abort() });
+    const kept = b.storage.upload('abort/kept', data, {
+      ...options,
+      leaveResumableOnAbort: true,
+      abortSignal: controller.signal,
+      onProgress: (p) => p.partsDone === 2 && controller.abort(),
+    });
     await expect(kept).rejects.toBeInstanceOf(AbortedError);
     const state = await store.load(b.name, 'abort/kept');
     expect(state?.parts.length).toBeGreaterThanOrEqual(2);
@@ -258,7 +285,15 @@ describe('incomplete uploads', () => {
     const store = new MemoryUploadStateStore();
     const controller = new AbortController();
     await storage
-      .upload('stale/a', randomBytes(2 * PART), { multipartThresholdBytes: PART, targetPartSizeBytes: PART, stateStore: store, sourceId: 'a', leaveResumableOnAbort: true, abortSignal: controller.signal, onProgress: () => controller.abort() })
+      .upload('stale/a', randomBytes(2 * PART), {
+        multipartThresholdBytes: PART,
+        targetPartSizeBytes: PART,
+        stateStore: store,
+        sourceId: 'a',
+        leaveResumableOnAbort: true,
+        abortSignal: controller.signal,
+        onProgress: () => controller.abort(),
+      })
       .catch(() => undefined);
     const listed = await storage.listIncompleteUploads({ prefix: 'stale/' });
     expect(listed).toHaveLength(1);

@@ -2,7 +2,15 @@
  * Integrity mismatches (checksum, ETag, size) raise IntegrityError, saying what was compared, the value expected and
  * the value found; retryable only where the same request may succeed (a truncated or over-long range, one part).
  */
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash } from 'node:crypto';
@@ -60,7 +68,15 @@ describe('download', () => {
     serve(data, 'f'.repeat(32));
     const error = await storage.download('k', sink(), { rangeSizeBytes: 1000, ...FAST }).catch((e) => e);
     expect(error).toBeInstanceOf(IntegrityError);
-    expect(error).toMatchObject({ code: 'Integrity', check: 'md5-etag', expected: 'f'.repeat(32), actual: md5(data), retryable: false, key: 'k', bucket: 'unit-bucket' });
+    expect(error).toMatchObject({
+      code: 'Integrity',
+      check: 'md5-etag',
+      expected: 'f'.repeat(32),
+      actual: md5(data),
+      retryable: false,
+      key: 'k',
+      bucket: 'unit-bucket',
+    });
   });
 
   test('to a file, ranges that are the parts but do not give the multipart ETag: IntegrityError (multipart-etag), and nothing is left behind', async () => {

@@ -76,8 +76,7 @@ describe('layers inside lib/storage point down only (eslint.config.js STORAGE_LA
 
 describe('file size (max-lines in eslint.config.js)', () => {
   const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const v${i} = ${i};`).join('\n');
-  const maxLines = (file: string, code: string) =>
-    linter.verify(code, config, { filename: join(ROOT, file) }).filter((m) => m.ruleId === 'max-lines');
+  const maxLines = (file: string, code: string) => linter.verify(code, config, { filename: join(ROOT, file) }).filter((m) => m.ruleId === 'max-lines');
 
   test.each(['lib/storage/s3/x.ts', 'lib/constructs/x.ts', 'bin/x.ts', 'lambda/transfer/x.ts'])('%s: 401 lines are refused, 400 allowed', (file) => {
     expect(maxLines(file, lines(401))).toHaveLength(1);

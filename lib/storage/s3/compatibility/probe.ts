@@ -11,7 +11,6 @@ import { DEFAULT_PROBE_TIMEOUT_MS } from './defaults';
 
 export type { ProbeConfig } from './probes/context';
 
-
 /**
  * Probes what an S3 endpoint really does, feature by feature, in a scratch bucket it creates and deletes.
  * It never touches user data and never decides from the provider's name: each verdict comes from reading back
@@ -46,7 +45,10 @@ export async function probeCapabilities(config: ProbeConfig, options: ProbeOptio
       provider: hint.provider,
       providerEvidence: hint.evidence,
       probedAt: new Date().toISOString(),
-      features: Object.fromEntries(FEATURES.map((f) => [f, features[f] ?? { status: 'unsupported', evidence: 'not probed in this run' }])) as Record<Feature, Capability>,
+      features: Object.fromEntries(FEATURES.map((f) => [f, features[f] ?? { status: 'unsupported', evidence: 'not probed in this run' }])) as Record<
+        Feature,
+        Capability
+      >,
       checksumAlgorithms: ctx.notes.checksumAlgorithms,
       storageClasses: ctx.notes.storageClasses,
     };
@@ -62,10 +64,15 @@ async function runProbe(feature: Feature, ctx: ProbeContext, timeoutMs: number):
   try {
     return await Promise.race([
       PROBES[feature]({ ...ctx, signal }),
-      new Promise<Capability>((resolve) => signal.addEventListener('abort', () => resolve({ status: 'unsupported', evidence: `no answer within ${timeoutMs} ms` }))),
+      new Promise<Capability>((resolve) =>
+        signal.addEventListener('abort', () => resolve({ status: 'unsupported', evidence: `no answer within ${timeoutMs} ms` })),
+      ),
     ]);
   } catch (error) {
     const e = error as StorageError;
-    return { status: 'unsupported', evidence: `failed: ${e.s3Code ?? e.name}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ''}: ${String(e.message).slice(0, 160)}` };
+    return {
+      status: 'unsupported',
+      evidence: `failed: ${e.s3Code ?? e.name}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ''}: ${String(e.message).slice(0, 160)}`,
+    };
   }
 }

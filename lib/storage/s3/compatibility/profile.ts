@@ -35,7 +35,16 @@ export const FIXED_PROFILES: Readonly<Record<ProviderName, CompatibilityProfile>
     ...AWS_LIKE,
     provider: 'ceph-rgw',
     checksumPolicy: 'WHEN_REQUIRED',
-    unsupported: new Set<Feature>(['streamedTrailingChecksum', 'flexibleChecksums', 'conditionalWrite', 'sseS3', 'bucketDefaultEncryption', 'restoreObject', 'transferAcceleration', 'virtualHostStyle']),
+    unsupported: new Set<Feature>([
+      'streamedTrailingChecksum',
+      'flexibleChecksums',
+      'conditionalWrite',
+      'sseS3',
+      'bucketDefaultEncryption',
+      'restoreObject',
+      'transferAcceleration',
+      'virtualHostStyle',
+    ]),
     completeReturnsEtag: false,
     deleteMarkerHeader: false,
   },
@@ -46,9 +55,24 @@ export const FIXED_PROFILES: Readonly<Record<ProviderName, CompatibilityProfile>
     requiresEqualParts: true,
     unsupported: new Set<Feature>(['versioning', 'objectLock', 'sseKms', 'sseC', 'restoreObject', 'transferAcceleration', 'notifications', 'mfaDelete']),
   },
-  b2: { ...AWS_LIKE, provider: 'b2', checksumPolicy: 'WHEN_REQUIRED', unsupported: new Set<Feature>(['streamedTrailingChecksum', 'sseKms', 'restoreObject', 'transferAcceleration']) },
-  gcs: { ...AWS_LIKE, provider: 'gcs', checksumPolicy: 'WHEN_REQUIRED', unsupported: new Set<Feature>(['streamedTrailingChecksum', 'objectLock', 'sseKms', 'sseC', 'restoreObject', 'transferAcceleration']) },
-  wasabi: { ...AWS_LIKE, provider: 'wasabi', checksumPolicy: 'WHEN_REQUIRED', unsupported: new Set<Feature>(['sseKms', 'restoreObject', 'transferAcceleration']) },
+  b2: {
+    ...AWS_LIKE,
+    provider: 'b2',
+    checksumPolicy: 'WHEN_REQUIRED',
+    unsupported: new Set<Feature>(['streamedTrailingChecksum', 'sseKms', 'restoreObject', 'transferAcceleration']),
+  },
+  gcs: {
+    ...AWS_LIKE,
+    provider: 'gcs',
+    checksumPolicy: 'WHEN_REQUIRED',
+    unsupported: new Set<Feature>(['streamedTrailingChecksum', 'objectLock', 'sseKms', 'sseC', 'restoreObject', 'transferAcceleration']),
+  },
+  wasabi: {
+    ...AWS_LIKE,
+    provider: 'wasabi',
+    checksumPolicy: 'WHEN_REQUIRED',
+    unsupported: new Set<Feature>(['sseKms', 'restoreObject', 'transferAcceleration']),
+  },
   unknown: { ...AWS_LIKE, provider: 'unknown', checksumPolicy: 'WHEN_REQUIRED' },
 };
 
@@ -78,9 +102,9 @@ export function profileFromReport(report: CapabilityReport): CompatibilityProfil
 
 /** What bucketkit does on a target that lacks a feature; rendered into docs/compatibility.md. */
 export const DEGRADATIONS: ReadonlyArray<{ feature: Feature | string; whenMissing: string }> = [
-  { feature: 'streamedTrailingChecksum', whenMissing: "checksumPolicy becomes WHEN_REQUIRED: bodies go with Content-Length and no aws-chunked trailer" },
+  { feature: 'streamedTrailingChecksum', whenMissing: 'checksumPolicy becomes WHEN_REQUIRED: bodies go with Content-Length and no aws-chunked trailer' },
   { feature: 'flexibleChecksums', whenMissing: 'a put asking for checksumAlgorithm throws UnsupportedFeatureError before sending' },
-  { feature: 'multipartCompleteEtag', whenMissing: "the ETag of a completed multipart upload is read with HEAD" },
+  { feature: 'multipartCompleteEtag', whenMissing: 'the ETag of a completed multipart upload is read with HEAD' },
   { feature: 'listMultipartUploads', whenMissing: 'listIncompleteUploads and abortIncompleteUploads list every upload and filter by prefix themselves' },
   { feature: 'deleteMarkerHeader', whenMissing: 'a 404 is checked against ListObjectVersions to tell a delete marker from a missing key' },
   { feature: 'equal part sizes required', whenMissing: 'uploads use one fixed part size for every part but the last' },

@@ -17,7 +17,8 @@ export function providerHint(endpoint: string | undefined, headers: readonly Rec
     const server = h.server ?? h.Server ?? '';
     const requestId = h['x-amz-request-id'] ?? '';
     if (/minio/i.test(server) || h['x-minio-deployment-id']) return { provider: 'minio', evidence: `Server: ${server}` };
-    if (/^tx[0-9a-f]{15,30}-[0-9a-f]{8,12}-[0-9a-f]+-/.test(requestId)) return { provider: 'ceph-rgw', evidence: `x-amz-request-id ${requestId} has RGW's tx<...>-<...>-<zone> form` };
+    if (/^tx[0-9a-f]{15,30}-[0-9a-f]{8,12}-[0-9a-f]+-/.test(requestId))
+      return { provider: 'ceph-rgw', evidence: `x-amz-request-id ${requestId} has RGW's tx<...>-<...>-<zone> form` };
     if (/werkzeug/i.test(server) || /moto/i.test(server)) return { provider: 'moto', evidence: `Server: ${server}` };
     if (/AmazonS3/i.test(server)) return { provider: 'aws', evidence: `Server: ${server}` };
     if (/cloudflare/i.test(server)) return { provider: 'r2', evidence: `Server: ${server}` };

@@ -3,10 +3,13 @@ import type { CompatibilityProfile, Feature } from '../../types/compatibility';
 import type { PutOptions } from '../../types/objects';
 
 function refuse(profile: CompatibilityProfile, feature: string, what: string): never {
-  throw new UnsupportedFeatureError(`${what} is not supported by this ${profile.provider} endpoint (${profile.source === 'probe' ? 'observed by a capability probe' : 'fixed profile'})`, {
-    feature,
-    provider: profile.provider,
-  });
+  throw new UnsupportedFeatureError(
+    `${what} is not supported by this ${profile.provider} endpoint (${profile.source === 'probe' ? 'observed by a capability probe' : 'fixed profile'})`,
+    {
+      feature,
+      provider: profile.provider,
+    },
+  );
 }
 
 /** Throws UnsupportedFeatureError, before any request, for a write the target cannot honour. */
@@ -15,10 +18,12 @@ export function assertWriteSupported(profile: CompatibilityProfile | undefined, 
   const missing = (f: Feature) => profile.unsupported.has(f);
   if (options.checksumAlgorithm && missing('flexibleChecksums')) refuse(profile, 'flexibleChecksums', `checksumAlgorithm ${options.checksumAlgorithm}`);
   if (options.encryption?.type === 'SSE-C' && missing('sseC')) refuse(profile, 'sseC', 'SSE-C');
-  if ((options.encryption?.type === 'SSE-KMS' || options.encryption?.type === 'DSSE-KMS') && missing('sseKms')) refuse(profile, 'sseKms', options.encryption.type);
+  if ((options.encryption?.type === 'SSE-KMS' || options.encryption?.type === 'DSSE-KMS') && missing('sseKms'))
+    refuse(profile, 'sseKms', options.encryption.type);
   if (options.encryption?.type === 'SSE-S3' && missing('sseS3')) refuse(profile, 'sseS3', 'SSE-S3');
   if (options.ifNoneMatch && missing('conditionalWrite')) refuse(profile, 'conditionalWrite', "ifNoneMatch: '*'");
   if ((options.objectLockMode || options.objectLockLegalHold !== undefined) && missing('objectLock')) refuse(profile, 'objectLock', 'Object Lock');
   if (options.tags && missing('tagging')) refuse(profile, 'tagging', 'object tags');
-  if (options.storageClass && profile.storageClasses && !profile.storageClasses.has(options.storageClass)) refuse(profile, 'storageClasses', `storage class ${options.storageClass}`);
+  if (options.storageClass && profile.storageClasses && !profile.storageClasses.has(options.storageClass))
+    refuse(profile, 'storageClasses', `storage class ${options.storageClass}`);
 }

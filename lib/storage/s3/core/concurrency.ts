@@ -2,7 +2,11 @@
  * Runs `worker` over `items` with at most `limit` in flight, in order of start; resolves when every one settled.
  * Rejections are returned per item, never thrown, so no partial success is lost.
  */
-export async function mapSettledLimit<T, R>(items: readonly T[], limit: number, worker: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function mapSettledLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  worker: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length);
   let next = 0;
   const run = async (): Promise<void> => {

@@ -157,11 +157,14 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
   const maxAttempts = config.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : integerIn('maxAttempts', config.maxAttempts, 1, 20);
   const retryMode = config.retryMode ?? 'standard';
   if (retryMode !== 'standard' && retryMode !== 'adaptive') fail('retryMode', "must be 'standard' or 'adaptive'", retryMode);
-  const connectionTimeoutMs = config.connectionTimeoutMs === undefined ? DEFAULT_CONNECTION_TIMEOUT_MS : integerIn('connectionTimeoutMs', config.connectionTimeoutMs, 1, 600_000);
-  const requestTimeoutMs = config.requestTimeoutMs === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : integerIn('requestTimeoutMs', config.requestTimeoutMs, 0, 3_600_000);
+  const connectionTimeoutMs =
+    config.connectionTimeoutMs === undefined ? DEFAULT_CONNECTION_TIMEOUT_MS : integerIn('connectionTimeoutMs', config.connectionTimeoutMs, 1, 600_000);
+  const requestTimeoutMs =
+    config.requestTimeoutMs === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : integerIn('requestTimeoutMs', config.requestTimeoutMs, 0, 3_600_000);
   const concurrency = config.concurrency === undefined ? DEFAULT_CONCURRENCY : integerIn('concurrency', config.concurrency, 1, 1024);
   const checksumPolicy = config.checksumPolicy ?? (customEndpoint ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED');
-  if (checksumPolicy !== 'WHEN_SUPPORTED' && checksumPolicy !== 'WHEN_REQUIRED') fail('checksumPolicy', "must be 'WHEN_SUPPORTED' or 'WHEN_REQUIRED'", checksumPolicy);
+  if (checksumPolicy !== 'WHEN_SUPPORTED' && checksumPolicy !== 'WHEN_REQUIRED')
+    fail('checksumPolicy', "must be 'WHEN_SUPPORTED' or 'WHEN_REQUIRED'", checksumPolicy);
   if (config.forcePathStyle !== undefined && typeof config.forcePathStyle !== 'boolean') fail('forcePathStyle', 'must be a boolean', config.forcePathStyle);
   if (config.requestPayer !== undefined && typeof config.requestPayer !== 'boolean') fail('requestPayer', 'must be a boolean', config.requestPayer);
   const useAccelerateEndpoint = config.useAccelerateEndpoint ?? false;
@@ -171,7 +174,11 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     if (dotted.length > 0) fail('useAccelerateEndpoint', dotted.map((p) => p.message).join('; '), config.bucket);
   }
   const providers = ['auto', ...PROVIDER_NAMES];
-  if (config.compatibility !== undefined && !(typeof config.compatibility === 'object' && config.compatibility !== null && 'features' in config.compatibility) && !providers.includes(config.compatibility as string)) {
+  if (
+    config.compatibility !== undefined &&
+    !(typeof config.compatibility === 'object' && config.compatibility !== null && 'features' in config.compatibility) &&
+    !providers.includes(config.compatibility as string)
+  ) {
     fail('compatibility', `must be 'auto', a provider name (${providers.slice(1).join(', ')}) or a CapabilityReport`, config.compatibility);
   }
   if (config.credentials !== undefined) {

@@ -11,7 +11,15 @@ import type { ByteRange, CopyOptions, GetOptions, HeadOptions, ListOptions, PutO
  * and nothing is sent.
  */
 
-const CANNED_ACLS = new Set(['private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control']);
+const CANNED_ACLS = new Set([
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
+]);
 /** SSE-C keys are 256-bit AES keys. https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html */
 export const SSE_C_KEY_LENGTH_BYTES = 32;
 
@@ -73,7 +81,10 @@ export function assertEncryption(encryption: ServerSideEncryption | undefined, f
     case 'SSE-KMS':
     case 'DSSE-KMS':
       if (encryption.kmsKeyId !== undefined) assertNonEmptyString(`${field}.kmsKeyId`, encryption.kmsKeyId);
-      if (encryption.context !== undefined && (typeof encryption.context !== 'object' || Object.values(encryption.context).some((v) => typeof v !== 'string'))) {
+      if (
+        encryption.context !== undefined &&
+        (typeof encryption.context !== 'object' || Object.values(encryption.context).some((v) => typeof v !== 'string'))
+      ) {
         invalid(`${field}.context`, 'must map strings to strings');
       }
       return;
@@ -105,7 +116,8 @@ export function assertReadOptions(options: GetOptions): void {
   assertReadConditions(options);
   if (options.versionId !== undefined) assertNonEmptyString('versionId', options.versionId);
   if (options.partNumber !== undefined) {
-    if (!Number.isInteger(options.partNumber) || options.partNumber < 1 || options.partNumber > MAX_PARTS) invalid('partNumber', `must be an integer from 1 to ${MAX_PARTS}`);
+    if (!Number.isInteger(options.partNumber) || options.partNumber < 1 || options.partNumber > MAX_PARTS)
+      invalid('partNumber', `must be an integer from 1 to ${MAX_PARTS}`);
     if (options.range !== undefined) invalid('partNumber', 'cannot be combined with range');
   }
   if (options.range !== undefined) assertRange(options.range);
@@ -117,10 +129,13 @@ export function assertWriteOptions(options: Omit<PutOptions, 'contentLength'> | 
   if (options.metadata !== undefined) throwIf('metadata', checkUserMetadata(options.metadata));
   if (options.tags !== undefined) throwIf('tags', checkObjectTags(options.tags));
   if (options.acl !== undefined && !CANNED_ACLS.has(options.acl)) invalid('acl', `must be one of ${[...CANNED_ACLS].join(', ')}`);
-  if (options.storageClass !== undefined && !isWritableStorageClass(options.storageClass)) invalid('storageClass', `must be one of ${WRITABLE_STORAGE_CLASSES.join(', ')}`);
-  if (options.checksumAlgorithm !== undefined && !isChecksumAlgorithm(options.checksumAlgorithm)) invalid('checksumAlgorithm', `must be one of ${[...CHECKSUM_ALGORITHMS].join(', ')}`);
+  if (options.storageClass !== undefined && !isWritableStorageClass(options.storageClass))
+    invalid('storageClass', `must be one of ${WRITABLE_STORAGE_CLASSES.join(', ')}`);
+  if (options.checksumAlgorithm !== undefined && !isChecksumAlgorithm(options.checksumAlgorithm))
+    invalid('checksumAlgorithm', `must be one of ${[...CHECKSUM_ALGORITHMS].join(', ')}`);
   if (options.expires !== undefined) assertDate('expires', options.expires);
-  if (options.objectLockMode !== undefined && options.objectLockMode !== 'GOVERNANCE' && options.objectLockMode !== 'COMPLIANCE') invalid('objectLockMode', "must be 'GOVERNANCE' or 'COMPLIANCE'");
+  if (options.objectLockMode !== undefined && options.objectLockMode !== 'GOVERNANCE' && options.objectLockMode !== 'COMPLIANCE')
+    invalid('objectLockMode', "must be 'GOVERNANCE' or 'COMPLIANCE'");
   if ((options.objectLockMode === undefined) !== (options.objectLockRetainUntil === undefined)) {
     invalid('objectLockMode', 'objectLockMode and objectLockRetainUntil go together: S3 rejects one without the other');
   }
@@ -128,7 +143,8 @@ export function assertWriteOptions(options: Omit<PutOptions, 'contentLength'> | 
     assertDate('objectLockRetainUntil', options.objectLockRetainUntil);
     if (options.objectLockRetainUntil.getTime() <= Date.now()) invalid('objectLockRetainUntil', 'must be in the future');
   }
-  if (options.ifNoneMatch !== undefined && options.ifNoneMatch !== '*') invalid('ifNoneMatch', "must be '*' (create only); S3 supports no other value on writes");
+  if (options.ifNoneMatch !== undefined && options.ifNoneMatch !== '*')
+    invalid('ifNoneMatch', "must be '*' (create only); S3 supports no other value on writes");
   for (const field of ['contentType', 'cacheControl', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'websiteRedirectLocation'] as const) {
     const value = options[field];
     if (value !== undefined && (typeof value !== 'string' || !/^[\t\x20-\x7e]*$/.test(value))) invalid(field, 'must be printable US-ASCII text');
@@ -157,8 +173,10 @@ export function assertSinglePutSize(size: number, field: string): void {
 export function assertCopyOptions(options: CopyOptions): void {
   assertWriteOptions(options);
   if (options.sourceVersionId !== undefined) assertNonEmptyString('sourceVersionId', options.sourceVersionId);
-  if (options.metadataDirective !== undefined && options.metadataDirective !== 'COPY' && options.metadataDirective !== 'REPLACE') invalid('metadataDirective', "must be 'COPY' or 'REPLACE'");
-  if (options.taggingDirective !== undefined && options.taggingDirective !== 'COPY' && options.taggingDirective !== 'REPLACE') invalid('taggingDirective', "must be 'COPY' or 'REPLACE'");
+  if (options.metadataDirective !== undefined && options.metadataDirective !== 'COPY' && options.metadataDirective !== 'REPLACE')
+    invalid('metadataDirective', "must be 'COPY' or 'REPLACE'");
+  if (options.taggingDirective !== undefined && options.taggingDirective !== 'COPY' && options.taggingDirective !== 'REPLACE')
+    invalid('taggingDirective', "must be 'COPY' or 'REPLACE'");
   if (options.sourceConditions !== undefined) assertReadConditions(options.sourceConditions, 'sourceConditions.');
   if (options.sourceCustomerKey !== undefined) assertCustomerKey(options.sourceCustomerKey, 'sourceCustomerKey');
 }
@@ -178,7 +196,8 @@ export function assertListOptions(options: ListOptions): void {
 /** Validates an MFA option: the device serial and a 6-digit code, sent as `x-amz-mfa: "<serial> <code>"`. */
 export function mfaHeader(mfa: { readonly serial: string; readonly code: string } | undefined): string | undefined {
   if (mfa === undefined) return undefined;
-  if (typeof mfa.serial !== 'string' || mfa.serial.length === 0 || /\s/.test(mfa.serial)) invalid('mfa.serial', 'must be the MFA device serial number or ARN, without spaces');
+  if (typeof mfa.serial !== 'string' || mfa.serial.length === 0 || /\s/.test(mfa.serial))
+    invalid('mfa.serial', 'must be the MFA device serial number or ARN, without spaces');
   if (typeof mfa.code !== 'string' || !/^\d{6}$/.test(mfa.code)) invalid('mfa.code', 'must be the 6-digit code shown by the MFA device');
   return `${mfa.serial} ${mfa.code}`;
 }

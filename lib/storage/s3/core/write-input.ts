@@ -28,4 +28,3 @@ export function writeInput(options: Omit<PutOptions, 'contentLength'> | CopyOpti
     ...sseWriteInput(options.encryption),
   };
 }
-

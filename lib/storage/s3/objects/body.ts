@@ -46,7 +46,10 @@ export function openFileRange(filePath: string, start?: number, end?: number): R
  * Reads a stream until it ends or `limit` bytes are buffered. Returns the bytes read and whether the stream ended,
  * plus the live iterator for the rest.
  */
-export async function readUpTo(stream: AsyncIterable<Uint8Array | string>, limit: number): Promise<{ head: Buffer; ended: boolean; rest: AsyncIterator<Uint8Array | string> }> {
+export async function readUpTo(
+  stream: AsyncIterable<Uint8Array | string>,
+  limit: number,
+): Promise<{ head: Buffer; ended: boolean; rest: AsyncIterator<Uint8Array | string> }> {
   const iterator = stream[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let size = 0;

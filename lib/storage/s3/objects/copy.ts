@@ -22,7 +22,16 @@ export function isCopyTooLarge(error: unknown): boolean {
 }
 
 /** The options that, when set, make a copy replace the source's metadata (`MetadataDirective: REPLACE`). */
-export const METADATA_OPTIONS = ['contentType', 'cacheControl', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'expires', 'metadata', 'websiteRedirectLocation'] as const;
+export const METADATA_OPTIONS = [
+  'contentType',
+  'cacheControl',
+  'contentDisposition',
+  'contentEncoding',
+  'contentLanguage',
+  'expires',
+  'metadata',
+  'websiteRedirectLocation',
+] as const;
 
 /**
  * Validates a copy and returns its `x-amz-copy-source` value. Nothing is sent.
@@ -34,7 +43,8 @@ export async function prepareCopy(ctx: S3Context, sourceKey: string, destination
   assertCopyOptions(options);
   assertWriteSupported(await ctx.compatibilityProfile(), options);
   const sourceBucket = options.sourceBucket ?? ctx.bucket;
-  if (options.sourceBucket !== undefined && sourceBucket.length === 0) throw new InvalidArgumentError('sourceBucket: must not be empty', { field: 'sourceBucket' });
+  if (options.sourceBucket !== undefined && sourceBucket.length === 0)
+    throw new InvalidArgumentError('sourceBucket: must not be empty', { field: 'sourceBucket' });
   return copySource(sourceBucket, sourceKey, options.sourceVersionId);
 }
 
@@ -47,31 +57,33 @@ export async function copyObject(ctx: S3Context, destinationKey: string, source:
   const replacesMetadata = METADATA_OPTIONS.some((o) => options[o] !== undefined);
   const conditions = options.sourceConditions ?? {};
   const sourceKeyInput = customerKeyInput(options.sourceCustomerKey);
-  const output = await ctx.send(
-    new CopyObjectCommand({
-      Bucket: ctx.bucket,
-      Key: destinationKey,
-      CopySource: source,
-      MetadataDirective: options.metadataDirective ?? (replacesMetadata ? 'REPLACE' : 'COPY'),
-      TaggingDirective: options.taggingDirective ?? (options.tags !== undefined ? 'REPLACE' : 'COPY'),
-      CopySourceIfMatch: conditions.ifMatch,
-      CopySourceIfNoneMatch: conditions.ifNoneMatch,
-      CopySourceIfModifiedSince: conditions.ifModifiedSince,
-      CopySourceIfUnmodifiedSince: conditions.ifUnmodifiedSince,
-      CopySourceSSECustomerAlgorithm: sourceKeyInput.SSECustomerAlgorithm,
-      CopySourceSSECustomerKey: sourceKeyInput.SSECustomerKey,
-      CopySourceSSECustomerKeyMD5: sourceKeyInput.SSECustomerKeyMD5,
-      ChecksumAlgorithm: options.checksumAlgorithm,
-      IfNoneMatch: options.ifNoneMatch,
-      RequestPayer: ctx.requestPayer,
-      ...writeInput(options),
-    }),
-    { key: destinationKey, abortSignal: options.abortSignal },
-  ).catch((error: unknown) => {
-    // Above 5 GiB S3 refuses CopyObject: copy with parallel UploadPartCopy instead.
-    if (options.multipart !== false && isCopyTooLarge(error)) return undefined;
-    throw error;
-  });
+  const output = await ctx
+    .send(
+      new CopyObjectCommand({
+        Bucket: ctx.bucket,
+        Key: destinationKey,
+        CopySource: source,
+        MetadataDirective: options.metadataDirective ?? (replacesMetadata ? 'REPLACE' : 'COPY'),
+        TaggingDirective: options.taggingDirective ?? (options.tags !== undefined ? 'REPLACE' : 'COPY'),
+        CopySourceIfMatch: conditions.ifMatch,
+        CopySourceIfNoneMatch: conditions.ifNoneMatch,
+        CopySourceIfModifiedSince: conditions.ifModifiedSince,
+        CopySourceIfUnmodifiedSince: conditions.ifUnmodifiedSince,
+        CopySourceSSECustomerAlgorithm: sourceKeyInput.SSECustomerAlgorithm,
+        CopySourceSSECustomerKey: sourceKeyInput.SSECustomerKey,
+        CopySourceSSECustomerKeyMD5: sourceKeyInput.SSECustomerKeyMD5,
+        ChecksumAlgorithm: options.checksumAlgorithm,
+        IfNoneMatch: options.ifNoneMatch,
+        RequestPayer: ctx.requestPayer,
+        ...writeInput(options),
+      }),
+      { key: destinationKey, abortSignal: options.abortSignal },
+    )
+    .catch((error: unknown) => {
+      // Above 5 GiB S3 refuses CopyObject: copy with parallel UploadPartCopy instead.
+      if (options.multipart !== false && isCopyTooLarge(error)) return undefined;
+      throw error;
+    });
   if (output === undefined) return undefined;
   return {
     etag: normalizeEtag(output.CopyObjectResult?.ETag),

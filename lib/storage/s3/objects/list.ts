@@ -32,7 +32,9 @@ export async function* listObjects(ctx: S3Context, options: ListOptions): AsyncI
         lastModified: o.LastModified,
         storageClass: o.StorageClass ?? 'STANDARD',
         checksumAlgorithms: o.ChecksumAlgorithm,
-        restore: o.RestoreStatus ? { ongoing: o.RestoreStatus.IsRestoreInProgress ?? false, expiry: o.RestoreStatus.RestoreExpiryDate } : parseRestore(undefined),
+        restore: o.RestoreStatus
+          ? { ongoing: o.RestoreStatus.IsRestoreInProgress ?? false, expiry: o.RestoreStatus.RestoreExpiryDate }
+          : parseRestore(undefined),
       })),
       commonPrefixes: (output.CommonPrefixes ?? []).map((p) => decode(p.Prefix ?? '')),
       isTruncated: output.IsTruncated ?? false,

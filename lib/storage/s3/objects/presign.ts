@@ -40,7 +40,14 @@ export interface PresignInput {
 /** A SigV4 presigned URL (query-string auth), for S3 or any S3-compatible store. */
 export async function presignUrl(input: PresignInput): Promise<string> {
   const base = new URL(input.endpoint);
-  const signer = new SignatureV4({ service: 's3', region: input.region, credentials: input.credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: false });
+  const signer = new SignatureV4({
+    service: 's3',
+    region: input.region,
+    credentials: input.credentials,
+    sha256: NodeSha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
   const host = input.host ?? base.host;
   const encodedPath = input.path
     .split('/')

@@ -7,7 +7,10 @@ import { assertWriteSupported } from '../../../../lib/storage/s3/core/capabiliti
 import { UnsupportedFeatureError } from '../../../../lib/storage';
 import { formatTable, parseArgs } from '../../../../bin/cli';
 
-function report(overrides: Partial<Record<(typeof FEATURES)[number], 'supported' | 'partial' | 'unsupported'>> = {}, provider: CapabilityReport['provider'] = 'unknown'): CapabilityReport {
+function report(
+  overrides: Partial<Record<(typeof FEATURES)[number], 'supported' | 'partial' | 'unsupported'>> = {},
+  provider: CapabilityReport['provider'] = 'unknown',
+): CapabilityReport {
   return {
     endpoint: 'http://127.0.0.1:1',
     provider,
@@ -35,7 +38,9 @@ describe('providerHint', () => {
 
 describe('profileFromReport', () => {
   test('observed behaviour decides, whatever the provider hint', () => {
-    const p = profileFromReport(report({ streamedTrailingChecksum: 'unsupported', deleteMarkerHeader: 'partial', multipartCompleteEtag: 'partial', sseC: 'partial' }, 'aws'));
+    const p = profileFromReport(
+      report({ streamedTrailingChecksum: 'unsupported', deleteMarkerHeader: 'partial', multipartCompleteEtag: 'partial', sseC: 'partial' }, 'aws'),
+    );
     expect(p).toMatchObject({ checksumPolicy: 'WHEN_REQUIRED', deleteMarkerHeader: false, completeReturnsEtag: false, source: 'probe' });
     expect(p.unsupported.has('sseC')).toBe(true);
     expect(profileFromReport(report()).checksumPolicy).toBe('WHEN_SUPPORTED');
@@ -62,7 +67,9 @@ describe('CapabilityCache', () => {
     const got = await fromFile.get({ endpoint: 'http://127.0.0.1:1' }, undefined, 10_500);
     expect(got.providerEvidence).toBe('test');
     // Expired: a new probe runs, and fails because nothing listens on port 1.
-    await expect(fromFile.get({ endpoint: 'http://127.0.0.1:1', maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }, undefined, 20_000)).rejects.toThrow();
+    await expect(
+      fromFile.get({ endpoint: 'http://127.0.0.1:1', maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }, undefined, 20_000),
+    ).rejects.toThrow();
     rmSync(dir, { recursive: true, force: true });
   });
 });

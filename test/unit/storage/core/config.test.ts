@@ -21,7 +21,14 @@ describe('resolveS3StorageConfig', () => {
 
   test('a custom endpoint defaults to path style and WHEN_REQUIRED checksums', () => {
     const c = resolveS3StorageConfig({ bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000/' }, {});
-    expect(c).toMatchObject({ endpoint: 'http://127.0.0.1:9000', customEndpoint: true, forcePathStyle: true, checksumPolicy: 'WHEN_REQUIRED', region: 'us-east-1', regionSource: 'custom-endpoint' });
+    expect(c).toMatchObject({
+      endpoint: 'http://127.0.0.1:9000',
+      customEndpoint: true,
+      forcePathStyle: true,
+      checksumPolicy: 'WHEN_REQUIRED',
+      region: 'us-east-1',
+      regionSource: 'custom-endpoint',
+    });
     expect(resolveS3StorageConfig({ bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000', forcePathStyle: false }, {}).forcePathStyle).toBe(false);
   });
 
@@ -71,7 +78,14 @@ describe('resolveS3StorageConfig', () => {
 
 describe('S3Storage client settings', () => {
   test('the built client carries retries, checksum policy, path style and static credentials', async () => {
-    const s = new S3Storage({ bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', credentials: creds, maxAttempts: 7, retryMode: 'adaptive' });
+    const s = new S3Storage({
+      bucket: 'my-bucket',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      credentials: creds,
+      maxAttempts: 7,
+      retryMode: 'adaptive',
+    });
     const cfg = s.client.config;
     expect(await cfg.maxAttempts()).toBe(7);
     expect(cfg.retryMode).toBe('adaptive');
@@ -84,9 +98,23 @@ describe('S3Storage client settings', () => {
   });
 
   test('the keep-alive agent pools as many sockets as the configured concurrency, with the timeouts', async () => {
-    const s = new S3Storage({ bucket: 'my-bucket', region: 'us-east-1', credentials: creds, concurrency: 13, connectionTimeoutMs: 1234, requestTimeoutMs: 5678 });
+    const s = new S3Storage({
+      bucket: 'my-bucket',
+      region: 'us-east-1',
+      credentials: creds,
+      concurrency: 13,
+      connectionTimeoutMs: 1234,
+      requestTimeoutMs: 5678,
+    });
     // The handler resolves its config lazily; read it the way the SDK does.
-    const handler = s.client.config.requestHandler as unknown as { configProvider: Promise<{ httpAgentProvider: () => Promise<{ maxSockets: number; keepAlive: boolean }>; httpsAgent: { maxSockets: number; keepAlive: boolean }; connectionTimeout: number; requestTimeout: number }> };
+    const handler = s.client.config.requestHandler as unknown as {
+      configProvider: Promise<{
+        httpAgentProvider: () => Promise<{ maxSockets: number; keepAlive: boolean }>;
+        httpsAgent: { maxSockets: number; keepAlive: boolean };
+        connectionTimeout: number;
+        requestTimeout: number;
+      }>;
+    };
     const resolved = await handler.configProvider;
     expect(resolved.httpsAgent.maxSockets).toBe(13);
     expect(resolved.httpsAgent.keepAlive).toBe(true);

@@ -166,17 +166,27 @@ describe('request shapes', () => {
 
   test('delete sends MFA as "serial code" and the governance bypass', async () => {
     s3.on(DeleteObjectCommand).resolves({ DeleteMarker: true, VersionId: 'dm' });
-    expect(await storage.delete('k', { versionId: 'v1', mfa: { serial: 'arn:aws:iam::123456789012:mfa/root', code: '123456' }, bypassGovernanceRetention: true })).toEqual({
+    expect(
+      await storage.delete('k', { versionId: 'v1', mfa: { serial: 'arn:aws:iam::123456789012:mfa/root', code: '123456' }, bypassGovernanceRetention: true }),
+    ).toEqual({
       deleteMarker: true,
       versionId: 'dm',
     });
-    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { VersionId: 'v1', MFA: 'arn:aws:iam::123456789012:mfa/root 123456', BypassGovernanceRetention: true });
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, {
+      VersionId: 'v1',
+      MFA: 'arn:aws:iam::123456789012:mfa/root 123456',
+      BypassGovernanceRetention: true,
+    });
   });
 
   test('copy URL-encodes the source and picks directives from the options', async () => {
     s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e"' } });
     await storage.copy('a dir/ü+?.txt', 'dst', { sourceBucket: 'other-bucket', sourceVersionId: 'v/1' });
-    expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, { CopySource: 'other-bucket/a%20dir/%C3%BC%2B%3F.txt?versionId=v%2F1', MetadataDirective: 'COPY', TaggingDirective: 'COPY' });
+    expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, {
+      CopySource: 'other-bucket/a%20dir/%C3%BC%2B%3F.txt?versionId=v%2F1',
+      MetadataDirective: 'COPY',
+      TaggingDirective: 'COPY',
+    });
     await storage.copy('a', 'b', { contentType: 'text/plain' });
     expect(s3.commandCalls(CopyObjectCommand)[1].args[0].input.MetadataDirective).toBe('REPLACE');
   });
@@ -187,7 +197,10 @@ describe('deleteMany', () => {
     s3.on(DeleteObjectsCommand).callsFake((input) => ({ Deleted: input.Delete.Objects.map((o: { Key: string }) => ({ Key: o.Key })) }));
     const keys = Array.from({ length: 2500 }, (_, i) => `k${i}`);
     const result = await storage.deleteMany(keys);
-    const sizes = s3.commandCalls(DeleteObjectsCommand).map((c) => c.args[0].input.Delete!.Objects!.length).sort((a, b) => b - a);
+    const sizes = s3
+      .commandCalls(DeleteObjectsCommand)
+      .map((c) => c.args[0].input.Delete!.Objects!.length)
+      .sort((a, b) => b - a);
     expect(sizes).toEqual([1000, 1000, 500]);
     expect(result.deleted).toHaveLength(2500);
     expect(result.errors).toHaveLength(0);

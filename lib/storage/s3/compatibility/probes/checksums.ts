@@ -31,13 +31,19 @@ export const streamedTrailingChecksum: Probe = async (ctx) => {
   const client = buildS3Client({ ...ctx.storage.config, checksumPolicy: 'WHEN_SUPPORTED' }, ctx.storage.region);
   const data = randomBytes(64 * 1024);
   try {
-    await client.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: 'probe/trailing', Body: Readable.from([data]), ContentLength: data.length }), { abortSignal: ctx.signal });
+    await client.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: 'probe/trailing', Body: Readable.from([data]), ContentLength: data.length }), {
+      abortSignal: ctx.signal,
+    });
   } catch (e) {
-    return no(`streamed PUT with a trailing checksum failed: ${(e as { name?: string }).name} (HTTP ${(e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode})`);
+    return no(
+      `streamed PUT with a trailing checksum failed: ${(e as { name?: string }).name} (HTTP ${(e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode})`,
+    );
   } finally {
     client.destroy();
   }
   const out = await send(ctx, new GetObjectCommand({ Bucket: ctx.bucket, Key: 'probe/trailing' }));
   const stored = Buffer.from(await out.Body!.transformToByteArray());
-  return stored.equals(data) ? ok('a 64 KiB aws-chunked PUT with a trailing CRC32 read back byte for byte') : no(`stored ${stored.length} bytes for 65536 sent: the chunk framing was kept as data`);
+  return stored.equals(data)
+    ? ok('a 64 KiB aws-chunked PUT with a trailing CRC32 read back byte for byte')
+    : no(`stored ${stored.length} bytes for 65536 sent: the chunk framing was kept as data`);
 };

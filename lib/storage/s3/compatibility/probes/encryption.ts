@@ -6,14 +6,17 @@ import { Probe, ok, partial, describe, send, bodyText, putText } from './context
 export const sseS3: Probe = async (ctx) => {
   await putText(ctx, 'probe/sse-s3', 'secret', { ServerSideEncryption: 'AES256' });
   const head = await send(ctx, new HeadObjectCommand({ Bucket: ctx.bucket, Key: 'probe/sse-s3' }));
-  return head.ServerSideEncryption === 'AES256' ? ok('PUT with SSE AES256; HEAD reports x-amz-server-side-encryption: AES256') : partial(`PUT accepted; HEAD reports ${head.ServerSideEncryption ?? 'no encryption'}`);
+  return head.ServerSideEncryption === 'AES256'
+    ? ok('PUT with SSE AES256; HEAD reports x-amz-server-side-encryption: AES256')
+    : partial(`PUT accepted; HEAD reports ${head.ServerSideEncryption ?? 'no encryption'}`);
 };
 
 export const sseKms: Probe = async (ctx) => {
   await putText(ctx, 'probe/sse-kms', 'secret', { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: ctx.kmsKeyId });
   const head = await send(ctx, new HeadObjectCommand({ Bucket: ctx.bucket, Key: 'probe/sse-kms' }));
   const { text } = await bodyText(ctx, 'probe/sse-kms');
-  if (head.ServerSideEncryption === 'aws:kms' && text === 'secret') return ok(`PUT with aws:kms; HEAD reports aws:kms (key ${head.SSEKMSKeyId ?? 'default'}) and the data reads back`);
+  if (head.ServerSideEncryption === 'aws:kms' && text === 'secret')
+    return ok(`PUT with aws:kms; HEAD reports aws:kms (key ${head.SSEKMSKeyId ?? 'default'}) and the data reads back`);
   return partial(`PUT accepted; HEAD reports ${head.ServerSideEncryption ?? 'no encryption'}`);
 };
 
@@ -32,7 +35,13 @@ export const sseC: Probe = async (ctx) => {
 };
 
 export const bucketDefaultEncryption: Probe = async (ctx) => {
-  await send(ctx, new PutBucketEncryptionCommand({ Bucket: ctx.bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+  await send(
+    ctx,
+    new PutBucketEncryptionCommand({
+      Bucket: ctx.bucket,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    }),
+  );
   const config = await send(ctx, new GetBucketEncryptionCommand({ Bucket: ctx.bucket }));
   await putText(ctx, 'probe/default-enc', 'x');
   const head = await send(ctx, new HeadObjectCommand({ Bucket: ctx.bucket, Key: 'probe/default-enc' }));

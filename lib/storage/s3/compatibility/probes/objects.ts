@@ -7,7 +7,9 @@ import { Probe, ProbeContext, bodyText, no, ok, putText, send } from './context'
 export const rangedGet: Probe = async (ctx) => {
   await putText(ctx, 'probe/range', '0123456789');
   const { text } = await bodyText(ctx, 'probe/range', { Range: 'bytes=2-5' });
-  return text === '2345' ? ok('GET Range: bytes=2-5 of "0123456789" returned "2345"') : no(`GET Range: bytes=2-5 returned ${JSON.stringify(text.slice(0, 20))}`);
+  return text === '2345'
+    ? ok('GET Range: bytes=2-5 of "0123456789" returned "2345"')
+    : no(`GET Range: bytes=2-5 returned ${JSON.stringify(text.slice(0, 20))}`);
 };
 
 export const suffixRangeGet: Probe = async (ctx) => {
@@ -26,7 +28,9 @@ export const listObjectsV2: Probe = async (ctx) => {
   const keys = await putListObjects(ctx);
   const out = await send(ctx, new ListObjectsV2Command({ Bucket: ctx.bucket, Prefix: 'probe/list/' }));
   const listed = (out.Contents ?? []).map((o) => o.Key);
-  return JSON.stringify(listed) === JSON.stringify(keys) ? ok(`ListObjectsV2 listed the 3 keys written (KeyCount ${out.KeyCount})`) : no(`ListObjectsV2 listed ${JSON.stringify(listed)}`);
+  return JSON.stringify(listed) === JSON.stringify(keys)
+    ? ok(`ListObjectsV2 listed the 3 keys written (KeyCount ${out.KeyCount})`)
+    : no(`ListObjectsV2 listed ${JSON.stringify(listed)}`);
 };
 
 export const listContinuation: Probe = async (ctx) => {
@@ -40,7 +44,9 @@ export const listContinuation: Probe = async (ctx) => {
     token = out.IsTruncated ? out.NextContinuationToken : undefined;
     if (++pages > 10) return no('continuation did not end after 10 pages of MaxKeys=1');
   } while (token);
-  return JSON.stringify(seen) === JSON.stringify(keys) ? ok(`MaxKeys=1 gave ${pages} pages joined by continuation tokens, every key once`) : no(`continuation listed ${JSON.stringify(seen)}`);
+  return JSON.stringify(seen) === JSON.stringify(keys)
+    ? ok(`MaxKeys=1 gave ${pages} pages joined by continuation tokens, every key once`)
+    : no(`continuation listed ${JSON.stringify(seen)}`);
 };
 
 export const tagging: Probe = async (ctx) => {
@@ -71,16 +77,33 @@ async function credentialsOf(ctx: ProbeContext) {
 export const presignedUrls: Probe = async (ctx) => {
   await putText(ctx, 'probe/presigned file.txt', 'presigned!');
   const endpoint = ctx.config.endpoint ?? `https://s3.${ctx.storage.region}.amazonaws.com`;
-  const url = await presignUrl({ method: 'GET', endpoint, path: `/${ctx.bucket}/probe/presigned file.txt`, region: ctx.storage.region, credentials: await credentialsOf(ctx), expiresInSeconds: 60 });
+  const url = await presignUrl({
+    method: 'GET',
+    endpoint,
+    path: `/${ctx.bucket}/probe/presigned file.txt`,
+    region: ctx.storage.region,
+    credentials: await credentialsOf(ctx),
+    expiresInSeconds: 60,
+  });
   const res = await fetchUrl(url, undefined, ctx.signal);
-  return res.status === 200 && res.body === 'presigned!' ? ok('a SigV4 query-string URL fetched the object with no other credentials') : no(`the presigned GET answered HTTP ${res.status}`);
+  return res.status === 200 && res.body === 'presigned!'
+    ? ok('a SigV4 query-string URL fetched the object with no other credentials')
+    : no(`the presigned GET answered HTTP ${res.status}`);
 };
 
 export const virtualHostStyle: Probe = async (ctx) => {
   await putText(ctx, 'probe/vhost', 'virtual');
   const endpoint = ctx.config.endpoint ?? `https://s3.${ctx.storage.region}.amazonaws.com`;
   const host = `${ctx.bucket}.${new URL(endpoint).host}`;
-  const url = await presignUrl({ method: 'GET', endpoint, host, path: '/probe/vhost', region: ctx.storage.region, credentials: await credentialsOf(ctx), expiresInSeconds: 60 });
+  const url = await presignUrl({
+    method: 'GET',
+    endpoint,
+    host,
+    path: '/probe/vhost',
+    region: ctx.storage.region,
+    credentials: await credentialsOf(ctx),
+    expiresInSeconds: 60,
+  });
   const res = await fetchUrl(url, host, ctx.signal);
   return res.status === 200 && res.body === 'virtual'
     ? ok(`a GET with Host: <bucket>.${new URL(endpoint).host} and path /probe/vhost read the object`)

@@ -1,4 +1,16 @@
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetBucketVersioningCommand, GetObjectCommand, GetObjectLockConfigurationCommand, HeadObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, PutObjectLegalHoldCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetObjectLockConfigurationCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  PutObjectLegalHoldCommand,
+} from '@aws-sdk/client-s3';
 import { PreconditionFailedError, StorageError } from '../../../errors';
 import { Probe, ok, no, partial, describe, send, bodyText, putText, ProbeContext } from './context';
 import { emptyScratchBucket } from './scratch';
@@ -45,7 +57,8 @@ export const versioning: Probe = async (ctx) => {
   const v1 = (await putText(ctx, 'probe/versioned', 'one')).VersionId;
   const v2 = (await putText(ctx, 'probe/versioned', 'two')).VersionId;
   const { text } = await bodyText(ctx, 'probe/versioned', { VersionId: v1 });
-  if (status === 'Enabled' && v1 && v2 && v1 !== v2 && text === 'one') return ok('versioning Enabled; two PUTs got distinct version ids and the first reads back by id');
+  if (status === 'Enabled' && v1 && v2 && v1 !== v2 && text === 'one')
+    return ok('versioning Enabled; two PUTs got distinct version ids and the first reads back by id');
   return no(`status ${status}, version ids ${v1}/${v2}, first version read "${text}"`);
 };
 
@@ -61,7 +74,10 @@ export const deleteMarkerHeader: Probe = async (ctx) => {
   const versions = await send(ctx, new ListObjectVersionsCommand({ Bucket: ctx.bucket, Prefix: 'probe/marker' }));
   const listed = (versions.DeleteMarkers ?? []).some((m) => m.IsLatest);
   if (deleted.DeleteMarker && headerSeen) return ok('DELETE answered x-amz-delete-marker: true, and HEAD of the key 404s with the header');
-  if (listed) return partial(`the marker is listed by ListObjectVersions, but the header came back ${headerSeen ? 'on HEAD only' : deleted.DeleteMarker ? 'on DELETE only' : 'on neither DELETE nor HEAD'}`);
+  if (listed)
+    return partial(
+      `the marker is listed by ListObjectVersions, but the header came back ${headerSeen ? 'on HEAD only' : deleted.DeleteMarker ? 'on DELETE only' : 'on neither DELETE nor HEAD'}`,
+    );
   return no('no delete marker was created');
 };
 
@@ -77,12 +93,20 @@ export const objectLock: Probe = async (ctx) => {
   await send(ctx, new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
   try {
     const config = await send(ctx, new GetObjectLockConfigurationCommand({ Bucket: bucket }));
-    const put = await send(ctx, new PutObjectCommand({ Bucket: bucket, Key: 'held', Body: Buffer.from('x'), ObjectLockLegalHoldStatus: 'ON', ChecksumAlgorithm: 'CRC32' }));
+    const put = await send(
+      ctx,
+      new PutObjectCommand({ Bucket: bucket, Key: 'held', Body: Buffer.from('x'), ObjectLockLegalHoldStatus: 'ON', ChecksumAlgorithm: 'CRC32' }),
+    );
     const head = await send(ctx, new HeadObjectCommand({ Bucket: bucket, Key: 'held', VersionId: put.VersionId }));
-    await send(ctx, new PutObjectLegalHoldCommand({ Bucket: bucket, Key: 'held', VersionId: put.VersionId, LegalHold: { Status: 'OFF' }, ChecksumAlgorithm: 'CRC32' }));
+    await send(
+      ctx,
+      new PutObjectLegalHoldCommand({ Bucket: bucket, Key: 'held', VersionId: put.VersionId, LegalHold: { Status: 'OFF' }, ChecksumAlgorithm: 'CRC32' }),
+    );
     await send(ctx, new DeleteObjectCommand({ Bucket: bucket, Key: 'held', VersionId: put.VersionId }));
     const enabled = config.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled';
-    return enabled && head.ObjectLockLegalHoldStatus === 'ON' ? ok('a lock-enabled bucket held an object under legal hold (HEAD: ON)') : partial(`lock config ${enabled ? 'Enabled' : 'missing'}, legal hold on HEAD: ${head.ObjectLockLegalHoldStatus}`);
+    return enabled && head.ObjectLockLegalHoldStatus === 'ON'
+      ? ok('a lock-enabled bucket held an object under legal hold (HEAD: ON)')
+      : partial(`lock config ${enabled ? 'Enabled' : 'missing'}, legal hold on HEAD: ${head.ObjectLockLegalHoldStatus}`);
   } finally {
     await emptyScratchBucket(ctx.storage, bucket).catch(() => undefined);
     await send(ctx, new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);

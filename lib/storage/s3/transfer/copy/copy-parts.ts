@@ -23,7 +23,8 @@ export interface CopyUpload {
 }
 
 /** Every part copied, in order; or the first failure and the part it came from (none when the caller cancelled). */
-export type CopyPartsOutcome = { readonly ok: true; readonly parts: CompletedPart[] } | { readonly ok: false; readonly error: unknown; readonly partNumber?: number };
+export type CopyPartsOutcome =
+  { readonly ok: true; readonly parts: CompletedPart[] } | { readonly ok: false; readonly error: unknown; readonly partNumber?: number };
 
 /** How the source is cut into parts. */
 export interface CopyLayout {
@@ -69,7 +70,11 @@ export async function copyParts(upload: CopyUpload, layout: CopyLayout, options:
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed || controller.signal.aborted) {
-      return { ok: false, error: firstFailure?.error ?? failed?.reason ?? new StorageError(`copy of ${upload.source.key} was cancelled`), partNumber: firstFailure?.partNumber };
+      return {
+        ok: false,
+        error: firstFailure?.error ?? failed?.reason ?? new StorageError(`copy of ${upload.source.key} was cancelled`),
+        partNumber: firstFailure?.partNumber,
+      };
     }
     return { ok: true, parts: results.map((r) => (r as PromiseFulfilledResult<CompletedPart>).value) };
   } finally {

@@ -58,12 +58,20 @@ export async function readCopySource(ctx: S3Context, sourceKey: string, options:
         WebsiteRedirectLocation: head.WebsiteRedirectLocation,
       };
   const copiesTags = (options.taggingDirective ?? (options.tags !== undefined ? 'REPLACE' : 'COPY')) === 'COPY';
-  const tagging = copiesTags ? await sourceTagging(ctx, bucket, sourceKey, options.sourceVersionId ?? head.VersionId, options.abortSignal) : taggingHeader(options.tags);
+  const tagging = copiesTags
+    ? await sourceTagging(ctx, bucket, sourceKey, options.sourceVersionId ?? head.VersionId, options.abortSignal)
+    : taggingHeader(options.tags);
   return { bucket, key: sourceKey, size: head.ContentLength ?? 0, etag: head.ETag, versionId: head.VersionId, sse, copiedMetadata, tagging };
 }
 
 /** The source's tags, as an `x-amz-tagging` value. */
-async function sourceTagging(ctx: S3Context, bucket: string, key: string, versionId: string | undefined, abortSignal: AbortSignal | undefined): Promise<string | undefined> {
+async function sourceTagging(
+  ctx: S3Context,
+  bucket: string,
+  key: string,
+  versionId: string | undefined,
+  abortSignal: AbortSignal | undefined,
+): Promise<string | undefined> {
   const tags = await ctx.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId }), { key, abortSignal });
   return taggingHeader(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
 }

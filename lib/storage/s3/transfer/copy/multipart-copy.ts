@@ -23,7 +23,13 @@ import { readCopySource, type CopySource } from './copy-source';
  * Copies `sourceKey` to `destinationKey` with parallel UploadPartCopy. Every part is pinned to the source's ETag
  * (`x-amz-copy-source-if-match`); any unrecoverable failure aborts the upload, so no parts are left behind.
  */
-export async function multipartCopy(ctx: S3Context, sourceKey: string, destinationKey: string, copySourceValue: string, options: CopyOptions): Promise<CopyResult> {
+export async function multipartCopy(
+  ctx: S3Context,
+  sourceKey: string,
+  destinationKey: string,
+  copySourceValue: string,
+  options: CopyOptions,
+): Promise<CopyResult> {
   const source = await readCopySource(ctx, sourceKey, options);
   // The layout is checked before CreateMultipartUpload: a bad part size must not leave an upload behind.
   const layout = copyLayout(source.size, options);
@@ -90,14 +96,17 @@ async function abortCopy(upload: CopyUpload, error: unknown, partNumber: number 
   await abortUpload(ctx, destinationKey, uploadId).catch(() => undefined);
   if (error instanceof MultipartUploadError) return error;
   const e = error instanceof StorageError ? error : undefined;
-  return new MultipartUploadError(`multipart copy of ${upload.source.key} to ${destinationKey} failed: ${(error as Error)?.message}; upload ${uploadId} was aborted`, {
-    cause: error,
-    uploadId,
-    partNumber,
-    bucket: ctx.bucket,
-    key: destinationKey,
-    s3Code: e?.s3Code,
-    httpStatus: e?.httpStatus,
-    requestId: e?.requestId,
-  });
+  return new MultipartUploadError(
+    `multipart copy of ${upload.source.key} to ${destinationKey} failed: ${(error as Error)?.message}; upload ${uploadId} was aborted`,
+    {
+      cause: error,
+      uploadId,
+      partNumber,
+      bucket: ctx.bucket,
+      key: destinationKey,
+      s3Code: e?.s3Code,
+      httpStatus: e?.httpStatus,
+      requestId: e?.requestId,
+    },
+  );
 }

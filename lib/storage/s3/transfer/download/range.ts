@@ -11,7 +11,15 @@ import type { BufferPool } from '../shared/source';
 import { rangeLength, rangeStart, type DownloadTarget } from './target';
 
 /** Fetches one range into a buffer, with retries; a changed object (412) is never retried. */
-export async function fetchRange(ctx: S3Context, key: string, target: DownloadTarget, index: number, options: DownloadOptions, signal: AbortSignal, pool?: BufferPool): Promise<Buffer> {
+export async function fetchRange(
+  ctx: S3Context,
+  key: string,
+  target: DownloadTarget,
+  index: number,
+  options: DownloadOptions,
+  signal: AbortSignal,
+  pool?: BufferPool,
+): Promise<Buffer> {
   return withRetry(() => fetchRangeOnce(ctx, key, target, index, options, signal, pool), {
     maxAttempts: options.maxRangeAttempts ?? DEFAULT_MAX_PART_ATTEMPTS,
     baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
@@ -20,7 +28,15 @@ export async function fetchRange(ctx: S3Context, key: string, target: DownloadTa
 }
 
 /** One attempt: GET `bytes=start-end` with `If-Match`, and read exactly the range's length. */
-async function fetchRangeOnce(ctx: S3Context, key: string, target: DownloadTarget, index: number, options: DownloadOptions, signal: AbortSignal, pool?: BufferPool): Promise<Buffer> {
+async function fetchRangeOnce(
+  ctx: S3Context,
+  key: string,
+  target: DownloadTarget,
+  index: number,
+  options: DownloadOptions,
+  signal: AbortSignal,
+  pool?: BufferPool,
+): Promise<Buffer> {
   const start = rangeStart(target, index);
   const length = rangeLength(target, index);
   const end = start + length - 1;
@@ -43,7 +59,14 @@ async function fetchRangeOnce(ctx: S3Context, key: string, target: DownloadTarge
     for await (const chunk of body) {
       const bytes = chunk as Buffer;
       if (filled + bytes.length > length) {
-        throw new IntegrityError(`range ${start}-${end} of ${key}: the store sent more than ${length} bytes`, { check: 'size', expected: length, actual: filled + bytes.length, retryable: true, bucket: ctx.bucket, key });
+        throw new IntegrityError(`range ${start}-${end} of ${key}: the store sent more than ${length} bytes`, {
+          check: 'size',
+          expected: length,
+          actual: filled + bytes.length,
+          retryable: true,
+          bucket: ctx.bucket,
+          key,
+        });
       }
       bytes.copy(buffer, filled);
       filled += bytes.length;
@@ -57,7 +80,14 @@ async function fetchRangeOnce(ctx: S3Context, key: string, target: DownloadTarge
   if (filled !== length) {
     pool?.give(buffer);
     // A truncated range (a dropped connection the SDK did not notice) may well come whole next time: retryable.
-    throw new IntegrityError(`range ${start}-${end} of ${key}: got ${filled} of ${length} bytes`, { check: 'size', expected: length, actual: filled, retryable: true, bucket: ctx.bucket, key });
+    throw new IntegrityError(`range ${start}-${end} of ${key}: got ${filled} of ${length} bytes`, {
+      check: 'size',
+      expected: length,
+      actual: filled,
+      retryable: true,
+      bucket: ctx.bucket,
+      key,
+    });
   }
   return buffer;
 }

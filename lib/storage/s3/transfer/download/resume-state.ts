@@ -38,10 +38,19 @@ export function downloadFilesFor(path: string): DownloadFiles {
  * The ranges a previous run finished, when its state is for this very object and range size and the partial file has
  * the object's size; otherwise (or with `resume: false`) none.
  */
-export async function loadFinishedRanges(bucket: string, key: string, files: DownloadFiles, target: DownloadTarget, options: DownloadOptions): Promise<FinishedRanges> {
+export async function loadFinishedRanges(
+  bucket: string,
+  key: string,
+  files: DownloadFiles,
+  target: DownloadTarget,
+  options: DownloadOptions,
+): Promise<FinishedRanges> {
   if (options.resume === false) return {};
   const saved = await readJsonFile<DownloadState>(files.state);
-  const partialSize = await stat(files.partial).then((s) => s.size, () => -1);
+  const partialSize = await stat(files.partial).then(
+    (s) => s.size,
+    () => -1,
+  );
   const matches =
     saved?.version === 1 &&
     saved.bucket === bucket &&
@@ -71,7 +80,16 @@ export class DownloadStateWriter {
     if (!force && Date.now() - this.lastSave < STATE_SAVE_INTERVAL_MS) return this.chain;
     this.lastSave = Date.now();
     const { target } = this;
-    const state: DownloadState = { version: 1, bucket: this.bucket, key: this.key, versionId: target.versionId, etag: target.etag, size: target.size, rangeSizeBytes: target.rangeSize, done: { ...this.done } };
+    const state: DownloadState = {
+      version: 1,
+      bucket: this.bucket,
+      key: this.key,
+      versionId: target.versionId,
+      etag: target.etag,
+      size: target.size,
+      rangeSizeBytes: target.rangeSize,
+      done: { ...this.done },
+    };
     this.chain = this.chain.catch(() => undefined).then(() => writeFileAtomic(this.statePath, JSON.stringify(state)));
     return this.chain;
   }

@@ -30,7 +30,10 @@ export async function resolveTarget(ctx: S3Context, key: string, options: Downlo
   const md5Based = etagIsMd5Based(head.serverSideEncryption, head.sseCustomerAlgorithm);
   const partsCount = match ? Number(match[1]) : undefined;
   const partSize = await partSizeOf(ctx, key, head.size, partsCount, options);
-  const rangeSize = Math.max(1, options.rangeSizeBytes ?? (partSize !== undefined && partSize <= MAX_ALIGNED_RANGE_SIZE_BYTES ? partSize : DEFAULT_RANGE_SIZE_BYTES));
+  const rangeSize = Math.max(
+    1,
+    options.rangeSizeBytes ?? (partSize !== undefined && partSize <= MAX_ALIGNED_RANGE_SIZE_BYTES ? partSize : DEFAULT_RANGE_SIZE_BYTES),
+  );
   const ranges = Math.ceil(head.size / rangeSize);
   return {
     size: head.size,
@@ -48,7 +51,12 @@ async function partSizeOf(ctx: S3Context, key: string, size: number, partsCount:
   if (partsCount === 1) return size;
   if (partsCount === undefined || partsCount <= 1 || options.rangeSizeBytes !== undefined) return undefined;
   try {
-    const part = await headObject(ctx, key, { versionId: options.versionId, customerKey: options.customerKey, partNumber: 1, abortSignal: options.abortSignal });
+    const part = await headObject(ctx, key, {
+      versionId: options.versionId,
+      customerKey: options.customerKey,
+      partNumber: 1,
+      abortSignal: options.abortSignal,
+    });
     return part.size > 0 && part.size < size && Math.ceil(size / part.size) === partsCount ? part.size : undefined;
   } catch (error) {
     if (error instanceof PreconditionFailedError || error instanceof AbortedError) throw error;

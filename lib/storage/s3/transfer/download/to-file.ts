@@ -54,7 +54,15 @@ export async function downloadToFile(ctx: S3Context, key: string, path: string, 
  * ranges are the object's parts and the download is verified) and in the state sidecar. Range buffers are reused, so
  * memory stays at about concurrency x range size.
  */
-async function fetchMissingRanges(ctx: S3Context, key: string, handle: FileHandle, target: DownloadTarget, done: FinishedRanges, state: DownloadStateWriter, options: DownloadOptions): Promise<void> {
+async function fetchMissingRanges(
+  ctx: S3Context,
+  key: string,
+  handle: FileHandle,
+  target: DownloadTarget,
+  done: FinishedRanges,
+  state: DownloadStateWriter,
+  options: DownloadOptions,
+): Promise<void> {
   const hashRanges = options.verify !== false && target.aligned;
   const pool = new BufferPool();
   const resumedBytes = Object.keys(done).reduce((sum, i) => sum + rangeLength(target, Number(i)), 0);
@@ -84,14 +92,24 @@ function keepsPartialAfter(error: unknown, options: DownloadOptions): boolean {
 /** The error to throw after a range failed: an {@link AbortedError} when the caller cancelled, else the failure itself. */
 function cancelledOr(ctx: S3Context, key: string, files: DownloadFiles, error: unknown, keepPartial: boolean, options: DownloadOptions): unknown {
   if (options.abortSignal?.aborted !== true) return error;
-  return new AbortedError(`download of ${key} was cancelled${keepPartial ? `; ${files.partial} is kept for a resume` : ''}`, { bucket: ctx.bucket, key, cause: error });
+  return new AbortedError(`download of ${key} was cancelled${keepPartial ? `; ${files.partial} is kept for a resume` : ''}`, {
+    bucket: ctx.bucket,
+    key,
+    cause: error,
+  });
 }
 
 /** The partial file must have exactly the object's size. */
 async function assertWrittenSize(ctx: S3Context, key: string, handle: FileHandle, target: DownloadTarget): Promise<void> {
   const written = (await handle.stat()).size;
   if (written !== target.size) {
-    throw new IntegrityError(`download of ${key}: wrote ${written} bytes, expected ${target.size}`, { check: 'size', expected: target.size, actual: written, bucket: ctx.bucket, key });
+    throw new IntegrityError(`download of ${key}: wrote ${written} bytes, expected ${target.size}`, {
+      check: 'size',
+      expected: target.size,
+      actual: written,
+      bucket: ctx.bucket,
+      key,
+    });
   }
 }
 
@@ -100,7 +118,14 @@ async function assertWrittenSize(ctx: S3Context, key: string, handle: FileHandle
  * ranges' MD5s when every range was hashed, else by hashing the file (a whole-object MD5, or ranges resumed from a run
  * that did not hash them).
  */
-async function verifyPartial(ctx: S3Context, key: string, partial: string, target: DownloadTarget, done: FinishedRanges, options: DownloadOptions): Promise<VerifiedBy> {
+async function verifyPartial(
+  ctx: S3Context,
+  key: string,
+  partial: string,
+  target: DownloadTarget,
+  done: FinishedRanges,
+  options: DownloadOptions,
+): Promise<VerifiedBy> {
   if (options.verify === false || !(target.aligned || target.plainMd5)) return 'size';
   const md5s = Array.from({ length: target.ranges }, (_, i) => done[String(i)]);
   if (target.aligned && md5s.every((m) => m)) {

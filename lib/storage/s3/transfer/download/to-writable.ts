@@ -11,7 +11,13 @@ import type { DownloadTarget } from './target';
 import { assertHashMatches, assertMultipartEtag, type VerifiedBy } from './verify';
 
 /** Downloads `target` into `out`, in order, then ends `out`. */
-export async function downloadToWritable(ctx: S3Context, key: string, out: Writable, target: DownloadTarget, options: DownloadOptions): Promise<DownloadResult> {
+export async function downloadToWritable(
+  ctx: S3Context,
+  key: string,
+  out: Writable,
+  target: DownloadTarget,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
   const concurrency = options.concurrency ?? ctx.config.concurrency;
   const writer = new OrderedWriter(out, target, options.verify !== false, 2 * concurrency);
   const progress = new ProgressMeter(options.onProgress, target.size, target.ranges);

@@ -30,7 +30,13 @@ export function assertMultipartEtag(ctx: S3Context, key: string, target: Downloa
 export function assertHashMatches(ctx: S3Context, key: string, target: DownloadTarget, check: 'md5-etag' | 'multipart-etag', computed: string): void {
   const expected = unquoteEtag(target.etag);
   if (computed !== expected) {
-    throw new IntegrityError(`download of ${key}: the bytes received hash to ${computed}, not ${target.etag}`, { check, expected, actual: computed, bucket: ctx.bucket, key });
+    throw new IntegrityError(`download of ${key}: the bytes received hash to ${computed}, not ${target.etag}`, {
+      check,
+      expected,
+      actual: computed,
+      bucket: ctx.bucket,
+      key,
+    });
   }
 }
 

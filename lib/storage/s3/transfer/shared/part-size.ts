@@ -27,7 +27,9 @@ function roundUp(value: number, multiple: number): number {
 
 function assertPartSize(field: string, value: number): void {
   if (!Number.isInteger(value) || value < MIN_PART_SIZE_BYTES || value > MAX_PART_SIZE_BYTES) {
-    throw new InvalidArgumentError(`${field}: must be an integer from ${MIN_PART_SIZE_BYTES} (5 MiB) to ${MAX_PART_SIZE_BYTES} (5 GiB) (got ${value})`, { field });
+    throw new InvalidArgumentError(`${field}: must be an integer from ${MIN_PART_SIZE_BYTES} (5 MiB) to ${MAX_PART_SIZE_BYTES} (5 GiB) (got ${value})`, {
+      field,
+    });
   }
 }
 
@@ -44,7 +46,8 @@ export interface KnownSizeOptions {
  * upload within 10,000 parts. Throws {@link InvalidArgumentError} above 5 TiB or when a fixed size cannot fit.
  */
 export function partSizeForKnownSize(sizeBytes: number, options: KnownSizeOptions = {}): number {
-  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) throw new InvalidArgumentError(`size: must be a non-negative integer (got ${sizeBytes})`, { field: 'size' });
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0)
+    throw new InvalidArgumentError(`size: must be a non-negative integer (got ${sizeBytes})`, { field: 'size' });
   if (sizeBytes > MAX_OBJECT_SIZE_BYTES) {
     throw new InvalidArgumentError(`size: ${sizeBytes} bytes exceeds S3's ${MAX_OBJECT_SIZE_BYTES}-byte (5 TiB) object limit`, { field: 'size' });
   }
@@ -123,7 +126,8 @@ export interface LayoutOptions extends KnownSizeOptions {
  */
 export function layoutFor(sizeBytes: number | undefined, options: LayoutOptions = {}): PartLayout {
   if (sizeBytes !== undefined) return fixedLayout(partSizeForKnownSize(sizeBytes, options));
-  if (options.equalParts || options.partSizeBytes !== undefined) return fixedLayout(options.partSizeBytes ?? options.targetPartSizeBytes ?? DEFAULT_TARGET_PART_SIZE_BYTES);
+  if (options.equalParts || options.partSizeBytes !== undefined)
+    return fixedLayout(options.partSizeBytes ?? options.targetPartSizeBytes ?? DEFAULT_TARGET_PART_SIZE_BYTES);
   return growingLayout(options.targetPartSizeBytes ?? DEFAULT_STREAM_FIRST_PART_SIZE_BYTES);
 }
 

@@ -78,7 +78,9 @@ async function fileReader(filePath: string): Promise<SourceReader> {
       }
       if (filled < size) {
         pool.give(buffer);
-        throw new InvalidArgumentError(`source.filePath: ${filePath} shrank while it was being uploaded (short read at ${offset + filled})`, { field: 'source.filePath' });
+        throw new InvalidArgumentError(`source.filePath: ${filePath} shrank while it was being uploaded (short read at ${offset + filled})`, {
+          field: 'source.filePath',
+        });
       }
       return buffer;
     },

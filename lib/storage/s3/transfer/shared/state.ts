@@ -53,11 +53,13 @@ export class JsonFileUploadStateStore implements UploadStateStore {
   }
 
   private update(change: (all: Record<string, UploadState>) => Record<string, UploadState>): Promise<void> {
-    const next = this.chain.catch(() => undefined).then(async () => {
-      const all = change((await readJsonFile<Record<string, UploadState>>(this.path)) ?? {});
-      if (Object.keys(all).length === 0) await rm(this.path, { force: true });
-      else await writeFileAtomic(this.path, JSON.stringify(all));
-    });
+    const next = this.chain
+      .catch(() => undefined)
+      .then(async () => {
+        const all = change((await readJsonFile<Record<string, UploadState>>(this.path)) ?? {});
+        if (Object.keys(all).length === 0) await rm(this.path, { force: true });
+        else await writeFileAtomic(this.path, JSON.stringify(all));
+      });
     this.chain = next;
     return next;
   }

@@ -6,7 +6,12 @@ import type { S3Context } from '../../core/context';
 import { mapSettledLimit } from '../../core/concurrency';
 
 /** Every part ListParts shows for an upload, by part number. Throws `MultipartUploadError` (NoSuchUpload) for a gone upload. */
-export async function listUploadedParts(ctx: S3Context, key: string, uploadId: string, abortSignal?: AbortSignal): Promise<Map<number, { etag: string; size: number }>> {
+export async function listUploadedParts(
+  ctx: S3Context,
+  key: string,
+  uploadId: string,
+  abortSignal?: AbortSignal,
+): Promise<Map<number, { etag: string; size: number }>> {
   const parts = new Map<number, { etag: string; size: number }>();
   let marker: string | undefined;
   do {
@@ -42,7 +47,13 @@ export async function listIncompleteUploads(ctx: S3Context, options: ListIncompl
   let uploadIdMarker: string | undefined;
   do {
     const page = await ctx.send(
-      new ListMultipartUploadsCommand({ Bucket: ctx.bucket, Prefix: serverPrefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker, RequestPayer: ctx.requestPayer }),
+      new ListMultipartUploadsCommand({
+        Bucket: ctx.bucket,
+        Prefix: serverPrefix,
+        KeyMarker: keyMarker,
+        UploadIdMarker: uploadIdMarker,
+        RequestPayer: ctx.requestPayer,
+      }),
       { abortSignal: options.abortSignal },
     );
     for (const u of page.Uploads ?? []) {

@@ -57,7 +57,10 @@ export async function completeUpload(job: UploadJob, plan: Plan, done: Completed
     }
     const reported = flexible ? checksumsOf(completed)[flexible] : undefined;
     if (flexible && reported && done.every((p) => p.checksum)) {
-      const expected = compositeChecksum(flexible, done.map((p) => p.checksum!));
+      const expected = compositeChecksum(
+        flexible,
+        done.map((p) => p.checksum!),
+      );
       if (reported.includes('-') && reported !== expected) {
         throw new IntegrityError(`upload of ${job.key}: the composite ${flexible} ${reported} differs from ${expected}, computed from the parts sent`, {
           check: 'composite-checksum',

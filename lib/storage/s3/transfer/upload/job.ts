@@ -80,7 +80,11 @@ export class UploadJob {
   }
 
   public retryOptions(signal: AbortSignal | undefined) {
-    return { maxAttempts: this.options.maxPartAttempts ?? DEFAULT_MAX_PART_ATTEMPTS, baseDelayMs: this.options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS, signal };
+    return {
+      maxAttempts: this.options.maxPartAttempts ?? DEFAULT_MAX_PART_ATTEMPTS,
+      baseDelayMs: this.options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
+      signal,
+    };
   }
 
   /**

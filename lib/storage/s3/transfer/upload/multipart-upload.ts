@@ -23,4 +23,3 @@ export async function runMultipartUpload(job: UploadJob, explicitUploadId?: stri
     dispose();
   }
 }
-

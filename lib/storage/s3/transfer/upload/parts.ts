@@ -81,7 +81,12 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
     if (partNumber > MAX_PARTS) {
       job.reader.release(data);
       slots.release();
-      fail(new MultipartUploadError(`the stream does not fit in ${MAX_PARTS} parts (${plan.layout.capacityBytes} bytes with this layout)`, { uploadId: plan.uploadId, key: job.key }));
+      fail(
+        new MultipartUploadError(`the stream does not fit in ${MAX_PARTS} parts (${plan.layout.capacityBytes} bytes with this layout)`, {
+          uploadId: plan.uploadId,
+          key: job.key,
+        }),
+      );
       break;
     }
     const task = sendPart(job, plan, partNumber, data, signal)
@@ -103,7 +108,8 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
   }
   await Promise.all([...inflight]);
   if (failure !== undefined) throw failure;
-  if (job.options.abortSignal?.aborted) throw new AbortedError(`upload of ${job.key} was cancelled (upload ${plan.uploadId})`, { bucket: job.ctx.bucket, key: job.key });
+  if (job.options.abortSignal?.aborted)
+    throw new AbortedError(`upload of ${job.key} was cancelled (upload ${plan.uploadId})`, { bucket: job.ctx.bucket, key: job.key });
   return partsOf(plan);
 }
 
@@ -166,6 +172,14 @@ async function sendPart(job: UploadJob, plan: Plan, partNumber: number, data: Bu
     }
     return result;
   }, job.retryOptions(signal));
-  if (!out.ETag) throw new MultipartUploadError(`UploadPart ${partNumber} returned no ETag`, { uploadId: plan.uploadId, partNumber, key: job.key, bucket: job.ctx.bucket });
-  return { partNumber, etag: out.ETag, size: data.length, md5, checksum: checksum ?? checksumsOf(out)[job.partChecksum as 'CRC32'], checksumAlgorithm: job.partChecksum };
+  if (!out.ETag)
+    throw new MultipartUploadError(`UploadPart ${partNumber} returned no ETag`, { uploadId: plan.uploadId, partNumber, key: job.key, bucket: job.ctx.bucket });
+  return {
+    partNumber,
+    etag: out.ETag,
+    size: data.length,
+    md5,
+    checksum: checksum ?? checksumsOf(out)[job.partChecksum as 'CRC32'],
+    checksumAlgorithm: job.partChecksum,
+  };
 }

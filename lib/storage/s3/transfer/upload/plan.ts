@@ -37,7 +37,6 @@ export async function planUpload(job: UploadJob, explicitUploadId?: string): Pro
   return createUpload(job);
 }
 
-
 function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefined, listed: Map<number, { etag: string; size: number }>): Plan {
   let layoutKind: 'fixed' | 'growing';
   let partSizeBytes: number;
@@ -54,7 +53,11 @@ function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefi
     layoutKind = 'fixed';
     partSizeBytes = sizes[0][1].size;
     if (sizes[0][0] !== 1 || partCountFor(job.reader.size, partSizeBytes) < sizes[sizes.length - 1][0]) {
-      throw new MultipartUploadError(`resumeUpload: cannot infer the part size of upload ${uploadId}; pass partSizeBytes`, { uploadId, key: job.key, bucket: job.ctx.bucket });
+      throw new MultipartUploadError(`resumeUpload: cannot infer the part size of upload ${uploadId}; pass partSizeBytes`, {
+        uploadId,
+        key: job.key,
+        bucket: job.ctx.bucket,
+      });
     }
   }
   const layout = layoutKind === 'fixed' ? fixedLayout(partSizeBytes) : growingLayout(partSizeBytes);
@@ -68,7 +71,6 @@ function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefi
   }
   return { uploadId, layout, layoutKind, partSizeBytes, createdAt: saved?.createdAt ?? new Date().toISOString(), done, candidates };
 }
-
 
 async function createUpload(job: UploadJob): Promise<Plan> {
   const layout = layoutFor(job.reader.size, job.options);
@@ -100,7 +102,6 @@ async function createUpload(job: UploadJob): Promise<Plan> {
   await job.saveState(plan, true);
   return plan;
 }
-
 
 /** Why a source no longer matches its fingerprint, or undefined when it does. */
 function describeChange(before: UploadState['source'], now: UploadState['source']): string | undefined {

@@ -33,13 +33,25 @@ export async function resumeUpload(ctx: S3Context, uploadId: string, key: string
  * Multipart upload of a stream of unknown length for `put()`: `head` holds the bytes already read, `rest` the
  * remainder. Fixed 8 MiB parts, sent in parallel; aborted on failure.
  */
-export async function uploadFromIterator(ctx: S3Context, key: string, head: Buffer, rest: AsyncIterator<Uint8Array | string>, options: PutOptions): Promise<PutResult> {
+export async function uploadFromIterator(
+  ctx: S3Context,
+  key: string,
+  head: Buffer,
+  rest: AsyncIterator<Uint8Array | string>,
+  options: PutOptions,
+): Promise<PutResult> {
   async function* joined(): AsyncIterable<Uint8Array | string> {
     yield head;
     for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
   }
   const { contentLength: _ignored, ...rest2 } = options;
-  const result = await runUpload(ctx, key, joined(), { ...rest2, partSizeBytes: STREAM_PART_SIZE_BYTES, multipartThresholdBytes: 0, resume: false, verify: false });
+  const result = await runUpload(ctx, key, joined(), {
+    ...rest2,
+    partSizeBytes: STREAM_PART_SIZE_BYTES,
+    multipartThresholdBytes: 0,
+    resume: false,
+    verify: false,
+  });
   return { etag: result.etag, versionId: result.versionId, size: result.size, checksums: result.checksums, serverSideEncryption: result.serverSideEncryption };
 }
 
@@ -95,7 +107,13 @@ async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options
   const md5Based = etagIsMd5Based(put.serverSideEncryption, options.encryption?.type === 'SSE-C' ? 'AES256' : undefined);
   const sent = options.verify !== false && md5Based ? md5Hex(data) : undefined;
   if (sent !== undefined && unquoteEtag(put.etag) !== sent) {
-    throw new IntegrityError(`upload of ${key}: the stored object's ETag ${put.etag} is not the MD5 of the bytes sent`, { check: 'md5-etag', expected: sent, actual: unquoteEtag(put.etag), bucket: ctx.bucket, key });
+    throw new IntegrityError(`upload of ${key}: the stored object's ETag ${put.etag} is not the MD5 of the bytes sent`, {
+      check: 'md5-etag',
+      expected: sent,
+      actual: unquoteEtag(put.etag),
+      bucket: ctx.bucket,
+      key,
+    });
   }
   return { ...put, partsCount: 1, partsResumed: 0, verifiedBy: options.verify !== false && md5Based ? 'md5-etag' : 'none' };
 }
@@ -103,5 +121,25 @@ async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options
 function putOptionsOf(options: UploadOptions): PutOptions {
   const { abortSignal, contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata, tags, acl, storageClass } = options;
   const { checksumAlgorithm, objectLockMode, objectLockRetainUntil, objectLockLegalHold, ifNoneMatch, ifMatch, encryption, websiteRedirectLocation } = options;
-  return { abortSignal, contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata, tags, acl, storageClass, checksumAlgorithm, objectLockMode, objectLockRetainUntil, objectLockLegalHold, ifNoneMatch, ifMatch, encryption, websiteRedirectLocation };
+  return {
+    abortSignal,
+    contentType,
+    cacheControl,
+    contentDisposition,
+    contentEncoding,
+    contentLanguage,
+    expires,
+    metadata,
+    tags,
+    acl,
+    storageClass,
+    checksumAlgorithm,
+    objectLockMode,
+    objectLockRetainUntil,
+    objectLockLegalHold,
+    ifNoneMatch,
+    ifMatch,
+    encryption,
+    websiteRedirectLocation,
+  };
 }

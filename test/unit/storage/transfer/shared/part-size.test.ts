@@ -123,9 +123,7 @@ describe('checksum arithmetic', () => {
   test('multipart ETag: md5 of the concatenated binary part MD5s, then -N', () => {
     // Two parts whose MD5s are known: md5('') and md5('a').
     const etag = multipartEtag(['d41d8cd98f00b204e9800998ecf8427e', '0cc175b9c0f1b6a831c399e269772661']);
-    const expected = createHash('md5')
-      .update(Buffer.from('d41d8cd98f00b204e9800998ecf8427e0cc175b9c0f1b6a831c399e269772661', 'hex'))
-      .digest('hex');
+    const expected = createHash('md5').update(Buffer.from('d41d8cd98f00b204e9800998ecf8427e0cc175b9c0f1b6a831c399e269772661', 'hex')).digest('hex');
     expect(etag).toBe(`${expected}-2`);
   });
 

@@ -12,7 +12,15 @@ import 'aws-sdk-client-mock-jest';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { MIB } from '../../../../../lib/rules/limits';
-import { IntegrityError, InvalidArgumentError, MemoryUploadStateStore, MultipartUploadError, PreconditionFailedError, S3Storage, multipartEtag } from '../../../../../lib/storage';
+import {
+  IntegrityError,
+  InvalidArgumentError,
+  MemoryUploadStateStore,
+  MultipartUploadError,
+  PreconditionFailedError,
+  S3Storage,
+  multipartEtag,
+} from '../../../../../lib/storage';
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const s3 = mockClient(client);
@@ -61,7 +69,14 @@ test('a completed ETag that differs from the one computed from the parts fails t
   const error = await storage.upload('k', data, SMALL).catch((e) => e);
   expect(error).toBeInstanceOf(IntegrityError);
   expect(error.message).toMatch(/differs from .* computed from the parts sent/);
-  expect(error).toMatchObject({ code: 'Integrity', check: 'multipart-etag', expected: multipartEtag(partsOf(data).map(md5)), actual: '00000000000000000000000000000000-2', uploadId: 'u-1', retryable: false });
+  expect(error).toMatchObject({
+    code: 'Integrity',
+    check: 'multipart-etag',
+    expected: multipartEtag(partsOf(data).map(md5)),
+    actual: '00000000000000000000000000000000-2',
+    uploadId: 'u-1',
+    retryable: false,
+  });
 });
 
 test('a part the store acknowledges with a wrong ETag is retried, then the upload is aborted with an IntegrityError naming the part', async () => {
@@ -70,7 +85,14 @@ test('a part the store acknowledges with a wrong ETag is retried, then the uploa
   s3.on(UploadPartCommand, { PartNumber: 2 }).resolves({ ETag: '"ffffffffffffffffffffffffffffffff"' });
   const error = await storage.upload('k', data, { ...SMALL, maxPartAttempts: 3 }).catch((e) => e);
   expect(error).toBeInstanceOf(IntegrityError);
-  expect(error).toMatchObject({ check: 'md5-etag', expected: md5(partsOf(data)[1]), actual: 'ffffffffffffffffffffffffffffffff', uploadId: 'u-1', partNumber: 2, retryable: true });
+  expect(error).toMatchObject({
+    check: 'md5-etag',
+    expected: md5(partsOf(data)[1]),
+    actual: 'ffffffffffffffffffffffffffffffff',
+    uploadId: 'u-1',
+    partNumber: 2,
+    retryable: true,
+  });
   expect(s3.commandCalls(UploadPartCommand, { PartNumber: 2 })).toHaveLength(3);
   expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { UploadId: 'u-1', Key: 'k' });
   expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);
@@ -124,7 +146,18 @@ test('a stream resumed from a state whose bytes no longer match is refused', asy
 
 test('a different sourceId is refused before any request', async () => {
   const store = new MemoryUploadStateStore();
-  await store.save({ version: 1, bucket: 'unit-bucket', key: 'k', uploadId: 'u-old', partSizeBytes: PART, layout: 'fixed', partChecksum: 'MD5', source: { id: 'v1', size: 2 * PART }, parts: [], createdAt: '' });
+  await store.save({
+    version: 1,
+    bucket: 'unit-bucket',
+    key: 'k',
+    uploadId: 'u-old',
+    partSizeBytes: PART,
+    layout: 'fixed',
+    partChecksum: 'MD5',
+    source: { id: 'v1', size: 2 * PART },
+    parts: [],
+    createdAt: '',
+  });
   await expect(storage.upload('k', Buffer.alloc(2 * PART), { ...SMALL, stateStore: store, sourceId: 'v2' })).rejects.toBeInstanceOf(PreconditionFailedError);
   expect(s3.calls()).toHaveLength(0);
 });
