@@ -8,15 +8,13 @@ import { StorageBucket } from 'bucketkit';
 export function demo(app: App, Bucket: typeof s3.Bucket | typeof StorageBucket): Stack {
   const stack = new Stack(app, 'Demo');
   const bucket = new Bucket(stack, 'Data', {
-    lifecycleRules: [
-      {
-        id: 'archive',
-        transitions: [
-          { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(7) }, // IA needs >= 30 days
-          { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(20) }, // and GLACIER >= 30 days after IA
-        ],
-      },
-    ],
+    lifecycleRules: [{
+      id: 'archive',
+      transitions: [
+        { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(7) }, // IA needs >= 30 days
+        { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(20) }, // and GLACIER >= 30 days after IA
+      ],
+    }],
   });
   const queue = new sqs.Queue(stack, 'Uploads', { enforceSSL: true });
   bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), { prefix: 'uploads/' });

@@ -22,21 +22,21 @@ describe('scripts/check-cycles.sh (run by npm test over lib/, bin/ and lambda/)'
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('a scratch runtime cycle fails the check and is named', () => {
-    writeFileSync(join(dir, 'a.ts'), "import { b } from '../b';\nexport const a = (): unknown => b;\n");
-    writeFileSync(join(dir, 'b.ts'), "import { a } from '../a';\nexport const b = (): unknown => a;\n");
+    writeFileSync(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = (): unknown => b;\n");
+    writeFileSync(join(dir, 'b.ts'), "import { a } from './a';\nexport const b = (): unknown => a;\n");
     const { status, output } = check(join(dir, 'a.ts'));
     expect(status).not.toBe(0);
     expect(output).toMatch(/a\.ts -> .*b\.ts/);
   });
 
   test('a type-only cycle fails too: no layer leans on one above it, even for types', () => {
-    writeFileSync(join(dir, 'c.ts'), "import type { D } from '../d';\nexport interface C { d?: D }\n");
-    writeFileSync(join(dir, 'd.ts'), "import type { C } from '../c';\nexport interface D { c?: C }\n");
+    writeFileSync(join(dir, 'c.ts'), "import type { D } from './d';\nexport interface C { d?: D }\n");
+    writeFileSync(join(dir, 'd.ts'), "import type { C } from './c';\nexport interface D { c?: C }\n");
     expect(check(join(dir, 'c.ts')).status).not.toBe(0);
   });
 
   test('an acyclic graph passes', () => {
-    writeFileSync(join(dir, 'e.ts'), "import { f } from '../f';\nexport const e = (): unknown => f;\n");
+    writeFileSync(join(dir, 'e.ts'), "import { f } from './f';\nexport const e = (): unknown => f;\n");
     writeFileSync(join(dir, 'f.ts'), 'export const f = 1;\n');
     expect(check(join(dir, 'e.ts')).status).toBe(0);
   });
