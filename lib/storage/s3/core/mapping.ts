@@ -28,7 +28,8 @@ export function parseRestore(header: string | undefined): RestoreStatus | undefi
   if (!header) return undefined;
   const ongoing = /ongoing-request="(true|false)"/.exec(header)?.[1] === 'true';
   const expiry = /expiry-date="([^"]+)"/.exec(header)?.[1];
-  return { ongoing, expiry: expiry ? new Date(expiry) : undefined };
+  // An expiry-date that is not a date is left out rather than returned as an Invalid Date.
+  return { ongoing, expiry: expiry && !Number.isNaN(Date.parse(expiry)) ? new Date(expiry) : undefined };
 }
 
 /** Parses `Content-Range: bytes 0-9/100`. */

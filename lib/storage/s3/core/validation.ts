@@ -64,6 +64,11 @@ export function rangeHeader(range: ByteRange): string {
   return 'end' in range ? `bytes=${range.start}-${range.end}` : `bytes=${range.start}-`;
 }
 
+/** An options argument must be an object: `null` from a JavaScript caller gets a typed error, not a TypeError. */
+function assertObject(field: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null) invalid(field, `must be an object, got ${value === null ? 'null' : typeof value}`);
+}
+
 function assertDate(field: string, value: unknown): void {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) invalid(field, 'must be a valid Date');
 }
@@ -75,6 +80,7 @@ function assertNonEmptyString(field: string, value: unknown): void {
 /** Validates server-side encryption options; never echoes key material. */
 export function assertEncryption(encryption: ServerSideEncryption | undefined, field = 'encryption'): void {
   if (encryption === undefined) return;
+  assertObject(field, encryption);
   switch (encryption.type) {
     case 'SSE-S3':
       return;
@@ -83,7 +89,7 @@ export function assertEncryption(encryption: ServerSideEncryption | undefined, f
       if (encryption.kmsKeyId !== undefined) assertNonEmptyString(`${field}.kmsKeyId`, encryption.kmsKeyId);
       if (
         encryption.context !== undefined &&
-        (typeof encryption.context !== 'object' || Object.values(encryption.context).some((v) => typeof v !== 'string'))
+        (typeof encryption.context !== 'object' || encryption.context === null || Object.values(encryption.context).some((v) => typeof v !== 'string'))
       ) {
         invalid(`${field}.context`, 'must map strings to strings');
       }
@@ -105,6 +111,7 @@ export function assertCustomerKey(key: unknown, field = 'customerKey'): void {
 }
 
 function assertReadConditions(options: HeadOptions, prefix = ''): void {
+  assertObject(prefix ? prefix.slice(0, -1) : 'options', options);
   if (options.ifMatch !== undefined) assertNonEmptyString(`${prefix}ifMatch`, options.ifMatch);
   if (options.ifNoneMatch !== undefined) assertNonEmptyString(`${prefix}ifNoneMatch`, options.ifNoneMatch);
   if (options.ifModifiedSince !== undefined) assertDate(`${prefix}ifModifiedSince`, options.ifModifiedSince);
@@ -126,6 +133,7 @@ export function assertReadOptions(options: GetOptions): void {
 
 /** Validates the metadata-like options shared by put and copy. */
 export function assertWriteOptions(options: Omit<PutOptions, 'contentLength'> | CopyOptions): void {
+  assertObject('options', options);
   if (options.metadata !== undefined) throwIf('metadata', checkUserMetadata(options.metadata));
   if (options.tags !== undefined) throwIf('tags', checkObjectTags(options.tags));
   if (options.acl !== undefined && !CANNED_ACLS.has(options.acl)) invalid('acl', `must be one of ${[...CANNED_ACLS].join(', ')}`);
@@ -183,6 +191,7 @@ export function assertCopyOptions(options: CopyOptions): void {
 
 /** Validates list options. */
 export function assertListOptions(options: ListOptions): void {
+  assertObject('options', options);
   if (options.pageSize !== undefined && (!Number.isInteger(options.pageSize) || options.pageSize < 1 || options.pageSize > MAX_LIST_PAGE_SIZE)) {
     invalid('pageSize', `must be an integer from 1 to ${MAX_LIST_PAGE_SIZE}`);
   }
@@ -196,6 +205,7 @@ export function assertListOptions(options: ListOptions): void {
 /** Validates an MFA option: the device serial and a 6-digit code, sent as `x-amz-mfa: "<serial> <code>"`. */
 export function mfaHeader(mfa: { readonly serial: string; readonly code: string } | undefined): string | undefined {
   if (mfa === undefined) return undefined;
+  assertObject('mfa', mfa);
   if (typeof mfa.serial !== 'string' || mfa.serial.length === 0 || /\s/.test(mfa.serial))
     invalid('mfa.serial', 'must be the MFA device serial number or ARN, without spaces');
   if (typeof mfa.code !== 'string' || !/^\d{6}$/.test(mfa.code)) invalid('mfa.code', 'must be the 6-digit code shown by the MFA device');
