@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** A canned answer the proxy sends instead of forwarding. */
 export interface Fault {
@@ -9,6 +9,36 @@ export interface Fault {
   readonly headers?: Readonly<Record<string, string>>;
   /** Drop the connection without an answer. */
   readonly destroySocket?: boolean;
+  /**
+   * Reset the TCP connection (RST, not FIN): `'request'` as soon as the request line and headers arrive, before the
+   * body is read; `'mid-body'` once about half of the request body (by Content-Length) has arrived, or at once for a
+   * request without a body; `'mid-response'` after forwarding, once the server's status, headers and about half of
+   * its body were sent on (at once, before the headers, for an answer without a body). `status` is not used.
+   */
+  readonly reset?: 'request' | 'mid-body' | 'mid-response';
+  /**
+   * Read the request, answer nothing and keep the connection open for this many ms (then drop it); the request is
+   * never forwarded. A stall longer than the client's request timeout tests that the timeout is real. `status` is
+   * not used. Stalled connections are dropped by {@link FaultProxy.stop}.
+   */
+  readonly stallMs?: number;
+  /**
+   * Forward the request, then send the server's status and headers unchanged (Content-Length included) but only
+   * this fraction (0 to 1) of its body, and close the connection (FIN): a truncated body. An answer without a body is
+   * forwarded whole. `status` is not used.
+   */
+  readonly truncateAt?: number;
+}
+
+/** The kind of fault a {@link Fault} describes, as recorded in {@link FaultProxy.requests}. */
+export type FaultKind = 'error' | 'destroy' | 'reset-request' | 'reset-mid-body' | 'reset-mid-response' | 'stall' | 'truncate';
+
+/** The kind of a fault. */
+export function faultKind(fault: Fault): FaultKind {
+  if (fault.reset) return `reset-${fault.reset}`;
+  if (fault.stallMs !== undefined) return 'stall';
+  if (fault.truncateAt !== undefined) return 'truncate';
+  return fault.destroySocket ? 'destroy' : 'error';
 }
 
 /** Decides, per request, whether to inject a fault; `undefined` forwards the request to the real server. */
@@ -30,7 +60,8 @@ export type RewriteRule = (request: http.IncomingMessage) => Rewrite | undefined
  * how bucketkit handles answers a healthy local server never gives (SlowDown, 500, a region redirect).
  */
 export class FaultProxy {
-  public readonly requests: { method: string; url: string; fault?: number }[] = [];
+  public readonly requests: { method: string; url: string; fault?: number; kind?: FaultKind }[] = [];
+  private readonly stalls = new Set<NodeJS.Timeout>();
   private readonly server: http.Server;
   private readonly upstream: URL;
   private rules: FaultRule[] = [];
@@ -70,6 +101,8 @@ export class FaultProxy {
   }
 
   public async stop(): Promise<void> {
+    for (const timer of this.stalls) clearTimeout(timer);
+    this.stalls.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -77,7 +110,23 @@ export class FaultProxy {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const index = this.requests.length;
     const fault = this.rules.map((rule) => rule(req, index)).find((f) => f !== undefined);
-    this.requests.push({ method: req.method ?? '', url: req.url ?? '', fault: fault?.status });
+    this.requests.push({ method: req.method ?? '', url: req.url ?? '', fault: fault?.status, kind: fault && faultKind(fault) });
+    if (fault?.reset === 'request') {
+      resetSocket(req.socket);
+      return;
+    }
+    if (fault?.reset === 'mid-body') {
+      this.resetMidBody(req);
+      return;
+    }
+    if (fault?.stallMs !== undefined) {
+      this.stall(req, fault.stallMs);
+      return;
+    }
+    if (fault && (fault.reset === 'mid-response' || fault.truncateAt !== undefined)) {
+      this.forward(req, res, fault);
+      return;
+    }
     if (fault) {
       req.resume();
       req.on('end', () => {
@@ -98,9 +147,83 @@ export class FaultProxy {
       });
       return;
     }
+    this.forward(req, res);
+  }
+
+  /** Resets the connection once about half of the request body has arrived (at once when there is none). */
+  private resetMidBody(req: http.IncomingMessage): void {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (!(length > 0)) {
+      resetSocket(req.socket);
+      return;
+    }
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received >= length / 2) resetSocket(req.socket);
+    });
+  }
+
+  /** Reads the request and holds the connection without an answer for `ms`, then drops it. */
+  private stall(req: http.IncomingMessage, ms: number): void {
+    req.resume();
+    const timer = setTimeout(() => {
+      this.stalls.delete(timer);
+      req.socket.destroy();
+    }, ms);
+    timer.unref();
+    this.stalls.add(timer);
+    req.socket.on('close', () => {
+      clearTimeout(timer);
+      this.stalls.delete(timer);
+    });
+  }
+
+  /** Sends the upstream's status and headers, then part of its body, then a reset (RST) or a close (FIN). */
+  private faultyAnswer(req: http.IncomingMessage, res: http.ServerResponse, upstreamRes: http.IncomingMessage, fault: Fault): void {
+    const length = Number(upstreamRes.headers['content-length'] ?? 0);
+    const hasBody = req.method !== 'HEAD' && length > 0;
+    if (!hasBody && fault.reset === 'mid-response') {
+      upstreamRes.resume();
+      resetSocket(req.socket);
+      return;
+    }
+    res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+    if (!hasBody) {
+      upstreamRes.pipe(res);
+      return;
+    }
+    const fraction = fault.reset === 'mid-response' ? 0.5 : Math.min(Math.max(fault.truncateAt ?? 0.5, 0), 1);
+    const cut = Math.min(Math.floor(length * fraction), length - 1);
+    let sent = 0;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      upstreamRes.destroy();
+      // Flush what was written, then cut the connection.
+      res.socket?.write('', () => (fault.reset === 'mid-response' ? resetSocket(req.socket) : req.socket.end()));
+    };
+    upstreamRes.on('data', (chunk: Buffer) => {
+      if (done) return;
+      const piece = chunk.subarray(0, cut - sent);
+      sent += piece.length;
+      if (piece.length > 0) res.write(piece);
+      if (sent >= cut) finish();
+    });
+    upstreamRes.on('end', finish);
+    upstreamRes.on('error', finish);
+    if (cut === 0) finish();
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, fault?: Fault): void {
     const forward = http.request(
       { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
+        if (fault) {
+          this.faultyAnswer(req, res, upstreamRes, fault);
+          return;
+        }
         const rewrite = this.rewrites.map((rule) => rule(req)).find((r) => r !== undefined);
         if (!rewrite) {
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
@@ -126,6 +249,13 @@ export class FaultProxy {
     });
     req.pipe(forward);
   }
+}
+
+/** Sends a TCP RST (not a FIN), as a crashed peer or a middlebox does; falls back to a plain destroy. */
+function resetSocket(socket: Socket): void {
+  if (socket.destroyed) return;
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else socket.destroy();
 }
 
 /** The region a SigV4 request was signed for, read from its credential scope. */
