@@ -263,3 +263,76 @@ export function signedRegion(req: http.IncomingMessage): string | undefined {
   const auth = req.headers.authorization ?? '';
   return /Credential=[^/]+\/\d{8}\/([^/]+)\/s3\//.exec(auth)?.[1];
 }
+
+/** How a {@link StallServer} misbehaves. */
+export type StallMode =
+  /** Reads the request and never answers. */
+  | 'no-answer'
+  /** Answers 200 with headers announcing `bodyBytes` and sends `sentBytes` of them, then goes silent. */
+  | { readonly bodyBytes: number; readonly sentBytes: number };
+
+/**
+ * A loopback HTTP server that stalls: it reads each request to the end and then never answers, or answers and stops
+ * part-way through the body. It holds every socket open until {@link StallServer.stop}, so a client timeout is the
+ * only way out. `requests` counts the requests that reached it.
+ */
+export class StallServer {
+  public requests = 0;
+  private constructor(private readonly server: http.Server) {}
+
+  public static async start(mode: StallMode = 'no-answer'): Promise<StallServer> {
+    const server = http.createServer((req, res) => {
+      stall.requests++;
+      req.resume();
+      req.on('end', () => {
+        if (mode === 'no-answer') return;
+        res.writeHead(200, {
+          'content-length': String(mode.bodyBytes),
+          etag: '"0123456789abcdef0123456789abcdef"',
+          'content-type': 'application/octet-stream',
+        });
+        res.write(Buffer.alloc(mode.sentBytes, 0x61));
+      });
+    });
+    const stall = new StallServer(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return stall;
+  }
+
+  public get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  public async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * A loopback port where a TCP connect never completes: a listening socket (python3, `listen(0)`) that never
+ * accepts, with its one-slot accept queue filled, so Linux drops every further SYN and the client keeps retrying.
+ * The only way a connect to it ends is the client's own connection timeout. {@link stop} kills the process by pid.
+ */
+export async function startUnacceptingListener(): Promise<{ endpoint: string; stop(): void }> {
+  const { spawn } = await import('node:child_process');
+  const net = await import('node:net');
+  const child = spawn('python3', [
+    '-c',
+    "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(0); print(s.getsockname()[1], flush=True); time.sleep(600)",
+  ]);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
+  });
+  // Fill the accept queue: this connect completes (the kernel accepts it for the listener); later ones hang.
+  const filler = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => filler.once('connect', () => resolve()).once('error', reject));
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop() {
+      filler.destroy();
+      if (child.pid !== undefined) process.kill(child.pid);
+    },
+  };
+}

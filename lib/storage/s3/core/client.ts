@@ -7,6 +7,17 @@ import type { ResolvedS3StorageConfig } from './config';
 /**
  * Builds the SDK client for a config: keep-alive sockets pooled to the configured concurrency, timeouts,
  * retries and the checksum policy.
+ *
+ * Timeouts (both reject with the SDK's `TimeoutError`, mapped to bucketkit's `TimeoutError`, and retried up to
+ * `maxAttempts`):
+ * - `connectionTimeoutMs` is the handler's `connectionTimeout`: the time from asking for a socket to a connected one
+ *   (which includes waiting for a free socket in the pool).
+ * - `requestTimeoutMs` is the handler's `socketTimeout`: socket inactivity while the request is sent and the answer
+ *   (headers and body) is read. In @smithy/node-http-handler 4.x, the handler's `requestTimeout` is a different
+ *   thing, a total time that only logs a warning unless `throwOnRequestTimeout` is set; as a total time it would also
+ *   cut off a healthy 5 GiB PUT that takes longer, so it is not used. For a timeout of 6 s or more, the handler
+ *   starts watching the socket 3 s after the request starts, so a request that stalls from the start fails after
+ *   at most `requestTimeoutMs` + 3 s.
  */
 export function buildS3Client(config: ResolvedS3StorageConfig, region: string): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: config.concurrency };
@@ -24,7 +35,8 @@ export function buildS3Client(config: ResolvedS3StorageConfig, region: string): 
       httpAgent: new http.Agent(agentOptions),
       httpsAgent: new https.Agent(agentOptions),
       connectionTimeout: config.connectionTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
+      // 0 turns it off (the handler ignores 0 and undefined alike).
+      socketTimeout: config.requestTimeoutMs,
     }),
   });
 }

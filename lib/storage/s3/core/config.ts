@@ -46,9 +46,21 @@ export interface S3StorageConfig {
   readonly maxAttempts?: number;
   /** The SDK's retry strategy. @default 'standard' */
   readonly retryMode?: 'standard' | 'adaptive';
-  /** Time allowed to establish a connection, in ms. @default 5000 */
+  /**
+   * Time allowed to get a connected socket for a request, in ms: waiting for a free socket in the pool (see
+   * `concurrency`) and the TCP (and TLS) connect. When it runs out the attempt fails with `TimeoutError` (retried up
+   * to `maxAttempts`).
+   * @default 5000
+   */
   readonly connectionTimeoutMs?: number;
-  /** Socket inactivity allowed during a request, in ms; 0 turns it off. @default 120000 */
+  /**
+   * Socket inactivity allowed during a request, in ms: no byte sent or received for this long while the request is
+   * sent or its answer (headers, then body) is read fails the attempt with `TimeoutError` (retried up to
+   * `maxAttempts`); a GetObject body being read fails with it too. 0 turns it off. It is an idle limit, not a total:
+   * a large transfer that keeps moving never hits it. From 6000 ms up the socket is watched from 3 s after the request
+   * starts, so a request that stalls at once fails within `requestTimeoutMs` + 3 s.
+   * @default 120000
+   */
   readonly requestTimeoutMs?: number;
   /** Parallel requests per transfer; the keep-alive agent pools this many sockets. @default 8 */
   readonly concurrency?: number;

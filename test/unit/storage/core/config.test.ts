@@ -112,7 +112,8 @@ describe('S3Storage client settings', () => {
         httpAgentProvider: () => Promise<{ maxSockets: number; keepAlive: boolean }>;
         httpsAgent: { maxSockets: number; keepAlive: boolean };
         connectionTimeout: number;
-        requestTimeout: number;
+        requestTimeout?: number;
+        socketTimeout: number;
       }>;
     };
     const resolved = await handler.configProvider;
@@ -120,7 +121,10 @@ describe('S3Storage client settings', () => {
     expect(resolved.httpsAgent.keepAlive).toBe(true);
     expect((await resolved.httpAgentProvider()).maxSockets).toBe(13);
     expect(resolved.connectionTimeout).toBe(1234);
-    expect(resolved.requestTimeout).toBe(5678);
+    // requestTimeoutMs is socket inactivity: the handler's socketTimeout, which rejects. Its requestTimeout (a total
+    // time that only warns without throwOnRequestTimeout) stays off. test/unit/storage/core/timeouts.test.ts checks both on the wire.
+    expect(resolved.socketTimeout).toBe(5678);
+    expect(resolved.requestTimeout).toBeUndefined();
     s.destroy();
   });
 
