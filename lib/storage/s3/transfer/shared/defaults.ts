@@ -14,5 +14,5 @@ export const MAX_ALIGNED_RANGE_SIZE_BYTES = 64 * MIB;
 export const PARTIAL_SUFFIX = '.partial';
 /** The suffix of a download's state sidecar, next to the `.partial` file. */
 export const DOWNLOAD_STATE_SUFFIX = '.partial.json';
-/** Part size aimed for by a multipart copy: copies are server-side, so larger parts only save requests. */
-export const DEFAULT_COPY_PART_SIZE_BYTES = 64 * MIB;
+// Part size aimed for by a multipart copy: its one home is lib/rules/part-size.ts (the scale-out constructs plan with it too).
+export { DEFAULT_COPY_PART_SIZE_BYTES } from '../../../../rules/part-size';
