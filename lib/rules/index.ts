@@ -99,3 +99,41 @@ export {
   checkNotificationDestination,
 } from './notification-destinations';
 export { TRANSFER_ACCELERATION_UNSUPPORTED_REGION_PREFIXES, TransferAccelerationCheckInput, checkTransferAcceleration } from './acceleration';
+export { InvalidArgumentError } from './errors';
+export {
+  RESTORE_TIERS,
+  DEFAULT_RESTORE_TIER,
+  RestoreState,
+  RestoreHeader,
+  RestoreStateInput,
+  RestoreRequestProblem,
+  RestoreRequestInput,
+  parseRestoreHeader,
+  restoreStateOf,
+  restoreExpiryFor,
+  isIntelligentTieringArchived,
+  checkRestoreRequest,
+} from './restore';
+export {
+  PriceTable,
+  StoragePriceBand,
+  RestoreTierPrice,
+  PRICE_TABLES,
+  US_EAST_1_PRICES,
+  EU_WEST_1_PRICES,
+  AP_SOUTHEAST_2_PRICES,
+  WorkloadObjects,
+  CostTransitionInput,
+  CostLifecycleRule,
+  WorkloadRestore,
+  StorageWorkload,
+  CostCategory,
+  CostLine,
+  CostEstimate,
+  estimateStorageCost,
+  BYTES_PER_GB,
+  ARCHIVE_STANDARD_OVERHEAD_BYTES,
+  ARCHIVE_CLASS_OVERHEAD_BYTES,
+  INTELLIGENT_TIERING_MONITORING_MIN_BYTES,
+  DEFAULT_DAYS_PER_MONTH,
+} from './pricing';
