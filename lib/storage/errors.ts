@@ -28,7 +28,9 @@ export type StorageErrorCode =
   | 'Integrity'
   | 'UnsupportedFeature'
   | 'Aborted'
-  | 'Unknown';
+  | 'Unknown'
+  | 'CallerStream'
+  | 'SocketPoolExhausted';
 
 /** Context an S3 failure carries. */
 export interface StorageErrorOptions {
@@ -264,4 +266,52 @@ export class AbortedError extends StorageError {
 /** Anything that has no specific class maps onto this one, e.g. an unrecognised S3 code. */
 export class UnknownStorageError extends StorageError {
   public override readonly code = 'Unknown';
+}
+
+/**
+ * A stream of the caller's failed while bucketkit was using it, not S3. On the way in (a put body, an upload source):
+ * the stream emitted an `'error'` or was destroyed before it ended, a stream given a `contentLength` ended short of it
+ * or ran past it, or a `{ filePath }` body could no longer be read (deleted or truncated after it was checked). On the
+ * way out (a download into a `Writable`): the destination errored or was destroyed. The request in flight is aborted
+ * at once, so nothing was stored from a failed body (a multipart upload is aborted as after any other failure).
+ * `cause` is the stream's own error, when it had one; `field` names the input (`body`, `body.filePath`,
+ * `contentLength`, `source`, `destination`). Not retryable: the stream is spent; retry with a fresh one.
+ */
+export class CallerStreamError extends StorageError {
+  public override readonly code = 'CallerStream';
+  /** The stream that failed: `body`, `body.filePath`, `contentLength`, `source` or `destination`. */
+  public readonly field: string;
+  public constructor(message: string, options: StorageErrorOptions & { field: string }) {
+    super(message, options);
+    this.field = options.field;
+  }
+}
+
+/** A GetObject body that holds a pooled socket because nobody has read it to the end or destroyed it. */
+export interface HeldBody {
+  /** The object key. */
+  readonly key: string;
+  /** How long ago the body was returned by `get()`, in ms. */
+  readonly ageMs: number;
+}
+
+/**
+ * A request could not get a socket because every socket in the keep-alive pool (`concurrency` of them) is held by a
+ * GetObject body that was returned by `get()` but never read to the end nor destroyed. A socket goes back to the pool
+ * only when its body is consumed, so more waiting or retrying cannot help: read each body (`for await`, `pipe`,
+ * `getBuffer()`), or call `body.destroy()` on the ones you do not need. `heldBodies` lists them, oldest first;
+ * `maxSockets` is the pool size. Thrown instead of the SDK's "did not establish a connection within N ms", which names
+ * the wrong cause. Not retryable.
+ */
+export class SocketPoolExhaustedError extends StorageError {
+  public override readonly code = 'SocketPoolExhausted';
+  /** The bodies holding the sockets, oldest first. */
+  public readonly heldBodies: readonly HeldBody[];
+  /** The size of the pool (`concurrency`). */
+  public readonly maxSockets: number;
+  public constructor(message: string, options: StorageErrorOptions & { heldBodies: readonly HeldBody[]; maxSockets: number }) {
+    super(message, { ...options, retryable: false });
+    this.heldBodies = options.heldBodies;
+    this.maxSockets = options.maxSockets;
+  }
 }

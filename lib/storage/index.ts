@@ -24,6 +24,9 @@ export {
   UnsupportedFeatureError,
   AbortedError,
   UnknownStorageError,
+  CallerStreamError,
+  SocketPoolExhaustedError,
+  HeldBody,
 } from './errors';
 export { toStorageError, ErrorContext } from './s3/core/error-mapping';
 export {

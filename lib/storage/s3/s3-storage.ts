@@ -49,6 +49,7 @@ import { deleteObject, deleteObjects } from './objects/delete';
 import { getObject, getObjectBuffer, headObject, objectExists } from './objects/get';
 import { listObjects } from './objects/list';
 import { planPut } from './objects/put';
+import { watchIfStream } from './objects/stream-guard';
 import { abortIncompleteUploads, listIncompleteUploads } from './transfer/shared/uploads-admin';
 
 /** How long a probe report stays in {@link S3Storage.capabilityCache}: one hour. */
@@ -179,16 +180,19 @@ export class S3Storage implements Storage {
   }
 
   public async upload(key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+    watchIfStream(source); // an error while the engine loads must not crash the process
     const { uploadObject } = await import('./transfer/upload/upload');
     return uploadObject(this.session, key, source, options);
   }
 
   public async resumeUpload(uploadId: string, key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+    watchIfStream(source);
     const { resumeUpload } = await import('./transfer/upload/upload');
     return resumeUpload(this.session, uploadId, key, source, options);
   }
 
   public async download(key: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
+    watchIfStream(destination);
     const { downloadObject } = await import('./transfer/download/download');
     return downloadObject(this.session, key, destination, options);
   }

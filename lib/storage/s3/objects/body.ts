@@ -33,6 +33,11 @@ export async function prepareBody(body: PutBody, contentLength?: number): Promis
   throw new InvalidArgumentError('body: must be a string, Buffer, Uint8Array, Readable or { filePath }', { field: 'body' });
 }
 
+/** True for a Node stream body (a `Readable`, or anything with `pipe` and `read`). */
+export function isReadableBody(value: unknown): value is Readable {
+  return value instanceof Readable || isNodeReadable(value);
+}
+
 function isNodeReadable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function' && typeof (value as Readable).read === 'function';
 }

@@ -8,7 +8,8 @@ import type { S3Context } from '../core/context';
 import { checksumsOf, normalizeEtag } from '../core/mapping';
 import { assertKey, assertPutOptions, assertSinglePutSize } from '../core/validation';
 import { writeInput } from '../core/write-input';
-import { openFileRange, prepareBody, readUpTo } from './body';
+import { isReadableBody, openFileRange, prepareBody, readUpTo } from './body';
+import { guardBody, StreamWatch } from './stream-guard';
 
 /** A stream of unknown length is buffered up to this size; if it ends within it, one PutObject sends it. */
 export const PUT_STREAM_BUFFER_BYTES = 8 * MIB;
@@ -29,6 +30,9 @@ export type PutPlan =
 export async function planPut(ctx: S3Context, key: string, body: PutBody, options: PutOptions): Promise<PutPlan> {
   assertKey(key);
   assertPutOptions(options);
+  // From here on the caller's stream is ours: its first error is recorded (never an unhandled 'error' event that
+  // kills the process), even while the profile below is probed.
+  const watch = isReadableBody(body) ? new StreamWatch(body) : undefined;
   assertWriteSupported(await ctx.compatibilityProfile(), options);
   const prepared = await prepareBody(body, options.contentLength);
   const single = (run: () => Promise<PutResult>): PutPlan => ({ kind: 'single', send: run });
@@ -42,10 +46,10 @@ export async function planPut(ctx: S3Context, key: string, body: PutBody, option
       assertSinglePutSize(prepared.bytes.length, 'body');
       return single(() => sendPut(ctx, key, prepared.bytes, prepared.bytes.length, options, true));
     case 'stream':
-      return single(() => sendPut(ctx, key, prepared.stream, prepared.length, options, false));
+      return single(() => sendStream(ctx, key, watch ?? new StreamWatch(prepared.stream), prepared.length, options, 'body'));
     case 'file':
       assertSinglePutSize(prepared.length, 'body.filePath');
-      return single(() => sendPut(ctx, key, openFileRange(prepared.filePath), prepared.length, options, false));
+      return single(() => sendStream(ctx, key, new StreamWatch(openFileRange(prepared.filePath)), prepared.length, options, 'body.filePath'));
   }
 }
 
@@ -57,6 +61,21 @@ export async function putObject(ctx: S3Context, key: string, body: Uint8Array | 
   const plan = await planPut(ctx, key, body, options);
   if (plan.kind !== 'single') throw new InvalidArgumentError('body: a body of known size was expected', { field: 'body' });
   return plan.send();
+}
+
+/**
+ * PutObject of a stream of known length (a caller's stream, or a file read as one). The stream goes through
+ * {@link guardBody}: when it errors, is destroyed, ends short of `length` or runs past it (a file deleted or
+ * truncated after it was stat'ed too), the request is aborted at once and the put rejects with a `CallerStreamError`
+ * naming the input, instead of waiting for bytes that never come.
+ */
+async function sendStream(ctx: S3Context, key: string, watch: StreamWatch, length: number, options: PutOptions, field: string): Promise<PutResult> {
+  const guarded = guardBody(watch, length, { field, bucket: ctx.bucket, key }, options.abortSignal);
+  try {
+    return await sendPut(ctx, key, guarded.body, length, { ...options, abortSignal: guarded.signal }, false);
+  } catch (error) {
+    throw guarded.failure() ?? error;
+  }
 }
 
 async function sendPut(ctx: S3Context, key: string, body: Uint8Array | Readable, length: number, options: PutOptions, replayable: boolean): Promise<PutResult> {

@@ -1,7 +1,7 @@
 /** Download to a Writable: ranges fetched in parallel, written in order through a reorder buffer of at most `2 x concurrency` ranges. */
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { AbortedError } from '../../../errors';
+import { AbortedError, CallerStreamError } from '../../../errors';
 import type { DownloadOptions, DownloadResult } from '../../../types/transfer';
 import { md5Hex } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
@@ -19,11 +19,13 @@ export async function downloadToWritable(
   options: DownloadOptions,
 ): Promise<DownloadResult> {
   const concurrency = options.concurrency ?? ctx.config.concurrency;
+  // A destination that errors or is destroyed stops the download at once (no range waits on a 'drain' that never comes).
+  const destination = watchDestination(out, ctx.bucket, key, options.abortSignal);
   const writer = new OrderedWriter(out, target, options.verify !== false, 2 * concurrency);
   const progress = new ProgressMeter(options.onProgress, target.size, target.ranges);
   await runRanges(
     target,
-    options,
+    { ...options, abortSignal: destination.signal },
     () => false,
     async (i, signal) => {
       const data = await fetchRange(ctx, key, target, i, options, signal);
@@ -33,12 +35,15 @@ export async function downloadToWritable(
     concurrency,
     (i, signal) => writer.waitForRoom(i, signal),
   ).catch((error) => {
+    if (destination.failure()) throw destination.failure();
     if (options.abortSignal?.aborted) throw new AbortedError(`download of ${key} was cancelled`, { bucket: ctx.bucket, key, cause: error });
     throw error;
   });
   await writer.flushed();
   const verifiedBy = writer.verify(ctx, key);
-  await endWritable(out);
+  await endWritable(out).catch((error) => {
+    throw destination.failure() ?? error;
+  });
   return { size: target.size, etag: target.etag, versionId: target.versionId, ranges: target.ranges, rangesResumed: 0, verifiedBy };
 }
 
@@ -103,6 +108,7 @@ class OrderedWriter {
       this.pending.delete(this.cursor);
       if (this.verifying && this.target.plainMd5) this.whole.update(data);
       if (this.verifying && this.target.aligned) this.md5s.push(md5Hex(data));
+      if (this.out.destroyed) throw new Error('the destination was destroyed');
       if (!this.out.write(data)) await drained(this.out);
       this.cursor++;
       this.advanced();
@@ -110,22 +116,50 @@ class OrderedWriter {
   }
 }
 
-/** Resolves on `drain`, rejects on `error`. */
+/** Resolves on `drain`, rejects on `error` or `close` (a destroyed stream never drains). */
 function drained(out: Writable): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (e: Error) => reject(e);
+    const onClose = () => reject(new Error('the destination was closed before the download ended'));
     out.once('error', onError);
+    out.once('close', onClose);
     out.once('drain', () => {
       out.off('error', onError);
+      out.off('close', onClose);
       resolve();
     });
   });
 }
 
-/** Ends `out` and waits for it to finish. */
+/** Ends `out` and waits for it to finish; rejects if it errors or is closed first. */
 function endWritable(out: Writable): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    if (out.destroyed) return reject(new Error('the destination was destroyed'));
     out.once('error', reject);
+    out.once('close', () => (out.writableFinished ? resolve() : reject(new Error('the destination was closed before it finished'))));
     out.end(() => resolve());
   });
+}
+
+/**
+ * Watches the destination: its first error, or a close before the download ended, becomes a CallerStreamError
+ * (field `destination`) and aborts the ranges through the returned signal (which also follows the caller's own).
+ */
+function watchDestination(out: Writable, bucket: string, key: string, callerSignal?: AbortSignal) {
+  const controller = new AbortController();
+  let failure: CallerStreamError | undefined;
+  let finishing = false;
+  const fail = (cause?: Error) => {
+    if (failure || finishing) return;
+    const reason = cause ? `: ${cause.message}` : ': it was destroyed before the download ended';
+    failure = new CallerStreamError(`destination failed while ${bucket}/${key} was downloaded into it${reason}`, { field: 'destination', cause, bucket, key });
+    controller.abort(failure);
+  };
+  out.on('error', (e: Error) => fail(e));
+  out.once('close', () => fail());
+  out.once('finish', () => (finishing = true));
+  if (out.errored) fail(out.errored);
+  else if (out.destroyed) fail();
+  const signal = callerSignal ? AbortSignal.any([callerSignal, controller.signal]) : controller.signal;
+  return { signal, failure: () => failure };
 }
