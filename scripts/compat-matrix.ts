@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CapabilityReport, FEATURES, probeCapabilities } from '../lib/storage';
 import { DEGRADATIONS } from '../lib/storage';
-import { DIFFERENCES, DIFFERENCE_NOTES } from '../test/helpers/known-differences';
+import { DIFFERENCES, DIFFERENCE_NOTES, UNIT_TESTED_GAPS } from '../test/helpers/known-differences';
 
 const ROOT = join(__dirname, '..');
 const TARGETS = (process.env.BUCKETKIT_COMPAT_TARGETS ?? 'moto minio ceph-rgw').split(/\s+/).filter(Boolean);
@@ -113,6 +113,12 @@ function render(runs: Run[]): string {
       const list = DIFFERENCES[SUITE_NAMES[r.target] ?? r.target] ?? [];
       return [`### ${r.target}`, '', ...(list.length ? list.map((d) => `- \`${d}\`: ${DIFFERENCE_NOTES[d]}`) : ['- none']), ''];
     }),
+    '## Gaps covered by unit tests',
+    '',
+    'Behaviour a server lacks entirely, so the suite cannot observe it there; unit tests on recorded responses cover it.',
+    '',
+    ...UNIT_TESTED_GAPS.map((g) => `- **${g.target}**: ${g.gap} (\`${g.test}\`)`),
+    '',
     '## Evidence',
     '',
     ...notes.map((n, i) => `[^${i + 1}]: ${n.replace(/\|/g, '\\|')}`),

@@ -2,11 +2,15 @@
 # npm run test:compat: the whole integration suite, once per S3 server target, with a summary per target.
 # Each server is installed and started by its own script in scripts/servers/, and stopped (by pid) afterwards.
 #   BUCKETKIT_COMPAT_TARGETS="moto minio ceph-rgw"  picks the targets (default: every target that is wired in)
+#   BUCKETKIT_COMPAT_SOAK_OPS=1000   operations of the short soak run per target after its suite (0 skips it)
+#   BUCKETKIT_KILL_RESUME_RUNS=20    SIGKILL-and-resume rounds per transfer kind (npm test runs 3)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/offline-env.sh
 TARGETS="${BUCKETKIT_COMPAT_TARGETS:-moto minio ceph-rgw}"
 export BUCKETKIT_STATE_DIR="${BUCKETKIT_STATE_DIR:-$(mktemp -d)}"
+export BUCKETKIT_KILL_RESUME_RUNS="${BUCKETKIT_KILL_RESUME_RUNS:-20}"
+SOAK_OPS="${BUCKETKIT_COMPAT_SOAK_OPS:-1000}"
 summary=()
 timings=()
 passed=0
@@ -36,6 +40,25 @@ for target in $TARGETS; do
   passed=$(( passed + ${counts% *} ))
   failed=$(( failed + ${counts#* } ))
   rm -f "$results"
+  # The short soak (bench/soak, docs/reliability.md): faults injected through the proxy, every result checked; it
+  # prints one "soak <target>: ..." line and exits non-zero when a goal is missed, which fails this run.
+  if [[ "$SOAK_OPS" != 0 ]]; then
+    soak_out="$(mktemp)"
+    (
+      set -a
+      eval "$(bash "$script" env)"
+      set +a
+      node --import tsx bench/soak/main.ts --from-env --ops "$SOAK_OPS"
+    ) | tee "$soak_out"
+    soak_status=${PIPESTATUS[0]}
+    soak_line="$(grep "^soak $target\|^soak " "$soak_out" | tail -1)"
+    summary+=("${soak_line:-soak $target: did not finish (exit $soak_status)}")
+    if [[ $soak_status -ne 0 ]]; then
+      overall=1
+      failed=$(( failed + 1 ))
+    fi
+    rm -f "$soak_out"
+  fi
   bash "$script" down
 done
 echo

@@ -53,10 +53,31 @@ export {
   CannedAcl,
   ChecksumAlgorithmName,
   ServerSideEncryption,
+  SseS3Encryption,
+  SseKmsEncryption,
+  DsseKmsEncryption,
+  SseCEncryption,
   RestoreStatus,
   MultipartCopySettings,
 } from './types/objects';
 export { Storage } from './types/storage';
+export {
+  MfaToken,
+  VersioningStatus,
+  BucketVersioning,
+  SetVersioningOptions,
+  ListVersionsOptions,
+  ListVersionsPage,
+  ObjectVersion,
+  UndeleteOptions,
+  UndeleteResult,
+  PruneVersionsOptions,
+  PruneKeyOutcome,
+  PruneVersionsResult,
+} from './types/versioning';
+export { RestoreVersionOptions } from './s3/versioning/undelete';
+export { mergeVersions } from './s3/versioning/list-versions';
+export { planKeyPrune } from './s3/versioning/prune';
 export { S3Storage } from './s3/s3-storage';
 export { S3Context, SendOptions, S3Command } from './s3/core/context';
 export { buildS3Client } from './s3/core/client';

@@ -51,6 +51,20 @@ import { listObjects } from './objects/list';
 import { planPut } from './objects/put';
 import { watchIfStream } from './objects/stream-guard';
 import { abortIncompleteUploads, listIncompleteUploads } from './transfer/shared/uploads-admin';
+import type {
+  BucketVersioning,
+  ListVersionsOptions,
+  ListVersionsPage,
+  PruneVersionsOptions,
+  PruneVersionsResult,
+  SetVersioningOptions,
+  UndeleteOptions,
+  UndeleteResult,
+} from '../types/versioning';
+import { getVersioning, setVersioning } from './versioning/bucket-versioning';
+import { listVersions } from './versioning/list-versions';
+import { pruneVersions } from './versioning/prune';
+import { restoreVersion, undelete, type RestoreVersionOptions } from './versioning/undelete';
 
 /** How long a probe report stays in {@link S3Storage.capabilityCache}: one hour. */
 const CAPABILITY_CACHE_TTL_MS = 60 * 60 * 1000;
@@ -204,4 +218,35 @@ export class S3Storage implements Storage {
   public abortIncompleteUploads(options: AbortIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
     return abortIncompleteUploads(this.session, options);
   }
+
+  /** The bucket's versioning state and MFA delete flag (GetBucketVersioning). See `versioning/bucket-versioning.ts`. */
+  public getVersioning(): Promise<BucketVersioning> {
+    return getVersioning(this.session);
+  }
+
+  /** Enables or suspends versioning; `mfa` (HTTPS only) for a bucket with MFA delete. @throws InvalidArgumentError before sending */
+  public setVersioning(status: 'Enabled' | 'Suspended', options: SetVersioningOptions = {}): Promise<void> {
+    return setVersioning(this.session, status, options);
+  }
+
+  /** ListObjectVersions page by page: versions and delete markers in one ordered list; resumable from the markers. */
+  public listVersions(options: ListVersionsOptions = {}): AsyncIterableIterator<ListVersionsPage> {
+    return listVersions(this.session, options);
+  }
+
+  /** Removes the delete marker(s) on top of `key`; returns the version now current. @throws ObjectNotFoundError if nothing to bring back */
+  public undelete(key: string, options: UndeleteOptions = {}): Promise<UndeleteResult> {
+    return undelete(this.session, key, options);
+  }
+
+  /** Copies an old version to the top of its key, keeping its metadata, tags, storage class and SSE-S3/KMS settings. */
+  public restoreVersion(key: string, versionId: string, options: RestoreVersionOptions = {}): Promise<CopyResult> {
+    return restoreVersion(this.session, key, versionId, options);
+  }
+
+  /** Deletes noncurrent versions and orphaned delete markers in batches of 1,000 (never a current version); per-key report. */
+  public pruneVersions(options: PruneVersionsOptions = {}): Promise<PruneVersionsResult> {
+    return pruneVersions(this.session, options);
+  }
+
 }

@@ -15,12 +15,56 @@ export type CannedAcl =
 /** Flexible checksum algorithms. */
 export type { ChecksumAlgorithmName };
 
-/** Server-side encryption of one object. */
-export type ServerSideEncryption =
-  | { readonly type: 'SSE-S3' }
-  | { readonly type: 'SSE-KMS'; readonly kmsKeyId?: string; readonly context?: Readonly<Record<string, string>>; readonly bucketKeyEnabled?: boolean }
-  | { readonly type: 'DSSE-KMS'; readonly kmsKeyId?: string; readonly context?: Readonly<Record<string, string>> }
-  | { readonly type: 'SSE-C'; readonly customerKey: Uint8Array };
+/**
+ * SSE-S3: keys managed by S3 (`AES256`), free; every new object gets it by default since 5 Jan 2023.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html
+ */
+export interface SseS3Encryption {
+  readonly type: 'SSE-S3';
+}
+
+/**
+ * SSE-KMS (`aws:kms`). https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+ */
+export interface SseKmsEncryption {
+  readonly type: 'SSE-KMS';
+  /** The KMS key: a key ARN (preferred: an alias resolves in the caller's account), key id or alias, in the bucket's Region. @default - the AWS managed key `aws/s3` */
+  readonly keyId?: string;
+  /** Use an S3 Bucket Key (up to 99% fewer KMS requests). https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html @default - the bucket's setting */
+  readonly bucketKey?: boolean;
+  /** Extra encryption context pairs (`x-amz-server-side-encryption-context`). @default - none (S3 adds `aws:s3:arn`) */
+  readonly context?: Readonly<Record<string, string>>;
+  /** @deprecated use `keyId` */
+  readonly kmsKeyId?: string;
+  /** @deprecated use `bucketKey` */
+  readonly bucketKeyEnabled?: boolean;
+}
+
+/** DSSE-KMS (`aws:kms:dsse`): two layers of KMS encryption, $0.003 per GB extra. https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingDSSEncryption.html */
+export interface DsseKmsEncryption {
+  readonly type: 'DSSE-KMS';
+  /** The KMS key, as for SSE-KMS. @default - the AWS managed key `aws/s3` */
+  readonly keyId?: string;
+  /** Extra encryption context pairs. @default - none */
+  readonly context?: Readonly<Record<string, string>>;
+  /** @deprecated use `keyId` */
+  readonly kmsKeyId?: string;
+}
+
+/**
+ * SSE-C: S3 encrypts with a 256-bit key the caller sends on every request (HTTPS only) and keeps only a salted HMAC
+ * of it, so a lost key is a lost object. https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
+ */
+export interface SseCEncryption {
+  readonly type: 'SSE-C';
+  /** The 32-byte key. It is never logged, stored or put in an error. */
+  readonly key?: Uint8Array;
+  /** @deprecated use `key` */
+  readonly customerKey?: Uint8Array;
+}
+
+/** Server-side encryption of one object (a write), or what a bucket's objects are expected to have. */
+export type ServerSideEncryption = SseS3Encryption | SseKmsEncryption | DsseKmsEncryption | SseCEncryption;
 
 /** Options of {@link Storage.put}. */
 export interface PutOptions {
@@ -160,12 +204,19 @@ export interface GetResult extends ObjectMetadata {
   readonly contentRange?: { readonly start: number; readonly end: number; readonly total: number };
 }
 
+/**
+ * An MFA token for a bucket with MFA delete: `'<device serial or ARN> <6-digit code>'` (one space), or the two
+ * parts. Sent as `x-amz-mfa`, which S3 accepts over HTTPS only.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html
+ */
+export type MfaToken = string | { readonly serial: string; readonly code: string };
+
 /** Options of {@link Storage.delete}. */
 export interface DeleteOptions {
   /** Delete this version for good. @default - the latest (a delete marker on a versioned bucket) */
   readonly versionId?: string;
-  /** MFA for a bucket with MFA delete: the device serial and the current code. @default - none */
-  readonly mfa?: { readonly serial: string; readonly code: string };
+  /** MFA for a bucket with MFA delete (HTTPS only): `'<serial> <6-digit code>'` or the two parts. @default - none */
+  readonly mfa?: MfaToken;
   /** Bypass Governance-mode Object Lock retention. @default false */
   readonly bypassGovernanceRetention?: boolean;
   /** @default - none */
@@ -184,8 +235,8 @@ export type DeleteTarget = string | { readonly key: string; readonly versionId?:
 
 /** Options of {@link Storage.deleteMany}. */
 export interface DeleteManyOptions {
-  /** @default - none */
-  readonly mfa?: { readonly serial: string; readonly code: string };
+  /** MFA for a bucket with MFA delete (HTTPS only); S3 fails the whole batch without it. @default - none */
+  readonly mfa?: MfaToken;
   /** @default false */
   readonly bypassGovernanceRetention?: boolean;
   /** @default - none */

@@ -19,6 +19,13 @@ export interface SseCustomerInput {
   SSECustomerKeyMD5?: string;
 }
 
+/** Base64 of the MD5 of the raw key bytes, as `x-amz-server-side-encryption-customer-key-MD5` carries it (RFC 1321). */
+export function customerKeyMd5(key: Uint8Array): string {
+  return createHash('md5')
+    .update(Buffer.from(key.buffer, key.byteOffset, key.byteLength))
+    .digest('base64');
+}
+
 /** SSE-C headers for a 256-bit key: the base64 key and the base64 MD5 of its bytes. */
 export function customerKeyInput(key: Uint8Array | undefined): SseCustomerInput {
   if (key === undefined) return {};
@@ -26,8 +33,22 @@ export function customerKeyInput(key: Uint8Array | undefined): SseCustomerInput 
   return {
     SSECustomerAlgorithm: 'AES256',
     SSECustomerKey: bytes.toString('base64'),
-    SSECustomerKeyMD5: createHash('md5').update(bytes).digest('base64'),
+    SSECustomerKeyMD5: customerKeyMd5(bytes),
   };
+}
+
+/** The SSE-C key of an encryption option (`key`, or the deprecated `customerKey`), else undefined. */
+export function customerKeyOf(encryption: ServerSideEncryption | undefined): Uint8Array | undefined {
+  return encryption?.type === 'SSE-C' ? (encryption.key ?? encryption.customerKey) : undefined;
+}
+
+/** The KMS key id of an SSE-KMS or DSSE-KMS option (`keyId`, or the deprecated `kmsKeyId`). */
+export function kmsKeyIdOf(encryption: ServerSideEncryption | undefined): string | undefined {
+  return encryption?.type === 'SSE-KMS' || encryption?.type === 'DSSE-KMS' ? (encryption.keyId ?? encryption.kmsKeyId) : undefined;
+}
+
+function contextHeader(context: Readonly<Record<string, string>> | undefined): string | undefined {
+  return context ? Buffer.from(JSON.stringify(context)).toString('base64') : undefined;
 }
 
 /** SSE request fields for a write. */
@@ -39,17 +60,13 @@ export function sseWriteInput(encryption: ServerSideEncryption | undefined): Sse
     case 'SSE-KMS':
       return {
         ServerSideEncryption: 'aws:kms',
-        SSEKMSKeyId: encryption.kmsKeyId,
-        SSEKMSEncryptionContext: encryption.context ? Buffer.from(JSON.stringify(encryption.context)).toString('base64') : undefined,
-        BucketKeyEnabled: encryption.bucketKeyEnabled,
+        SSEKMSKeyId: kmsKeyIdOf(encryption),
+        SSEKMSEncryptionContext: contextHeader(encryption.context),
+        BucketKeyEnabled: encryption.bucketKey ?? encryption.bucketKeyEnabled,
       };
     case 'DSSE-KMS':
-      return {
-        ServerSideEncryption: 'aws:kms:dsse',
-        SSEKMSKeyId: encryption.kmsKeyId,
-        SSEKMSEncryptionContext: encryption.context ? Buffer.from(JSON.stringify(encryption.context)).toString('base64') : undefined,
-      };
+      return { ServerSideEncryption: 'aws:kms:dsse', SSEKMSKeyId: kmsKeyIdOf(encryption), SSEKMSEncryptionContext: contextHeader(encryption.context) };
     case 'SSE-C':
-      return customerKeyInput(encryption.customerKey);
+      return customerKeyInput(customerKeyOf(encryption));
   }
 }

@@ -165,6 +165,9 @@ export function toStorageError(error: unknown, context: ErrorContext = {}): Stor
   if (context.uploadId !== undefined && httpStatus === 404 && (s3Code === undefined || s3Code === 'NoSuchKey' || s3Code === 'NotFound')) {
     return multipart(message, options, context, extras);
   }
+  // GET/HEAD of a delete marker by its version id: S3 answers 405 MethodNotAllowed with x-amz-delete-marker: true.
+  // There is no object at that version: ObjectNotFoundError with deleteMarker. (moto answers 404 NoSuchVersion.)
+  if (httpStatus === 405 && extras.deleteMarker) return new ObjectNotFoundError(message, { ...options, deleteMarker: true, versionId: extras.versionId });
   const byCode = s3Code ? S3_ERROR_CODE_MAP[s3Code] : undefined;
   if (byCode) return byCode(message, options, context, extras);
   const byStatus = httpStatus !== undefined ? HTTP_STATUS_MAP[httpStatus] : undefined;
@@ -180,5 +183,20 @@ function describe(e: SdkErrorShape, s3Code: string | undefined, httpStatus: numb
   const target = [context.bucket, context.key].filter((p) => p !== undefined).join('/');
   const what = [s3Code ?? e.code, httpStatus ? `HTTP ${httpStatus}` : undefined].filter(Boolean).join(', ');
   const detail = e.message && e.message !== s3Code && e.message !== 'UnknownError' ? `: ${e.message}` : '';
-  return `${what || 'S3 request failed'}${target ? ` (${target})` : ''}${detail}`;
+  return `${what || 'S3 request failed'}${target ? ` (${target})` : ''}${detail}${hintFor(s3Code, e.message)}`;
+}
+
+/**
+ * What to do about an error whose S3 code alone does not say it. MFA delete: S3 answers 403 AccessDenied ("Mfa
+ * Authentication must be used for this request") to a versioned delete or a versioning change without `x-amz-mfa`,
+ * and fails a whole DeleteObjects batch when any entry needs it; 400 InvalidArgument for a malformed header.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html
+ */
+export function hintFor(s3Code: string | undefined, message: string | undefined): string {
+  if (!message || !/\bmfa\b/i.test(message)) return '';
+  if (s3Code === 'AccessDenied') {
+    return ' (the bucket has MFA delete: deleting a version, or changing versioning, needs mfa: "<serial> <6-digit code>" over HTTPS; in a DeleteObjects batch one such entry fails the whole batch, so every key in it is reported failed)';
+  }
+  if (s3Code === 'InvalidArgument') return ' (x-amz-mfa must be "<device serial or ARN> <6-digit code>", one space between)';
+  return '';
 }

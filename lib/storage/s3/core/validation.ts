@@ -4,7 +4,7 @@ import { checkObjectKey, checkObjectTags, checkUserMetadata } from '../../../rul
 import { MAX_LIST_PAGE_SIZE, MAX_PARTS, MAX_SINGLE_PUT_SIZE_BYTES } from '../../../rules/limits';
 import { RuleProblem } from '../../../rules/problem';
 import { InvalidArgumentError } from '../../errors';
-import type { ByteRange, CopyOptions, GetOptions, HeadOptions, ListOptions, PutOptions, ServerSideEncryption } from '../../types/objects';
+import type { ByteRange, CopyOptions, GetOptions, HeadOptions, ListOptions, MfaToken, PutOptions, ServerSideEncryption } from '../../types/objects';
 
 /**
  * Input validation, run before any request: bad input throws {@link InvalidArgumentError} naming the field,
@@ -77,26 +77,53 @@ function assertNonEmptyString(field: string, value: unknown): void {
   if (typeof value !== 'string' || value.length === 0) invalid(field, 'must be a non-empty string');
 }
 
-/** Validates server-side encryption options; never echoes key material. */
+/** KMS key ids, ARNs and aliases: what an SSE-C key id must not look like. */
+const KMS_KEY_ID_PATTERN = /^(arn:aws[\w-]*:kms:|alias\/|[0-9a-f]{8}-[0-9a-f]{4}-|mrk-)/i;
+
+/**
+ * Validates server-side encryption options; never echoes key material. SSE-C takes `key` (32 bytes) and no KMS key
+ * id; SSE-S3 takes nothing; SSE-KMS and DSSE-KMS take `keyId` (or the deprecated `kmsKeyId`), `context` and, for
+ * SSE-KMS, `bucketKey`. https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html
+ * @throws InvalidArgumentError naming the field
+ */
 export function assertEncryption(encryption: ServerSideEncryption | undefined, field = 'encryption'): void {
   if (encryption === undefined) return;
-  assertObject(field, encryption);
+  if (typeof encryption !== 'object' || encryption === null) invalid(field, "must be { type: 'SSE-S3' | 'SSE-KMS' | 'DSSE-KMS' | 'SSE-C', ... }");
+  const any = encryption as unknown as Record<string, unknown>;
+  const kmsFields = ['keyId', 'kmsKeyId', 'bucketKey', 'bucketKeyEnabled', 'context'] as const;
   switch (encryption.type) {
     case 'SSE-S3':
+      for (const f of [...kmsFields, 'key', 'customerKey']) if (any[f] !== undefined) invalid(`${field}.${f}`, 'SSE-S3 takes no key or options');
       return;
     case 'SSE-KMS':
     case 'DSSE-KMS':
-      if (encryption.kmsKeyId !== undefined) assertNonEmptyString(`${field}.kmsKeyId`, encryption.kmsKeyId);
+      for (const f of ['key', 'customerKey'])
+        if (any[f] !== undefined) invalid(`${field}.${f}`, `${encryption.type} uses a KMS key id (keyId), not a customer key`);
+      for (const f of ['keyId', 'kmsKeyId'] as const) if (any[f] !== undefined) assertNonEmptyString(`${field}.${f}`, any[f]);
+      if (any.keyId !== undefined && any.kmsKeyId !== undefined && any.keyId !== any.kmsKeyId)
+        invalid(`${field}.keyId`, 'keyId and kmsKeyId differ: give keyId only');
+      for (const f of ['bucketKey', 'bucketKeyEnabled'] as const) {
+        if (any[f] === undefined) continue;
+        if (encryption.type === 'DSSE-KMS') invalid(`${field}.${f}`, 'S3 Bucket Keys do not apply to DSSE-KMS');
+        if (typeof any[f] !== 'boolean') invalid(`${field}.${f}`, 'must be a boolean');
+      }
       if (
         encryption.context !== undefined &&
-        (typeof encryption.context !== 'object' || encryption.context === null || Object.values(encryption.context).some((v) => typeof v !== 'string'))
+        (typeof encryption.context !== 'object' || Object.values(encryption.context).some((v) => typeof v !== 'string'))
       ) {
         invalid(`${field}.context`, 'must map strings to strings');
       }
       return;
-    case 'SSE-C':
-      assertCustomerKey(encryption.customerKey, `${field}.customerKey`);
+    case 'SSE-C': {
+      for (const f of kmsFields) {
+        if (any[f] === undefined) continue;
+        const hint = typeof any[f] === 'string' && KMS_KEY_ID_PATTERN.test(any[f]) ? ' (that is a KMS key id: use SSE-KMS for KMS keys)' : '';
+        invalid(`${field}.${f}`, `SSE-C takes a 32-byte customer key (key), not a KMS key or KMS options${hint}`);
+      }
+      if (any.key !== undefined && any.customerKey !== undefined) invalid(`${field}.key`, 'give key only (customerKey is its deprecated name)');
+      assertCustomerKey(any.key ?? any.customerKey, `${field}.${any.key === undefined && any.customerKey !== undefined ? 'customerKey' : 'key'}`);
       return;
+    }
     default:
       invalid(`${field}.type`, "must be 'SSE-S3', 'SSE-KMS', 'DSSE-KMS' or 'SSE-C'");
   }
@@ -122,6 +149,10 @@ function assertReadConditions(options: HeadOptions, prefix = ''): void {
 export function assertReadOptions(options: GetOptions): void {
   assertReadConditions(options);
   if (options.versionId !== undefined) assertNonEmptyString('versionId', options.versionId);
+  if (options.versionId !== undefined && options.ifNoneMatch !== undefined) {
+    // A version never changes: If-None-Match on a pinned version is always 304 or never, so it is a mistake.
+    invalid('ifNoneMatch', 'cannot be combined with versionId: a version never changes, so read it or not; use ifNoneMatch on the latest version');
+  }
   if (options.partNumber !== undefined) {
     if (!Number.isInteger(options.partNumber) || options.partNumber < 1 || options.partNumber > MAX_PARTS)
       invalid('partNumber', `must be an integer from 1 to ${MAX_PARTS}`);
@@ -202,12 +233,29 @@ export function assertListOptions(options: ListOptions): void {
   if (options.prefix) throwIf('prefix', checkObjectKey(options.prefix));
 }
 
-/** Validates an MFA option: the device serial and a 6-digit code, sent as `x-amz-mfa: "<serial> <code>"`. */
-export function mfaHeader(mfa: { readonly serial: string; readonly code: string } | undefined): string | undefined {
+/** `x-amz-mfa`: a device serial or ARN (no spaces), one space, a 6-digit code. https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html */
+const MFA_PATTERN = /^(\S+) (\d{6})$/;
+
+/**
+ * Validates an MFA option and returns the `x-amz-mfa` value: `'<serial> <6-digit code>'`, or `{ serial, code }`.
+ * S3 accepts `x-amz-mfa` over HTTPS only, so a plain-http `endpoint` is refused too.
+ * @throws InvalidArgumentError naming `mfa` (the code itself is never echoed)
+ */
+export function mfaHeader(mfa: MfaToken | undefined, endpoint?: string): string | undefined {
   if (mfa === undefined) return undefined;
-  assertObject('mfa', mfa);
-  if (typeof mfa.serial !== 'string' || mfa.serial.length === 0 || /\s/.test(mfa.serial))
-    invalid('mfa.serial', 'must be the MFA device serial number or ARN, without spaces');
-  if (typeof mfa.code !== 'string' || !/^\d{6}$/.test(mfa.code)) invalid('mfa.code', 'must be the 6-digit code shown by the MFA device');
-  return `${mfa.serial} ${mfa.code}`;
+  let header: string;
+  if (typeof mfa === 'string') {
+    if (!MFA_PATTERN.test(mfa)) invalid('mfa', "must be '<device serial or ARN> <6-digit code>': the serial, one space, the code shown by the device");
+    header = mfa;
+  } else {
+    if (typeof mfa !== 'object' || mfa === null) invalid('mfa', "must be '<serial> <code>' or { serial, code }");
+    if (typeof mfa.serial !== 'string' || mfa.serial.length === 0 || /\s/.test(mfa.serial))
+      invalid('mfa.serial', 'must be the MFA device serial number or ARN, without spaces');
+    if (typeof mfa.code !== 'string' || !/^\d{6}$/.test(mfa.code)) invalid('mfa.code', 'must be the 6-digit code shown by the MFA device');
+    header = `${mfa.serial} ${mfa.code}`;
+  }
+  if (endpoint !== undefined && endpoint.startsWith('http:')) {
+    invalid('mfa', `S3 accepts x-amz-mfa over HTTPS only; the endpoint ${endpoint} is plain http`);
+  }
+  return header;
 }

@@ -18,7 +18,7 @@ export async function deleteObject(ctx: S3Context, key: string, options: DeleteO
       Bucket: ctx.bucket,
       Key: key,
       VersionId: options.versionId,
-      MFA: mfaHeader(options.mfa),
+      MFA: mfaHeader(options.mfa, ctx.config.endpoint),
       BypassGovernanceRetention: options.bypassGovernanceRetention || undefined,
       RequestPayer: ctx.requestPayer,
     }),
@@ -37,7 +37,7 @@ export async function deleteObjects(ctx: S3Context, targets: Iterable<DeleteTarg
     assertKey(target?.key, `targets[${i}].key`);
     return { Key: target.key, VersionId: target.versionId };
   });
-  const mfa = mfaHeader(options.mfa);
+  const mfa = mfaHeader(options.mfa, ctx.config.endpoint);
   const batches: (typeof objects)[] = [];
   for (let i = 0; i < objects.length; i += MAX_DELETE_OBJECTS_PER_REQUEST) batches.push(objects.slice(i, i + MAX_DELETE_OBJECTS_PER_REQUEST));
 

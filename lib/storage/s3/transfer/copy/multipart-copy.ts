@@ -10,7 +10,7 @@ import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, type Comp
 import { MultipartUploadError, StorageError } from '../../../errors';
 import type { CopyOptions, CopyResult } from '../../../types/objects';
 import type { S3Context } from '../../core/context';
-import { customerKeyInput } from '../../core/encryption';
+import { customerKeyInput, customerKeyOf } from '../../core/encryption';
 import { checksumsOf } from '../../core/mapping';
 import { writeInput } from '../../core/write-input';
 import { completedEtag } from '../shared/complete-etag';
@@ -34,7 +34,7 @@ export async function multipartCopy(
   // The layout is checked before CreateMultipartUpload: a bad part size must not leave an upload behind.
   const layout = copyLayout(source.size, options);
   const uploadId = await createCopyUpload(ctx, destinationKey, source, options);
-  const destinationSse = options.encryption?.type === 'SSE-C' ? customerKeyInput(options.encryption.customerKey) : {};
+  const destinationSse = customerKeyInput(customerKeyOf(options.encryption));
   const upload: CopyUpload = { ctx, source, copySourceValue, destinationKey, uploadId, destinationSse };
   let failedPartNumber: number | undefined;
   try {

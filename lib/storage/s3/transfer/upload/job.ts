@@ -2,7 +2,7 @@
 import type { PartChecksum, UploadOptions, UploadState, UploadStateStore, UploadedPart } from '../../../types/transfer';
 import { etagIsMd5Based } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
-import { customerKeyInput } from '../../core/encryption';
+import { customerKeyInput, customerKeyOf } from '../../core/encryption';
 import { PartLayout } from '../shared/part-size';
 import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS } from '../shared/control';
 import { JsonFileUploadStateStore, STATE_SAVE_INTERVAL_MS, UPLOAD_STATE_SUFFIX } from '../shared/state';
@@ -69,7 +69,7 @@ export class UploadJob {
     // CRC32 where the store takes flexible checksums (cheap, and the composite checksum verifies the object);
     // Content-MD5, which every S3-compatible store checks, elsewhere.
     this.partChecksum = options.partChecksum ?? (ctx.config.checksumPolicy === 'WHEN_SUPPORTED' ? 'CRC32' : 'MD5');
-    this.sseC = options.encryption?.type === 'SSE-C' ? customerKeyInput(options.encryption.customerKey) : {};
+    this.sseC = customerKeyInput(customerKeyOf(options.encryption));
     this.md5Based = etagIsMd5Based(sseTypeOf(options), this.sseC.SSECustomerAlgorithm);
     this.store = options.stateStore ?? (reader.filePath !== undefined ? new JsonFileUploadStateStore(reader.filePath + UPLOAD_STATE_SUFFIX) : undefined);
     this.concurrency = options.concurrency ?? ctx.config.concurrency;
