@@ -2,13 +2,18 @@
  * Types of the multipart transfer engine: `upload`, `download`, multipart `copy` and the clean-up calls.
  */
 import type { Writable } from 'node:stream';
+import type { ChecksumAlgorithmName } from '../../rules/checksums';
 import type { PutOptions, PutResult } from './objects';
 
 /** What an upload reads: a file (read by ranges, never whole), bytes, a stream of unknown length, or an async iterable. */
 export type UploadSource = { readonly filePath: string } | Buffer | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array | string>;
 
-/** The per-part integrity check an upload sends: a flexible checksum, `Content-MD5`, or none. */
-export type PartChecksum = 'CRC32' | 'CRC32C' | 'MD5' | 'NONE';
+/**
+ * The per-part integrity check an upload sends: a flexible checksum (`x-amz-checksum-*`: CRC32, CRC32C, SHA1, SHA256,
+ * CRC64NVME), `Content-MD5`, or none. CRC64NVME makes a FULL_OBJECT multipart checksum, the others COMPOSITE.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ */
+export type PartChecksum = ChecksumAlgorithmName | 'MD5' | 'NONE';
 
 /** A snapshot of a transfer's progress. */
 export interface TransferProgress {
@@ -78,7 +83,12 @@ export interface UploadOptions extends Omit<PutOptions, 'contentLength'> {
   readonly sizeBytes?: number;
   /** Parts in flight at once. Memory is about `concurrency x partSize` plus a constant. @default - the storage's `concurrency` */
   readonly concurrency?: number;
-  /** The per-part integrity check. @default 'MD5' (Content-MD5, which every S3-compatible store checks) */
+  /**
+   * The per-part integrity check. With `checksumAlgorithm` set, every part carries that algorithm (S3 checks each part
+   * against the one declared on CreateMultipartUpload); `partChecksum` may then only be the same algorithm or `MD5`
+   * (Content-MD5 as well), else {@link InvalidArgumentError} before any request.
+   * @default - `checksumAlgorithm` when set; else 'CRC32' under the `WHEN_SUPPORTED` checksum policy, 'MD5' (Content-MD5, which every S3-compatible store checks) otherwise
+   */
   readonly partChecksum?: PartChecksum;
   /** Attempts per part, on top of the SDK's own retries, for retryable errors. @default 4 */
   readonly maxPartAttempts?: number;

@@ -2,13 +2,14 @@
  * The state sidecar of a download to a file, `<path>.partial.json`: which ranges of `<path>.partial` are finished, so
  * a later call for the same object (same ETag, size and range size) fetches only the others.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { md5Hex } from '../shared/checksums';
 import { DOWNLOAD_STATE_SUFFIX, PARTIAL_SUFFIX } from '../shared/defaults';
 import type { DownloadOptions } from '../../../types/transfer';
 import { readJsonFile, writeFileAtomic, STATE_SAVE_INTERVAL_MS } from '../shared/state';
-import type { DownloadTarget } from './target';
+import { rangeLength, rangeStart, type DownloadTarget } from './target';
 
-/** Finished ranges: index -> MD5 hex ('' when not computed). */
+/** Finished ranges: index -> MD5 hex of the bytes written ('' when not computed, by older versions: such a range is fetched again). */
 export type FinishedRanges = Record<string, string>;
 
 interface DownloadState {
@@ -36,7 +37,10 @@ export function downloadFilesFor(path: string): DownloadFiles {
 
 /**
  * The ranges a previous run finished, when its state is for this very object and range size and the partial file has
- * the object's size; otherwise (or with `resume: false`) none.
+ * the object's size; otherwise (or with `resume: false`) none. Each one is read back from the partial file and kept
+ * only if it still hashes to the MD5 recorded when it was written: a partial file changed in between (by another
+ * program, a restore from backup, a bad disk) is fetched again where it differs, never trusted and then "verified"
+ * from the recorded digests.
  */
 export async function loadFinishedRanges(
   bucket: string,
@@ -59,7 +63,26 @@ export async function loadFinishedRanges(
     saved.size === target.size &&
     saved.rangeSizeBytes === target.rangeSize &&
     partialSize === target.size;
-  return matches ? { ...saved.done } : {};
+  return matches ? proveFinishedRanges(files.partial, target, saved.done) : {};
+}
+
+/** The finished ranges whose bytes in `partial` still hash to their recorded MD5. */
+async function proveFinishedRanges(partial: string, target: DownloadTarget, done: FinishedRanges): Promise<FinishedRanges> {
+  const proven: FinishedRanges = {};
+  const handle = await open(partial, 'r');
+  try {
+    for (const [index, md5] of Object.entries(done)) {
+      const i = Number(index);
+      if (!md5 || !Number.isInteger(i) || i < 0 || i >= target.ranges) continue;
+      const length = rangeLength(target, i);
+      const buffer = Buffer.allocUnsafe(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, rangeStart(target, i));
+      if (bytesRead === length && md5Hex(buffer) === md5) proven[index] = md5;
+    }
+  } finally {
+    await handle.close();
+  }
+  return proven;
 }
 
 /** Writes the state sidecar, one write at a time, and at most every {@link STATE_SAVE_INTERVAL_MS} unless forced. */

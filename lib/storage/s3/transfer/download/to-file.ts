@@ -50,8 +50,8 @@ export async function downloadToFile(ctx: S3Context, key: string, path: string, 
 }
 
 /**
- * Fetches every range not in `done` and writes it at its offset; records each in `done` (with its MD5 when the
- * ranges are the object's parts and the download is verified) and in the state sidecar. Range buffers are reused, so
+ * Fetches every range not in `done` and writes it at its offset; records each in `done` (with its MD5) and in the
+ * state sidecar. Range buffers are reused, so
  * memory stays at about concurrency x range size.
  */
 async function fetchMissingRanges(
@@ -63,7 +63,7 @@ async function fetchMissingRanges(
   state: DownloadStateWriter,
   options: DownloadOptions,
 ): Promise<void> {
-  const hashRanges = options.verify !== false && target.aligned;
+  // Every range's MD5 goes into the state, so that a resume can prove the partial file still holds it.
   const pool = new BufferPool();
   const resumedBytes = Object.keys(done).reduce((sum, i) => sum + rangeLength(target, Number(i)), 0);
   const progress = new ProgressMeter(options.onProgress, target.size, target.ranges, { bytes: resumedBytes, parts: Object.keys(done).length });
@@ -73,7 +73,7 @@ async function fetchMissingRanges(
     (i) => done[String(i)] !== undefined,
     async (i, signal) => {
       const data = await fetchRange(ctx, key, target, i, options, signal, pool);
-      const md5 = hashRanges ? md5Hex(data) : '';
+      const md5 = md5Hex(data);
       await writeAt(handle, data, rangeStart(target, i)).finally(() => pool.give(data));
       done[String(i)] = md5;
       await state.save();
@@ -139,7 +139,8 @@ async function verifyPartial(
 async function moveIntoPlace(handle: FileHandle, files: DownloadFiles): Promise<void> {
   await handle.close();
   await rename(files.partial, files.path);
-  await rm(files.state, { force: true });
+  // The download is done once renamed: a sidecar that cannot be removed is harmless (it no longer matches a partial file).
+  await rm(files.state, { force: true }).catch(() => undefined);
 }
 
 /** Writes all of `data` at `position`. */

@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import type { PartChecksum } from '../../../types/transfer';
+import { isChecksumAlgorithm, type ChecksumAlgorithmName } from '../../../../rules/checksums';
+import { InvalidArgumentError } from '../../../errors';
+import type { PartChecksum, UploadOptions } from '../../../types/transfer';
 
 const CRC32C_TABLE = (() => {
   const table = new Int32Array(256);
@@ -29,6 +31,44 @@ export function crc32(data: Uint8Array, previous = 0): number {
   return (zlib as unknown as { crc32(data: Uint8Array, value?: number): number }).crc32(data, previous) >>> 0;
 }
 
+// CRC-64/NVME: reflected polynomial 0x9a6c9329ac4bc9b5, init and xorout all ones; kept as two 32-bit halves.
+const CRC64_LO = new Uint32Array(256);
+const CRC64_HI = new Uint32Array(256);
+(() => {
+  const POLY_LO = 0xac4bc9b5;
+  const POLY_HI = 0x9a6c9329;
+  for (let n = 0; n < 256; n++) {
+    let lo = n;
+    let hi = 0;
+    for (let k = 0; k < 8; k++) {
+      const odd = lo & 1;
+      lo = ((lo >>> 1) | (hi << 31)) >>> 0;
+      hi = hi >>> 1;
+      if (odd) {
+        lo = (lo ^ POLY_LO) >>> 0;
+        hi = (hi ^ POLY_HI) >>> 0;
+      }
+    }
+    CRC64_LO[n] = lo;
+    CRC64_HI[n] = hi;
+  }
+})();
+
+/** CRC-64/NVME (S3's `CRC64NVME`), as 8 big-endian bytes. Check value: "123456789" gives ae8b14860a799888. */
+export function crc64nvme(data: Uint8Array): Buffer {
+  let lo = 0xffffffff;
+  let hi = 0xffffffff;
+  for (let i = 0; i < data.length; i++) {
+    const index = (lo ^ data[i]) & 0xff;
+    lo = (((lo >>> 8) | (hi << 24)) ^ CRC64_LO[index]) >>> 0;
+    hi = ((hi >>> 8) ^ CRC64_HI[index]) >>> 0;
+  }
+  const out = Buffer.alloc(8);
+  out.writeUInt32BE(~hi >>> 0, 0);
+  out.writeUInt32BE(~lo >>> 0, 4);
+  return out;
+}
+
 function uint32Base64(value: number): string {
   const bytes = Buffer.alloc(4);
   bytes.writeUInt32BE(value >>> 0);
@@ -37,9 +77,54 @@ function uint32Base64(value: number): string {
 
 /** The base64 flexible checksum of a part, as S3 expects it in `x-amz-checksum-*`; undefined for MD5 and NONE. */
 export function partChecksumOf(algorithm: PartChecksum, data: Uint8Array): string | undefined {
-  if (algorithm === 'CRC32') return uint32Base64(crc32(data));
-  if (algorithm === 'CRC32C') return uint32Base64(crc32c(data));
-  return undefined;
+  switch (algorithm) {
+    case 'CRC32':
+      return uint32Base64(crc32(data));
+    case 'CRC32C':
+      return uint32Base64(crc32c(data));
+    case 'CRC64NVME':
+      return crc64nvme(data).toString('base64');
+    case 'SHA1':
+      return createHash('sha1').update(data).digest('base64');
+    case 'SHA256':
+      return createHash('sha256').update(data).digest('base64');
+    default:
+      return undefined;
+  }
+}
+
+/** The flexible algorithm of a per-part check, or undefined for MD5 and NONE. */
+export function flexibleOf(partChecksum: PartChecksum): ChecksumAlgorithmName | undefined {
+  return isChecksumAlgorithm(partChecksum) ? partChecksum : undefined;
+}
+
+/** Every value `partChecksum` takes. */
+export const PART_CHECKSUMS: readonly PartChecksum[] = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME', 'MD5', 'NONE'];
+
+/**
+ * The per-part check of a multipart upload, and whether parts also carry Content-MD5. A declared `checksumAlgorithm`
+ * is the parts' algorithm (S3 checks every part against the algorithm declared on CreateMultipartUpload, and MinIO
+ * refuses parts without it); `partChecksum: 'MD5'` then adds Content-MD5. Otherwise `partChecksum`, else CRC32 under
+ * `WHEN_SUPPORTED` and Content-MD5 under `WHEN_REQUIRED`.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ * @throws InvalidArgumentError when `partChecksum` is another flexible algorithm than `checksumAlgorithm`, or NONE with one
+ */
+export function resolvePartChecksum(
+  options: Pick<UploadOptions, 'partChecksum' | 'checksumAlgorithm'>,
+  checksumPolicy: string,
+): { partChecksum: PartChecksum; contentMd5: boolean } {
+  const { partChecksum, checksumAlgorithm } = options;
+  if (checksumAlgorithm === undefined) {
+    const chosen = partChecksum ?? (checksumPolicy === 'WHEN_SUPPORTED' ? 'CRC32' : 'MD5');
+    return { partChecksum: chosen, contentMd5: chosen === 'MD5' };
+  }
+  if (partChecksum !== undefined && partChecksum !== 'MD5' && partChecksum !== checksumAlgorithm) {
+    throw new InvalidArgumentError(
+      `partChecksum: ${partChecksum} conflicts with checksumAlgorithm ${checksumAlgorithm}; every part of a multipart upload carries the object's algorithm. Drop partChecksum, or set it to ${checksumAlgorithm} or MD5`,
+      { field: 'partChecksum' },
+    );
+  }
+  return { partChecksum: checksumAlgorithm, contentMd5: partChecksum === 'MD5' };
 }
 
 /** MD5 as hex. */
@@ -60,7 +145,7 @@ export function multipartEtag(partMd5Hex: readonly string[]): string {
 }
 
 /** The COMPOSITE checksum of a multipart object: the checksum of the concatenated binary part checksums, then `-N`. */
-export function compositeChecksum(algorithm: 'CRC32' | 'CRC32C', partChecksumsBase64: readonly string[]): string {
+export function compositeChecksum(algorithm: Exclude<ChecksumAlgorithmName, 'CRC64NVME'>, partChecksumsBase64: readonly string[]): string {
   const joined = Buffer.concat(partChecksumsBase64.map((c) => Buffer.from(c, 'base64')));
   return `${partChecksumOf(algorithm, joined)}-${partChecksumsBase64.length}`;
 }

@@ -4,7 +4,7 @@
  * when the last part has been read.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { InvalidArgumentError } from '../../../errors';
+import { InvalidArgumentError, StorageError } from '../../../errors';
 import type { UploadSource } from '../../../types/transfer';
 
 /** A source the engine reads parts from. */
@@ -38,7 +38,38 @@ export async function openSource(source: UploadSource, sizeBytes?: number): Prom
   throw new InvalidArgumentError('source: must be { filePath }, a Buffer, a Uint8Array, a Readable or an async iterable', { field: 'source' });
 }
 
-const unsupported = (what: string) => () => Promise.reject(new Error(`${what} is not supported by this source`));
+/** A read the source's kind cannot do: a bug in the engine, never the caller's input, but still a typed error. */
+const unsupported = (what: string) => () => Promise.reject(new StorageError(`internal: ${what} is not supported by this source`));
+
+/**
+ * Reads a whole stream of declared length `size` (for one PutObject). Reading fewer bytes, or finding more after
+ * them, throws {@link InvalidArgumentError} naming `sizeBytes`; a failing stream throws a `StorageError` whose cause
+ * is the stream's error.
+ */
+export async function readWhole(reader: SourceReader, size: number): Promise<Buffer> {
+  if (reader.randomAccess) return reader.readPart(0, size);
+  let next: { data: Buffer; ended: boolean };
+  try {
+    next = await reader.readNext(size);
+  } catch (cause) {
+    if (cause instanceof StorageError) throw cause;
+    throw new StorageError(`the source stream failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+  if (next.data.length !== size || !next.ended) {
+    const what = next.data.length < size ? `ended after ${next.data.length}` : `has more than ${size}`;
+    throw new InvalidArgumentError(`sizeBytes: the stream ${what} bytes, but ${size} were declared`, { field: 'sizeBytes' });
+  }
+  return next.data;
+}
+
+/**
+ * A declared `sizeBytes` must match what a file or byte source holds (a stream is checked as it is read).
+ * @throws InvalidArgumentError naming `sizeBytes`
+ */
+export function assertDeclaredSize(reader: SourceReader, sizeBytes: number | undefined): void {
+  if (sizeBytes === undefined || !reader.randomAccess || reader.size === sizeBytes) return;
+  throw new InvalidArgumentError(`sizeBytes: declared ${sizeBytes} bytes, but the source holds ${String(reader.size)}`, { field: 'sizeBytes' });
+}
 
 function bytesReader(bytes: Buffer): SourceReader {
   return {

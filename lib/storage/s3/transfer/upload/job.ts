@@ -1,6 +1,7 @@
 /** The state of one multipart upload in progress, shared by its plan, parts and complete steps. */
+import type { ChecksumAlgorithmName } from '../../../../rules/checksums';
 import type { PartChecksum, UploadOptions, UploadState, UploadStateStore, UploadedPart } from '../../../types/transfer';
-import { etagIsMd5Based } from '../shared/checksums';
+import { etagIsMd5Based, flexibleOf, resolvePartChecksum } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { customerKeyInput, customerKeyOf } from '../../core/encryption';
 import { PartLayout } from '../shared/part-size';
@@ -48,6 +49,17 @@ export function sseTypeOf(options: UploadOptions): string | undefined {
 /** One multipart upload in progress: what it sends, where its state goes, and its counters. */
 export class UploadJob {
   public readonly partChecksum: PartChecksum;
+  /** The flexible checksum every part carries (`x-amz-checksum-*`), when there is one. */
+  public readonly flexible?: ChecksumAlgorithmName;
+  /** The multipart checksum type declared on CreateMultipartUpload with {@link flexible}. */
+  public readonly checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
+  /** Parts carry `Content-MD5`. */
+  public readonly sendsContentMd5: boolean;
+  /**
+   * Each part's MD5 is computed: for Content-MD5, for the multipart ETag check, and so that a resume can prove a kept
+   * part holds the same bytes (a part with a composite flexible checksum is proven by that checksum instead).
+   */
+  public readonly hashesMd5: boolean;
   public readonly sseC: ReturnType<typeof customerKeyInput>;
   public readonly md5Based: boolean;
   public readonly store?: UploadStateStore;
@@ -66,9 +78,14 @@ export class UploadJob {
     public readonly options: UploadOptions,
     public first: { data: Buffer; ended: boolean } | undefined,
   ) {
-    // CRC32 where the store takes flexible checksums (cheap, and the composite checksum verifies the object);
-    // Content-MD5, which every S3-compatible store checks, elsewhere.
-    this.partChecksum = options.partChecksum ?? (ctx.config.checksumPolicy === 'WHEN_SUPPORTED' ? 'CRC32' : 'MD5');
+    // The declared checksumAlgorithm when there is one; else CRC32 where the store takes flexible checksums (cheap,
+    // and the composite checksum verifies the object); Content-MD5, which every S3-compatible store checks, elsewhere.
+    const resolved = resolvePartChecksum(options, ctx.config.checksumPolicy);
+    this.partChecksum = resolved.partChecksum;
+    this.flexible = flexibleOf(this.partChecksum);
+    this.checksumType = this.flexible === undefined ? undefined : this.flexible === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE';
+    this.sendsContentMd5 = resolved.contentMd5;
+    this.hashesMd5 = this.sendsContentMd5 || this.checksumType !== 'COMPOSITE';
     this.sseC = customerKeyInput(customerKeyOf(options.encryption));
     this.md5Based = etagIsMd5Based(sseTypeOf(options), this.sseC.SSECustomerAlgorithm);
     this.store = options.stateStore ?? (reader.filePath !== undefined ? new JsonFileUploadStateStore(reader.filePath + UPLOAD_STATE_SUFFIX) : undefined);
@@ -86,11 +103,6 @@ export class UploadJob {
       signal,
     };
   }
-
-  /**
-   * Saves the state: at once when `force`d, else at most every {@link STATE_SAVE_INTERVAL_MS} (a part missing from
-   * the state is still found by ListParts on resume and checked against the source's bytes).
-   */
 
   /**
    * Saves the state: at once when `force`d, else at most every {@link STATE_SAVE_INTERVAL_MS} (a part missing from
@@ -118,6 +130,4 @@ export class UploadJob {
     this.saveChain = next;
     return next;
   }
-
-  /** Sends every missing part, at most `concurrency` at once; throws the first unrecoverable failure after all settle. */
 }

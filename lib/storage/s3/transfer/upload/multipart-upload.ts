@@ -7,19 +7,21 @@ import { sendParts } from './parts';
 import { completeUpload, failUpload } from './complete';
 
 /**
- * Runs a multipart upload: plans it (resuming what can be resumed), sends the missing parts and completes it. On
- * any failure the parts in flight are cancelled, then the upload is aborted or kept, per the options.
+ * Runs a multipart upload: plans it (resuming what can be resumed), sends the missing parts and completes it. On a
+ * failure before Complete the parts in flight are cancelled, then the upload is aborted or kept, per the options;
+ * Complete settles its own failures (it may have stored the object).
  */
 export async function runMultipartUpload(job: UploadJob, explicitUploadId?: string): Promise<UploadResult> {
   const plan = await planUpload(job, explicitUploadId);
   const { controller, dispose } = linkedController(job.options.abortSignal);
+  let parts;
   try {
-    const parts = await sendParts(job, plan, controller);
-    return await completeUpload(job, plan, parts);
+    parts = await sendParts(job, plan, controller);
   } catch (error) {
     controller.abort();
     throw await failUpload(job, plan, error);
   } finally {
     dispose();
   }
+  return completeUpload(job, plan, parts);
 }

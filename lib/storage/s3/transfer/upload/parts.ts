@@ -3,7 +3,6 @@ import { UploadPartCommand } from '@aws-sdk/client-s3';
 import { MAX_PARTS } from '../../../../rules/limits';
 import { AbortedError, IntegrityError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
 import { md5Hex, partChecksumOf, unquoteEtag } from '../shared/checksums';
-import { checksumsOf } from '../../core/mapping';
 import { partCountFor } from '../shared/part-size';
 import { ProgressMeter, Slots, withRetry } from '../shared/control';
 import { UploadJob, Plan, CompletedPart, partsOf } from './job';
@@ -113,33 +112,37 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
   return partsOf(plan);
 }
 
-/** A stream's part that was uploaded before: its bytes must be the ones sent then, else the source changed. */
-function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, data: Buffer): void {
+/**
+ * A part kept from an earlier run (its state vouches for it and ListParts shows it): the source's bytes there must be
+ * the ones sent then, proven by the MD5 or flexible checksum the state recorded.
+ * @throws PreconditionFailedError when they differ: the source changed, and the resume is refused
+ */
+export function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, data: Buffer): void {
   const kept = plan.done.get(partNumber)!;
-  const changed =
-    (kept.md5 !== undefined && kept.md5 !== md5Hex(data)) ||
-    (kept.md5 === undefined && kept.checksum !== undefined && kept.checksum !== partChecksumOf(job.partChecksum, data)) ||
-    kept.size !== data.length;
-  if (changed) {
-    throw new PreconditionFailedError(`upload of ${job.key}: part ${partNumber} of the source differs from the part uploaded before; the source changed`, {
-      bucket: job.ctx.bucket,
-      key: job.key,
-    });
+  const algorithm = kept.checksumAlgorithm ?? job.partChecksum;
+  const same =
+    kept.size === data.length &&
+    (kept.md5 !== undefined ? kept.md5 === md5Hex(data) : kept.checksum !== undefined && kept.checksum === partChecksumOf(algorithm, data));
+  if (!same) {
+    throw new PreconditionFailedError(
+      `upload of ${job.key}: part ${partNumber} of the source differs from the part uploaded before (upload ${plan.uploadId}); the source changed, so the resume is refused. Abort it with abortIncompleteUploads() or pass resume: false`,
+      { bucket: job.ctx.bucket, key: job.key },
+    );
   }
 }
 
 /** Sends one part with retries; for a part ListParts already shows, only checks that the source still hashes to its ETag. */
 async function sendPart(job: UploadJob, plan: Plan, partNumber: number, data: Buffer, signal: AbortSignal): Promise<CompletedPart | undefined> {
-  // MD5 is the costliest step on a small machine: computed for Content-MD5, or to verify the multipart ETag when
-  // no flexible checksum does the job.
-  const md5 = job.partChecksum === 'MD5' || (job.partChecksum === 'NONE' && job.md5Based && job.options.verify !== false) ? md5Hex(data) : undefined;
+  // MD5 is the costliest step on a small machine: computed for Content-MD5, to verify the multipart ETag when no
+  // composite checksum does the job, and so that a resume can prove the part.
+  const md5 = job.hashesMd5 ? md5Hex(data) : undefined;
   const candidate = plan.candidates.get(partNumber);
   if (candidate && md5 && job.md5Based && unquoteEtag(candidate.etag) === md5 && candidate.size === data.length) {
     job.resumed++;
-    return { partNumber, etag: candidate.etag, size: data.length, md5 };
+    return { partNumber, etag: candidate.etag, size: data.length, md5, checksum: partChecksumOf(job.partChecksum, data), checksumAlgorithm: job.partChecksum };
   }
-  const checksum = partChecksumOf(job.partChecksum, data);
-  const checksumField = job.partChecksum === 'CRC32' ? { ChecksumCRC32: checksum } : job.partChecksum === 'CRC32C' ? { ChecksumCRC32C: checksum } : {};
+  const checksum = job.flexible ? partChecksumOf(job.flexible, data) : undefined;
+  const checksumField = job.flexible ? { [PART_INPUT_FIELD[job.flexible]]: checksum } : {};
   const out = await withRetry(async () => {
     const result = await job.ctx.send(
       new UploadPartCommand({
@@ -149,8 +152,8 @@ async function sendPart(job: UploadJob, plan: Plan, partNumber: number, data: Bu
         PartNumber: partNumber,
         Body: data,
         ContentLength: data.length,
-        ContentMD5: job.partChecksum === 'MD5' ? Buffer.from(md5!, 'hex').toString('base64') : undefined,
-        ChecksumAlgorithm: checksum ? (job.partChecksum as 'CRC32' | 'CRC32C') : undefined,
+        ContentMD5: job.sendsContentMd5 ? Buffer.from(md5!, 'hex').toString('base64') : undefined,
+        ChecksumAlgorithm: job.flexible,
         ...checksumField,
         RequestPayer: job.ctx.requestPayer,
         ...job.sseC,
@@ -174,12 +177,14 @@ async function sendPart(job: UploadJob, plan: Plan, partNumber: number, data: Bu
   }, job.retryOptions(signal));
   if (!out.ETag)
     throw new MultipartUploadError(`UploadPart ${partNumber} returned no ETag`, { uploadId: plan.uploadId, partNumber, key: job.key, bucket: job.ctx.bucket });
-  return {
-    partNumber,
-    etag: out.ETag,
-    size: data.length,
-    md5,
-    checksum: checksum ?? checksumsOf(out)[job.partChecksum as 'CRC32'],
-    checksumAlgorithm: job.partChecksum,
-  };
+  return { partNumber, etag: out.ETag, size: data.length, md5, checksum, checksumAlgorithm: job.partChecksum };
 }
+
+/** The UploadPart input field of each flexible checksum. */
+const PART_INPUT_FIELD = {
+  CRC32: 'ChecksumCRC32',
+  CRC32C: 'ChecksumCRC32C',
+  SHA1: 'ChecksumSHA1',
+  SHA256: 'ChecksumSHA256',
+  CRC64NVME: 'ChecksumCRC64NVME',
+} as const;

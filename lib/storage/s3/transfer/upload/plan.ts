@@ -8,6 +8,7 @@ import { fixedLayout, growingLayout, layoutFor, partCountFor } from '../shared/p
 import { withRetry } from '../shared/control';
 import { writeInput } from '../../core/write-input';
 import { UploadJob, Plan, CompletedPart } from './job';
+import { checkKeptPart } from './parts';
 
 /** Finds or creates the upload, and what of it is already done. */
 export async function planUpload(job: UploadJob, explicitUploadId?: string): Promise<Plan> {
@@ -15,6 +16,13 @@ export async function planUpload(job: UploadJob, explicitUploadId?: string): Pro
   const saved = job.store && job.options.resume !== false ? await job.store.load(bucket, job.key) : undefined;
   const usable = saved && (explicitUploadId === undefined || saved.uploadId === explicitUploadId) ? saved : undefined;
   if (usable) {
+    const checks = describeChecksumChange(usable, job);
+    if (checks) {
+      throw new PreconditionFailedError(
+        `upload of ${job.key}: upload ${usable.uploadId} began with ${checks}; refusing to resume with other part checks. Pass the same partChecksum / checksumAlgorithm, or resume: false`,
+        { bucket, key: job.key },
+      );
+    }
     const changed = describeChange(usable.source, job.fingerprint);
     if (changed) {
       throw new PreconditionFailedError(
@@ -31,7 +39,11 @@ export async function planUpload(job: UploadJob, explicitUploadId?: string): Pro
       if (explicitUploadId === undefined && error instanceof MultipartUploadError && error.s3Code === 'NoSuchUpload') return undefined;
       throw error;
     });
-    if (listed) return reconcile(job, uploadId, usable, listed);
+    if (listed) {
+      const plan = reconcile(job, uploadId, usable, listed);
+      await proveKeptParts(job, plan);
+      return plan;
+    }
     await job.store?.remove(bucket, job.key);
   }
   return createUpload(job);
@@ -66,22 +78,25 @@ function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefi
   const savedParts = new Map((saved?.parts ?? []).map((p) => [p.partNumber, p]));
   for (const [partNumber, part] of listed) {
     const mine = savedParts.get(partNumber);
-    if (mine && unquoteEtag(mine.etag) === unquoteEtag(part.etag) && mine.size === part.size) done.set(partNumber, mine);
-    else candidates.set(partNumber, part);
+    // Kept only with a digest that can prove the source's bytes (proveKeptParts, or checkKeptPart for a stream).
+    const provable = mine !== undefined && (mine.md5 !== undefined || mine.checksum !== undefined);
+    if (provable && unquoteEtag(mine.etag) === unquoteEtag(part.etag) && mine.size === part.size) {
+      done.set(partNumber, { ...mine, checksumAlgorithm: saved!.partChecksum });
+    } else candidates.set(partNumber, part);
   }
   return { uploadId, layout, layoutKind, partSizeBytes, createdAt: saved?.createdAt ?? new Date().toISOString(), done, candidates };
 }
 
 async function createUpload(job: UploadJob): Promise<Plan> {
   const layout = layoutFor(job.reader.size, job.options);
-  const flexible = job.partChecksum === 'CRC32' || job.partChecksum === 'CRC32C' ? job.partChecksum : undefined;
   const created = await withRetry(
     () =>
       job.ctx.send(
         new CreateMultipartUploadCommand({
           Bucket: job.ctx.bucket,
           Key: job.key,
-          ChecksumAlgorithm: flexible ?? job.options.checksumAlgorithm,
+          ChecksumAlgorithm: job.flexible,
+          ChecksumType: job.checksumType,
           RequestPayer: job.ctx.requestPayer,
           ...writeInput(job.options),
         }),
@@ -101,6 +116,35 @@ async function createUpload(job: UploadJob): Promise<Plan> {
   };
   await job.saveState(plan, true);
   return plan;
+}
+
+/**
+ * A file (or bytes) source: every part kept from the saved state is read back and hashed before the upload goes on.
+ * Size and mtime do not prove the bytes (a same-size rewrite with the mtime set back, as tar, unzip and rsync -t
+ * leave it, passes them); the MD5 or checksum recorded for each part does.
+ * @throws PreconditionFailedError when a kept part's bytes differ; nothing has been sent, and the upload stays open
+ */
+async function proveKeptParts(job: UploadJob, plan: Plan): Promise<void> {
+  if (!job.reader.randomAccess || job.reader.size === undefined) return;
+  for (const part of plan.done.values()) {
+    const offset = plan.layout.offset(part.partNumber);
+    const size = Math.min(plan.layout.partSize(part.partNumber), job.reader.size - offset);
+    if (size !== part.size) {
+      plan.done.delete(part.partNumber);
+      continue;
+    }
+    const data = await job.reader.readPart(offset, size);
+    try {
+      checkKeptPart(job, plan, part.partNumber, data);
+    } finally {
+      job.reader.release(data);
+    }
+  }
+}
+
+/** A resume must send its parts with the checks the upload began with (S3 checks each part against them). */
+function describeChecksumChange(saved: UploadState, job: UploadJob): string | undefined {
+  return saved.partChecksum === job.partChecksum ? undefined : `part checksum ${saved.partChecksum}, not ${job.partChecksum}`;
 }
 
 /** Why a source no longer matches its fingerprint, or undefined when it does. */

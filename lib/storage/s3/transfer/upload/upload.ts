@@ -5,16 +5,19 @@
  * `concurrency x partSize` plus a constant, whatever the object size. On an unrecoverable failure every worker is
  * waited for, then the upload is aborted (no orphaned parts) unless `leavePartsOnError`.
  */
-import { IntegrityError, InvalidArgumentError } from '../../../errors';
+import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from '../../../../rules/checksums';
+import { AbortedError, IntegrityError, InvalidArgumentError } from '../../../errors';
 import type { PutOptions, PutResult } from '../../../types/objects';
 import type { UploadOptions, UploadResult, UploadSource } from '../../../types/transfer';
-import { etagIsMd5Based, md5Hex, unquoteEtag } from '../shared/checksums';
+import { PART_CHECKSUMS, etagIsMd5Based, md5Hex, resolvePartChecksum, unquoteEtag } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { putObject } from '../../objects/put';
 import { DEFAULT_MULTIPART_THRESHOLD_BYTES, layoutFor, usesMultipart } from '../shared/part-size';
 import { STREAM_PART_SIZE_BYTES } from '../shared/defaults';
-import { SourceReader, openSource } from '../shared/source';
+import { SourceReader, assertDeclaredSize, openSource, readWhole } from '../shared/source';
 import { assertKey } from '../../core/validation';
+import { customerKeyInput } from '../../core/encryption';
+import { checkStored, mayBeStoredSuffix, storedIdentity } from '../shared/settle';
 import { UploadJob } from './job';
 import { runMultipartUpload } from './multipart-upload';
 
@@ -67,9 +70,18 @@ function assertUploadOptions(options: UploadOptions): void {
   positiveInt('maxPartAttempts', 1);
   positiveInt('retryBaseDelayMs', 0);
   positiveInt('sizeBytes', 0);
-  if (options.partChecksum !== undefined && !['CRC32', 'CRC32C', 'MD5', 'NONE'].includes(options.partChecksum)) {
-    throw new InvalidArgumentError(`partChecksum: must be CRC32, CRC32C, MD5 or NONE (got ${String(options.partChecksum)})`, { field: 'partChecksum' });
+  if (options.partChecksum !== undefined && !PART_CHECKSUMS.includes(options.partChecksum)) {
+    throw new InvalidArgumentError(`partChecksum: must be one of ${PART_CHECKSUMS.join(', ')} (got ${String(options.partChecksum)})`, {
+      field: 'partChecksum',
+    });
   }
+  if (options.checksumAlgorithm !== undefined && !isChecksumAlgorithm(options.checksumAlgorithm)) {
+    throw new InvalidArgumentError(`checksumAlgorithm: must be one of ${CHECKSUM_ALGORITHMS.join(', ')} (got ${String(options.checksumAlgorithm)})`, {
+      field: 'checksumAlgorithm',
+    });
+  }
+  // A checksumAlgorithm that the parts could not carry is refused here, before any request.
+  resolvePartChecksum(options, 'WHEN_REQUIRED');
 }
 
 async function runUpload(ctx: S3Context, key: string, source: UploadSource, requested: UploadOptions, explicitUploadId?: string): Promise<UploadResult> {
@@ -80,6 +92,7 @@ async function runUpload(ctx: S3Context, key: string, source: UploadSource, requ
   const options: UploadOptions = profile?.requiresEqualParts && requested.equalParts === undefined ? { ...requested, equalParts: true } : requested;
   const reader = await openSource(source, options.sizeBytes);
   try {
+    assertDeclaredSize(reader, options.sizeBytes);
     const threshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES;
     if (explicitUploadId === undefined && reader.size !== undefined && !usesMultipart(reader.size, threshold)) {
       return await singlePut(ctx, key, reader, options);
@@ -97,13 +110,20 @@ async function runUpload(ctx: S3Context, key: string, source: UploadSource, requ
 }
 
 async function singlePut(ctx: S3Context, key: string, reader: SourceReader, options: UploadOptions): Promise<UploadResult> {
-  if (reader.filePath === undefined) return singlePutBytes(ctx, key, await reader.readPart(0, reader.size ?? 0), options);
+  // Bytes are sliced; a stream of declared length is read whole (at most the threshold) and checked against it.
+  if (reader.filePath === undefined) return singlePutBytes(ctx, key, await readWhole(reader, reader.size ?? 0), options);
   const put = await putObject(ctx, key, { filePath: reader.filePath }, putOptionsOf(options));
   return { ...put, partsCount: 1, partsResumed: 0, verifiedBy: 'none' };
 }
 
 async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options: UploadOptions): Promise<UploadResult> {
-  const put = await putObject(ctx, key, data, putOptionsOf(options));
+  const signal = options.abortSignal;
+  const sentBeforeCancel = signal?.aborted !== true;
+  const put = await putObject(ctx, key, data, putOptionsOf(options)).catch((error: unknown) => {
+    if (!(error instanceof AbortedError) || !sentBeforeCancel) throw error;
+    return settleCancelledPut(ctx, key, data, options, error);
+  });
+  if ('partsCount' in put) return put;
   const md5Based = etagIsMd5Based(put.serverSideEncryption, options.encryption?.type === 'SSE-C' ? 'AES256' : undefined);
   const sent = options.verify !== false && md5Based ? md5Hex(data) : undefined;
   if (sent !== undefined && unquoteEtag(put.etag) !== sent) {
@@ -116,6 +136,30 @@ async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options
     });
   }
   return { ...put, partsCount: 1, partsResumed: 0, verifiedBy: options.verify !== false && md5Based ? 'md5-etag' : 'none' };
+}
+
+/**
+ * A PutObject cancelled after it was sent may have stored the object (the store answered, but the answer was not
+ * read). HEAD tells: the object holds these bytes (its MD5 ETag) -> resolve; it does not -> AbortedError "nothing
+ * stored"; cannot tell (a non-MD5 ETag) -> AbortedError that says the object may be stored.
+ */
+async function settleCancelledPut(ctx: S3Context, key: string, data: Buffer, options: UploadOptions, error: AbortedError): Promise<UploadResult> {
+  const sseC = options.encryption?.type === 'SSE-C' ? customerKeyInput(options.encryption.customerKey) : {};
+  const verdict = await checkStored(ctx, key, { etag: md5Hex(data) }, sseC);
+  if (verdict.stored === 'yes') {
+    const { head } = verdict;
+    return {
+      ...storedIdentity(head),
+      size: data.length,
+      checksums: {},
+      serverSideEncryption: head.ServerSideEncryption,
+      partsCount: 1,
+      partsResumed: 0,
+      verifiedBy: 'md5-etag',
+    };
+  }
+  const suffix = verdict.stored === 'no' ? `; ${key} does not hold its bytes: nothing was stored` : mayBeStoredSuffix(key, verdict.reason);
+  throw new AbortedError(`upload of ${key} was cancelled${suffix}`, { bucket: ctx.bucket, key, cause: error });
 }
 
 function putOptionsOf(options: UploadOptions): PutOptions {
