@@ -141,3 +141,21 @@ export { ProbeConfig } from './s3/compatibility/probes/context';
 export { providerHint } from './s3/compatibility/provider-hint';
 export { CapabilityCache } from './s3/compatibility/cache';
 export { FIXED_PROFILES, DEGRADATIONS, profileFromReport } from './s3/compatibility/profile';
+export {
+  RestoreOptions,
+  RestoreResult,
+  RestoreStatusOptions,
+  ObjectRestoreStatus,
+  WaitForRestoreOptions,
+  RestoreManyOptions,
+  RestoreManyItem,
+  RestoreTarget,
+  SetStorageClassOptions,
+  SetStorageClassResult,
+} from './types/archive';
+export { RestoreStatusManyOptions } from './s3/archive/status-many';
+export { DEFAULT_RESTORE_POLL_INTERVAL_MS, MAX_RESTORE_POLL_INTERVAL_MS, DEFAULT_RESTORE_WAIT_TIMEOUT_MS } from './s3/archive/wait';
+export { DEFAULT_RESTORE_CONCURRENCY, MAX_RESTORE_REQUESTS_PER_SECOND } from './s3/archive/restore-many';
+export { RestoreLedger, LedgerEntry, LedgerState } from './s3/archive/ledger';
+export { RestoreState, RESTORE_TIERS, parseRestoreHeader, restoreStateOf, restoreExpiryFor } from '../rules/restore';
+export { RestoreTier } from '../rules/storage-classes';

@@ -8,6 +8,18 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { GetOutputType } from '@smithy/types';
+import type {
+  ObjectRestoreStatus,
+  RestoreManyItem,
+  RestoreManyOptions,
+  RestoreOptions,
+  RestoreResult,
+  RestoreStatusOptions,
+  RestoreTarget,
+  SetStorageClassOptions,
+  SetStorageClassResult,
+  WaitForRestoreOptions,
+} from '../types/archive';
 import type { CompatibilityProfile } from '../types/compatibility';
 import type { Storage } from '../types/storage';
 import type {
@@ -39,6 +51,8 @@ import type {
   UploadResult,
   UploadSource,
 } from '../types/transfer';
+import { restoreObject, restoreStatus } from './archive/restore';
+import type { RestoreStatusManyOptions } from './archive/status-many';
 import { CapabilityCache } from './compatibility/cache';
 import { profileSourceFor } from './compatibility/resolve';
 import type { ResolvedS3StorageConfig, S3StorageConfig } from './core/config';
@@ -249,4 +263,45 @@ export class S3Storage implements Storage {
     return pruneVersions(this.session, options);
   }
 
+  // Archive and restore (lib/storage/s3/archive): the facade only delegates.
+
+  /** Restores an archived object; see `archive/restore.ts` for the statuses and errors. */
+  public restore(key: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+    return restoreObject(this.session, key, options);
+  }
+
+  /** An object's restore state from one HEAD (`x-amz-restore`, `x-amz-archive-status`). */
+  public restoreStatus(key: string, options: RestoreStatusOptions = {}): Promise<ObjectRestoreStatus> {
+    return restoreStatus(this.session, key, options);
+  }
+
+  /** Polls with backoff until the object is restored; rejects with TimeoutError or AbortedError. */
+  public async waitForRestore(key: string, options: WaitForRestoreOptions = {}): Promise<ObjectRestoreStatus> {
+    const { waitForRestore } = await import('./archive/wait');
+    return waitForRestore(this.session, key, options);
+  }
+
+  /** Restores many objects (a prefix, or keys), streaming one result per key; resumable with `stateFile`. */
+  public async *restoreMany(
+    keysOrPrefix: string | Iterable<string | RestoreTarget> | AsyncIterable<string | RestoreTarget>,
+    options: RestoreManyOptions = {},
+  ): AsyncIterableIterator<RestoreManyItem> {
+    const { restoreMany } = await import('./archive/restore-many');
+    yield* restoreMany(this.session, keysOrPrefix, options);
+  }
+
+  /** The restore state of every object under a prefix (ListObjectsV2 RestoreStatus, HEAD where the store lacks it). */
+  public async *restoreStatusMany(prefix: string, options: RestoreStatusManyOptions = {}): AsyncIterableIterator<ObjectRestoreStatus> {
+    const { restoreStatusMany } = await import('./archive/status-many');
+    yield* restoreStatusMany(this.session, prefix, options);
+  }
+
+  /** Changes an object's class in place by copy (multipart above 5 GiB), keeping metadata, tags and encryption. */
+  public async setStorageClass(key: string, storageClass: string, options: SetStorageClassOptions = {}): Promise<SetStorageClassResult> {
+    const { setStorageClass } = await import('./archive/set-storage-class');
+    return setStorageClass(this.session, key, storageClass, options, async (source, copyOptions) => {
+      const { multipartCopy } = await import('./transfer/copy/multipart-copy');
+      return multipartCopy(this.session, key, key, source, copyOptions);
+    });
+  }
 }
