@@ -1,5 +1,5 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
-import { InvalidArgumentError, StorageError } from '../../errors';
+import { BucketNotFoundError, InvalidArgumentError, ObjectNotFoundError, StorageError } from '../../errors';
 import type { CopyOptions, CopyResult } from '../../types/objects';
 import { assertWriteSupported } from '../core/capabilities';
 import type { S3Context } from '../core/context';
@@ -82,7 +82,7 @@ export async function copyObject(ctx: S3Context, destinationKey: string, source:
     .catch((error: unknown) => {
       // Above 5 GiB S3 refuses CopyObject: copy with parallel UploadPartCopy instead.
       if (options.multipart !== false && isCopyTooLarge(error)) return undefined;
-      throw error;
+      throw namingCopySource(error, ctx.bucket, destinationKey, source);
     });
   if (output === undefined) return undefined;
   return {
@@ -93,4 +93,62 @@ export async function copyObject(ctx: S3Context, destinationKey: string, source:
     lastModified: output.CopyObjectResult?.LastModified,
     checksums: checksumsOf(output.CopyObjectResult ?? {}),
   };
+}
+
+/** The bucket, key and version id of an `x-amz-copy-source` value made by {@link copySource}. */
+export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
+  const [path, query] = value.split('?', 2);
+  const slash = path.indexOf('/');
+  const versionId = query?.startsWith('versionId=') ? decodeURIComponent(query.slice('versionId='.length)) : undefined;
+  return {
+    bucket: path.slice(0, slash),
+    key: path
+      .slice(slash + 1)
+      .split('/')
+      .map(decodeURIComponent)
+      .join('/'),
+    versionId,
+  };
+}
+
+/**
+ * Makes a CopyObject failure name the object it is about. CopyObject needs no destination object, so a 404
+ * NoSuchKey / NoSuchVersion is about the source: the error then carries the source's bucket, key and version. A
+ * NoSuchBucket may be about either bucket: S3 names it in `<BucketName>`, which is used when present; otherwise the
+ * message names both. Other errors concern the request as a whole and keep the destination.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+ */
+export function namingCopySource(error: unknown, destinationBucket: string, destinationKey: string, source: string): unknown {
+  const from = parseCopySource(source);
+  const where = `${from.bucket}/${from.key}${from.versionId ? ` version ${from.versionId}` : ''}`;
+  const common = (e: StorageError) => ({
+    cause: e.cause,
+    s3Code: e.s3Code,
+    httpStatus: e.httpStatus,
+    requestId: e.requestId,
+    extendedRequestId: e.extendedRequestId,
+  });
+  if (error instanceof ObjectNotFoundError) {
+    return new ObjectNotFoundError(`${error.s3Code ?? 'NotFound'}: the copy source ${where} does not exist (copy to ${destinationBucket}/${destinationKey})`, {
+      ...common(error),
+      bucket: from.bucket,
+      key: from.key,
+      versionId: from.versionId ?? error.versionId,
+      deleteMarker: error.deleteMarker,
+    });
+  }
+  if (error instanceof BucketNotFoundError) {
+    const named = (error.cause as { BucketName?: unknown } | undefined)?.BucketName;
+    const bucket = typeof named === 'string' ? named : from.bucket === destinationBucket ? from.bucket : undefined;
+    const which =
+      bucket === undefined
+        ? `the source bucket ${from.bucket} or the destination bucket ${destinationBucket} does not exist`
+        : `the ${bucket === from.bucket ? 'source' : 'destination'} bucket ${bucket} does not exist`;
+    return new BucketNotFoundError(`${error.s3Code ?? 'NoSuchBucket'}: ${which} (copy of ${where} to ${destinationBucket}/${destinationKey})`, {
+      ...common(error),
+      bucket,
+      key: bucket === undefined ? undefined : bucket === from.bucket ? from.key : destinationKey,
+    });
+  }
+  return error;
 }

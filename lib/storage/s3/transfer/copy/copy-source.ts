@@ -42,7 +42,7 @@ export async function readCopySource(ctx: S3Context, sourceKey: string, options:
       RequestPayer: ctx.requestPayer,
       ...sse,
     }),
-    { key: sourceKey, abortSignal: options.abortSignal },
+    { bucket, key: sourceKey, abortSignal: options.abortSignal },
   );
   const replacesMetadata = (options.metadataDirective ?? (METADATA_OPTIONS.some((o) => options[o] !== undefined) ? 'REPLACE' : 'COPY')) === 'REPLACE';
   const copiedMetadata = replacesMetadata
@@ -72,6 +72,6 @@ async function sourceTagging(
   versionId: string | undefined,
   abortSignal: AbortSignal | undefined,
 ): Promise<string | undefined> {
-  const tags = await ctx.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId }), { key, abortSignal });
+  const tags = await ctx.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId }), { bucket, key, abortSignal });
   return taggingHeader(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
 }

@@ -1,0 +1,54 @@
+/**
+ * Errors name the object they are about (issue 9, item 8): a copy from a missing source names the source's bucket and
+ * key, not the destination; a missing bucket is named by S3's <BucketName>; a multipart copy's HEAD of a source in
+ * another bucket names that bucket.
+ */
+import { BucketNotFoundError, ObjectNotFoundError } from '../../../lib/storage';
+import { createTestBucket, TestBucket } from '../../helpers/target';
+
+let source: TestBucket;
+let destination: TestBucket;
+
+beforeAll(async () => {
+  source = await createTestBucket('errsrc', { versioning: true });
+  destination = await createTestBucket('errdst');
+  await source.storage.put('present', 'here');
+});
+afterAll(async () => {
+  await source.cleanup();
+  await destination.cleanup();
+});
+
+describe('copy() from a missing source', () => {
+  test('single-request copy in one bucket: ObjectNotFoundError names the source key', async () => {
+    const error = await source.storage.copy('missing/source', 'the/destination').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObjectNotFoundError);
+    expect(error).toMatchObject({ key: 'missing/source', bucket: source.name, httpStatus: 404 });
+    expect((error as Error).message).toMatch(/copy source .*missing\/source does not exist/);
+    expect((error as Error).message).toMatch(/the\/destination/);
+  });
+
+  test('single-request copy from another bucket: names the source bucket and key', async () => {
+    const error = await destination.storage.copy('missing key with spaces/ü', 'dest', { sourceBucket: source.name }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObjectNotFoundError);
+    expect(error).toMatchObject({ key: 'missing key with spaces/ü', bucket: source.name });
+  });
+
+  test('a missing source bucket: BucketNotFoundError names that bucket, not the destination', async () => {
+    const error = await destination.storage.copy('k', 'dest', { sourceBucket: 'bk-no-such-source-bucket-9' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BucketNotFoundError);
+    expect((error as BucketNotFoundError).bucket).not.toBe(destination.name);
+    expect((error as Error).message).toMatch(/bk-no-such-source-bucket-9/);
+  });
+
+  test('multipart copy (HEAD of the source first): names the source bucket and key', async () => {
+    const error = await destination.storage.copy('missing/big', 'dest', { sourceBucket: source.name, multipart: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObjectNotFoundError);
+    expect(error).toMatchObject({ key: 'missing/big', bucket: source.name });
+  });
+
+  test('an existing source still copies', async () => {
+    await destination.storage.copy('present', 'copied', { sourceBucket: source.name });
+    expect(await destination.storage.getText('copied')).toBe('here');
+  });
+});
