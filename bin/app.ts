@@ -7,14 +7,19 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BucketRulesChecker, StorageBucket, acknowledgeRule } from '../lib';
+import { BucketRulesChecker, ProbeFunction, RestoreFunction, StorageBucket, TransferFunction, acknowledgeRule } from '../lib';
+import { handlerBundleContext } from '../integ/scenarios/common';
 
 /**
  * A data bucket with KMS, versioning, Transfer Acceleration, a STANDARD -> STANDARD_IA -> GLACIER -> DEEP_ARCHIVE
- * waterfall with noncurrent-version rules, and notifications to SQS (with a dead-letter queue), SNS and Lambda.
+ * waterfall with noncurrent-version rules, notifications to SQS (with a dead-letter queue), SNS and Lambda, and
+ * bucketkit's three bundled handlers: transfer (uploads/ to archive/), restore (archive/) and probe.
  */
 export class BucketkitExampleStack extends Stack {
   public readonly bucket: StorageBucket;
+  public readonly transferFunction: TransferFunction;
+  public readonly restoreFunction: RestoreFunction;
+  public readonly probeFunction: ProbeFunction;
 
   public constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -76,6 +81,15 @@ export class BucketkitExampleStack extends Stack {
     this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(uploads), { prefix: 'uploads/' });
     this.bucket.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SnsDestination(deletions));
     this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(thumbnails), { prefix: 'images/', suffix: '.jpg' });
+
+    // bucketkit's bundled handlers, each with grants on this bucket only (and its KMS key).
+    this.transferFunction = this.bucket.addTransferFunction('TransferFunction', {
+      sourcePrefixes: ['uploads/'],
+      destinationPrefixes: ['archive/'],
+      reservedConcurrentExecutions: 10,
+    });
+    this.restoreFunction = this.bucket.addRestoreFunction('RestoreFunction', { prefixes: ['archive/'] });
+    this.probeFunction = this.bucket.addProbeFunction('ProbeFunction');
   }
 }
 
@@ -87,5 +101,6 @@ export function buildExampleApp(app: App = new App()): { app: App; stack: Bucket
 }
 
 if (require.main === module) {
-  buildExampleApp().app.synth();
+  // In a checkout before `npm run build`, the handlers synthesize from placeholder bundles (integ/scenarios/common.ts).
+  buildExampleApp(new App({ context: handlerBundleContext() })).app.synth();
 }

@@ -19,6 +19,7 @@ const AREAS: readonly { area: RuleArea; title: string; checkedBy: string }[] = [
     title: 'Event notifications (PutBucketNotificationConfiguration)',
     checkedBy: '`checkNotificationConfigurations`, `checkNotificationFilter`, `checkNotificationDestination`; StorageBucket',
   },
+  { area: 'handlers', title: 'Handler functions (TransferFunction, RestoreFunction, ProbeFunction)', checkedBy: 'the handler constructs, at construction' },
 ];
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');

@@ -9,3 +9,19 @@ export {
   ABORT_INCOMPLETE_MULTIPART_UPLOADS_RULE_ID,
 } from './defaults';
 export { acknowledgeRule } from './acknowledge';
+export {
+  HANDLER_BUNDLE_CONTEXT_KEY,
+  HandlerName,
+  HandlerFunction,
+  HandlerFunctionOptions,
+  TransferFunction,
+  TransferFunctionProps,
+  RestoreFunction,
+  RestoreFunctionProps,
+  ProbeFunction,
+  ProbeFunctionProps,
+  TRANSFER_ENVIRONMENT,
+  RESTORE_ENVIRONMENT,
+  PROBE_ENVIRONMENT,
+  DEFAULT_SCRATCH_BUCKET_PREFIX,
+} from './handlers';

@@ -6,6 +6,7 @@ import { createAccessLogsBucket } from './access-logs';
 import { withStorageBucketDefaults } from './bucket-defaults';
 import type { StorageBucketProps } from './storage-bucket-props';
 import { ValidationError } from './errors';
+import { ProbeFunction, ProbeFunctionProps, RestoreFunction, RestoreFunctionProps, TransferFunction, TransferFunctionProps } from './handlers';
 import { STORAGE_BUCKET_PROPERTY_INJECTION_ID, bucketConstructorUnderInjectionWrapper, injectStorageBucketProps } from './injection';
 import { routeLogDeliveryToPolicy, routeTargetLogDelivery } from './log-delivery';
 import {
@@ -99,6 +100,36 @@ export class StorageBucket extends s3.Bucket {
     super.addEventNotification(event, recording, ...filters);
     this.notificationRecords.push(record);
     acknowledgeNotificationsHandler(this);
+  }
+
+  /**
+   * Deploys the bundled transfer handler next to this bucket, as the copy source: a {@link TransferFunction} with
+   * read on this bucket (under `sourcePrefixes`) and write on `destinationBucket` (this bucket by default).
+   * @param id - the function's construct id, in this bucket's scope (its role, log group and queue beside it)
+   * @param props - everything but `sourceBucket`
+   */
+  public addTransferFunction(id: string, props: Omit<TransferFunctionProps, 'sourceBucket'> = {}): TransferFunction {
+    return new TransferFunction(this.node.scope as Construct, id, { ...props, sourceBucket: this });
+  }
+
+  /**
+   * Deploys the bundled restore handler for this bucket: a {@link RestoreFunction} with s3:RestoreObject on its
+   * objects (under `prefixes`).
+   * @param id - the function's construct id, in this bucket's scope
+   * @param props - everything but `bucket`
+   */
+  public addRestoreFunction(id: string, props: Omit<RestoreFunctionProps, 'bucket'> = {}): RestoreFunction {
+    return new RestoreFunction(this.node.scope as Construct, id, { ...props, bucket: this });
+  }
+
+  /**
+   * Deploys the bundled probe handler, reporting on this bucket: a {@link ProbeFunction} with read-only access to
+   * this bucket's settings, its own scratch buckets, and this bucket's KMS key for the SSE-KMS probe.
+   * @param id - the function's construct id, in this bucket's scope
+   * @param props - everything but `bucket`
+   */
+  public addProbeFunction(id: string, props: Omit<ProbeFunctionProps, 'bucket'> = {}): ProbeFunction {
+    return new ProbeFunction(this.node.scope as Construct, id, { ...props, bucket: this });
   }
 
   /** Every S3 rule problem of this bucket as it will synthesize, warnings included. */

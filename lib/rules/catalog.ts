@@ -7,7 +7,7 @@
  */
 
 /** The part of S3 a rule belongs to; `docs/rules.md` has one section per area. */
-export type RuleArea = 'bucket-name' | 'acceleration' | 'object' | 'lifecycle' | 'intelligent-tiering' | 'notifications';
+export type RuleArea = 'bucket-name' | 'acceleration' | 'object' | 'lifecycle' | 'intelligent-tiering' | 'notifications' | 'handlers';
 
 /** `error`: S3 (or CloudFormation) rejects the configuration or request. `warning`: it works, but costs or surprises. */
 export type RuleSeverity = 'error' | 'warning';
@@ -113,6 +113,15 @@ const RULE_ROWS = /* @__PURE__ */ (() =>
   { id: 'S3-NOTIFICATION-DESTINATION-AWS-MANAGED-KEY', area: 'notifications', title: 'An SSE-KMS queue or topic uses a customer managed key: the AWS managed alias/aws/sqs and alias/aws/sns keys cannot grant S3', docUrl: `${UG}grant-destinations-permissions-to-s3.html` },
   { id: 'S3-NOTIFICATION-KMS-KEY-POLICY', area: 'notifications', title: 'An imported customer managed key needs a statement allowing s3.amazonaws.com kms:GenerateDataKey* and kms:Decrypt', docUrl: `${UG}grant-destinations-permissions-to-s3.html` },
   { id: 'BUCKETKIT-NOTIFICATION-QUEUE-KEY-CYCLE', area: 'notifications', title: 'An SQS destination is not encrypted with the bucket\'s own key (a CloudFormation circular dependency)', docUrl: 'https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/aws-s3-notifications/lib/sqs.ts' },
+  // Handler functions (TransferFunction, RestoreFunction, ProbeFunction)
+  { id: 'BUCKETKIT-HANDLER-BUNDLE-MISSING', area: 'handlers', title: 'The pre-built handler bundle (dist/lambda/<name>/index.js) exists: it is built with the package, never at synth', docUrl: 'https://docs.aws.amazon.com/lambda/latest/dg/nodejs-package.html' },
+  { id: 'BUCKETKIT-HANDLER-TIMEOUT', area: 'handlers', title: 'A function timeout is 1 to 900 seconds', docUrl: 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html' },
+  { id: 'BUCKETKIT-HANDLER-MEMORY', area: 'handlers', title: 'Function memory is a whole number of MB from 128 to 10,240', docUrl: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html' },
+  { id: 'BUCKETKIT-HANDLER-RESERVED-CONCURRENCY', area: 'handlers', title: 'Reserved concurrency is a whole number, 0 or more', docUrl: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html' },
+  { id: 'BUCKETKIT-HANDLER-RESERVED-CONCURRENCY-ZERO', area: 'handlers', title: 'Reserved concurrency 0 throttles every invocation of the function', docUrl: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html' },
+  { id: 'BUCKETKIT-HANDLER-RETRY-ATTEMPTS', area: 'handlers', title: 'Asynchronous invocations are retried 0 to 2 times', docUrl: 'https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html' },
+  { id: 'BUCKETKIT-HANDLER-MAX-EVENT-AGE', area: 'handlers', title: 'An asynchronous event is kept 60 seconds to 6 hours', docUrl: 'https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html' },
+  { id: 'BUCKETKIT-HANDLER-PREFIX', area: 'handlers', title: 'A prefix scope is a literal, non-empty key prefix of at most 1,024 bytes, without the IAM wildcards * and ? or a policy variable ${...}', docUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html' },
   ] as const satisfies readonly Omit<RuleDefinition, 'severity'>[])();
 
 /** Every rule id of {@link RULE_CATALOG}, as a type: a check that names an id outside it does not compile. */
@@ -129,6 +138,7 @@ export const WARNING_RULE_IDS: readonly RuleId[] = [
   'S3-LIFECYCLE-MIN-STORAGE-DURATION',
   'S3-LIFECYCLE-NONCURRENT-MIN-STORAGE-DURATION',
   'S3-NOTIFICATION-KMS-KEY-POLICY',
+  'BUCKETKIT-HANDLER-RESERVED-CONCURRENCY-ZERO',
 ];
 
 /** The severity of a rule's problems: `warning` for {@link WARNING_RULE_IDS}, else `error`. */

@@ -51,6 +51,27 @@ describe('the example app (bin/app.ts)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x' });
   });
 
+  test("deploys bucketkit's three handlers on nodejs22.x arm64, with grants on the data bucket only", () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
+      /^bucketkit (transfer|restore|probe):/.test(f.Properties.Description),
+    );
+    expect(functions.map((f) => f.Properties.Description.split(':')[0]).sort()).toEqual(['bucketkit probe', 'bucketkit restore', 'bucketkit transfer']);
+    for (const f of functions) expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+    expect(stack.transferFunction.sourceBucket).toBe(stack.bucket);
+    expect(stack.restoreFunction.bucket).toBe(stack.bucket);
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^bucketkit transfer'), ReservedConcurrentExecutions: 10 });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['s3:RestoreObject', 's3:GetObject', 's3:GetObjectVersion'],
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [dataId, 'Arn'] }, '/archive/*']] },
+          }),
+        ]),
+      },
+    });
+  });
+
   test('the messaging key lets S3 use it for the encrypted queue and topic', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       Description: 'bucketkit example: notification queue and topic',

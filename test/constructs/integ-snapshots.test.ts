@@ -6,8 +6,17 @@ import * as path from 'path';
 test('integ snapshots are up to date (integ-runner, offline)', () => {
   const result = spawnSync('bash', [path.join(__dirname, '../../scripts/integ-snapshots.sh')], { encoding: 'utf8' });
   const output = `${result.stdout}\n${result.stderr}`;
-  const scenarios = ['defaults', 'kms-acceleration', 'lifecycle-waterfall', 'notifications', 'checker-plain-bucket'];
+  const scenarios = [
+    'defaults',
+    'kms-acceleration',
+    'lifecycle-waterfall',
+    'notifications',
+    'checker-plain-bucket',
+    'transfer-function',
+    'restore-function',
+    'probe-function',
+  ];
   for (const scenario of scenarios) expect(output).toMatch(new RegExp(`UNCHANGED\\s+integ\\.${scenario}\\b`));
-  expect(output).toMatch(/Tests:\s+5 passed, 5 total/);
+  expect(output).toMatch(/Tests:\s+8 passed, 8 total/);
   expect(result.status).toBe(0);
 }, 120_000);

@@ -9,6 +9,9 @@ import { defaultsScenario } from '../../integ/scenarios/defaults';
 import { kmsAccelerationScenario } from '../../integ/scenarios/kms-acceleration';
 import { lifecycleWaterfallScenario } from '../../integ/scenarios/lifecycle-waterfall';
 import { notificationsScenario } from '../../integ/scenarios/notifications';
+import { probeFunctionScenario } from '../../integ/scenarios/probe-function';
+import { restoreFunctionScenario } from '../../integ/scenarios/restore-function';
+import { transferFunctionScenario } from '../../integ/scenarios/transfer-function';
 import { TestApps } from './support';
 
 // cdk-nag's AwsSolutions pack and cfn-lint on the example app and on every integ scenario.
@@ -35,6 +38,9 @@ const TARGETS: Target[] = [
       ['integ.lifecycle-waterfall', lifecycleWaterfallScenario],
       ['integ.notifications', notificationsScenario],
       ['integ.checker-plain-bucket', checkerPlainBucketScenario],
+      ['integ.transfer-function', transferFunctionScenario],
+      ['integ.restore-function', restoreFunctionScenario],
+      ['integ.probe-function', probeFunctionScenario],
     ] as const
   ).map(([name, build]) => {
     const { app, stacks } = build(scenarioApp(apps.app()));
@@ -76,7 +82,7 @@ describe.each(TARGETS)('$name', (target) => {
 
 test('cfn-lint: zero errors on every synthesized template (test and assertion stacks)', () => {
   const templates = [...ASSEMBLIES.values()].flatMap((assembly) => assembly.stacks.map((s) => s.templateFullPath));
-  expect(templates.length).toBe(1 + 5 * 2);
+  expect(templates.length).toBe(1 + 8 * 2);
   const result = spawnSync('bash', [path.join(__dirname, '../../scripts/cfn-lint.sh'), ...templates], { encoding: 'utf8' });
   const errors = `${result.stdout}`.split('\n').filter((line) => /:E\d{4}:/.test(line));
   expect(errors).toEqual([]);
