@@ -15,7 +15,11 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/lambda/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/lambda/**/*.test.ts', '<rootDir>/test/cli/**/*.test.ts'],
+    },
     { ...common, displayName: 'rules', testMatch: ['<rootDir>/test/rules/**/*.test.ts'] },
     { ...common, displayName: 'constructs', testMatch: ['<rootDir>/test/constructs/**/*.test.ts'] },
     // npm pack + an offline install of the tarball into an empty project (about 15 s; no S3 server).

@@ -9,6 +9,8 @@ if ! command -v python3 >/dev/null 2>&1; then
   exit 1
 fi
 bash scripts/servers/moto.sh install
+# The Lambda Runtime Interface Emulator for test/integration/lambda (go install into .servers/bin; needs Go >= 1.26.6).
+bash scripts/servers/lambda-rie.sh install
 echo "== tsc --noEmit"; npx tsc --noEmit
 echo "== prettier --check"; npx prettier --check "**/*.{ts,js}"
 echo "== eslint"; npx eslint .

@@ -1,0 +1,41 @@
+/**
+ * The CLI's exit codes, one per error class, so scripts can branch on them:
+ * 0 ok, 1 failure, 2 usage (a bad argument; usage is printed), 3 not found, 4 access denied.
+ */
+import { AccessDeniedError, BucketNotFoundError, ObjectNotFoundError } from '../../lib/storage';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_NOT_FOUND = 3;
+export const EXIT_ACCESS_DENIED = 4;
+
+/** A bad command line: exits {@link EXIT_USAGE} with the command's usage. */
+export class UsageError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Lambda's and S3's "not found" and "access denied" answers, by error name, for errors that are not StorageErrors. */
+const NOT_FOUND_NAMES = new Set(['ResourceNotFoundException', 'NoSuchBucket', 'NoSuchKey', 'NotFound']);
+const ACCESS_DENIED_NAMES = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+]);
+
+/** The exit code for an error thrown by a command. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) return EXIT_USAGE;
+  if (error instanceof ObjectNotFoundError || error instanceof BucketNotFoundError) return EXIT_NOT_FOUND;
+  if (error instanceof AccessDeniedError) return EXIT_ACCESS_DENIED;
+  const name = (error as { name?: string })?.name ?? '';
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (NOT_FOUND_NAMES.has(name)) return EXIT_NOT_FOUND;
+  if (ACCESS_DENIED_NAMES.has(name) || status === 403) return EXIT_ACCESS_DENIED;
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,41 @@
+/**
+ * The `bucketkit` command line on commander: one file per command in this folder, exit codes in exit-codes.ts.
+ * `bucketkit --help` and `bucketkit <command> --help` print help and exit 0; a bad argument prints the error and
+ * the command's usage and exits 2.
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from './exit-codes';
+import { addInvokeCommand } from './invoke';
+import { addProbeCommand } from './probe';
+
+/** Runs the CLI with `argv` (without `node` and the script); returns the exit code. */
+export async function main(argv: readonly string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
+  let code = EXIT_OK;
+  const setCode = (c: number): void => {
+    code = c;
+  };
+  const program = new Command('bucketkit')
+    .description('bucketkit: S3 storage, compatibility probes and the bucketkit Lambda handlers, from the command line')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => err(s.replace(/\n$/, '')) });
+  addProbeCommand(program, out, setCode);
+  addInvokeCommand(program, out, err, setCode);
+  for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      err(`bucketkit: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    err(`bucketkit: ${error instanceof Error ? error.message : String(error)}`);
+    const mapped = exitCodeFor(error);
+    return mapped === EXIT_OK ? EXIT_FAILURE : mapped;
+  }
+}
