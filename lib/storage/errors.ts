@@ -29,8 +29,7 @@ export type StorageErrorCode =
   | 'UnsupportedFeature'
   | 'Aborted'
   | 'Unknown'
-  | 'CallerStream'
-  | 'SocketPoolExhausted';
+  | 'CallerStream';
 
 /** Context an S3 failure carries. */
 export interface StorageErrorOptions {
@@ -284,34 +283,5 @@ export class CallerStreamError extends StorageError {
   public constructor(message: string, options: StorageErrorOptions & { field: string }) {
     super(message, options);
     this.field = options.field;
-  }
-}
-
-/** A GetObject body that holds a pooled socket because nobody has read it to the end or destroyed it. */
-export interface HeldBody {
-  /** The object key. */
-  readonly key: string;
-  /** How long ago the body was returned by `get()`, in ms. */
-  readonly ageMs: number;
-}
-
-/**
- * A request could not get a socket because every socket in the keep-alive pool (`concurrency` of them) is held by a
- * GetObject body that was returned by `get()` but never read to the end nor destroyed. A socket goes back to the pool
- * only when its body is consumed, so more waiting or retrying cannot help: read each body (`for await`, `pipe`,
- * `getBuffer()`), or call `body.destroy()` on the ones you do not need. `heldBodies` lists them, oldest first;
- * `maxSockets` is the pool size. Thrown instead of the SDK's "did not establish a connection within N ms", which names
- * the wrong cause. Not retryable.
- */
-export class SocketPoolExhaustedError extends StorageError {
-  public override readonly code = 'SocketPoolExhausted';
-  /** The bodies holding the sockets, oldest first. */
-  public readonly heldBodies: readonly HeldBody[];
-  /** The size of the pool (`concurrency`). */
-  public readonly maxSockets: number;
-  public constructor(message: string, options: StorageErrorOptions & { heldBodies: readonly HeldBody[]; maxSockets: number }) {
-    super(message, { ...options, retryable: false });
-    this.heldBodies = options.heldBodies;
-    this.maxSockets = options.maxSockets;
   }
 }

@@ -25,8 +25,6 @@ export {
   AbortedError,
   UnknownStorageError,
   CallerStreamError,
-  SocketPoolExhaustedError,
-  HeldBody,
 } from './errors';
 export { toStorageError, ErrorContext } from './s3/core/error-mapping';
 export {
@@ -135,7 +133,17 @@ export {
 } from './s3/transfer/shared/defaults';
 export { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, MAX_RETRY_DELAY_MS } from './s3/transfer/shared/control';
 export { multipartEtag, compositeChecksum } from './s3/transfer/shared/checksums';
-export { CapabilityStatus, Capability, ProviderName, FEATURES, Feature, CapabilityReport, ProbeOptions, CompatibilityProfile } from './types/compatibility';
+export {
+  CapabilityStatus,
+  Capability,
+  UnknownReason,
+  ProviderName,
+  FEATURES,
+  Feature,
+  CapabilityReport,
+  ProbeOptions,
+  CompatibilityProfile,
+} from './types/compatibility';
 export { probeCapabilities, DEFAULT_PROBE_TIMEOUT_MS } from './s3/compatibility/probe-entry';
 export { ProbeConfig } from './s3/compatibility/probes/context';
 export { providerHint } from './s3/compatibility/provider-hint';

@@ -8,14 +8,31 @@ import type { ProviderName } from '../../rules/providers';
 /** Checksum policy: the SDK's `requestChecksumCalculation` / `responseChecksumValidation`. */
 export type ChecksumPolicy = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
 
-/** What a probe observed about one feature. */
-export type CapabilityStatus = 'supported' | 'unsupported' | 'partial';
+/**
+ * What a probe observed about one feature. `unknown` is not a verdict: the probe could not tell (it ran out of time, a
+ * failure unrelated to the feature stopped it, the store needs an input the run did not have, or the feature was
+ * not probed); {@link Capability.reason} says which and `evidence` says what happened.
+ */
+export type CapabilityStatus = 'supported' | 'unsupported' | 'partial' | 'unknown';
+
+/**
+ * Why a probe could not tell (status `unknown`):
+ * - `timeout`: no answer within the probe's time limit;
+ * - `error`: a failure that says nothing about the feature (a timeout or reset of one request, 5xx, throttling,
+ *   access denied, a network error);
+ * - `needs-input`: the store asked for an input the run did not give, e.g. SSE-KMS without a KMS key id on a store
+ *   that has no default key (Ceph RGW); re-run with it (`kmsKeyId`);
+ * - `not-probed`: the feature was left out of this run (`features`).
+ */
+export type UnknownReason = 'timeout' | 'error' | 'needs-input' | 'not-probed';
 
 /** One feature's probe result: the verdict and what was sent and observed. */
 export interface Capability {
   readonly status: CapabilityStatus;
   /** What was sent and what came back, in a sentence or two. */
   readonly evidence: string;
+  /** Why the probe could not tell, when `status` is `unknown`. */
+  readonly reason?: UnknownReason;
 }
 
 /** Providers a hint can name (the one list is `lib/rules/providers.ts`). The hint only picks defaults; observed behaviour decides. */
@@ -72,7 +89,11 @@ export interface CapabilityReport {
 
 /** Options of {@link probeCapabilities}. */
 export interface ProbeOptions {
-  /** Time allowed for each probe, in ms. @default 15000 */
+  /**
+   * Time allowed for each probe, in ms (an integer from 1 to 600000). It also bounds creating and deleting the scratch
+   * bucket. A probe that runs out of it is reported `unknown` (reason `timeout`), never `unsupported`.
+   * @default 15000
+   */
   readonly probeTimeoutMs?: number;
   /** Prefix of the scratch bucket the probes create and delete. @default 'bucketkit-probe' */
   readonly scratchBucketPrefix?: string;
@@ -104,4 +125,12 @@ export interface CompatibilityProfile {
   readonly listUploadsByPrefix: boolean;
   /** Storage classes accepted and reported back; undefined = not known, anything goes. */
   readonly storageClasses?: ReadonlySet<string>;
+  /**
+   * Protection features (SSE-S3, SSE-KMS, SSE-C, create-only writes) the probe could not verify (status `unknown`
+   * from a timeout or an unrelated failure), with the probe's evidence. A write asking for one is refused with
+   * `UnsupportedFeatureError` saying it could not be verified, because a store that silently ignored it would keep
+   * plaintext or overwrite. A feature the store needs an input for (`needs-input`) is not listed: the store itself
+   * refuses the write without it. @default - none
+   */
+  readonly unverified?: ReadonlyMap<Feature, string>;
 }

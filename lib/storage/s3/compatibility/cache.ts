@@ -5,7 +5,21 @@ import type { ProbeOptions } from '../../types/compatibility';
 import type { ProbeConfig } from './probes/context';
 import { probeCapabilities } from './probe-entry';
 
-/** Caches reports by endpoint with a time-to-live, in memory (a Lambda's warm container) or in a JSON file. */
+/**
+ * How long a report with a feature the probe could not tell (`unknown` from a timeout or an unrelated failure) stays
+ * cached, at most: one minute, so a passing network hiccup does not stand for the whole TTL.
+ */
+export const UNKNOWN_REPORT_TTL_MS = 60_000;
+
+/** True when a report holds an `unknown` that a later run may resolve (a timeout or an unrelated failure). */
+export function hasTransientUnknown(report: CapabilityReport): boolean {
+  return Object.values(report.features).some((c) => c.status === 'unknown' && (c.reason === 'timeout' || c.reason === 'error'));
+}
+
+/**
+ * Caches reports by endpoint with a time-to-live, in memory (a Lambda's warm container) or in a JSON file. A report
+ * with a transient `unknown` is kept at most {@link UNKNOWN_REPORT_TTL_MS}.
+ */
 export class CapabilityCache {
   private readonly memory = new Map<string, { report: CapabilityReport; expires: number }>();
 
@@ -36,7 +50,8 @@ export class CapabilityCache {
 
   /** Stores a report. */
   public async set(key: string, report: CapabilityReport, now = Date.now()): Promise<void> {
-    const entry = { report, expires: now + this.ttlMs };
+    const ttl = hasTransientUnknown(report) ? Math.min(this.ttlMs, UNKNOWN_REPORT_TTL_MS) : this.ttlMs;
+    const entry = { report, expires: now + ttl };
     this.memory.set(key, entry);
     if (!this.filePath) return;
     const all = await this.readAll();

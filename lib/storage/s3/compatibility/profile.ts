@@ -76,17 +76,35 @@ export const FIXED_PROFILES: Readonly<Record<ProviderName, CompatibilityProfile>
   unknown: { ...AWS_LIKE, provider: 'unknown', checksumPolicy: 'WHEN_REQUIRED' },
 };
 
-/** Turns a probe report into a profile: what was observed decides, the provider hint only names it. */
+/** Features whose silent absence loses protection: a store that ignored them would keep plaintext or overwrite. */
+export const PROTECTION_FEATURES: readonly Feature[] = ['sseS3', 'sseKms', 'sseC', 'conditionalWrite'];
+
+/**
+ * Turns a probe report into a profile: what was observed decides, the provider hint only names it.
+ *
+ * `unknown` is not a verdict, so it never lands in `unsupported`. For the protection features
+ * ({@link PROTECTION_FEATURES}) a write must be backed by a `supported` verdict: one whose probe timed out or hit an
+ * unrelated failure goes to `unverified` (writes asking for it are refused as "could not be verified"), while one the
+ * store needs an input for (`needs-input`, e.g. SSE-KMS without a key id on Ceph RGW) is let through, since the store
+ * itself refuses such a write without the input and honours it with one. For every other feature an unknown verdict
+ * refuses nothing; the settings derived from a verdict (checksum policy, Complete's ETag, the delete-marker header,
+ * ListMultipartUploads by prefix) take their safe value.
+ */
 export function profileFromReport(report: CapabilityReport): CompatibilityProfile {
   const f = report.features;
   const unsupported = new Set<Feature>();
+  const unverified = new Map<Feature, string>();
   for (const [feature, c] of Object.entries(f) as [Feature, { status: string }][]) {
     if (c.status === 'unsupported') unsupported.add(feature);
   }
   // Encryption that is accepted but not applied (SSE-S3 not reported back, SSE-C readable without the key) is not
-  // encryption: treat it as missing, never as "partial", so a write asking for it is refused.
-  for (const feature of ['sseS3', 'sseKms', 'sseC'] as const) if (f[feature].status !== 'supported') unsupported.add(feature);
-  if (f.conditionalWrite.status !== 'supported') unsupported.add('conditionalWrite');
+  // encryption, and a create-only write that is ignored overwrites: treat "partial" as missing, so a write asking for
+  // it is refused.
+  for (const feature of PROTECTION_FEATURES) {
+    const c = f[feature];
+    if (c.status === 'partial') unsupported.add(feature);
+    else if (c.status === 'unknown' && c.reason !== 'needs-input') unverified.set(feature, `${c.reason ?? 'unknown'}: ${c.evidence}`);
+  }
   return {
     provider: report.provider,
     source: 'probe',
@@ -96,7 +114,8 @@ export function profileFromReport(report: CapabilityReport): CompatibilityProfil
     completeReturnsEtag: f.multipartCompleteEtag.status === 'supported',
     deleteMarkerHeader: f.deleteMarkerHeader.status === 'supported',
     listUploadsByPrefix: f.listMultipartUploads.status === 'supported',
-    storageClasses: report.storageClasses.length > 0 ? new Set(report.storageClasses) : undefined,
+    storageClasses: f.storageClasses.status !== 'unknown' && report.storageClasses.length > 0 ? new Set(report.storageClasses) : undefined,
+    unverified,
   };
 }
 
@@ -115,4 +134,9 @@ export const DEGRADATIONS: ReadonlyArray<{ feature: Feature | string; whenMissin
   { feature: 'objectLock', whenMissing: 'Object Lock options throw UnsupportedFeatureError' },
   { feature: 'storageClasses', whenMissing: 'a storage class the target does not report back throws UnsupportedFeatureError' },
   { feature: 'tagging', whenMissing: 'tags on a write throw UnsupportedFeatureError' },
+  {
+    feature: 'unknown (the probe could not tell)',
+    whenMissing:
+      'a timeout or a failure unrelated to the feature (5xx, throttling, access denied, a reset) is reported `unknown` with its reason, never unsupported, and refuses no write, except SSE-S3, SSE-KMS, SSE-C and ifNoneMatch, which need a supported verdict (refused as "could not be verified"); SSE-KMS on a store that wants a key id (Ceph RGW) is `unknown` (needs-input) and let through; a report with a timeout is cached one minute, not an hour',
+  },
 ];

@@ -12,10 +12,24 @@ function refuse(profile: CompatibilityProfile, feature: string, what: string): n
   );
 }
 
-/** Throws UnsupportedFeatureError, before any request, for a write the target cannot honour. */
+function refuseUnverified(profile: CompatibilityProfile, feature: Feature, what: string, evidence: string): never {
+  throw new UnsupportedFeatureError(
+    `${what} could not be verified on this ${profile.provider} endpoint (capability probe: ${evidence}); it is refused because a store that ignored it would keep plaintext or overwrite. Probe again (a longer probeTimeoutMs), or name the provider in compatibility`,
+    { feature, provider: profile.provider },
+  );
+}
+
+/**
+ * Throws UnsupportedFeatureError, before any request, for a write the target cannot honour, or a protection the
+ * probe could not verify (`profile.unverified`).
+ */
 export function assertWriteSupported(profile: CompatibilityProfile | undefined, options: PutOptions): void {
   if (!profile) return;
-  const missing = (f: Feature) => profile.unsupported.has(f);
+  const missing = (f: Feature) => {
+    const unverified = profile.unverified?.get(f);
+    if (unverified !== undefined) refuseUnverified(profile, f, f, unverified);
+    return profile.unsupported.has(f);
+  };
   if (options.checksumAlgorithm && missing('flexibleChecksums')) refuse(profile, 'flexibleChecksums', `checksumAlgorithm ${options.checksumAlgorithm}`);
   if (options.encryption?.type === 'SSE-C' && missing('sseC')) refuse(profile, 'sseC', 'SSE-C');
   if ((options.encryption?.type === 'SSE-KMS' || options.encryption?.type === 'DSSE-KMS') && missing('sseKms'))

@@ -10,7 +10,7 @@ import {
   PutBucketNotificationConfigurationCommand,
   RestoreObjectCommand,
 } from '@aws-sdk/client-s3';
-import { Probe, ok, no, partial, describe, send, putText } from './context';
+import { Probe, ok, no, partial, describe, rethrowUnrelated, send, putText } from './context';
 
 /** The classes of ordinary (general-purpose) buckets, from the one class table. */
 const PROBED_CLASSES = STORAGE_CLASSES;
@@ -29,6 +29,7 @@ export const storageClasses: Probe = async (ctx) => {
       if (onHead === cls && onList === cls) good.push(cls);
       else bad.push(`${cls} (HEAD ${onHead}, LIST ${onList})`);
     } catch (e) {
+      rethrowUnrelated(e);
       bad.push(`${cls} (${describe(e)})`);
     }
   }
@@ -85,6 +86,7 @@ export const notifications: Probe = async (ctx) => {
       }),
     );
   } catch (e) {
+    rethrowUnrelated(e);
     return partial(
       `GetBucketNotificationConfiguration answers (${Object.keys(before).filter((k) => !k.startsWith('$')).length} sections); an SNS topic destination was refused: ${describe(e)}`,
     );

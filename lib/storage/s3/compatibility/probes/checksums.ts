@@ -3,7 +3,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buildS3Client } from '../../core/client';
-import { Probe, ok, no, partial, describe, send, putText } from './context';
+import { Probe, ok, no, partial, describe, rethrowUnrelated, send, putText } from './context';
 
 const CHECKSUMS = CHECKSUM_ALGORITHMS;
 
@@ -18,6 +18,7 @@ export const flexibleChecksums: Probe = async (ctx) => {
       if (out[field] && head[field] === out[field]) echoed.push(algorithm);
       else refused.push(`${algorithm} (accepted, not echoed)`);
     } catch (e) {
+      rethrowUnrelated(e);
       refused.push(`${algorithm} (${describe(e)})`);
     }
   }
@@ -35,6 +36,7 @@ export const streamedTrailingChecksum: Probe = async (ctx) => {
       abortSignal: ctx.signal,
     });
   } catch (e) {
+    rethrowUnrelated(e);
     return no(
       `streamed PUT with a trailing checksum failed: ${(e as { name?: string }).name} (HTTP ${(e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode})`,
     );

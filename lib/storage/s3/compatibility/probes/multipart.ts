@@ -11,7 +11,7 @@ import {
 import { createHash, randomBytes } from 'node:crypto';
 import { MIB } from '../../../../rules/limits';
 import { StorageError } from '../../../errors';
-import { Probe, ok, no, partial, describe, send, bodyText, putText, ProbeContext } from './context';
+import { Probe, ok, no, partial, describe, rethrowUnrelated, send, bodyText, putText, ProbeContext } from './context';
 
 async function createUpload(ctx: ProbeContext, key: string): Promise<string> {
   return (await send(ctx, new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key }))).UploadId!;
@@ -42,6 +42,7 @@ export const multipartAbort: Probe = async (ctx) => {
     const parts = await send(ctx, new ListPartsCommand({ Bucket: ctx.bucket, Key: 'probe/mpu-abort', UploadId: uploadId }));
     return partial(`AbortMultipartUpload answered, but ListParts still lists ${(parts.Parts ?? []).length} part(s)`);
   } catch (e) {
+    rethrowUnrelated(e);
     const s = e as StorageError;
     if (s.s3Code === 'NoSuchUpload') return ok('after AbortMultipartUpload, ListParts answers NoSuchUpload');
     if (s.httpStatus === 404) return ok(`after AbortMultipartUpload, ListParts answers 404 ${s.s3Code ?? ''} (S3 says NoSuchUpload)`.trim());

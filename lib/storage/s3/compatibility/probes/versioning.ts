@@ -12,7 +12,7 @@ import {
   PutObjectLegalHoldCommand,
 } from '@aws-sdk/client-s3';
 import { PreconditionFailedError, StorageError } from '../../../errors';
-import { Probe, ok, no, partial, describe, send, bodyText, putText, ProbeContext } from './context';
+import { Probe, ok, no, partial, describe, rethrowUnrelated, send, bodyText, putText, ProbeContext } from './context';
 import { emptyScratchBucket } from './scratch';
 
 /** Writes twice with If-None-Match: * and reports whether the second write was refused and the first kept. */
@@ -22,6 +22,7 @@ async function createOnlyHolds(ctx: ProbeContext, bucket: string): Promise<{ hel
   try {
     await put('second');
   } catch (e) {
+    rethrowUnrelated(e);
     if (e instanceof PreconditionFailedError) return { held: true, detail: 'a second PUT got 412' };
     return { held: false, detail: `a second PUT got ${describe(e)}` };
   }
@@ -68,7 +69,10 @@ export const deleteMarkerHeader: Probe = async (ctx) => {
   const deleted = await send(ctx, new DeleteObjectCommand({ Bucket: ctx.bucket, Key: 'probe/marker' }));
   const headError = await send(ctx, new HeadObjectCommand({ Bucket: ctx.bucket, Key: 'probe/marker' })).then(
     () => undefined,
-    (e: StorageError) => e,
+    (e: StorageError) => {
+      rethrowUnrelated(e);
+      return e;
+    },
   );
   const headerSeen = (headError as { deleteMarker?: boolean } | undefined)?.deleteMarker === true;
   const versions = await send(ctx, new ListObjectVersionsCommand({ Bucket: ctx.bucket, Prefix: 'probe/marker' }));
