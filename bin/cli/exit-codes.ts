@@ -1,6 +1,7 @@
 /**
  * The CLI's exit codes, one per error class, so scripts can branch on them:
- * 0 ok, 1 failure, 2 usage (a bad argument; usage is printed), 3 not found, 4 access denied.
+ * 0 ok, 1 failure, 2 usage (a bad argument; usage is printed), 3 not found, 4 access denied, 5 incomplete (a probe
+ * that could not tell for some features: a timeout is not a verdict).
  */
 import { AccessDeniedError, BucketNotFoundError, ObjectNotFoundError } from '../../lib/storage';
 
@@ -9,6 +10,8 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_NOT_FOUND = 3;
 export const EXIT_ACCESS_DENIED = 4;
+/** `bucketkit probe`: the report was printed, but some features are `unknown` (timeout, unrelated failure, missing input). */
+export const EXIT_INCOMPLETE = 5;
 
 /** A bad command line: exits {@link EXIT_USAGE} with the command's usage. */
 export class UsageError extends Error {

@@ -9,6 +9,7 @@
  */
 import type { Command } from 'commander';
 import { FEATURES, probeCapabilities, CapabilityReport } from '../../lib/storage';
+import { EXIT_INCOMPLETE } from './exit-codes';
 
 export const USAGE = 'usage: bucketkit probe --endpoint URL [--region R] [--json] [--timeout-ms N] [--kms-key-id ID]';
 
@@ -41,8 +42,26 @@ export function formatTable(report: CapabilityReport): string {
   return lines.join('\n');
 }
 
-/** Runs the probe with options as {@link parseArgs} returns them; returns the exit code. */
-export async function runProbe(options: Record<string, string | true>, out: (s: string) => void = console.log): Promise<number> {
+/**
+ * The features a report could not tell (status `unknown`, except those left out of the run), with a line on what to
+ * do, or undefined when every probed feature has a verdict.
+ */
+export function undeterminedSummary(report: CapabilityReport): string | undefined {
+  const open = FEATURES.filter((f) => report.features[f].status === 'unknown' && report.features[f].reason !== 'not-probed');
+  if (open.length === 0) return undefined;
+  const list = open.map((f) => `${f} (${report.features[f].reason ?? 'unknown'})`).join(', ');
+  return `bucketkit probe: ${open.length} of ${FEATURES.length} features could not be determined: ${list}. A timeout or a failure unrelated to the feature is not a verdict; re-run (with a larger --timeout-ms for timeouts, --kms-key-id for needs-input).`;
+}
+
+/**
+ * Runs the probe with options as {@link parseArgs} returns them; returns the exit code: 0, or
+ * {@link EXIT_INCOMPLETE} (with a line on `err`) when some features could not be determined.
+ */
+export async function runProbe(
+  options: Record<string, string | true>,
+  out: (s: string) => void = console.log,
+  err: (s: string) => void = console.error,
+): Promise<number> {
   if (typeof options.endpoint !== 'string') {
     out(USAGE);
     return 2;
@@ -56,7 +75,10 @@ export async function runProbe(options: Record<string, string | true>, out: (s: 
     },
   );
   out(options.json ? JSON.stringify(report, null, 2) : formatTable(report));
-  return 0;
+  const undetermined = undeterminedSummary(report);
+  if (undetermined === undefined) return 0;
+  err(undetermined);
+  return EXIT_INCOMPLETE;
 }
 
 /** Adds `probe` to the program. */

@@ -7,6 +7,8 @@ import { FEATURES, probeCapabilities, profileFromReport, UnsupportedFeatureError
 import { FaultProxy } from '../../helpers/fault-proxy';
 import { currentTarget } from '../../helpers/target';
 import { assertWriteSupported } from '../../../lib/storage/s3/core/capabilities';
+import { runProbe } from '../../../bin/cli/probe';
+import { EXIT_INCOMPLETE } from '../../../bin/cli/exit-codes';
 
 let proxy: FaultProxy;
 beforeAll(async () => {
@@ -88,3 +90,26 @@ test('probeTimeoutMs must be a positive integer', async () => {
     await expect(probeCapabilities(probeConfig(), { probeTimeoutMs: bad })).rejects.toMatchObject({ code: 'InvalidArgument', field: 'probeTimeoutMs' });
   }
 });
+
+test('bucketkit probe --timeout-ms 1 prints the report, names the undetermined features and exits 5, not 0', async () => {
+  const t = currentTarget();
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  process.env.AWS_ACCESS_KEY_ID = t.credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = t.credentials.secretAccessKey;
+  const out: string[] = [];
+  const err: string[] = [];
+  try {
+    const code = await runProbe(
+      { endpoint: t.endpoint, region: t.region, json: true, 'timeout-ms': '1' },
+      (s) => out.push(s),
+      (s) => err.push(s),
+    );
+    expect(code).toBe(EXIT_INCOMPLETE);
+  } finally {
+    process.env.AWS_ACCESS_KEY_ID = saved.id;
+    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+  }
+  const report = JSON.parse(out.join('\n'));
+  expect(report.features.sseKms).toMatchObject({ status: 'unknown', reason: 'timeout' });
+  expect(err.join('\n')).toMatch(/28 of 28 features could not be determined: rangedGet \(timeout\).*larger --timeout-ms/);
+}, 60_000);
