@@ -35,8 +35,11 @@ export interface ProbeResult {
 export function parseProbeEvent(event: unknown): ProbeEvent {
   const r = EventReader.of(event ?? {});
   r.only(['bucket', 'region', 'features', 'probeTimeoutMs', 'kmsKeyId']);
+  // ProbeFunction (lib/constructs/handlers) sets BUCKETKIT_BUCKET and BUCKETKIT_KMS_KEY_ID.
   return {
-    bucket: r.optionalString('bucket', { maxLength: 255, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be a bucket name' }),
+    bucket:
+      r.optionalString('bucket', { maxLength: 255, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be a bucket name' }) ??
+      (process.env.BUCKETKIT_BUCKET || undefined),
     region: r.optionalString('region', { maxLength: 32, pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, hint: 'must be a region name such as eu-west-1' }),
     features: r.has('features')
       ? r.array('features', FEATURES.length, (v, field) => {
@@ -45,7 +48,7 @@ export function parseProbeEvent(event: unknown): ProbeEvent {
         })
       : undefined,
     probeTimeoutMs: r.integer('probeTimeoutMs', 100, MAX_PROBE_TIMEOUT_MS, DEFAULT_PROBE_TIMEOUT_MS),
-    kmsKeyId: r.optionalString('kmsKeyId', { maxLength: 2048 }),
+    kmsKeyId: r.optionalString('kmsKeyId', { maxLength: 2048 }) ?? (process.env.BUCKETKIT_KMS_KEY_ID || undefined),
   };
 }
 
@@ -56,7 +59,12 @@ const SPEC: HandlerSpec<ProbeEvent, ProbeResult> = {
   run: async (ev, d) => {
     const report = await probeCapabilities(
       { bucket: ev.bucket, region: ev.region, endpoint: process.env.AWS_ENDPOINT_URL_S3 || undefined },
-      { probeTimeoutMs: ev.probeTimeoutMs, kmsKeyId: ev.kmsKeyId, features: ev.features },
+      {
+        probeTimeoutMs: ev.probeTimeoutMs,
+        kmsKeyId: ev.kmsKeyId,
+        features: ev.features,
+        scratchBucketPrefix: process.env.BUCKETKIT_SCRATCH_BUCKET_PREFIX || undefined,
+      },
     );
     const summary: Record<string, number> = {};
     for (const c of Object.values(report.features)) summary[c.status] = (summary[c.status] ?? 0) + 1;

@@ -5,6 +5,9 @@
 import { S3Storage, type S3StorageConfig } from 'bucketkit/storage';
 import { Logger, SILENT } from './log';
 
+/** Lambda's longest function timeout, ms. https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
+export const MAX_LAMBDA_TIMEOUT_MS = 900_000;
+
 /** The part of Lambda's context object the handlers use. https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html */
 export interface InvocationContext {
   /** Lambda's request id, printed on every log line. */

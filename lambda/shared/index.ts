@@ -2,7 +2,7 @@
 export { ValidationError, FailureResult, ErrorDisposition, dispositionOf, failureResult } from './errors';
 export { EventReader, JsonObject, describe } from './event';
 export { Logger, LogLevel, LOG_LEVELS, LogSink, REDACTED_FIELD, redact, SILENT } from './log';
-export { InvocationContext, HandlerDeps, UNLIMITED_TIME, defaultStorage, resolveDeps } from './context';
+export { InvocationContext, HandlerDeps, UNLIMITED_TIME, MAX_LAMBDA_TIMEOUT_MS, defaultStorage, resolveDeps } from './context';
 export {
   BatchResultCode,
   BatchTask,

@@ -10,7 +10,7 @@ import {
   WRITABLE_STORAGE_CLASSES,
   type WritableStorageClass,
 } from 'bucketkit/rules';
-import { EventReader, ValidationError, type BatchTask } from '../shared';
+import { EventReader, MAX_LAMBDA_TIMEOUT_MS, ValidationError, type BatchTask } from '../shared';
 
 /** Parts copied at once by default. */
 export const DEFAULT_TRANSFER_CONCURRENCY = 4;
@@ -22,8 +22,6 @@ export const MAX_TRANSFER_CONCURRENCY = 32;
  * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
 export const DEFAULT_MIN_REMAINING_TIME_MS = 30_000;
-/** Lambda's longest timeout: 900 s. */
-export const MAX_LAMBDA_TIMEOUT_MS = 900_000;
 
 const BUCKET = { maxLength: 255, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be a bucket name (letters, digits, dots, hyphens, underscores)' };
 const REGION = { maxLength: 32, pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, hint: 'must be a region name such as eu-west-1' };
@@ -47,13 +45,14 @@ export interface TransferContinuation {
 
 /** A validated transfer event. */
 export interface TransferEvent {
+  /** @default - the function's BUCKETKIT_SOURCE_BUCKET */
   readonly sourceBucket: string;
   readonly sourceKey: string;
   /** @default - the latest version */
   readonly sourceVersionId?: string;
   /** The source bucket's region. @default - the function's region (AWS_REGION) */
   readonly sourceRegion?: string;
-  /** @default - sourceBucket */
+  /** @default - the function's BUCKETKIT_DESTINATION_BUCKET, else sourceBucket */
   readonly destinationBucket: string;
   /** @default - sourceKey (then the buckets must differ) */
   readonly destinationKey: string;
@@ -99,9 +98,10 @@ const FIELDS = [
 export function parseTransferEvent(event: unknown): TransferEvent {
   const r = EventReader.of(event);
   r.only(FIELDS);
-  const sourceBucket = r.string('sourceBucket', BUCKET);
+  // TransferFunction (lib/constructs/handlers) sets these to the buckets it granted access to.
+  const sourceBucket = r.has('sourceBucket') || !process.env.BUCKETKIT_SOURCE_BUCKET ? r.string('sourceBucket', BUCKET) : process.env.BUCKETKIT_SOURCE_BUCKET;
   const sourceKey = r.string('sourceKey', KEY);
-  const destinationBucket = r.optionalString('destinationBucket', BUCKET) ?? sourceBucket;
+  const destinationBucket = r.optionalString('destinationBucket', BUCKET) ?? (process.env.BUCKETKIT_DESTINATION_BUCKET || sourceBucket);
   const destinationKey = r.optionalString('destinationKey', KEY) ?? sourceKey;
   if (sourceBucket === destinationBucket && sourceKey === destinationKey) {
     throw new ValidationError(
