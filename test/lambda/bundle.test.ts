@@ -12,10 +12,10 @@ const ROOT = join(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildOptions, entries } = require(join(ROOT, 'scripts', 'bundle-handlers.js'));
 
-/** What a cold start loads (the entry and its static imports), minified: budget per handler. */
-export const COLD_START_BUDGET_BYTES = 160 * 1024;
+/** What a cold start loads (the entry and its static imports), minified: budget per handler (docs/architecture.md, "Handler bundles"). */
+export const COLD_START_BUDGET_BYTES = 176 * 1024;
 /** Every JS file of a handler's folder (lazily loaded chunks included): budget per handler. */
-export const TOTAL_BUDGET_BYTES = 320 * 1024;
+export const TOTAL_BUDGET_BYTES = 352 * 1024;
 const HANDLERS = ['transfer', 'restore', 'probe'];
 
 /** Inputs of a bundle that must never be in it: the CDK, constructs, deploy-time code. */

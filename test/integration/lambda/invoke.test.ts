@@ -10,7 +10,7 @@
 import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestBucket, currentTarget, type TestBucket } from '../../helpers/target';
@@ -121,8 +121,11 @@ test('bucketkit invoke transfer copies 64 MiB across buckets through the emulate
   });
   expect(result.stderr).not.toMatch(/FunctionError|Task timed out/);
   expect(result.code).toBe(0);
-  const continuations = result.stderr.split('\n').filter((l) => /^transfer: invocation \d+: .*continuing$/.test(l));
-  expect(continuations.length).toBeGreaterThanOrEqual(3);
+  const progress = result.stderr.split('\n').filter((l) => l.startsWith('transfer: invocation '));
+  expect(progress.filter((l) => l.endsWith('; continuing')).length).toBeGreaterThanOrEqual(3);
+  // The README's "Deploy and invoke" section quotes exactly these lines.
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  expect(readme.split('\n').filter((l) => l.startsWith('transfer: invocation '))).toEqual(progress);
   const final = JSON.parse(result.stdout);
   expect(final).toMatchObject({ status: 'Succeeded', method: 'UploadPartCopy', sizeBytes: SIZE, partsTotal: SIZE / PART });
   const copied = await dst.storage.getBuffer('copied/object.bin');
