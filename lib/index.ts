@@ -26,6 +26,10 @@ export {
   RESTORE_ENVIRONMENT,
   PROBE_ENVIRONMENT,
   DEFAULT_SCRATCH_BUCKET_PREFIX,
+  BulkRestore,
+  BulkRestoreProps,
+  DEFAULT_RESTORE_MAX_CONCURRENCY,
+  DEFAULT_RESTORE_RESULTS_PREFIX,
 } from './constructs';
 export {
   RuleProblem,

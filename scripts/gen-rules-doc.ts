@@ -20,6 +20,7 @@ const AREAS: readonly { area: RuleArea; title: string; checkedBy: string }[] = [
     checkedBy: '`checkNotificationConfigurations`, `checkNotificationFilter`, `checkNotificationDestination`; StorageBucket',
   },
   { area: 'handlers', title: 'Handler functions (TransferFunction, RestoreFunction, ProbeFunction)', checkedBy: 'the handler constructs, at construction' },
+  { area: 'scale-out', title: 'Scale-out state machines (BulkRestore, LargeObjectCopy)', checkedBy: 'the scale-out constructs, at construction' },
 ];
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');

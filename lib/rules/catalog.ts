@@ -7,7 +7,7 @@
  */
 
 /** The part of S3 a rule belongs to; `docs/rules.md` has one section per area. */
-export type RuleArea = 'bucket-name' | 'acceleration' | 'object' | 'lifecycle' | 'intelligent-tiering' | 'notifications' | 'handlers';
+export type RuleArea = 'bucket-name' | 'acceleration' | 'object' | 'lifecycle' | 'intelligent-tiering' | 'notifications' | 'handlers' | 'scale-out';
 
 /** `error`: S3 (or CloudFormation) rejects the configuration or request. `warning`: it works, but costs or surprises. */
 export type RuleSeverity = 'error' | 'warning';
@@ -122,6 +122,11 @@ const RULE_ROWS = /* @__PURE__ */ (() =>
   { id: 'BUCKETKIT-HANDLER-RETRY-ATTEMPTS', area: 'handlers', title: 'Asynchronous invocations are retried 0 to 2 times', docUrl: 'https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html' },
   { id: 'BUCKETKIT-HANDLER-MAX-EVENT-AGE', area: 'handlers', title: 'An asynchronous event is kept 60 seconds to 6 hours', docUrl: 'https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html' },
   { id: 'BUCKETKIT-HANDLER-PREFIX', area: 'handlers', title: 'A prefix scope is a literal, non-empty key prefix of at most 1,024 bytes, without the IAM wildcards * and ? or a policy variable ${...}', docUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html' },
+  // Scale-out constructs (BulkRestore, LargeObjectCopy)
+  { id: 'BUCKETKIT-SCALE-OUT-MAX-CONCURRENCY', area: 'scale-out', title: 'A Distributed Map runs 1 to 10,000 child workflows at once', docUrl: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html' },
+  { id: 'BUCKETKIT-SCALE-OUT-TOLERATED-FAILURES', area: 'scale-out', title: 'A Distributed Map tolerates 0 to 100 percent of failed items', docUrl: 'https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html' },
+  { id: 'BUCKETKIT-SCALE-OUT-RESTORE-DAYS', area: 'scale-out', title: 'A restored copy stays a whole number of days, 1 or more', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html' },
+  { id: 'BUCKETKIT-SCALE-OUT-RESULTS-PREFIX', area: 'scale-out', title: 'A results prefix is a key prefix of at most 924 bytes that does not start with /', docUrl: 'https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html' },
   ] as const satisfies readonly Omit<RuleDefinition, 'severity'>[])();
 
 /** Every rule id of {@link RULE_CATALOG}, as a type: a check that names an id outside it does not compile. */
