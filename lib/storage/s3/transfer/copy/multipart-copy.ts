@@ -69,9 +69,18 @@ async function createCopyUpload(ctx: S3Context, destinationKey: string, source: 
       ...source.copiedMetadata,
       Tagging: source.tagging || undefined,
     }),
-    { key: destinationKey, abortSignal: options.abortSignal },
+    // Not cancelled mid-request, so that its upload id is never lost; a cancel meanwhile aborts it here.
+    { key: destinationKey },
   );
   if (!created.UploadId) throw new MultipartUploadError('CreateMultipartUpload returned no UploadId', { bucket: ctx.bucket, key: destinationKey });
+  if (options.abortSignal?.aborted) {
+    const suffix = abortSuffix(created.UploadId, await tryAbortUpload(ctx, destinationKey, created.UploadId));
+    throw new MultipartUploadError(`multipart copy of ${source.key} to ${destinationKey} was cancelled${suffix}`, {
+      uploadId: created.UploadId,
+      bucket: ctx.bucket,
+      key: destinationKey,
+    });
+  }
   return created.UploadId;
 }
 
@@ -115,7 +124,8 @@ async function settleFailedComplete(upload: CopyUpload, parts: CompletedPart[], 
   const { ctx, destinationKey, uploadId, destinationSse } = upload;
   const outcome = await tryAbortUpload(ctx, destinationKey, uploadId);
   let suffix = abortSuffix(uploadId, outcome);
-  if (outcome.kind !== 'aborted') {
+  {
+    // The copy may be stored even when the abort succeeded (MinIO accepts an abort while a Complete is committing).
     const etags = parts.map((p) => unquoteEtag(p.ETag));
     const expected = etags.every((e) => /^[0-9a-f]{32}$/.test(e)) ? multipartEtag(etags) : undefined;
     const verdict = await checkStored(ctx, destinationKey, { etag: expected }, destinationSse);

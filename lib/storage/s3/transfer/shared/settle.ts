@@ -3,8 +3,8 @@
  * cancelled mid-request, or retried after a lost answer, may have stored the object. These helpers find out which,
  * so that a transfer never reports an abort that did not happen, and resolves when the object was committed.
  *
- * AbortMultipartUpload of an upload that was completed answers 404 `NoSuchUpload`:
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html
+ * AbortMultipartUpload of an upload that was completed answers 404 `NoSuchUpload`; an abort may have to be repeated
+ * while parts are still in flight: https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html
  */
 import { HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { ChecksumAlgorithmName } from '../../../../rules/checksums';
@@ -13,20 +13,40 @@ import type { S3Context } from '../../core/context';
 import type { SseCustomerInput } from '../../core/encryption';
 import { checksumsOf, normalizeEtag } from '../../core/mapping';
 import { etagIsMd5Based, unquoteEtag } from './checksums';
-import { abortUpload } from './uploads-admin';
+import { abortUpload, listUploadedParts } from './uploads-admin';
 
 /** What an AbortMultipartUpload did: aborted the upload, found it gone (completed, or aborted by someone else), or failed. */
 export type AbortOutcome = { readonly kind: 'aborted' } | { readonly kind: 'gone' } | { readonly kind: 'failed'; readonly error: unknown };
 
-/** AbortMultipartUpload, without the caller's signal (it has usually fired), reporting what happened instead of hiding it. */
+/** Aborts tried at most, when the upload is still listed after an abort. */
+const MAX_ABORTS = 3;
+/** Wait between them. */
+const ABORT_RECHECK_DELAY_MS = 100;
+
+/**
+ * AbortMultipartUpload, without the caller's signal (it has usually fired), reporting what happened instead of hiding
+ * it. A part still in flight on the server when the abort lands may outlive it ("it might be necessary to abort a
+ * given multipart upload multiple times"), so the abort is confirmed with ListParts and repeated while the upload is there.
+ */
 export async function tryAbortUpload(ctx: S3Context, key: string, uploadId: string): Promise<AbortOutcome> {
-  try {
-    await abortUpload(ctx, key, uploadId);
-    return { kind: 'aborted' };
-  } catch (error) {
-    if (error instanceof MultipartUploadError && (error.s3Code === 'NoSuchUpload' || error.httpStatus === 404)) return { kind: 'gone' };
-    return { kind: 'failed', error };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await abortUpload(ctx, key, uploadId);
+    } catch (error) {
+      if (isGone(error)) return { kind: attempt === 1 ? 'gone' : 'aborted' };
+      return { kind: 'failed', error };
+    }
+    const stillThere = await listUploadedParts(ctx, key, uploadId).then(
+      () => true,
+      () => false,
+    );
+    if (!stillThere || attempt >= MAX_ABORTS) return { kind: 'aborted' };
+    await new Promise((resolve) => setTimeout(resolve, ABORT_RECHECK_DELAY_MS));
   }
+}
+
+function isGone(error: unknown): boolean {
+  return error instanceof MultipartUploadError && (error.s3Code === 'NoSuchUpload' || error.httpStatus === 404);
 }
 
 /** The words that say what an abort did, for the end of an error message. */

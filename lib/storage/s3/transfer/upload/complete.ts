@@ -158,8 +158,9 @@ async function settleFailedComplete(job: UploadJob, plan: Plan, done: CompletedP
   }
   const outcome: AbortOutcome = await tryAbortUpload(job.ctx, job.key, plan.uploadId);
   let suffix = abortSuffix(plan.uploadId, outcome);
-  if (outcome.kind !== 'aborted') {
-    // The upload is gone or could not be aborted: Complete may have stored the object. Look.
+  {
+    // Complete may have stored the object, even when the abort succeeded (MinIO accepts an abort while a Complete it
+    // already received is still committing). Look.
     const verdict = await checkStored(job.ctx, job.key, expectedObject(job, done), job.sseC);
     if (verdict.stored === 'yes') {
       await job.store?.remove(job.ctx.bucket, job.key).catch(() => undefined);

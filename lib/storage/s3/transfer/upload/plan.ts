@@ -1,6 +1,7 @@
 /** Planning a multipart upload: find the upload to resume (state file, ListParts) or create one. */
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
-import { MultipartUploadError, PreconditionFailedError } from '../../../errors';
+import { AbortedError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
+import { abortSuffix, tryAbortUpload } from '../shared/settle';
 import type { UploadState } from '../../../types/transfer';
 import { unquoteEtag } from '../shared/checksums';
 import { listUploadedParts } from '../shared/uploads-admin';
@@ -13,8 +14,8 @@ import { checkKeptPart } from './parts';
 /** Finds or creates the upload, and what of it is already done. */
 export async function planUpload(job: UploadJob, explicitUploadId?: string): Promise<Plan> {
   const { bucket } = job.ctx;
-  const saved = job.store && job.options.resume !== false ? await job.store.load(bucket, job.key) : undefined;
-  const usable = saved && (explicitUploadId === undefined || saved.uploadId === explicitUploadId) ? saved : undefined;
+  const saved = job.store ? await job.store.load(bucket, job.key) : undefined;
+  const usable = saved && job.options.resume !== false && (explicitUploadId === undefined || saved.uploadId === explicitUploadId) ? saved : undefined;
   if (usable) {
     const checks = describeChecksumChange(usable, job);
     if (checks) {
@@ -31,6 +32,8 @@ export async function planUpload(job: UploadJob, explicitUploadId?: string): Pro
       );
     }
   } else if (saved && explicitUploadId === undefined && job.options.resume === false) {
+    // Starting afresh: the saved upload is this caller's and would otherwise be left open, unknown to anyone.
+    await tryAbortUpload(job.ctx, job.key, saved.uploadId);
     await job.store?.remove(bucket, job.key);
   }
   const uploadId = explicitUploadId ?? usable?.uploadId;
@@ -100,11 +103,17 @@ async function createUpload(job: UploadJob): Promise<Plan> {
           RequestPayer: job.ctx.requestPayer,
           ...writeInput(job.options),
         }),
-        { key: job.key, abortSignal: job.options.abortSignal },
+        // Not cancelled mid-request: a Create whose answer is lost leaves an upload nobody knows the id of. It is
+        // short; a cancel that comes meanwhile aborts the upload it created, below.
+        { key: job.key },
       ),
     job.retryOptions(job.options.abortSignal),
   );
   if (!created.UploadId) throw new MultipartUploadError('CreateMultipartUpload returned no UploadId', { bucket: job.ctx.bucket, key: job.key });
+  if (job.options.abortSignal?.aborted) {
+    const suffix = abortSuffix(created.UploadId, await tryAbortUpload(job.ctx, job.key, created.UploadId));
+    throw new AbortedError(`upload of ${job.key} was cancelled${suffix}`, { bucket: job.ctx.bucket, key: job.key });
+  }
   const plan: Plan = {
     uploadId: created.UploadId,
     layout,
