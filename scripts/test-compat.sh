@@ -4,12 +4,14 @@
 #   BUCKETKIT_COMPAT_TARGETS="moto minio ceph-rgw"  picks the targets (default: every target that is wired in)
 #   BUCKETKIT_COMPAT_SOAK_OPS=1000   operations of the short soak run per target after its suite (0 skips it)
 #   BUCKETKIT_KILL_RESUME_RUNS=20    SIGKILL-and-resume rounds per transfer kind (npm test runs 3)
+#   BUCKETKIT_RESTORE_MANY_OBJECTS=2000  GLACIER objects in the restoreMany kill-and-resume test (npm test runs 400)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/offline-env.sh
 TARGETS="${BUCKETKIT_COMPAT_TARGETS:-moto minio ceph-rgw}"
 export BUCKETKIT_STATE_DIR="${BUCKETKIT_STATE_DIR:-$(mktemp -d)}"
 export BUCKETKIT_KILL_RESUME_RUNS="${BUCKETKIT_KILL_RESUME_RUNS:-20}"
+export BUCKETKIT_RESTORE_MANY_OBJECTS="${BUCKETKIT_RESTORE_MANY_OBJECTS:-2000}"
 SOAK_OPS="${BUCKETKIT_COMPAT_SOAK_OPS:-1000}"
 summary=()
 timings=()
