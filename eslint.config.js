@@ -24,7 +24,7 @@ const FACADE = {
   group: ['**/s3-storage', '**/s3/s3-storage'],
   message: 'Nothing in lib/storage imports the S3Storage facade (only lib/storage/index.ts does): operations take an S3Context.',
 };
-const CAPABILITIES = ['compatibility', 'archive', 'versioning', 'bucket-config'];
+const CAPABILITIES = ['compatibility', 'archive', 'versioning', 'bucket-config', 'encryption'];
 const layer = (name, up, forbidden) => ({
   group: forbidden.map((f) => `${up}${f}/**`),
   message: `lib/storage layers point down only: ${name} may not import ${forbidden.join(', ')}.`,
@@ -49,10 +49,13 @@ const STORAGE_LAYERS = [
   {
     files: ['lib/storage/s3/compatibility/**/*.ts'],
     patterns: [
-      { group: ['**/transfer/**', '**/archive/**', '**/versioning/**', '**/bucket-config/**'], message: 'compatibility imports core and objects only.' },
+      {
+        group: ['**/transfer/**', '**/archive/**', '**/versioning/**', '**/bucket-config/**', '**/encryption/**'],
+        message: 'compatibility imports core and objects only.',
+      },
     ],
   },
-  ...['archive', 'versioning', 'bucket-config'].map((name) => ({
+  ...['archive', 'versioning', 'bucket-config', 'encryption'].map((name) => ({
     files: [`lib/storage/s3/${name}/**/*.ts`],
     patterns: [
       {

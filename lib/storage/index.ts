@@ -73,6 +73,21 @@ export {
   PruneKeyOutcome,
   PruneVersionsResult,
 } from './types/versioning';
+export {
+  EncryptionType,
+  EncryptionState,
+  VerifyEncryptionOptions,
+  VerifyEncryptionResult,
+  AuditEncryptionOptions,
+  BucketEncryption,
+  SetBucketEncryptionInput,
+  ReencryptMethod,
+  ReencryptOptions,
+  ReencryptItem,
+  ReencryptResult,
+} from './types/encryption';
+export { SSE_C_KEY_LENGTH_BYTES } from './s3/core/validation';
+export { SSE_C_BLOCKED_HINT } from './s3/core/error-mapping';
 export { RestoreVersionOptions } from './s3/versioning/undelete';
 export { mergeVersions } from './s3/versioning/list-versions';
 export { planKeyPrune } from './s3/versioning/prune';

@@ -21,7 +21,17 @@ import type {
   WaitForRestoreOptions,
 } from '../types/archive';
 import type { CompatibilityProfile } from '../types/compatibility';
+import type {
+  AuditEncryptionOptions,
+  BucketEncryption,
+  ReencryptOptions,
+  ReencryptResult,
+  SetBucketEncryptionInput,
+  VerifyEncryptionOptions,
+  VerifyEncryptionResult,
+} from '../types/encryption';
 import type { Storage } from '../types/storage';
+import { getBucketEncryption, setBucketEncryption } from './bucket-config/bucket-encryption';
 import type {
   CopyOptions,
   CopyResult,
@@ -32,6 +42,7 @@ import type {
   DeleteTarget,
   GetOptions,
   GetResult,
+  ServerSideEncryption,
   HeadOptions,
   ListOptions,
   ListPage,
@@ -52,11 +63,13 @@ import type {
   UploadSource,
 } from '../types/transfer';
 import { restoreObject, restoreStatus } from './archive/restore';
+import { verifyEncryption } from './encryption/verify';
 import type { RestoreStatusManyOptions } from './archive/status-many';
 import { CapabilityCache } from './compatibility/cache';
 import { profileSourceFor } from './compatibility/resolve';
 import type { ResolvedS3StorageConfig, S3StorageConfig } from './core/config';
 import type { S3Command, SendOptions } from './core/context';
+import { withCopyKeys, withReadKey, withWriteEncryption } from './core/encryption';
 import { S3Session } from './core/session';
 import { prepareCopy, copyObject } from './objects/copy';
 import { deleteObject, deleteObjects } from './objects/delete';
@@ -158,30 +171,30 @@ export class S3Storage implements Storage {
   }
 
   public async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
-    const plan = await planPut(this.session, key, body, options);
+    const plan = await planPut(this.session, key, body, (options = withWriteEncryption(this.config, options)));
     if (plan.kind === 'single') return plan.send();
     const { uploadFromIterator } = await import('./transfer/upload/upload');
     return uploadFromIterator(this.session, key, plan.head, plan.rest, options);
   }
 
-  public get(key: string, options: GetOptions = {}): Promise<GetResult> {
-    return getObject(this.session, key, options);
+  public async get(key: string, options: GetOptions = {}): Promise<GetResult> {
+    return getObject(this.session, key, withReadKey(this.config, options));
   }
 
-  public getBuffer(key: string, options: GetOptions = {}): Promise<Buffer> {
-    return getObjectBuffer(this.session, key, options);
+  public async getBuffer(key: string, options: GetOptions = {}): Promise<Buffer> {
+    return getObjectBuffer(this.session, key, withReadKey(this.config, options));
   }
 
   public async getText(key: string, options: GetOptions = {}): Promise<string> {
-    return (await getObjectBuffer(this.session, key, options)).toString('utf8');
+    return (await getObjectBuffer(this.session, key, withReadKey(this.config, options))).toString('utf8');
   }
 
-  public head(key: string, options: HeadOptions = {}): Promise<ObjectMetadata> {
-    return headObject(this.session, key, options);
+  public async head(key: string, options: HeadOptions = {}): Promise<ObjectMetadata> {
+    return headObject(this.session, key, withReadKey(this.config, options));
   }
 
-  public exists(key: string, options: HeadOptions = {}): Promise<boolean> {
-    return objectExists(this.session, key, options);
+  public async exists(key: string, options: HeadOptions = {}): Promise<boolean> {
+    return objectExists(this.session, key, withReadKey(this.config, options));
   }
 
   public delete(key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
@@ -198,6 +211,7 @@ export class S3Storage implements Storage {
 
   /** CopyObject up to 5 GiB; a larger source, or `multipart: true`, goes through parallel UploadPartCopy. */
   public async copy(sourceKey: string, destinationKey: string, options: CopyOptions = {}): Promise<CopyResult> {
+    options = withCopyKeys(this.config, options);
     const source = await prepareCopy(this.session, sourceKey, destinationKey, options);
     if (options.multipart !== true) {
       const copied = await copyObject(this.session, destinationKey, source, options);
@@ -210,19 +224,19 @@ export class S3Storage implements Storage {
   public async upload(key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
     watchIfStream(source); // an error while the engine loads must not crash the process
     const { uploadObject } = await import('./transfer/upload/upload');
-    return uploadObject(this.session, key, source, options);
+    return uploadObject(this.session, key, source, withWriteEncryption(this.config, options));
   }
 
   public async resumeUpload(uploadId: string, key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
     watchIfStream(source);
     const { resumeUpload } = await import('./transfer/upload/upload');
-    return resumeUpload(this.session, uploadId, key, source, options);
+    return resumeUpload(this.session, uploadId, key, source, withWriteEncryption(this.config, options));
   }
 
   public async download(key: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
     watchIfStream(destination);
     const { downloadObject } = await import('./transfer/download/download');
-    return downloadObject(this.session, key, destination, options);
+    return downloadObject(this.session, key, destination, withReadKey(this.config, options));
   }
 
   public listIncompleteUploads(options: ListIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
@@ -254,8 +268,8 @@ export class S3Storage implements Storage {
   }
 
   /** Copies an old version to the top of its key, keeping its metadata, tags, storage class and SSE-S3/KMS settings. */
-  public restoreVersion(key: string, versionId: string, options: RestoreVersionOptions = {}): Promise<CopyResult> {
-    return restoreVersion(this.session, key, versionId, options);
+  public async restoreVersion(key: string, versionId: string, options: RestoreVersionOptions = {}): Promise<CopyResult> {
+    return restoreVersion(this.session, key, versionId, withCopyKeys(this.config, options));
   }
 
   /** Deletes noncurrent versions and orphaned delete markers in batches of 1,000 (never a current version); per-key report. */
@@ -300,6 +314,38 @@ export class S3Storage implements Storage {
   public async setStorageClass(key: string, storageClass: string, options: SetStorageClassOptions = {}): Promise<SetStorageClassResult> {
     const { setStorageClass } = await import('./archive/set-storage-class');
     return setStorageClass(this.session, key, storageClass, options, async (source, copyOptions) => {
+      const { multipartCopy } = await import('./transfer/copy/multipart-copy');
+      return multipartCopy(this.session, key, key, source, copyOptions);
+    });
+  }
+
+  // Server-side encryption (lib/storage/s3/bucket-config, lib/storage/s3/encryption); docs/encryption.md.
+
+  /** The bucket's default encryption (GetBucketEncryption); `{ type: 'none' }` where the store has none. */
+  public getBucketEncryption(): Promise<BucketEncryption> {
+    return getBucketEncryption(this.session);
+  }
+
+  /** Sets the bucket's default encryption for new objects (PutBucketEncryption); `allowSseC` sets BlockedEncryptionTypes. */
+  public setBucketEncryption(encryption: SetBucketEncryptionInput): Promise<void> {
+    return setBucketEncryption(this.session, encryption);
+  }
+
+  /** Compares one object's encryption (one HEAD) with `expected`: `{ ok, actual, expected, problems }`, no key material. */
+  public verifyEncryption(key: string, expected: ServerSideEncryption, options: VerifyEncryptionOptions = {}): Promise<VerifyEncryptionResult> {
+    return verifyEncryption(this.session, key, expected, options);
+  }
+
+  /** Streams every object under a prefix whose encryption differs from `expected` (bounded memory, any size). */
+  public async *auditEncryption(options: AuditEncryptionOptions): AsyncIterableIterator<VerifyEncryptionResult> {
+    const { auditEncryption } = await import('./encryption/verify');
+    yield* auditEncryption(this.session, options);
+  }
+
+  /** Moves objects to another encryption in place (UpdateObjectEncryption or copy), skipping those already under it. */
+  public async reencrypt(target: string | { readonly prefix: string }, options: ReencryptOptions): Promise<ReencryptResult> {
+    const { reencrypt } = await import('./encryption/reencrypt');
+    return reencrypt(this.session, target, options, async (key, source, copyOptions) => {
       const { multipartCopy } = await import('./transfer/copy/multipart-copy');
       return multipartCopy(this.session, key, key, source, copyOptions);
     });

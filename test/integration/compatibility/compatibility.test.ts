@@ -107,7 +107,15 @@ describe('bucketkit probe --json', () => {
 describe("degradation with compatibility: 'auto'", () => {
   test('a write the target cannot honour throws UnsupportedFeatureError naming feature and provider, before any request', async () => {
     const t = currentTarget();
-    const s = new S3Storage({ bucket: b.name, endpoint: t.endpoint, region: t.region, credentials: t.credentials, compatibility: 'auto' });
+    // allowInsecureSseC: the loopback target is plain http, and SSE-C over http is refused before the profile is asked.
+    const s = new S3Storage({
+      bucket: b.name,
+      endpoint: t.endpoint,
+      region: t.region,
+      credentials: t.credentials,
+      compatibility: 'auto',
+      allowInsecureSseC: true,
+    });
     const profile = (await s.compatibilityProfile())!;
     const counter = countRequests(s.client);
     if (profile.unsupported.has('sseC')) {

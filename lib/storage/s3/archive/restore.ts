@@ -11,6 +11,7 @@ import { isArchiveClass, type RestoreTier } from '../../../rules/storage-classes
 import { InvalidArgumentError, StorageError, UnsupportedFeatureError } from '../../errors';
 import type { ObjectRestoreStatus, RestoreOptions, RestoreResult, RestoreStatusOptions } from '../../types/archive';
 import type { S3Context } from '../core/context';
+import type { SseCustomerInput } from '../core/encryption';
 import { assertKey } from '../core/validation';
 
 /** S3 error codes that mean "this object needs no restore". */
@@ -40,8 +41,14 @@ export async function assertRestoreSupported(ctx: S3Context): Promise<void> {
 }
 
 /** HEAD of one object, raw (the restore headers unparsed). */
-export function headRaw(ctx: S3Context, key: string, versionId: string | undefined, abortSignal?: AbortSignal): Promise<HeadObjectCommandOutput> {
-  return ctx.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: key, VersionId: versionId, RequestPayer: ctx.requestPayer }), { key, abortSignal });
+export function headRaw(
+  ctx: S3Context,
+  key: string,
+  versionId: string | undefined,
+  abortSignal?: AbortSignal,
+  sseC: SseCustomerInput = {},
+): Promise<HeadObjectCommandOutput> {
+  return ctx.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: key, VersionId: versionId, RequestPayer: ctx.requestPayer, ...sseC }), { key, abortSignal });
 }
 
 /** The restore status of an object from its HEAD answer. */

@@ -5,6 +5,7 @@ import { InvalidArgumentError, InvalidObjectStateError } from '../../errors';
 import type { SetStorageClassOptions, SetStorageClassResult } from '../../types/archive';
 import type { CopyOptions, ServerSideEncryption, StorageClassName } from '../../types/objects';
 import type { S3Context } from '../core/context';
+import { customerKeyInput, customerKeyOf } from '../core/encryption';
 import { assertKey } from '../core/validation';
 import { copyObject, prepareCopy } from '../objects/copy';
 import { headRaw } from './restore';
@@ -56,7 +57,9 @@ export async function setStorageClass(
   assertTargetClass(storageClass);
   const probe: CopyOptions = { storageClass, sourceVersionId: options.versionId, abortSignal: options.abortSignal };
   await prepareCopy(ctx, key, key, probe);
-  const head = await headRaw(ctx, key, options.versionId, options.abortSignal);
+  // The config's default encryption applies to the copy; with SSE-C its key reads the object and re-encrypts the copy.
+  const customerKey = customerKeyOf(ctx.config.encryption);
+  const head = await headRaw(ctx, key, options.versionId, options.abortSignal, customerKeyInput(customerKey));
   const from = head.StorageClass ?? 'STANDARD';
   if (from === storageClass)
     throw new InvalidArgumentError(`storageClass: ${key} is already ${from}; S3 refuses a copy onto itself that changes nothing`, { field: 'storageClass' });
@@ -69,13 +72,19 @@ export async function setStorageClass(
       { key, storageClass: from },
     );
   }
-  if (head.SSECustomerAlgorithm)
-    throw new InvalidArgumentError(`key: ${key} is encrypted with SSE-C; use copy() with sourceCustomerKey and encryption`, { field: 'key' });
+  if (head.SSECustomerAlgorithm && customerKey === undefined)
+    throw new InvalidArgumentError(
+      `key: ${key} is encrypted with SSE-C; set config.encryption to its SSE-C key, or use copy() with sourceCustomerKey and encryption`,
+      {
+        field: 'key',
+      },
+    );
   const copyOptions: CopyOptions = {
     ...probe,
     metadataDirective: 'COPY',
     taggingDirective: 'COPY',
-    encryption: encryptionOf(head.ServerSideEncryption, head.SSEKMSKeyId, head.BucketKeyEnabled),
+    encryption: ctx.config.encryption ?? encryptionOf(head.ServerSideEncryption, head.SSEKMSKeyId, head.BucketKeyEnabled),
+    sourceCustomerKey: customerKey,
   };
   const source = await prepareCopy(ctx, key, key, copyOptions);
   const size = head.ContentLength ?? 0;

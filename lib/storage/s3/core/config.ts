@@ -4,6 +4,9 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { checkBucketName } from '../../../rules/bucket-name';
 import { InvalidArgumentError } from '../../errors';
 import type { CapabilityReport, ChecksumPolicy, ProviderName } from '../../types/compatibility';
+import type { ServerSideEncryption } from '../../types/objects';
+import { redactCustomerKey } from './encryption';
+import { assertEncryption } from './validation';
 
 /** Default number of requests in flight per transfer, and of pooled sockets. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -81,6 +84,21 @@ export interface S3StorageConfig {
    */
   readonly compatibility?: 'auto' | ProviderName | CapabilityReport;
   /**
+   * The encryption of every write (put, upload, copy, multipart copy, setStorageClass, restoreVersion) that sets none
+   * itself. With SSE-C, reads (get, head, download) and copies from this bucket send the key too. The SSE-C key is kept
+   * in a copy that prints as `[SSE-C key]` (JSON, `util.inspect`), never as bytes.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html
+   * @default - none: the bucket's default encryption applies
+   */
+  readonly encryption?: ServerSideEncryption;
+  /**
+   * Allow SSE-C over a plain-http `endpoint`. S3 refuses SSE-C over HTTP and a key sent in the clear must be treated as
+   * compromised, so without this an SSE-C option on an http endpoint is `InvalidArgumentError`. For loopback test
+   * servers only. https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
+   * @default false
+   */
+  readonly allowInsecureSseC?: boolean;
+  /**
    * A ready S3 client, for tests and advanced users. Its own settings then win over the ones above
    * (region, endpoint, credentials, retries, timeouts, pooling, checksums).
    * @default - a client built from this config
@@ -110,6 +128,9 @@ export interface ResolvedS3StorageConfig {
   readonly checksumPolicyExplicit: boolean;
   readonly compatibility?: 'auto' | ProviderName | CapabilityReport;
   readonly client?: S3Client;
+  /** The default encryption of writes; an SSE-C key in it prints as `[SSE-C key]`. */
+  readonly encryption?: ServerSideEncryption;
+  readonly allowInsecureSseC: boolean;
 }
 
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$|^[a-z0-9-]+$/;
@@ -200,6 +221,17 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
       fail('credentials', 'must be { accessKeyId, secretAccessKey, sessionToken? } strings or a credential provider function');
     }
   }
+  if (config.allowInsecureSseC !== undefined && typeof config.allowInsecureSseC !== 'boolean')
+    fail('allowInsecureSseC', 'must be a boolean', config.allowInsecureSseC);
+  const allowInsecureSseC = config.allowInsecureSseC ?? false;
+  // Never echo the encryption option: an SSE-C key is a secret (assertEncryption names the field only).
+  assertEncryption(config.encryption, 'config.encryption');
+  if (config.encryption?.type === 'SSE-C' && endpoint?.startsWith('http:') && !allowInsecureSseC) {
+    fail(
+      'encryption',
+      `SSE-C over plain http (${endpoint}) sends the key in the clear and S3 refuses it; use https, or set allowInsecureSseC: true for a loopback test server`,
+    );
+  }
   return {
     bucket: config.bucket,
     region,
@@ -219,5 +251,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     checksumPolicyExplicit: config.checksumPolicy !== undefined,
     compatibility: config.compatibility,
     client: config.client,
+    encryption: redactCustomerKey(config.encryption),
+    allowInsecureSseC,
   };
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { inspect } from 'node:util';
+import { InvalidArgumentError } from '../../errors';
 import type { ServerSideEncryption } from '../../types/objects';
 
 /** The SSE request fields of PutObject, CreateMultipartUpload and CopyObject. */
@@ -69,4 +71,92 @@ export function sseWriteInput(encryption: ServerSideEncryption | undefined): Sse
     case 'SSE-C':
       return customerKeyInput(customerKeyOf(encryption));
   }
+}
+
+/** The config fields the encryption defaults read (a subset of `ResolvedS3StorageConfig`). */
+export interface EncryptionConfig {
+  readonly bucket: string;
+  readonly endpoint?: string;
+  readonly encryption?: ServerSideEncryption;
+  readonly allowInsecureSseC: boolean;
+}
+
+const REDACTED = '[SSE-C key]';
+
+/** Key bytes that print as `[SSE-C key]` in JSON, `util.inspect`, string conversion and Jest snapshots. */
+class RedactedKeyBytes extends Uint8Array {
+  public toJSON(): string {
+    return REDACTED;
+  }
+  public override toString(): string {
+    return REDACTED;
+  }
+  public [inspect.custom](): string {
+    return REDACTED;
+  }
+}
+
+/**
+ * The same encryption option with an SSE-C key copied into bytes that never print (`[SSE-C key]`), so a config or
+ * result that holds it can be logged or serialized. Anything else is returned as is.
+ */
+export function redactCustomerKey(encryption: ServerSideEncryption | undefined): ServerSideEncryption | undefined {
+  const key = customerKeyOf(encryption);
+  if (key === undefined || key instanceof RedactedKeyBytes) return encryption;
+  const copy = new RedactedKeyBytes(key.length);
+  copy.set(key);
+  return { type: 'SSE-C', key: copy };
+}
+
+/**
+ * Refuses SSE-C over a plain-http endpoint unless the config allows it (loopback test servers): S3 rejects SSE-C over
+ * HTTP, and a key sent in the clear is compromised. https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
+ * @throws InvalidArgumentError naming `field`; the key is never echoed
+ */
+export function assertSseCTransport(config: Pick<EncryptionConfig, 'endpoint' | 'allowInsecureSseC'>, field: string): void {
+  if (config.endpoint?.startsWith('http:') && !config.allowInsecureSseC) {
+    throw new InvalidArgumentError(
+      `${field}: SSE-C over plain http (${config.endpoint}) sends the key in the clear and S3 refuses it; use https, or set allowInsecureSseC: true in the config for a loopback test server`,
+      { field },
+    );
+  }
+}
+
+function isOptions(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Write options with the config's default encryption filled in (`options.encryption` wins), SSE-C refused on plain
+ * http. Options that are not an object are returned unchanged, for the operation's own validation to reject.
+ */
+export function withWriteEncryption<T extends { readonly encryption?: ServerSideEncryption }>(config: EncryptionConfig, options: T): T {
+  if (!isOptions(options)) return options;
+  const encryption = options.encryption ?? config.encryption;
+  if (encryption?.type === 'SSE-C') assertSseCTransport(config, 'encryption');
+  return encryption === options.encryption ? options : { ...options, encryption };
+}
+
+/** Read options with the SSE-C key of the config's default encryption filled in (`options.customerKey` wins). */
+export function withReadKey<T extends { readonly customerKey?: Uint8Array }>(config: EncryptionConfig, options: T): T {
+  if (!isOptions(options)) return options;
+  const customerKey = options.customerKey ?? customerKeyOf(config.encryption);
+  if (customerKey !== undefined) assertSseCTransport(config, 'customerKey');
+  return customerKey === options.customerKey ? options : { ...options, customerKey };
+}
+
+/**
+ * Copy options with the config's default encryption for the destination and, for a source in this bucket, its SSE-C
+ * key as the copy-source key (the `x-amz-copy-source-server-side-encryption-customer-*` trio).
+ */
+export function withCopyKeys<T extends { readonly encryption?: ServerSideEncryption; readonly sourceCustomerKey?: Uint8Array; readonly sourceBucket?: string }>(
+  config: EncryptionConfig,
+  options: T,
+): T {
+  const written = withWriteEncryption(config, options);
+  if (!isOptions(written)) return written;
+  const sameBucket = written.sourceBucket === undefined || written.sourceBucket === config.bucket;
+  const sourceCustomerKey = written.sourceCustomerKey ?? (sameBucket ? customerKeyOf(config.encryption) : undefined);
+  if (sourceCustomerKey !== undefined) assertSseCTransport(config, 'sourceCustomerKey');
+  return sourceCustomerKey === written.sourceCustomerKey ? written : { ...written, sourceCustomerKey };
 }

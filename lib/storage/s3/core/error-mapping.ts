@@ -27,6 +27,34 @@ export interface ErrorContext {
   readonly partNumber?: number;
   readonly provider?: string;
   readonly feature?: string;
+  /**
+   * The request carried SSE-C headers: `'write'` for a write with the destination key (PutObject, CopyObject,
+   * CreateMultipartUpload, UploadPart, ...), `'read'` for GET/HEAD or a copy-source key only. Set by the session
+   * from the command ({@link sseCUseOf}), so a 403 is explained without matching message text.
+   */
+  readonly sseC?: 'read' | 'write';
+}
+
+const SSE_C_READS = new Set(['GetObjectCommand', 'HeadObjectCommand', 'GetObjectAttributesCommand']);
+
+/** Whether a command sends SSE-C headers, and as a read or a write (see {@link ErrorContext.sseC}). */
+export function sseCUseOf(command: { readonly input?: unknown }): 'read' | 'write' | undefined {
+  const input = (command.input ?? {}) as { SSECustomerKey?: unknown; CopySourceSSECustomerKey?: unknown };
+  if (input.SSECustomerKey !== undefined) return SSE_C_READS.has(command.constructor.name) ? 'read' : 'write';
+  return input.CopySourceSSECustomerKey !== undefined ? 'read' : undefined;
+}
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html */
+export const SSE_C_BLOCKED_HINT =
+  ' (SSE-C writes are blocked on this bucket: since April 2026 Amazon S3 blocks SSE-C on new buckets by default. Opt the bucket in with ' +
+  "storage.setBucketEncryption({ type: 'SSE-S3', allowSseC: true }) (BlockedEncryptionTypes NONE), or StorageBucket's allowSseC: true; " +
+  'https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html)';
+/** S3 answers 403 to an SSE-C read whose key is not the one the object was written with. */
+export const SSE_C_WRONG_KEY_HINT = ' (an SSE-C object answers 403 when the key sent is not the one it was written with)';
+
+function sseCHint(s3Code: string | undefined, httpStatus: number | undefined, context: ErrorContext): string {
+  if (context.sseC === undefined || httpStatus !== 403 || (s3Code !== undefined && s3Code !== 'AccessDenied' && s3Code !== 'Forbidden')) return '';
+  return context.sseC === 'write' ? SSE_C_BLOCKED_HINT : SSE_C_WRONG_KEY_HINT;
 }
 
 type Factory = (message: string, options: StorageErrorOptions, context: ErrorContext, extra: ResponseExtras) => StorageError;
@@ -93,6 +121,10 @@ export const S3_ERROR_CODE_MAP: Readonly<Record<string, Factory>> = {
   BucketAlreadyOwnedByYou: (m, o) => new ConflictError(m, o),
   BucketNotEmpty: (m, o) => new ConflictError(m, o),
   RestoreAlreadyInProgress: (m, o) => new ConflictError(m, o),
+  // 403 to a copy (or other read) of an object in GLACIER / DEEP_ARCHIVE that is not restored: the object's state, not a permission.
+  ObjectNotInActiveTierError: (m, o, _c, x) => new InvalidObjectStateError(m, { ...o, storageClass: x.storageClass }),
+  // 503 to an Expedited restore when there is no Expedited capacity: not throttling (slowing down does not help); the archive code falls back to Standard.
+  GlacierExpeditedRetrievalNotAvailable: (m, o) => new ServiceError(m, o),
   AbortError: (m, o) => new AbortedError(m, o),
   TimeoutError: (m, o) => new TimeoutError(m, o),
 };
@@ -183,7 +215,7 @@ function describe(e: SdkErrorShape, s3Code: string | undefined, httpStatus: numb
   const target = [context.bucket, context.key].filter((p) => p !== undefined).join('/');
   const what = [s3Code ?? e.code, httpStatus ? `HTTP ${httpStatus}` : undefined].filter(Boolean).join(', ');
   const detail = e.message && e.message !== s3Code && e.message !== 'UnknownError' ? `: ${e.message}` : '';
-  return `${what || 'S3 request failed'}${target ? ` (${target})` : ''}${detail}${hintFor(s3Code, e.message)}`;
+  return `${what || 'S3 request failed'}${target ? ` (${target})` : ''}${detail}${hintFor(s3Code, e.message)}${sseCHint(s3Code, httpStatus, context)}`;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { CompatibilityProfile } from '../../types/compatibility';
 import { buildS3Client } from './client';
 import { ResolvedS3StorageConfig, S3StorageConfig, resolveS3StorageConfig } from './config';
 import type { S3Command, S3Context, SendOptions } from './context';
-import { toStorageError } from './error-mapping';
+import { sseCUseOf, toStorageError } from './error-mapping';
 
 type SdkCommand = Parameters<S3Client['send']>[0];
 
@@ -87,10 +87,10 @@ export class S3Session implements S3Context {
         try {
           return (await this.clientInstance.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>;
         } catch (retry) {
-          throw toStorageError(retry, { bucket: this.bucket, ...options });
+          throw toStorageError(retry, { bucket: this.bucket, sseC: sseCUseOf(command), ...options });
         }
       }
-      throw toStorageError(error, { bucket: this.bucket, ...options });
+      throw toStorageError(error, { bucket: this.bucket, sseC: sseCUseOf(command), ...options });
     }
   }
 

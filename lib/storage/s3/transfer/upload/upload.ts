@@ -16,7 +16,7 @@ import { DEFAULT_MULTIPART_THRESHOLD_BYTES, layoutFor, usesMultipart } from '../
 import { STREAM_PART_SIZE_BYTES } from '../shared/defaults';
 import { SourceReader, assertDeclaredSize, openSource, readWhole } from '../shared/source';
 import { assertKey } from '../../core/validation';
-import { customerKeyInput } from '../../core/encryption';
+import { customerKeyInput, customerKeyOf } from '../../core/encryption';
 import { checkStored, mayBeStoredSuffix, storedIdentity } from '../shared/settle';
 import { UploadJob } from './job';
 import { runMultipartUpload } from './multipart-upload';
@@ -144,7 +144,7 @@ async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options
  * stored"; cannot tell (a non-MD5 ETag) -> AbortedError that says the object may be stored.
  */
 async function settleCancelledPut(ctx: S3Context, key: string, data: Buffer, options: UploadOptions, error: AbortedError): Promise<UploadResult> {
-  const sseC = options.encryption?.type === 'SSE-C' ? customerKeyInput(options.encryption.customerKey) : {};
+  const sseC = options.encryption?.type === 'SSE-C' ? customerKeyInput(customerKeyOf(options.encryption)) : {};
   const verdict = await checkStored(ctx, key, { etag: md5Hex(data) }, sseC);
   if (verdict.stored === 'yes') {
     const { head } = verdict;
