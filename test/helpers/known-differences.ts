@@ -90,6 +90,26 @@ export const UNIT_TESTED_GAPS: ReadonlyArray<{ readonly target: string; readonly
     gap: 'ListObjectVersions lists all versions, then all delete markers, instead of interleaving them newest first per key (bucketkit then orders them itself)',
     test: 'test/unit/storage/versioning/versioning.test.ts',
   },
+  {
+    target: 'moto',
+    gap: "RestoreObject does not answer 409 RestoreAlreadyInProgress (bucketkit: status 'in-progress'), nor 202 for a tier upgrade of a running restore",
+    test: 'test/unit/storage/archive/recorded-restores.test.ts',
+  },
+  {
+    target: 'moto',
+    gap: "RestoreObject does not answer 503 GlacierExpeditedRetrievalNotAvailable (bucketkit: one retry at Standard at once, fellBackToStandard in the result; the SDK's own retries of that 503 are switched off for it)",
+    test: 'test/unit/storage/archive/recorded-restores.test.ts',
+  },
+  {
+    target: 'moto',
+    gap: 'version-specific restores: RestoreObject with the versionId of an archived older version acts on the current version (a STANDARD current version answers 403 InvalidObjectState)',
+    test: 'test/unit/storage/archive/recorded-restores.test.ts',
+  },
+  {
+    target: 'moto',
+    gap: 'the expiry of a restored copy is the exact request time plus days, not rounded up to the next midnight UTC as S3 does (x-amz-restore expiry-date, and the 200 that extends it)',
+    test: 'test/unit/storage/archive/recorded-restores.test.ts',
+  },
 ];
 
 /** The differences of each target, keyed by BUCKETKIT_TARGET (the compat matrix uses the script names). */

@@ -88,6 +88,8 @@ export interface RestoreManyOptions {
   readonly concurrency?: number;
   /** Requests per second at most (S3 allows 1,000 restores/s per account). @default 1000 */
   readonly maxRequestsPerSecond?: number;
+  /** Fall back to Standard once for a key when S3 answers 503 GlacierExpeditedRetrievalNotAvailable. @default true */
+  readonly fallbackToStandard?: boolean;
   /**
    * A ledger file (JSON lines). Each key is written to it before its RestoreObject is sent and again with the result,
    * so a run that is killed and started again with the same file sends no RestoreObject twice for a key: keys with a
@@ -105,7 +107,10 @@ export interface RestoreManyItem {
   readonly versionId?: string;
   /** `skipped`: the ledger (or HEAD, after a crash) says this key was already requested. `failed`: see `error`. */
   readonly status: RestoreResult['status'] | 'skipped' | 'failed';
+  /** The tier asked for, or the tier the request that counted used (Standard after a fallback). */
   readonly tier: RestoreTier;
+  /** True when Expedited was not available (503) and this key's restore went at Standard instead. */
+  readonly fellBackToStandard?: boolean;
   /** The error of a failed key. */
   readonly error?: Error;
 }

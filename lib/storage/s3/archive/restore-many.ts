@@ -6,7 +6,7 @@ import type { S3Context } from '../core/context';
 import { assertKey } from '../core/validation';
 import { listObjects } from '../objects/list';
 import { RestoreLedger } from './ledger';
-import { assertRestoreRequest, assertRestoreSupported, headRaw, sendRestore } from './restore';
+import { assertRestoreRequest, assertRestoreSupported, EXPEDITED_UNAVAILABLE_CODE, headRaw, sendRestore } from './restore';
 
 /** Requests in flight at once by default. */
 export const DEFAULT_RESTORE_CONCURRENCY = 32;
@@ -118,12 +118,23 @@ export async function* restoreMany(
         await rate.slot();
         ledger?.record({ ...base, requestedAt: new Date().toISOString(), state: 'requested' });
         try {
-          const result = await sendRestore(ctx, { key, versionId, days: options.days, tier, storageClass: storageClass ?? 'unknown', abortSignal: signal });
+          const result = await sendRestore(ctx, {
+            key,
+            versionId,
+            days: options.days,
+            tier,
+            storageClass: storageClass ?? 'unknown',
+            fallbackToStandard: options.fallbackToStandard,
+            abortSignal: signal,
+          });
           rate.succeeded();
-          ledger?.record({ ...base, requestedAt: new Date().toISOString(), state: result.status });
-          return { ...base, status: result.status };
+          const fellBack = result.fellBackToStandard ? { fellBackToStandard: true } : {};
+          ledger?.record({ ...base, tier: result.tier, requestedAt: new Date().toISOString(), state: result.status });
+          return { ...base, tier: result.tier, status: result.status, ...fellBack };
         } catch (error) {
-          const throttled = error instanceof ThrottledError || (error instanceof StorageError && error.s3Code === 'ThrottlingException');
+          // 503 GlacierExpeditedRetrievalNotAvailable is no throttling: slowing down does not bring Expedited capacity back.
+          const code = error instanceof StorageError ? error.s3Code : undefined;
+          const throttled = code !== EXPEDITED_UNAVAILABLE_CODE && (error instanceof ThrottledError || code === 'ThrottlingException');
           if (!throttled || attempt >= MAX_THROTTLE_ATTEMPTS) throw error;
           rate.throttled();
           await new Promise((r) => setTimeout(r, Math.min(10_000, 100 * 2 ** attempt * (0.5 + Math.random()))));

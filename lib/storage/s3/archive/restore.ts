@@ -69,6 +69,29 @@ export async function restoreStatus(ctx: S3Context, key: string, options: Restor
   return statusFromHead(key, await headRaw(ctx, key, options.versionId, options.abortSignal));
 }
 
+/** The S3 error code of a 503 to an Expedited restore when no Expedited capacity is left. */
+export const EXPEDITED_UNAVAILABLE_CODE = 'GlacierExpeditedRetrievalNotAvailable';
+
+const EXPEDITED_UNAVAILABLE_IS_FINAL = { step: 'deserialize', priority: 'high', name: 'bucketkitExpeditedUnavailableIsFinal' } as const;
+
+/**
+ * Per-command middleware (inside the SDK's retry loop): a 503 GlacierExpeditedRetrievalNotAvailable is not a passing
+ * fault that the SDK should retry up to `maxAttempts` times with backoff, since the fallback is a Standard restore,
+ * which bucketkit sends at once. The SDK treats every 500/502/503/504 in `$metadata.httpStatusCode` as transient,
+ * so that field is cleared on this one error; `$response.statusCode` keeps the 503 for error mapping.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html (Special errors)
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const expeditedUnavailableIsFinal = (next: (args: any) => Promise<any>) => async (args: unknown) => {
+  try {
+    return await next(args);
+  } catch (error) {
+    const e = error as { name?: string; Code?: string; $metadata?: Record<string, unknown> };
+    if (e?.name === EXPEDITED_UNAVAILABLE_CODE || e?.Code === EXPEDITED_UNAVAILABLE_CODE) e.$metadata = { ...e.$metadata, httpStatusCode: undefined };
+    throw error;
+  }
+};
+
 /** What {@link sendRestore} sends: the object, and the request, already validated. */
 export interface RestoreSend {
   readonly key: string;
@@ -91,16 +114,15 @@ export async function sendRestore(ctx: S3Context, request: RestoreSend): Promise
   const attempt = async (tier: RestoreTier): Promise<RestoreResult> => {
     const requestedAt = new Date();
     try {
-      const output = await ctx.send(
-        new RestoreObjectCommand({
-          Bucket: ctx.bucket,
-          Key: key,
-          VersionId: versionId,
-          RequestPayer: ctx.requestPayer,
-          RestoreRequest: { Days: days, GlacierJobParameters: { Tier: tier } },
-        }),
-        { key, abortSignal },
-      );
+      const command = new RestoreObjectCommand({
+        Bucket: ctx.bucket,
+        Key: key,
+        VersionId: versionId,
+        RequestPayer: ctx.requestPayer,
+        RestoreRequest: { Days: days, GlacierJobParameters: { Tier: tier } },
+      });
+      if (tier === 'Expedited') command.middlewareStack.add(expeditedUnavailableIsFinal, EXPEDITED_UNAVAILABLE_IS_FINAL);
+      const output = await ctx.send(command, { key, abortSignal });
       if (output.$metadata.httpStatusCode === 200) {
         return { status: 'already-restored', tier, storageClass, expiresAt: days !== undefined ? restoreExpiryFor(requestedAt, days) : undefined };
       }
@@ -115,7 +137,7 @@ export async function sendRestore(ctx: S3Context, request: RestoreSend): Promise
   try {
     return await attempt(request.tier);
   } catch (error) {
-    const expeditedUnavailable = error instanceof StorageError && error.s3Code === 'GlacierExpeditedRetrievalNotAvailable';
+    const expeditedUnavailable = error instanceof StorageError && error.s3Code === EXPEDITED_UNAVAILABLE_CODE;
     if (!expeditedUnavailable || request.tier !== 'Expedited' || request.fallbackToStandard === false) throw error;
     return { ...(await attempt('Standard')), fellBackToStandard: true };
   }
