@@ -142,6 +142,14 @@ test('setStorageClass (unversioned): keeps metadata, tags and content headers; r
   storage.destroy();
 });
 
+test('a copy of an unrestored GLACIER source: 403 ObjectNotInActiveTierError is InvalidObjectStateError, not AccessDeniedError', async () => {
+  if (targetDiffers('standard-classes-only') || targetDiffers('archived-objects-readable')) return;
+  await putRaw(b, 'frozen-src.txt', 'GLACIER');
+  const error = await b.storage.copy('frozen-src.txt', 'thawed.txt').catch((e) => e);
+  expect(error).toBeInstanceOf(InvalidObjectStateError);
+  expect(error).toMatchObject({ s3Code: 'ObjectNotInActiveTierError', httpStatus: 403 });
+});
+
 test('setStorageClass (versioned): the copy is a new version; the old version keeps its class', async () => {
   await versioned.storage.put('doc.txt', 'v1', { metadata: { v: '1' } });
   const moved = await versioned.storage.setStorageClass('doc.txt', 'ONEZONE_IA');

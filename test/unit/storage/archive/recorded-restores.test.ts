@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { restoreExpiryFor } from '../../../../lib/rules/restore';
-import { InvalidObjectStateError, S3Storage, type RestoreManyItem } from '../../../../lib/storage';
+import { AccessDeniedError, InvalidObjectStateError, S3Storage, type RestoreManyItem } from '../../../../lib/storage';
 
 // What moto does not model, on the wire: a loopback server answers with S3's recorded responses (status, headers,
 // error XML as documented in https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html and
@@ -125,6 +125,19 @@ test('a plain 503 SlowDown on RestoreObject is still retried by the SDK (the mid
   };
   expect(await storage.restore('cold.txt', { days: 1, tier: 'Expedited' })).toMatchObject({ status: 'started', tier: 'Expedited' });
   expect(restores()).toHaveLength(2);
+});
+
+// moto answers this one too (test/integration/archive/archive.test.ts); kept here beside the other archive codes.
+test('403 ObjectNotInActiveTierError (copy of an archived source) is InvalidObjectStateError, not AccessDeniedError', async () => {
+  route = () => ({
+    status: 403,
+    body: errorXml('ObjectNotInActiveTierError', 'The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.'),
+  });
+  const error = await storage.copy('frozen.txt', 'thawed.txt').catch((e) => e);
+  expect(error).toBeInstanceOf(InvalidObjectStateError);
+  expect(error).not.toBeInstanceOf(AccessDeniedError);
+  expect(error.s3Code).toBe('ObjectNotInActiveTierError');
+  expect(error.httpStatus).toBe(403);
 });
 
 test('403 InvalidObjectState on GET of an archived object is InvalidObjectStateError with the class', async () => {
