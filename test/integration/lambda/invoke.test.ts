@@ -10,7 +10,7 @@
 import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestBucket, currentTarget, type TestBucket } from '../../helpers/target';
@@ -22,6 +22,11 @@ const SIZE = 64 * MIB;
 const PART = 8 * MIB;
 const TIMEOUT_S = 5;
 const HANDLERS = ['transfer', 'probe', 'restore'];
+/** Scratch functions for the emulator's error paths: one throws, one outlives its 1 s timeout. */
+const SCRATCH: Record<string, string> = {
+  thrower: "export const handler = async () => { throw new TypeError('boom from the handler'); };\n",
+  sleeper: 'export const handler = () => new Promise((resolve) => setTimeout(() => resolve({ status: "Succeeded" }), 3000));\n',
+};
 // moto restores archived objects; MinIO and Ceph RGW do not (docs/compatibility.md, restoreObject), so there the
 // objects are STANDARD: MinIO's are reported `not-archived`, and Ceph RGW answers RestoreObject with 501
 // NotImplemented, which the report gives per key as UnsupportedFeatureError (exit 1).
@@ -62,8 +67,8 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-const invoke = (handler: string, payload: unknown) =>
-  cli(['invoke', handler, '--function', 'function', '--endpoint', endpoints[handler], '--region', 'us-east-1', '--payload', JSON.stringify(payload)]);
+const invoke = (handler: string, payload: unknown, endpoint = endpoints[handler]) =>
+  cli(['invoke', handler, '--function', 'function', '--endpoint', endpoint, '--region', 'us-east-1', '--payload', JSON.stringify(payload)]);
 
 beforeAll(async () => {
   const target = currentTarget();
@@ -91,14 +96,20 @@ beforeAll(async () => {
   rie(['up', 'transfer'], { AWS_LAMBDA_FUNCTION_TIMEOUT: String(TIMEOUT_S) });
   rie(['up', 'probe'], { AWS_LAMBDA_FUNCTION_TIMEOUT: '120' });
   rie(['up', 'restore'], { AWS_LAMBDA_FUNCTION_TIMEOUT: '60' });
-  for (const name of HANDLERS) {
+  for (const [name, code] of Object.entries(SCRATCH)) {
+    mkdirSync(join(dist, name));
+    writeFileSync(join(dist, name, 'index.js'), code);
+    writeFileSync(join(dist, name, 'package.json'), '{ "type": "module" }\n');
+    rie(['up', name], { AWS_LAMBDA_FUNCTION_TIMEOUT: '1' });
+  }
+  for (const name of [...HANDLERS, ...Object.keys(SCRATCH)]) {
     endpoints[name] = /BUCKETKIT_LAMBDA_ENDPOINT=(\S+)/.exec(rie(['env', name]))![1];
   }
   [src, dst] = await Promise.all([createTestBucket('lambda-src'), createTestBucket('lambda-dst')]);
 }, 300_000);
 
 afterAll(async () => {
-  for (const name of HANDLERS) {
+  for (const name of [...HANDLERS, ...Object.keys(SCRATCH)]) {
     try {
       rie(['down', name]);
     } catch {
@@ -187,3 +198,16 @@ test('bucketkit invoke restore restores a prefix and reports the status of each 
   const states = JSON.parse(status.stdout).items.map((i: { status: string }) => i.status);
   for (const state of states) expect(RESTORES ? ['in-progress', 'restored'] : ['not-archived']).toContain(state);
 }, 60_000);
+
+describe('function errors through the emulator, which never sets FunctionError', () => {
+  test('a handler that throws: exit 1, the error type and message from the payload', async () => {
+    const result = await invoke('probe', {}, endpoints.thrower);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/bucketkit: TypeError: boom from the handler/);
+  });
+  test('a handler that outlives its timeout: exit 1, "Task timed out"', async () => {
+    const result = await invoke('probe', {}, endpoints.sleeper);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Task timed out after 1(\.00)? seconds/);
+  }, 30_000);
+});
