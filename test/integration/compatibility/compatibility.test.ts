@@ -213,11 +213,18 @@ describe("degradation with compatibility: 'auto'", () => {
     );
     await b.storage.put('deg/marker', 'x');
     const { versionId } = await b.storage.delete('deg/marker');
+    // A custom endpoint without a profile checks ListObjectVersions too (issue 11: stores that omit the header);
+    // a profile that trusts the header (AWS's) does not look, so the 404 alone cannot tell.
     const plain = viaProxy();
-    const withoutAdaptation = await plain.head('deg/marker').catch((e) => e);
+    const withoutProfile = await plain.head('deg/marker').catch((e) => e);
     plain.destroy();
-    expect(withoutAdaptation).toBeInstanceOf(ObjectNotFoundError);
-    expect(withoutAdaptation.deleteMarker).toBeUndefined();
+    expect(withoutProfile).toBeInstanceOf(ObjectNotFoundError);
+    expect(withoutProfile).toMatchObject({ deleteMarker: true, versionId });
+    const trusting = viaProxy({ compatibility: 'aws' });
+    const trusted = await trusting.head('deg/marker').catch((e) => e);
+    trusting.destroy();
+    expect(trusted).toBeInstanceOf(ObjectNotFoundError);
+    expect(trusted.deleteMarker).toBeUndefined();
 
     const auto = viaProxy({ compatibility: 'auto' });
     expect((await auto.compatibilityProfile())?.deleteMarkerHeader).toBe(false);
