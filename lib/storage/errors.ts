@@ -29,7 +29,8 @@ export type StorageErrorCode =
   | 'UnsupportedFeature'
   | 'Aborted'
   | 'Unknown'
-  | 'CallerStream';
+  | 'CallerStream'
+  | 'SocketPoolExhausted';
 
 /** Context an S3 failure carries. */
 export interface StorageErrorOptions {
@@ -283,5 +284,37 @@ export class CallerStreamError extends StorageError {
   public constructor(message: string, options: StorageErrorOptions & { field: string }) {
     super(message, options);
     this.field = options.field;
+  }
+}
+
+/** A GetObject body that holds a pooled socket because nobody has read it to the end or destroyed it. */
+export interface HeldBody {
+  /** The object key the body belongs to. */
+  readonly key: string;
+  /** How long ago the response arrived, in ms. */
+  readonly ageMs: number;
+}
+
+/**
+ * A request could not get a connection because every socket of the client's keep-alive pool (`config.concurrency`
+ * of them, per host) is held by a response body (a `get()` result's `body`) that was never read to the end nor
+ * destroyed. A socket goes back to the pool only when its body is consumed, so waiting or retrying cannot help: read
+ * each body (`for await`, `pipe`, `getBuffer()`), call `body.destroy()` on the ones you do not need, or raise
+ * `config.concurrency`. Thrown after one `connectionTimeoutMs` in place of the SDK's "did not establish a connection"
+ * `TimeoutError`, which names the wrong cause. `heldBodies` lists the bodies (oldest first), `maxSockets` the pool
+ * size. Not retryable. A process warning with code `BUCKETKIT_SOCKET_POOL_EXHAUSTED` is emitted once per process when
+ * a request has waited behind such a pool for 1 s.
+ * https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html
+ */
+export class SocketPoolExhaustedError extends StorageError {
+  public override readonly code = 'SocketPoolExhausted';
+  /** The bodies holding the sockets, oldest first. */
+  public readonly heldBodies: readonly HeldBody[];
+  /** The size of the pool (`config.concurrency`). */
+  public readonly maxSockets: number;
+  public constructor(message: string, options: StorageErrorOptions & { heldBodies: readonly HeldBody[]; maxSockets: number }) {
+    super(message, { ...options, retryable: false });
+    this.heldBodies = options.heldBodies;
+    this.maxSockets = options.maxSockets;
   }
 }

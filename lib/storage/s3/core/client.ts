@@ -2,7 +2,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ResponseBodyTracker } from './body-tracker';
 import type { ResolvedS3StorageConfig } from './config';
+import { socketPoolPlugin } from './pool-middleware';
 
 /**
  * Builds the SDK client for a config: keep-alive sockets pooled to the configured concurrency, timeouts,
@@ -18,10 +20,15 @@ import type { ResolvedS3StorageConfig } from './config';
  *   cut off a healthy 5 GiB PUT that takes longer, so it is not used. For a timeout of 6 s or more, the handler
  *   starts watching the socket 3 s after the request starts, so a request that stalls from the start fails after
  *   at most `requestTimeoutMs` + 3 s.
+ *
+ * Response bodies hold their pooled socket until they are read to the end or destroyed. The client tracks them
+ * (`socketPoolPlugin`): a request that times out waiting for a socket while unread bodies hold the whole pool fails
+ * with `SocketPoolExhaustedError` (not retried) naming their keys, and a body destroyed by the socket timeout while
+ * nobody listens cannot crash the process.
  */
 export function buildS3Client(config: ResolvedS3StorageConfig, region: string): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: config.concurrency };
-  return new S3Client({
+  const client = new S3Client({
     region,
     endpoint: config.endpoint,
     forcePathStyle: config.forcePathStyle,
@@ -39,4 +46,7 @@ export function buildS3Client(config: ResolvedS3StorageConfig, region: string): 
       socketTimeout: config.requestTimeoutMs,
     }),
   });
+  const tracker = new ResponseBodyTracker(config.concurrency);
+  client.middlewareStack.use(socketPoolPlugin({ tracker, bucket: config.bucket, connectionTimeoutMs: config.connectionTimeoutMs }));
+  return client;
 }
