@@ -18,12 +18,10 @@ export function probeFunctionScenario(app: App = scenarioApp()): Scenario {
       Payload: Match.serializedJson(Match.objectLike({ status: 'Succeeded', report: Match.objectLike({ features: Match.objectLike({}) }) })),
     }),
   );
-  integ.assertions
-    .invokeFunction({ functionName: fn.functionName, payload: '{"probeTimeoutMs":"soon"}' })
-    .expect(
-      ExpectedResult.objectLike({
-        Payload: Match.serializedJson(Match.objectLike({ status: 'Failed', errorType: 'ValidationError', field: 'probeTimeoutMs' })),
-      }),
-    );
+  integ.assertions.invokeFunction({ functionName: fn.functionName, payload: '{"probeTimeoutMs":"soon"}' }).expect(
+    ExpectedResult.objectLike({
+      Payload: Match.serializedJson(Match.objectLike({ status: 'Failed', errorType: 'ValidationError', field: 'probeTimeoutMs' })),
+    }),
+  );
   return { app, stacks: [stack], integ };
 }
