@@ -89,6 +89,9 @@ import type {
   UndeleteResult,
 } from '../types/versioning';
 import { getVersioning, setVersioning } from './versioning/bucket-versioning';
+import type { AddNotificationInput, NotificationEntry, NotificationWriteOptions, RemoveNotificationOptions } from '../types/notifications';
+import * as notifications from './bucket-config/notifications/notifications';
+import { getAcceleration, setAcceleration, type AccelerationStatus } from './bucket-config/acceleration';
 import { listVersions } from './versioning/list-versions';
 import { pruneVersions } from './versioning/prune';
 import { restoreVersion, undelete, type RestoreVersionOptions } from './versioning/undelete';
@@ -317,6 +320,38 @@ export class S3Storage implements Storage {
       const { multipartCopy } = await import('./transfer/copy/multipart-copy');
       return multipartCopy(this.session, key, key, source, copyOptions);
     });
+  }
+
+  /** The bucket's Transfer Acceleration state (`'Disabled'`: never configured). See `bucket-config/acceleration.ts`. */
+  public getAcceleration(options: { readonly abortSignal?: AbortSignal } = {}): Promise<AccelerationStatus> {
+    return getAcceleration(this.session, options);
+  }
+
+  /** Enables or suspends Transfer Acceleration; a dotted or non-DNS name is InvalidArgumentError before the request. */
+  public setAcceleration(enabled: boolean, options: { readonly abortSignal?: AbortSignal } = {}): Promise<void> {
+    return setAcceleration(this.session, enabled, options);
+  }
+
+  // Event notifications (lib/storage/s3/bucket-config/notifications): read, merge by owner-prefixed id, write, verify.
+
+  /** Every notification entry of the bucket, whoever created it (id, owner, destination, events, prefix, suffix). */
+  public listNotifications(options: { readonly abortSignal?: AbortSignal } = {}): Promise<NotificationEntry[]> {
+    return notifications.listNotifications(this.session, options);
+  }
+
+  /** Adds one entry under `options.owner`, keeping every other entry and EventBridge; overlaps refused before the PUT. */
+  public addNotification(input: AddNotificationInput, options: NotificationWriteOptions = {}): Promise<NotificationEntry> {
+    return notifications.addNotification(this.session, input, options);
+  }
+
+  /** Removes one entry by id; refuses an absent id, or another owner's unless `force`. */
+  public removeNotification(id: string, options: RemoveNotificationOptions = {}): Promise<void> {
+    return notifications.removeNotification(this.session, id, options);
+  }
+
+  /** Turns EventBridge delivery on or off, keeping every entry. */
+  public setEventBridge(enabled: boolean, options: NotificationWriteOptions = {}): Promise<void> {
+    return notifications.setEventBridge(this.session, enabled, options);
   }
 
   // Server-side encryption (lib/storage/s3/bucket-config, lib/storage/s3/encryption); docs/encryption.md.
