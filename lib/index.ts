@@ -2,6 +2,9 @@
 export {
   StorageBucket,
   StorageBucketProps,
+  BucketCostWorkload,
+  estimateBucketCost,
+  lifecycleRulesForCost,
   ValidationError,
   BucketRulesChecker,
   BucketRulesCheckerProps,

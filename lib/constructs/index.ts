@@ -1,4 +1,5 @@
 export { StorageBucket, StorageBucketProps } from './storage-bucket';
+export { BucketCostWorkload, estimateBucketCost, lifecycleRulesForCost } from './bucket-cost';
 export { ValidationError } from './errors';
 export { BucketRulesChecker, BucketRulesCheckerProps } from './bucket-rules-checker';
 export { S3_NOTIFICATION_KMS_ACTIONS, acknowledgeNotificationsHandler } from './notifications';

@@ -1,7 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RuleProblem, checkNotificationConfigurations, checkNotificationFilter, formatProblems } from '../rules';
+import { CostEstimate, RuleProblem, checkNotificationConfigurations, checkNotificationFilter, formatProblems } from '../rules';
+import { BucketCostWorkload, estimateBucketCost } from './bucket-cost';
 import { createAccessLogsBucket } from './access-logs';
 import { withStorageBucketDefaults } from './bucket-defaults';
 import type { StorageBucketProps } from './storage-bucket-props';
@@ -130,6 +131,17 @@ export class StorageBucket extends s3.Bucket {
    */
   public addProbeFunction(id: string, props: Omit<ProbeFunctionProps, 'bucket'> = {}): ProbeFunction {
     return new ProbeFunction(this.node.scope as Construct, id, { ...props, bucket: this });
+  }
+
+  /**
+   * What S3 would charge for a workload in this bucket, month by month, before deploying: `estimateStorageCost` from
+   * `bucketkit/rules` on this bucket's own lifecycle rules as they will synthesize (objects start in STANDARD). Pure:
+   * nothing is sent. Worked examples and sources: docs/costs.md.
+   * @param workload - the objects (`{ sizeBytes, count }` groups), `months`, and optionally region, requests, restores
+   * @throws InvalidArgumentError (from `bucketkit/rules`) naming the field of the workload that is wrong
+   */
+  public estimateCost(workload: BucketCostWorkload): CostEstimate {
+    return estimateBucketCost(this.node.defaultChild as s3.CfnBucket, workload);
   }
 
   /** Every S3 rule problem of this bucket as it will synthesize, warnings included. */

@@ -50,6 +50,35 @@ describe("AWS's own worked examples (within 1%)", () => {
     // Priced across the volume bands: 51,200 GB-months at $0.023 and 1,700 at $0.022.
     within1Percent(estimate.totalUsd, 51_200 * 0.023 + 1_700 * 0.022);
   });
+
+  // The same FAQ example as first published with its dollar total (aws.amazon.com/s3/faqs/, 2011 edition, quoted in
+  // full at http://filezoomer.com/2011/05/how-does-amazon-s3-calculate-storage-used/): at that day's US Standard bands
+  // (first 1 TB $0.140, next 49 TB $0.125, next 450 TB $0.110 per GB-month) the 52,900 GB-Months cost
+  // 1,024 x $0.140 + 50,176 x $0.125 + 1,700 x $0.110 = $6,602.36. Priced here with a caller's table of those bands.
+  test('S3 FAQ storage example at its published bands: $6,602.36', () => {
+    const bands2011 = {
+      ...US_EAST_1_PRICES,
+      retrievedOn: '2011-05-01',
+      standardStorage: [
+        { upToGbMonths: 1024, usdPerGbMonth: 0.14 },
+        { upToGbMonths: 50 * 1024, usdPerGbMonth: 0.125 },
+        { upToGbMonths: 500 * 1024, usdPerGbMonth: 0.11 },
+        { upToGbMonths: Infinity, usdPerGbMonth: 0.095 },
+      ],
+    };
+    const estimate = estimateStorageCost({
+      months: 1,
+      daysPerMonth: 31,
+      storageClass: 'STANDARD',
+      prices: bands2011,
+      objects: [
+        { sizeBytes: 100 * GB, count: 1, deleteAfterDays: 15 },
+        { sizeBytes: 100 * 1024 * GB, count: 1, addedOnDay: 15 },
+      ],
+    });
+    within1Percent(estimate.totalUsd, 6_602.36);
+    expect(estimate.prices.retrievedOn).toBe('2011-05-01');
+  });
 });
 
 describe('lines', () => {
