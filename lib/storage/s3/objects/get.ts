@@ -1,5 +1,4 @@
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { Readable } from 'node:stream';
 import { ObjectNotFoundError } from '../../errors';
 import type { GetOptions, GetResult, HeadOptions, ObjectMetadata } from '../../types/objects';
 import type { S3Context } from '../core/context';
@@ -8,6 +7,7 @@ import { toStorageError } from '../core/error-mapping';
 import { objectMetadataOf, parseContentRange } from '../core/mapping';
 import { assertKey, assertReadOptions, rangeHeader } from '../core/validation';
 import { withDeleteMarkerDetection } from './delete-markers';
+import { resumingBody } from './resuming-body';
 
 function readInput(ctx: S3Context, key: string, options: GetOptions) {
   return {
@@ -25,7 +25,13 @@ function readInput(ctx: S3Context, key: string, options: GetOptions) {
   };
 }
 
-/** GetObject: a stream plus typed metadata. For a range, `size` is the object's total size. */
+/**
+ * GetObject: a stream plus typed metadata. For a range, `size` is the object's total size.
+ *
+ * The body resumes by itself when the connection breaks or the answer ends short while it is read: the rest is asked
+ * for with a ranged GET pinned to the first answer's ETag (`If-Match`), at most `maxAttempts` answers in all; see
+ * {@link resumingBody} for the errors it fails with (`PreconditionFailedError` when the object changed meanwhile).
+ */
 export async function getObject(ctx: S3Context, key: string, options: GetOptions): Promise<GetResult> {
   assertKey(key);
   assertReadOptions(options);
@@ -37,16 +43,15 @@ export async function getObject(ctx: S3Context, key: string, options: GetOptions
   );
   const contentRange = parseContentRange(output.ContentRange);
   const contentLength = output.ContentLength ?? 0;
-  const body = output.Body as Readable | undefined;
   return {
     ...objectMetadataOf(key, output, contentRange && !Number.isNaN(contentRange.total) ? contentRange.total : contentLength),
-    body: body ?? Readable.from([]),
+    body: resumingBody(ctx, key, options, output),
     contentLength,
     contentRange,
   };
 }
 
-/** GetObject into memory. */
+/** GetObject into memory, through the same resuming body as {@link getObject}. */
 export async function getObjectBuffer(ctx: S3Context, key: string, options: GetOptions): Promise<Buffer> {
   const { body } = await getObject(ctx, key, options);
   const chunks: Buffer[] = [];
