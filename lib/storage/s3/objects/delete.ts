@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { MAX_DELETE_OBJECTS_PER_REQUEST } from '../../../rules/limits';
-import { InvalidArgumentError } from '../../errors';
+import { InvalidArgumentError, StorageError } from '../../errors';
 import type { DeleteManyOptions, DeleteManyResult, DeleteOptions, DeleteResult, DeleteTarget } from '../../types/objects';
 import { mapSettledLimit } from '../core/concurrency';
 import type { S3Context } from '../core/context';
@@ -29,7 +29,8 @@ export async function deleteObject(ctx: S3Context, key: string, options: DeleteO
 
 /**
  * DeleteObjects in batches of 1,000, several batches in flight. Every key is validated before anything is sent,
- * and every key ends up in `deleted` or `errors`: a failed batch reports its error against each of its keys.
+ * and every key ends up in `deleted` or `errors`: a failed batch reports, for each of its keys, an error of its own
+ * that names the key (`key`, message), with the batch's error as its `cause`.
  */
 export async function deleteObjects(ctx: S3Context, targets: Iterable<DeleteTarget>, options: DeleteManyOptions): Promise<DeleteManyResult> {
   const objects = [...targets].map((t, i) => {
@@ -57,8 +58,11 @@ export async function deleteObjects(ctx: S3Context, targets: Iterable<DeleteTarg
   );
   settled.forEach((result, i) => {
     if (result.status === 'rejected') {
-      const error = toStorageError(result.reason, { bucket: ctx.bucket });
-      for (const o of batches[i]) errors.push({ key: o.Key, versionId: o.VersionId, code: error.s3Code ?? error.code, message: error.message, error });
+      const batchError = toStorageError(result.reason, { bucket: ctx.bucket });
+      for (const o of batches[i]) {
+        const error = errorForKey(batchError, o.Key, o.VersionId);
+        errors.push({ key: o.Key, versionId: o.VersionId, code: error.s3Code ?? error.code, message: error.message, error });
+      }
       return;
     }
     for (const d of result.value.Deleted ?? []) {
@@ -73,4 +77,21 @@ export async function deleteObjects(ctx: S3Context, targets: Iterable<DeleteTarg
     }
   });
   return { deleted, errors };
+}
+
+/**
+ * A copy of a failed batch's error for one of its keys: the same class and fields (code, s3Code, status, retryable,
+ * request ids), with `key` set, a message that names the key, and the batch's error as `cause`.
+ */
+function errorForKey(batch: StorageError, key: string, versionId: string | undefined): StorageError {
+  const copy = Object.create(Object.getPrototypeOf(batch) as object, Object.getOwnPropertyDescriptors(batch)) as StorageError;
+  const version = versionId === undefined ? '' : ` version ${versionId}`;
+  const message = `DeleteObjects failed for key "${key}"${version} (the whole batch failed): ${batch.message}`;
+  const own = { writable: true, configurable: true };
+  Object.defineProperty(copy, 'key', { ...own, enumerable: true, value: key });
+  Object.defineProperty(copy, 'message', { ...own, enumerable: false, value: message });
+  Object.defineProperty(copy, 'cause', { ...own, enumerable: false, value: batch });
+  const frames = batch.stack?.split('\n').filter((line) => /^\s+at /.test(line)) ?? [];
+  Object.defineProperty(copy, 'stack', { ...own, enumerable: false, value: [`${batch.name}: ${message}`, ...frames].join('\n') });
+  return copy;
 }
