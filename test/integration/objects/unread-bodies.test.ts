@@ -131,3 +131,22 @@ test('a large body nobody reads, destroyed by the socket timeout, does not crash
     session.destroy();
   }
 }, 30_000);
+
+test('the same through get(): its body, unread past requestTimeoutMs, errors without crashing the process', async () => {
+  const storage = storageFor(b.name, { requestTimeoutMs: 500 });
+  try {
+    const { body } = await storage.get('unread/large'); // no 'error' listener of ours
+    const errored = await new Promise<Error | null>((resolve) => {
+      const poll = setInterval(() => {
+        if (body.destroyed) {
+          clearInterval(poll);
+          resolve(body.errored);
+        }
+      }, 50);
+    });
+    expect(errored).toBeInstanceOf(TimeoutError);
+    await expect(storage.exists('unread/0')).resolves.toBe(true);
+  } finally {
+    storage.destroy();
+  }
+}, 30_000);
