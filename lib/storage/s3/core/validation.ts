@@ -1,5 +1,5 @@
 import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from '../../../rules/checksums';
-import { WRITABLE_STORAGE_CLASSES, isWritableStorageClass } from '../../../rules/storage-classes';
+import { WRITABLE_STORAGE_CLASSES, isWritableStorageClass, storageClassInfo } from '../../../rules/storage-classes';
 import { checkObjectKey, checkObjectTags, checkUserMetadata } from '../../../rules/object';
 import { MAX_LIST_PAGE_SIZE, MAX_PARTS, MAX_SINGLE_PUT_SIZE_BYTES } from '../../../rules/limits';
 import { RuleProblem } from '../../../rules/problem';
@@ -162,14 +162,26 @@ export function assertReadOptions(options: GetOptions): void {
   if (options.customerKey !== undefined) assertCustomerKey(options.customerKey);
 }
 
+/**
+ * Throws InvalidArgumentError naming `storageClass` unless it is a class a write to a general purpose bucket takes:
+ * EXPRESS_ONEZONE is for directory buckets only (S3 answers InvalidStorageClass), and bucketkit writes to general
+ * purpose buckets. https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html
+ */
+export function assertStorageClass(storageClass: unknown): void {
+  if (storageClass === undefined) return;
+  if (typeof storageClass === 'string' && storageClassInfo(storageClass)?.directoryBucketOnly)
+    invalid('storageClass', `${storageClass} is for directory buckets (S3 Express One Zone) only, not general purpose buckets`);
+  if (typeof storageClass !== 'string' || !isWritableStorageClass(storageClass))
+    invalid('storageClass', `must be one of ${WRITABLE_STORAGE_CLASSES.join(', ')}`);
+}
+
 /** Validates the metadata-like options shared by put and copy. */
 export function assertWriteOptions(options: Omit<PutOptions, 'contentLength'> | CopyOptions): void {
   assertObject('options', options);
   if (options.metadata !== undefined) throwIf('metadata', checkUserMetadata(options.metadata));
   if (options.tags !== undefined) throwIf('tags', checkObjectTags(options.tags));
   if (options.acl !== undefined && !CANNED_ACLS.has(options.acl)) invalid('acl', `must be one of ${[...CANNED_ACLS].join(', ')}`);
-  if (options.storageClass !== undefined && !isWritableStorageClass(options.storageClass))
-    invalid('storageClass', `must be one of ${WRITABLE_STORAGE_CLASSES.join(', ')}`);
+  assertStorageClass(options.storageClass);
   if (options.checksumAlgorithm !== undefined && !isChecksumAlgorithm(options.checksumAlgorithm))
     invalid('checksumAlgorithm', `must be one of ${[...CHECKSUM_ALGORITHMS].join(', ')}`);
   if (options.expires !== undefined) assertDate('expires', options.expires);

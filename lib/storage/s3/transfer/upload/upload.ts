@@ -15,7 +15,8 @@ import { putObject } from '../../objects/put';
 import { DEFAULT_MULTIPART_THRESHOLD_BYTES, layoutFor, usesMultipart } from '../shared/part-size';
 import { STREAM_PART_SIZE_BYTES } from '../shared/defaults';
 import { SourceReader, assertDeclaredSize, openSource, readWhole } from '../shared/source';
-import { assertKey } from '../../core/validation';
+import { assertKey, assertStorageClass } from '../../core/validation';
+import { assertWriteSupported } from '../../core/capabilities';
 import { customerKeyInput, customerKeyOf } from '../../core/encryption';
 import { checkStored, mayBeStoredSuffix, storedIdentity } from '../shared/settle';
 import { UploadJob } from './job';
@@ -59,6 +60,7 @@ export async function uploadFromIterator(
 }
 
 function assertUploadOptions(options: UploadOptions): void {
+  assertStorageClass(options.storageClass);
   const positiveInt = (field: keyof UploadOptions, min: number) => {
     const value = options[field];
     if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min)) {
@@ -89,6 +91,8 @@ async function runUpload(ctx: S3Context, key: string, source: UploadSource, requ
   assertUploadOptions(requested);
   // A store that needs equal parts (compatibility profile, e.g. Cloudflare R2) gets them unless the caller said otherwise.
   const profile = await ctx.compatibilityProfile();
+  // The class is checked before any request on both paths (the multipart one sends no PutObject to check it).
+  assertWriteSupported(profile, { storageClass: requested.storageClass });
   const options: UploadOptions = profile?.requiresEqualParts && requested.equalParts === undefined ? { ...requested, equalParts: true } : requested;
   const reader = await openSource(source, options.sizeBytes);
   try {
