@@ -36,6 +36,7 @@ export {
 } from './constructs';
 export {
   RuleProblem,
+  InvalidArgumentError,
   formatProblems,
   checkBucketName,
   checkLifecycleRule,
