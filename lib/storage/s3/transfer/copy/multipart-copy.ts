@@ -6,20 +6,16 @@
  * The steps: read the source (copy-source.ts), create the upload, copy the parts (copy-parts.ts), complete; abort
  * on any failure.
  */
-import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  type CompleteMultipartUploadCommandOutput,
-  type CompletedPart,
-} from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, type CompleteMultipartUploadCommandOutput, type CompletedPart } from '@aws-sdk/client-s3';
 import { MultipartUploadError, StorageError } from '../../../errors';
 import type { CopyOptions, CopyResult } from '../../../types/objects';
 import type { S3Context } from '../../core/context';
-import { customerKeyInput } from '../../core/encryption';
+import { customerKeyInput, customerKeyOf } from '../../core/encryption';
 import { checksumsOf } from '../../core/mapping';
 import { writeInput } from '../../core/write-input';
 import { completedEtag } from '../shared/complete-etag';
 import { withRetry } from '../shared/control';
+import { createMultipartUpload } from '../shared/create-upload';
 import { multipartEtag, unquoteEtag } from '../shared/checksums';
 import { abortSuffix, checkStored, mayBeStoredSuffix, storedIdentity, tryAbortUpload } from '../shared/settle';
 import { copyLayout, copyParts, copyRetryOptions, type CopyUpload } from './copy-parts';
@@ -40,7 +36,7 @@ export async function multipartCopy(
   // The layout is checked before CreateMultipartUpload: a bad part size must not leave an upload behind.
   const layout = copyLayout(source.size, options);
   const uploadId = await createCopyUpload(ctx, destinationKey, source, options);
-  const destinationSse = options.encryption?.type === 'SSE-C' ? customerKeyInput(options.encryption.customerKey) : {};
+  const destinationSse = customerKeyInput(customerKeyOf(options.encryption));
   const upload: CopyUpload = { ctx, source, copySourceValue, destinationKey, uploadId, destinationSse };
   let failedPartNumber: number | undefined;
   let parts: CompletedPart[];
@@ -59,8 +55,11 @@ export async function multipartCopy(
 
 /** CreateMultipartUpload for the destination, with the source's metadata and tags unless the options replace them. */
 async function createCopyUpload(ctx: S3Context, destinationKey: string, source: CopySource, options: CopyOptions): Promise<string> {
-  const created = await ctx.send(
-    new CreateMultipartUploadCommand({
+  // Not cancelled mid-request, so that its upload id is never lost, and an upload a lost answer left open is aborted
+  // (shared/create-upload.ts); a cancel meanwhile aborts it here.
+  const { output: created } = await createMultipartUpload(
+    ctx,
+    {
       Bucket: ctx.bucket,
       Key: destinationKey,
       ChecksumAlgorithm: options.checksumAlgorithm,
@@ -68,9 +67,8 @@ async function createCopyUpload(ctx: S3Context, destinationKey: string, source: 
       ...writeInput(options),
       ...source.copiedMetadata,
       Tagging: source.tagging || undefined,
-    }),
-    // Not cancelled mid-request, so that its upload id is never lost; a cancel meanwhile aborts it here.
-    { key: destinationKey },
+    },
+    { ...copyRetryOptions(options), signal: options.abortSignal },
   );
   if (!created.UploadId) throw new MultipartUploadError('CreateMultipartUpload returned no UploadId', { bucket: ctx.bucket, key: destinationKey });
   if (options.abortSignal?.aborted) {

@@ -1,5 +1,5 @@
 /** Shared machinery of the transfer engine: retry with back-off, cancellation, a slot semaphore and progress. */
-import { AbortedError, StorageError } from '../../../errors';
+import { AbortedError, StorageError, UnknownStorageError } from '../../../errors';
 import type { TransferProgress } from '../../../types/transfer';
 
 /** Default attempts per part or range, on top of the SDK's own retries. */
@@ -50,9 +50,33 @@ export async function withRetry<T>(
   }
 }
 
-/** Retryable: a `StorageError` that says so (throttling, 5xx, timeouts, dropped connections). */
+/**
+ * Codes of a connection that broke while a request was sent or its answer read (Node's `'aborted'` is ECONNRESET):
+ * an UploadPart, UploadPartCopy, ListParts or Complete whose XML answer is cut off fails with one of these.
+ */
+const BROKEN_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
+
+/**
+ * Retryable: a `StorageError` that says so (throttling, 5xx, timeouts, dropped connections), or an unmapped one whose
+ * cause is a broken connection or answer body (reset, `'aborted'`, premature close), which the SDK raises as a plain
+ * `Error` with a Node `code` and no HTTP status when an answer breaks mid-body. A cancel never is.
+ */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof StorageError && error.retryable && !(error instanceof AbortedError);
+  if (!(error instanceof StorageError) || error instanceof AbortedError) return false;
+  return error.retryable || (error instanceof UnknownStorageError && brokenConnection(error.cause));
+}
+
+/**
+ * Messages of a broken connection. The SDK's retry layer turns an error from another realm (a VM context such as
+ * Jest's) into `new Error('AWS SDK error wrapper for Error: aborted')`, which keeps only this text, not the code.
+ */
+const BROKEN_CONNECTION_MESSAGE =
+  /^(AWS SDK error wrapper for \w*Error: )?(aborted|socket hang up|Premature close|read ECONNRESET|write ECONNRESET|write EPIPE)$/;
+
+function brokenConnection(cause: unknown): boolean {
+  const e = cause as { code?: unknown; message?: unknown } | undefined;
+  if (typeof e?.code === 'string' && BROKEN_CONNECTION_CODES.has(e.code)) return true;
+  return typeof e?.message === 'string' && BROKEN_CONNECTION_MESSAGE.test(e.message);
 }
 
 /** A controller that fires when the caller's signal does, or when the transfer itself gives up. */

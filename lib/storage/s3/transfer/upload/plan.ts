@@ -1,12 +1,11 @@
 /** Planning a multipart upload: find the upload to resume (state file, ListParts) or create one. */
-import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { AbortedError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
 import { abortSuffix, tryAbortUpload } from '../shared/settle';
 import type { UploadState } from '../../../types/transfer';
 import { unquoteEtag } from '../shared/checksums';
 import { listUploadedParts } from '../shared/uploads-admin';
 import { fixedLayout, growingLayout, layoutFor, partCountFor } from '../shared/part-size';
-import { withRetry } from '../shared/control';
+import { createMultipartUpload } from '../shared/create-upload';
 import { writeInput } from '../../core/write-input';
 import { UploadJob, Plan, CompletedPart } from './job';
 import { checkKeptPart } from './parts';
@@ -92,21 +91,18 @@ function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefi
 
 async function createUpload(job: UploadJob): Promise<Plan> {
   const layout = layoutFor(job.reader.size, job.options);
-  const created = await withRetry(
-    () =>
-      job.ctx.send(
-        new CreateMultipartUploadCommand({
-          Bucket: job.ctx.bucket,
-          Key: job.key,
-          ChecksumAlgorithm: job.flexible,
-          ChecksumType: job.checksumType,
-          RequestPayer: job.ctx.requestPayer,
-          ...writeInput(job.options),
-        }),
-        // Not cancelled mid-request: a Create whose answer is lost leaves an upload nobody knows the id of. It is
-        // short; a cancel that comes meanwhile aborts the upload it created, below.
-        { key: job.key },
-      ),
+  // Not cancelled mid-request, and an upload a lost answer left open is aborted (shared/create-upload.ts). It is
+  // short; a cancel that comes meanwhile aborts the upload it created, below.
+  const { output: created } = await createMultipartUpload(
+    job.ctx,
+    {
+      Bucket: job.ctx.bucket,
+      Key: job.key,
+      ChecksumAlgorithm: job.flexible,
+      ChecksumType: job.checksumType,
+      RequestPayer: job.ctx.requestPayer,
+      ...writeInput(job.options),
+    },
     job.retryOptions(job.options.abortSignal),
   );
   if (!created.UploadId) throw new MultipartUploadError('CreateMultipartUpload returned no UploadId', { bucket: job.ctx.bucket, key: job.key });
