@@ -45,7 +45,9 @@ export function socketPoolPlugin(options: SocketPoolPluginOptions): Pluggable<ob
           const origin = originOf(request);
           const pooled = !expectsContinue(request);
           const key = keyOf(args.input);
-          const timer = pooled ? setTimeout(() => tracker.warnIfHeld(origin), warningDelayMs) : undefined;
+          // Only a request that starts with the pool already full of open bodies can be left waiting behind them.
+          const mayWait = pooled && tracker.openCount >= tracker.maxSockets;
+          const timer = mayWait ? setTimeout(() => tracker.warnIfHeld(origin), warningDelayMs) : undefined;
           timer?.unref();
           try {
             const result = await next(args);
