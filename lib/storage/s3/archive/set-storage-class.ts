@@ -95,6 +95,11 @@ export async function setStorageClass(
     multipart = true;
     copied = await runMultipartCopy(source, copyOptions);
   }
-  const versionId = copied.versionId && copied.versionId !== 'null' ? copied.versionId : undefined;
+  let versionId = copied.versionId && copied.versionId !== 'null' ? copied.versionId : undefined;
+  if (versionId === undefined && head.VersionId !== undefined && head.VersionId !== 'null') {
+    // A versioned bucket whose store answered the copy without x-amz-version-id (Ceph RGW): the current version says.
+    const after = await headRaw(ctx, key, undefined, options.abortSignal, customerKeyInput(customerKey));
+    versionId = after.VersionId && after.VersionId !== 'null' ? after.VersionId : undefined;
+  }
   return { key, from, to: storageClass, versionId, newVersionCreated: versionId !== undefined && versionId !== head.VersionId, multipart };
 }
