@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { PROVIDER_NAMES } from '../../../rules/providers';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -115,6 +116,7 @@ export interface ResolvedS3StorageConfig {
   readonly endpoint?: string;
   readonly customEndpoint: boolean;
   readonly forcePathStyle: boolean;
+  /** Static credentials print their `secretAccessKey` and `sessionToken` as `[redacted]` (JSON, `util.inspect`). */
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   readonly maxAttempts: number;
   readonly retryMode: 'standard' | 'adaptive';
@@ -133,11 +135,54 @@ export interface ResolvedS3StorageConfig {
   readonly allowInsecureSseC: boolean;
 }
 
+const REDACTED_SECRET = '[redacted]';
+
+/**
+ * Static credentials whose `secretAccessKey` and `sessionToken` print as `[redacted]` in JSON, `util.inspect` and
+ * Jest snapshots; the SDK still reads the real values from the properties. A provider function is returned as is.
+ */
+function redactCredentials(
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined,
+): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
+  if (credentials === undefined || typeof credentials === 'function') return credentials;
+  const shown = (): Record<string, unknown> => ({
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: REDACTED_SECRET,
+    ...(credentials.sessionToken === undefined ? {} : { sessionToken: REDACTED_SECRET }),
+    ...(credentials.expiration === undefined ? {} : { expiration: credentials.expiration }),
+  });
+  const copy = { ...credentials };
+  Object.defineProperty(copy, 'toJSON', { value: shown, enumerable: false });
+  Object.defineProperty(copy, inspect.custom, { value: () => shown(), enumerable: false });
+  return copy;
+}
+
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$|^[a-z0-9-]+$/;
 
 function fail(field: string, message: string, value?: unknown): never {
-  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  const shown = value === undefined ? '' : ` (got ${show(value)})`;
   throw new InvalidArgumentError(`config.${field}: ${message}${shown}`, { field: `config.${field}` });
+}
+
+/**
+ * A bad value as shown in an error: JSON where it has one, else a short description. Never throws, so a BigInt, a
+ * symbol, a function, a cycle or a throwing `toJSON` still yields the `InvalidArgumentError`, not a `TypeError`.
+ */
+function show(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n, a BigInt`;
+  if (typeof value === 'symbol') return 'a symbol';
+  if (typeof value === 'function') return 'a function';
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json;
+  } catch {
+    // A BigInt inside an object, a cycle, a throwing getter or toJSON: described below.
+  }
+  try {
+    return `a value with no JSON form (${Object.prototype.toString.call(value)})`;
+  } catch {
+    return 'a value with no JSON form';
+  }
 }
 
 function integerIn(field: string, value: unknown, min: number, max: number): number {
@@ -239,7 +284,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     endpoint,
     customEndpoint,
     forcePathStyle: config.forcePathStyle ?? customEndpoint,
-    credentials: config.credentials,
+    credentials: redactCredentials(config.credentials),
     maxAttempts,
     retryMode,
     connectionTimeoutMs,

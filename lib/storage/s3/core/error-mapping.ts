@@ -174,6 +174,7 @@ export function toStorageError(error: unknown, context: ErrorContext = {}): Stor
   if (wrapped) e = { ...e, name: wrapped[1], message: e.message };
   const httpStatus = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const headers = e.$response?.headers ?? {};
+  dropRawBody(e);
   // The SDK names bodiless errors after the status ("NotFound", "Unknown", "403"); a real S3 code wins.
   const s3Code = e.Code ?? (e.name && e.name !== 'Error' && e.name !== 'Unknown' && !/^\d+$/.test(e.name) ? e.name : undefined);
   const options: StorageErrorOptions = {
@@ -209,6 +210,22 @@ export function toStorageError(error: unknown, context: ErrorContext = {}): Stor
   }
   const retryable = e.$retryable !== undefined || e.$fault === 'server';
   return new UnknownStorageError(message, { ...options, retryable });
+}
+
+/**
+ * Drops the raw body from the SDK error's hidden `$response` (the cause kept on every StorageError): that
+ * IncomingMessage reaches the socket and the ClientRequest, whose header text holds the SSE-C key and the session
+ * token, and `util.inspect(error, { showHidden: true })` or `console.log('%o', error)` would print them. The SDK
+ * has read the body already; status and headers stay.
+ */
+function dropRawBody(e: SdkErrorShape): void {
+  const response = e.$response as { body?: unknown } | undefined;
+  if (typeof response !== 'object' || response === null || response.body === undefined) return;
+  try {
+    response.body = undefined;
+  } catch {
+    // A frozen response keeps its body; nothing else to do.
+  }
 }
 
 function describe(e: SdkErrorShape, s3Code: string | undefined, httpStatus: number | undefined, context: ErrorContext): string {

@@ -1,0 +1,252 @@
+/**
+ * Secret scan (issue 11 acceptance): an SSE-C key and the static credentials' secretAccessKey never appear in errors
+ * (message, stack, JSON, util.inspect, causes), logs (console, process warnings, stdout/stderr), JSON or util.inspect of
+ * configs and results, state files (upload sidecar, download .partial.json, restore ledger) or snapshots, in the key's
+ * base64, base64url and hex forms. Real operations on moto (SSE-C over loopback http with allowInsecureSseC), failing
+ * ones included: a loopback server answers as S3 does to a wrong SSE-C key (403) and to a bucket that blocks SSE-C.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format, inspect } from 'node:util';
+import { format as prettyFormat } from 'pretty-format';
+import { S3Storage } from '../../../lib/storage';
+import { createTestBucket, currentTarget, TestBucket } from '../../helpers/target';
+
+const MIB = 1024 * 1024;
+const key = randomBytes(32);
+const newKey = randomBytes(32);
+const secretAccessKey = `bk-secret-${randomBytes(18).toString('base64url')}`;
+const sessionToken = `bk-token-${randomBytes(18).toString('base64url')}`;
+const dir = mkdtempSync(join(tmpdir(), 'bk-secret-scan-'));
+
+/** Every form a secret could leak in. */
+const secrets: [string, string][] = [];
+for (const [name, bytes] of [
+  ['key', key],
+  ['newKey', newKey],
+] as const) {
+  secrets.push([`${name} base64`, bytes.toString('base64')], [`${name} base64url`, bytes.toString('base64url')]);
+  secrets.push([`${name} hex`, bytes.toString('hex')], [`${name} HEX`, bytes.toString('hex').toUpperCase()]);
+}
+secrets.push(['secretAccessKey', secretAccessKey], ['sessionToken', sessionToken]);
+
+function leaks(text: string): string[] {
+  return secrets.filter(([, form]) => text.includes(form)).map(([name]) => name);
+}
+
+/** Everything a program could print about an error, its causes included. */
+function errorTexts(error: unknown): string[] {
+  const texts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
+    const e = current as Error & { cause?: unknown };
+    texts.push(String(e.message), String(e.stack), JSON.stringify(e), inspect(e, { depth: Infinity, showHidden: true }), prettyFormat(e));
+    texts.push(format('%o', e), format('%j', e));
+    current = e.cause;
+  }
+  return texts;
+}
+
+let b: TestBucket;
+let fake: Server;
+let fakeEndpoint: string;
+const errors: unknown[] = [];
+const results: unknown[] = [];
+const logs: string[] = [];
+
+/** Runs an operation that must fail and keeps its error. */
+async function failing(operation: () => Promise<unknown>): Promise<void> {
+  const error = await operation().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  errors.push(error);
+}
+
+function storageOn(bucket: string, endpoint: string, encryptionKey: Buffer): S3Storage {
+  const target = currentTarget();
+  return new S3Storage({
+    bucket,
+    endpoint,
+    region: target.region,
+    credentials: { accessKeyId: target.credentials.accessKeyId, secretAccessKey, sessionToken },
+    encryption: { type: 'SSE-C', key: encryptionKey },
+    allowInsecureSseC: true,
+    maxAttempts: 1,
+  });
+}
+
+beforeAll(async () => {
+  b = await createTestBucket('secret-scan');
+  // A loopback S3 that answers as Amazon S3 does: a wrong SSE-C key on GET/HEAD is 403 (HEAD has no body), and a
+  // bucket that blocks SSE-C refuses the write with 403 AccessDenied.
+  fake = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.statusCode = 403;
+      response.setHeader('x-amz-request-id', 'SCAN0001');
+      if (request.method === 'HEAD') {
+        response.end();
+        return;
+      }
+      response.setHeader('content-type', 'application/xml');
+      const message =
+        request.method === 'PUT'
+          ? 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.'
+          : 'Access Denied';
+      response.end(
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message><RequestId>SCAN0001</RequestId></Error>`,
+      );
+    });
+  });
+  await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+  fakeEndpoint = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await b.cleanup();
+  await new Promise((resolve) => fake.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('no SSE-C key or secret access key in errors, logs, configs, results, state files or snapshots', async () => {
+  const originals = { emitWarning: process.emitWarning, stdout: process.stdout.write, stderr: process.stderr.write };
+  const spies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((level) =>
+    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void logs.push(format(...args))),
+  );
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) =>
+    void logs.push(format(warning, ...rest), ...errorTexts(warning))) as typeof process.emitWarning;
+  const capture = () =>
+    ((chunk: unknown, ...rest: unknown[]) => {
+      logs.push(String(chunk));
+      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = capture();
+  process.stderr.write = capture();
+
+  const storage = storageOn(b.name, currentTarget().endpoint, key);
+  const wrong = storageOn(b.name, fakeEndpoint, newKey);
+  try {
+    // Successful operations with the key on every request.
+    results.push(await storage.put('s/put', 'secret'));
+    results.push(await storage.head('s/put'));
+    results.push(await storage.getText('s/put'));
+    const file = join(dir, 'big.bin');
+    writeFileSync(file, randomBytes(11 * MIB));
+    results.push(await storage.upload('s/upload', { filePath: file }, { multipartThresholdBytes: 5 * MIB, targetPartSizeBytes: 5 * MIB }));
+    results.push(await storage.download('s/upload', join(dir, 'down.bin'), { rangeSizeBytes: 5 * MIB }));
+    results.push(await storage.copy('s/put', 's/copy'));
+    results.push(await storage.verifyEncryption('s/put', { type: 'SSE-C', key }));
+    for await (const item of storage.auditEncryption({ prefix: 's/', expected: { type: 'SSE-C', key } })) results.push(item);
+    results.push(await storage.reencrypt({ prefix: 's/' }, { from: { type: 'SSE-C', key }, to: { type: 'SSE-C', key: newKey }, dryRun: true }));
+    results.push(await storage.reencrypt('s/copy', { from: { type: 'SSE-C', key }, to: { type: 'SSE-C', key: newKey } }));
+
+    // Cancelled transfers that leave state files behind.
+    const upload = new AbortController();
+    await failing(() =>
+      storage.upload(
+        's/cancelled',
+        { filePath: file },
+        {
+          multipartThresholdBytes: 5 * MIB,
+          targetPartSizeBytes: 5 * MIB,
+          concurrency: 1,
+          leaveResumableOnAbort: true,
+          abortSignal: upload.signal,
+          onProgress: (p) => p.partsDone === 1 && upload.abort(),
+        },
+      ),
+    );
+    const download = new AbortController();
+    await failing(() =>
+      storage.download('s/upload', join(dir, 'partial.bin'), {
+        rangeSizeBytes: 5 * MIB,
+        concurrency: 1,
+        abortSignal: download.signal,
+        onProgress: (p) => p.partsDone === 1 && download.abort(),
+      }),
+    );
+    for await (const item of storage.restoreMany('s/', { stateFile: join(dir, 'restore.ledger') })) results.push(item);
+
+    // Failing operations: wrong key (403), SSE-C blocked (403), missing object, missing bucket, bad input.
+    await failing(() => wrong.get('s/put'));
+    await failing(() => wrong.head('s/put'));
+    await failing(() => wrong.getText('s/put'));
+    await failing(() => wrong.put('s/blocked', 'x'));
+    await failing(() => wrong.copy('s/put', 's/x'));
+    await failing(() => wrong.download('s/put', join(dir, 'wrong.bin')));
+    await failing(() => storage.get('s/missing'));
+    await failing(() =>
+      storage
+        .reencrypt('s/missing', { from: { type: 'SSE-C', key }, to: { type: 'SSE-C', key: newKey } })
+        .then((r) => Promise.reject(r.items[0]?.error ?? new Error('no error'))),
+    );
+    await failing(() => storageOn(`${b.name}-absent`, currentTarget().endpoint, key).put('x', 'y'));
+    await failing(async () => storage.put('s/bad', 'x', { encryption: { type: 'SSE-C', key: newKey.subarray(0, 31) } }));
+    await failing(async () => new S3Storage({ bucket: b.name, endpoint: 'http://127.0.0.1:1', encryption: { type: 'SSE-C', key } }));
+    await failing(async () => storage.put('s/kms', 'x', { encryption: { type: 'SSE-C', key, keyId: 'k' } as never }));
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+    process.emitWarning = originals.emitWarning;
+    process.stdout.write = originals.stdout;
+    process.stderr.write = originals.stderr;
+    storage.destroy();
+    wrong.destroy();
+  }
+
+  // Configs and results.
+  const configs = [storage.config, wrong.config];
+  const shown = [...configs, ...results].flatMap((value) => [
+    JSON.stringify(value),
+    inspect(value, { depth: Infinity }),
+    prettyFormat(value),
+    format('%o', value),
+  ]);
+  expect(shown.flatMap(leaks)).toEqual([]);
+  // The client still signs with the real secret and the config still encrypts with the real key.
+  expect(JSON.stringify(storage.config)).toContain('[SSE-C key]');
+  expect(JSON.stringify(storage.config)).toContain('[redacted]');
+
+  // Errors (the 14 failing operations above, every one through its causes).
+  expect(errors.length).toBe(14);
+  const errorLeaks = errors.flatMap((e) => errorTexts(e).flatMap(leaks));
+  expect(errorLeaks).toEqual([]);
+
+  // Logs.
+  expect(logs.flatMap(leaks)).toEqual([]);
+
+  // State files: the upload sidecar, the download .partial.json and the restore ledger exist and hold no secret.
+  const files = readdirSync(dir);
+  expect(files).toEqual(expect.arrayContaining(['big.bin.bucketkit-upload.json', 'partial.bin.partial.json', 'restore.ledger']));
+  const stateLeaks = files
+    .filter((f) => f.endsWith('.json') || f.endsWith('.ledger'))
+    .flatMap((f) => leaks(readFileSync(join(dir, f), 'utf8')).map((name) => `${f}: ${name}`));
+  expect(stateLeaks).toEqual([]);
+
+  // Snapshots (integ/**/*.snapshot, Jest __snapshots__): no key of this run, and no SSE-C key header or field with a value.
+  const snapshotFiles: string[] = [];
+  const walk = (path: string, inSnapshot: boolean): void => {
+    for (const entry of readdirSync(path)) {
+      const full = join(path, entry);
+      const snapshot = inSnapshot || entry.endsWith('.snapshot') || entry === '__snapshots__';
+      if (statSync(full).isDirectory()) {
+        if (entry !== 'node_modules' && !entry.startsWith('.')) walk(full, snapshot);
+      } else if (snapshot) snapshotFiles.push(full);
+    }
+  };
+  walk(join(__dirname, '../../../integ'), false);
+  walk(join(__dirname, '../../../test'), false);
+  expect(snapshotFiles.length).toBeGreaterThan(0);
+  const customerKeyValue = /(SSECustomerKey|customer-key)["']?\s*[:=]\s*["']?[A-Za-z0-9+/]{43}=/i;
+  const snapshotLeaks = snapshotFiles.filter((f) => {
+    const text = readFileSync(f, 'utf8');
+    return leaks(text).length > 0 || customerKeyValue.test(text);
+  });
+  expect(snapshotLeaks).toEqual([]);
+}, 120_000);
