@@ -3,7 +3,7 @@
  * 0 ok, 1 failure, 2 usage (a bad argument; usage is printed), 3 not found, 4 access denied, 5 incomplete (a probe
  * that could not tell for some features: a timeout is not a verdict).
  */
-import { AccessDeniedError, BucketNotFoundError, ObjectNotFoundError } from '../../lib/storage';
+import { AccessDeniedError, BucketNotFoundError, InvalidArgumentError, ObjectNotFoundError } from '../../lib/storage';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -33,10 +33,14 @@ const ACCESS_DENIED_NAMES = new Set([
 
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError) return EXIT_USAGE;
+  if (error instanceof UsageError || error instanceof InvalidArgumentError) return EXIT_USAGE;
   if (error instanceof ObjectNotFoundError || error instanceof BucketNotFoundError) return EXIT_NOT_FOUND;
   if (error instanceof AccessDeniedError) return EXIT_ACCESS_DENIED;
   const name = (error as { name?: string })?.name ?? '';
+  // A local file: a missing one is "not found", an unreadable one "access denied" (cp's source or destination).
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'ENOENT') return EXIT_NOT_FOUND;
+  if (code === 'EACCES' || code === 'EPERM') return EXIT_ACCESS_DENIED;
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   if (NOT_FOUND_NAMES.has(name)) return EXIT_NOT_FOUND;
   if (ACCESS_DENIED_NAMES.has(name) || status === 403) return EXIT_ACCESS_DENIED;

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from './exit-codes';
+import { addCpCommand } from './cp';
 import { addInvokeCommand } from './invoke';
 import { addProbeCommand } from './probe';
 
@@ -19,6 +20,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => err(s.replace(/\n$/, '')) });
+  addCpCommand(program, out, err);
   addProbeCommand(program, out, setCode);
   addInvokeCommand(program, out, err, setCode);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
@@ -32,6 +34,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
     }
     if (error instanceof UsageError) {
       err(`bucketkit: ${error.message}`);
+      const command = program.commands.find((c) => c.name() === argv[0]);
+      err((command ?? program).helpInformation().replace(/\n$/, ''));
       return EXIT_USAGE;
     }
     err(`bucketkit: ${error instanceof Error ? error.message : String(error)}`);

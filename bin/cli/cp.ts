@@ -1,0 +1,249 @@
+/**
+ * `bucketkit cp <src> <dst>`: copies a file to S3, an object to a file, or an object to another key or bucket.
+ *
+ * - local to S3: `S3Storage.upload` (multipart above 100 MiB). The upload state is kept beside the file
+ *   (`<file>.bucketkit-upload.json`) after every part, so a run that is killed (even SIGKILL) and started again
+ *   sends only the parts S3 does not have. Ctrl-C keeps the upload for such a resume.
+ * - S3 to local: `S3Storage.download`, written via `<file>.partial`, resumed the same way.
+ * - S3 to S3: `S3Storage.copy` (CopyObject; multipart UploadPartCopy above 5 GiB), server-side.
+ *
+ * Progress: a bar with bytes, rate and ETA when stderr is a terminal, plain lines otherwise; `--json` prints one JSON
+ * object with the result on stdout and no progress.
+ */
+import { statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import type { TransferProgress } from '../../lib/storage';
+import { UsageError } from './exit-codes';
+import { reporterFor, type ProgressReporter } from './progress';
+import { addS3Options, formatBytes, isS3Url, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
+
+/** The smallest part S3 accepts (but the last): 5 MiB. https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
+export const MIN_PART_SIZE_MIB = 5;
+
+/** Options of {@link runCp}. */
+export interface CpOptions extends S3CommandOptions {
+  /** Print the result as JSON, no progress. @default false */
+  readonly json?: boolean;
+  /** No progress output. @default false */
+  readonly quiet?: boolean;
+  /** Part (and ranged-GET) size in MiB. @default - the library's: 16 MiB, raised to stay within 10,000 parts */
+  readonly partSizeMib?: number;
+  /** Parts in flight at once. @default 8 */
+  readonly concurrency?: number;
+  /** A file larger than this many MiB goes up in parts. @default 100 */
+  readonly multipartThresholdMib?: number;
+  /** Stops the transfer, keeping it resumable. @default - none */
+  readonly abortSignal?: AbortSignal;
+  /** @default - {@link reporterFor} on stderr */
+  readonly reporter?: ProgressReporter;
+}
+
+/** What `cp` did: printed as JSON with `--json`. */
+export interface CpOutcome {
+  readonly operation: 'upload' | 'download' | 'copy';
+  readonly source: string;
+  readonly destination: string;
+  readonly sizeBytes?: number;
+  readonly etag?: string;
+  readonly versionId?: string;
+  /** Parts (upload) or ranges (download) in all, and those found done by an earlier run and not sent again. */
+  readonly parts?: number;
+  readonly resumed?: number;
+  readonly uploadId?: string;
+  readonly verifiedBy?: string;
+}
+
+/** A missing local file: exit 3, like a missing object. */
+function notFound(path: string): Error {
+  return Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
+}
+
+/** The key for `dst` when it is a bucket or a "folder" (`''` or ending in `/`): the source's base name appended. */
+export function destinationKey(dstKey: string, sourceName: string): string {
+  return dstKey === '' || dstKey.endsWith('/') ? `${dstKey}${sourceName}` : dstKey;
+}
+
+/** The local path for an object: into `dst` when it is a directory or ends in a separator. */
+export function destinationPath(dst: string, key: string): string {
+  const name = basename(key);
+  if (dst.endsWith('/')) return join(dst, name);
+  try {
+    if (statSync(dst).isDirectory()) return join(dst, name);
+  } catch {
+    // not there yet: dst is the file to write
+  }
+  return dst;
+}
+
+/** Runs one cp; see the file comment. @throws UsageError for two local paths, a directory source or a bucket-only source */
+export async function runCp(src: string, dst: string, options: CpOptions, err: (s: string) => void): Promise<CpOutcome> {
+  const srcS3 = isS3Url(src);
+  const dstS3 = isS3Url(dst);
+  if (!srcS3 && !dstS3) throw new UsageError('cp: <src> or <dst> must be an s3://bucket/key URL (for two local paths, use your shell)');
+  const partSizeBytes = options.partSizeMib === undefined ? undefined : options.partSizeMib * 1024 * 1024;
+  const reporter = options.reporter ?? reporterFor('cp', { quiet: options.json === true || options.quiet === true, err });
+  const onProgress = (p: TransferProgress): void => reporter.update(p);
+  try {
+    if (!srcS3) return await upload(src, parseS3Url(dst, '<dst>'), options, partSizeBytes, onProgress);
+    const from = parseS3Url(src, '<src>');
+    if (from.key === '' || from.key.endsWith('/')) throw new UsageError(`<src>: ${src} names no object (cp copies one object; a prefix is not supported)`);
+    if (!dstS3) return await download(from, src, dst, options, partSizeBytes, onProgress);
+    return await copy(from, src, parseS3Url(dst, '<dst>'), options, partSizeBytes);
+  } finally {
+    reporter.finish();
+  }
+}
+
+async function upload(
+  file: string,
+  to: { bucket: string; key: string },
+  options: CpOptions,
+  partSizeBytes: number | undefined,
+  onProgress: (p: TransferProgress) => void,
+): Promise<CpOutcome> {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new UsageError(`<src>: ${file} is a directory (cp copies one file)`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw notFound(file);
+  }
+  const key = destinationKey(to.key, basename(file));
+  const storage = openStorage(to.bucket, options);
+  try {
+    const r = await storage.upload(
+      key,
+      { filePath: file },
+      {
+        partSizeBytes,
+        multipartThresholdBytes: options.multipartThresholdMib === undefined ? undefined : options.multipartThresholdMib * 1024 * 1024,
+        concurrency: options.concurrency,
+        onProgress,
+        abortSignal: options.abortSignal,
+        leaveResumableOnAbort: true,
+      },
+    );
+    return {
+      operation: 'upload',
+      source: file,
+      destination: `s3://${to.bucket}/${key}`,
+      sizeBytes: size,
+      etag: r.etag,
+      versionId: r.versionId,
+      parts: r.partsCount,
+      resumed: r.partsResumed,
+      uploadId: r.uploadId,
+      verifiedBy: r.verifiedBy,
+    };
+  } finally {
+    storage.destroy();
+  }
+}
+
+async function download(
+  from: { bucket: string; key: string },
+  src: string,
+  dst: string,
+  options: CpOptions,
+  rangeSizeBytes: number | undefined,
+  onProgress: (p: TransferProgress) => void,
+): Promise<CpOutcome> {
+  const path = destinationPath(dst, from.key);
+  const storage = openStorage(from.bucket, options);
+  try {
+    const r = await storage.download(from.key, path, { rangeSizeBytes, concurrency: options.concurrency, onProgress, abortSignal: options.abortSignal });
+    return {
+      operation: 'download',
+      source: src,
+      destination: path,
+      sizeBytes: r.size,
+      etag: r.etag,
+      versionId: r.versionId,
+      parts: r.ranges,
+      resumed: r.rangesResumed,
+      verifiedBy: r.verifiedBy,
+    };
+  } finally {
+    storage.destroy();
+  }
+}
+
+async function copy(
+  from: { bucket: string; key: string },
+  src: string,
+  to: { bucket: string; key: string },
+  options: CpOptions,
+  copyPartSizeBytes: number | undefined,
+): Promise<CpOutcome> {
+  const key = destinationKey(to.key, basename(from.key));
+  const storage = openStorage(to.bucket, options);
+  try {
+    const r = await storage.copy(from.key, key, {
+      sourceBucket: from.bucket,
+      copyPartSizeBytes,
+      copyConcurrency: options.concurrency,
+      abortSignal: options.abortSignal,
+    });
+    return { operation: 'copy', source: src, destination: `s3://${to.bucket}/${key}`, etag: r.etag, versionId: r.versionId };
+  } finally {
+    storage.destroy();
+  }
+}
+
+/** The one-line summary of a finished cp. */
+export function summary(o: CpOutcome): string {
+  const size = o.sizeBytes === undefined ? '' : ` (${formatBytes(o.sizeBytes)}`;
+  const parts =
+    o.parts !== undefined && o.parts > 1 ? `, ${o.parts} ${o.operation === 'download' ? 'ranges' : 'parts'}${o.resumed ? `, ${o.resumed} resumed` : ''}` : '';
+  return `${o.operation}: ${o.source} to ${o.destination}${size}${size ? `${parts})` : ''}`;
+}
+
+/** Adds `cp` to the program. */
+export function addCpCommand(program: Command, out: (s: string) => void, err: (s: string) => void): void {
+  const command = program
+    .command('cp')
+    .description('copy a file to S3, an object to a file, or an object to another key or bucket; resumable after a kill')
+    .argument('<src>', 'a local file or s3://bucket/key')
+    .argument('<dst>', 'a local path or s3://bucket/key (a trailing / or a bucket alone keeps the source name)')
+    .option('--json', 'print the result as JSON on stdout, no progress')
+    .option('--quiet', 'no progress output')
+    .option('--part-size-mib <n>', `part size (and ranged-GET size) in MiB, at least ${MIN_PART_SIZE_MIB} (default: 16, raised to stay within 10,000 parts)`)
+    .option('--concurrency <n>', 'parts in flight at once (default 8)')
+    .option('--multipart-threshold-mib <n>', 'upload a file larger than this in parts (default 100)');
+  addS3Options(command)
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  bucketkit cp ./backup.tar s3://my-bucket/backups/\n' +
+        '  bucketkit cp s3://my-bucket/backups/backup.tar ./restore/\n' +
+        '  bucketkit cp s3://my-bucket/a.bin s3://other-bucket/b.bin --json\n\n' +
+        'An interrupted upload or download (Ctrl-C, a crash, kill -9) resumes when the same command is run again:\n' +
+        'only the missing parts are sent.\n\n' +
+        'Exit codes: 0 ok, 1 failure, 2 usage, 3 not found (file, bucket or key), 4 access denied.',
+    )
+    .action(
+      async (
+        src: string,
+        dst: string,
+        opts: { json?: boolean; quiet?: boolean; partSizeMib?: string; concurrency?: string; multipartThresholdMib?: string } & S3CommandOptions,
+      ) => {
+        const partSizeMib = positiveInt(opts.partSizeMib, '--part-size-mib');
+        if (partSizeMib !== undefined && partSizeMib < MIN_PART_SIZE_MIB)
+          throw new UsageError(`--part-size-mib: at least ${MIN_PART_SIZE_MIB} (got ${partSizeMib})`);
+        const concurrency = positiveInt(opts.concurrency, '--concurrency');
+        const multipartThresholdMib = positiveInt(opts.multipartThresholdMib, '--multipart-threshold-mib');
+        const controller = new AbortController();
+        const onSigint = (): void => controller.abort(new Error('interrupted (Ctrl-C); run the same command again to resume'));
+        process.once('SIGINT', onSigint);
+        try {
+          const outcome = await runCp(src, dst, { ...opts, partSizeMib, concurrency, multipartThresholdMib, abortSignal: controller.signal }, err);
+          out(opts.json ? JSON.stringify(outcome, null, 2) : summary(outcome));
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+        }
+      },
+    );
+}

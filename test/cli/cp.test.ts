@@ -1,0 +1,113 @@
+/**
+ * `bucketkit cp` argument handling (a bad argument exits 2 with the command's usage and sends nothing), the
+ * destination naming, and the progress output: plain lines throttled to one a second, rate and ETA formats.
+ * The transfers themselves run against a real server in test/integration/cli/cp.test.ts.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { main } from '../../bin/cli';
+import { destinationKey, summary } from '../../bin/cli/cp';
+import { formatEta, formatRate, plainReporter, progressLine } from '../../bin/cli/progress';
+import { formatBytes, parseS3Url } from '../../bin/cli/s3-target';
+import { UsageError } from '../../bin/cli/exit-codes';
+
+const s3 = mockClient(S3Client);
+beforeEach(() => s3.reset());
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    args,
+    (s) => out.push(s),
+    (s) => err.push(s),
+  );
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+test.each([
+  [['cp']],
+  [['cp', 'only-one']],
+  [['cp', 'a.txt', 'b.txt']],
+  [['cp', 'a.txt', 'http://bucket/key']],
+  [['cp', 's3://', 'x']],
+  [['cp', 's3://bucket', 'x']],
+  [['cp', 's3://bucket/prefix/', 'x']],
+  [['cp', 'a.txt', 's3://b/k', '--part-size-mib', '4']],
+  [['cp', 'a.txt', 's3://b/k', '--part-size-mib', 'big']],
+  [['cp', 'a.txt', 's3://b/k', '--concurrency', '0']],
+  [['cp', 'a.txt', 's3://b/k', '--multipart-threshold-mib', '-1']],
+  [['cp', 'a.txt', 's3://b/k', '--frobnicate']],
+])('bad arguments %j exit 2 with the usage of cp, and send nothing', async (args) => {
+  const r = await cli(args);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/Usage: bucketkit cp \[options\] <src> <dst>/);
+  expect(s3.calls()).toHaveLength(0);
+});
+
+test('cp --help prints the usage with examples and exits 0', async () => {
+  const r = await cli(['cp', '--help']);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/Usage: bucketkit cp/);
+  expect(r.out).toMatch(/bucketkit cp \.\/backup\.tar s3:\/\/my-bucket\/backups\//);
+});
+
+test('s3:// URLs and destination keys', () => {
+  expect(parseS3Url('s3://b/a/b/c.txt', '<src>')).toEqual({ bucket: 'b', key: 'a/b/c.txt' });
+  expect(parseS3Url('S3://b', '<src>')).toEqual({ bucket: 'b', key: '' });
+  expect(() => parseS3Url('/tmp/x', '<dst>')).toThrow(UsageError);
+  expect(() => parseS3Url('/tmp/x', '<dst>')).toThrow(/<dst>/);
+  expect(destinationKey('', 'f.bin')).toBe('f.bin');
+  expect(destinationKey('in/', 'f.bin')).toBe('in/f.bin');
+  expect(destinationKey('in/g.bin', 'f.bin')).toBe('in/g.bin');
+});
+
+test('sizes, rates and ETAs', () => {
+  expect(formatBytes(0)).toBe('0 B');
+  expect(formatBytes(1023)).toBe('1023 B');
+  expect(formatBytes(200 * 1024 * 1024)).toBe('200.0 MiB');
+  expect(formatRate(1.5 * 1024 * 1024)).toBe('1.5 MiB/s');
+  expect(formatEta(100, 0)).toBe('?');
+  expect(formatEta(100, 10)).toBe('10s');
+  expect(formatEta(187, 1)).toBe('3m07s');
+  expect(formatEta(3720, 1)).toBe('1h02m');
+});
+
+test('plain progress: one line a second at most, and the last snapshot always', () => {
+  let t = 0;
+  const lines: string[] = [];
+  const r = plainReporter(
+    'cp',
+    (l) => lines.push(l),
+    () => t,
+  );
+  const snap = (mib: number) => ({
+    transferredBytes: mib * 1024 * 1024,
+    totalBytes: 40 * 1024 * 1024,
+    partsDone: mib / 5,
+    totalParts: 8,
+    bytesPerSecond: 5 * 1024 * 1024,
+    elapsedMs: t,
+  });
+  r.update(snap(5));
+  t = 400;
+  r.update(snap(10));
+  t = 1100;
+  r.update(snap(15));
+  t = 1200;
+  r.update(snap(40));
+  r.finish();
+  expect(lines).toEqual([
+    'cp: 5.0 MiB of 40.0 MiB (12%), 1 of 8 parts, 5.0 MiB/s, ETA 7s',
+    'cp: 15.0 MiB of 40.0 MiB (37%), 3 of 8 parts, 5.0 MiB/s, ETA 5s',
+    'cp: 40.0 MiB of 40.0 MiB (100%), 8 of 8 parts, 5.0 MiB/s, ETA 0s',
+  ]);
+  expect(progressLine('cp', { transferredBytes: 10, partsDone: 0, bytesPerSecond: 10, elapsedMs: 1 })).toBe('cp: 10 B, 10 B/s');
+});
+
+test('the summary line', () => {
+  expect(summary({ operation: 'upload', source: 'f', destination: 's3://b/f', sizeBytes: 40 * 1024 * 1024, parts: 8, resumed: 4 })).toBe(
+    'upload: f to s3://b/f (40.0 MiB, 8 parts, 4 resumed)',
+  );
+  expect(summary({ operation: 'copy', source: 's3://a/k', destination: 's3://b/k' })).toBe('copy: s3://a/k to s3://b/k');
+});

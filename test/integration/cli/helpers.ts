@@ -1,0 +1,45 @@
+/**
+ * Runs the `bucketkit` command (bin/bucketkit.js, as a user does) against the integration target: the endpoint
+ * comes from AWS_ENDPOINT_URL_S3 unless a test passes --endpoint, credentials from the SDK chain (the variables).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { currentTarget } from '../../helpers/target';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const BIN = join(ROOT, 'bin', 'bucketkit.js');
+
+/** The environment of a CLI child: the target's endpoint and static credentials, no SDK version warning. */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const t = currentTarget();
+  return {
+    ...process.env,
+    AWS_ENDPOINT_URL_S3: t.endpoint,
+    AWS_REGION: t.region,
+    AWS_ACCESS_KEY_ID: t.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey,
+    NODE_NO_WARNINGS: '1',
+    ...extra,
+  };
+}
+
+/** Runs `bucketkit ...args` to completion. */
+export async function bucketkit(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      env: cliEnv(extra),
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** Starts `bucketkit ...args` and returns the child (for a kill mid-run). */
+export function spawnBucketkit(args: string[], extra: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { env: cliEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+}
