@@ -129,7 +129,7 @@ describe('parseRestore (x-amz-restore)', () => {
 describe('resolveS3StorageConfig', () => {
   const anyValue = fc.oneof(
     fc.constantFrom(null, undefined, 0, -1, 1.5, '', NaN, true, [], () => undefined),
-    fc.anything({ withNullPrototype: true }),
+    fc.anything({ withNullPrototype: true, withBigInt: true }),
   );
   const opt = <T>(plausible: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
     fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: plausible }, { weight: 1, arbitrary: anyValue });
@@ -186,13 +186,42 @@ describe('resolveS3StorageConfig', () => {
     );
   });
 
-  // Found by the property above with BigInt values allowed: fail() in config.ts shows the bad value with
-  // JSON.stringify, which throws "Do not know how to serialize a BigInt", so a TypeError escapes instead of an
-  // InvalidArgumentError. config.ts belongs to another engineer; this test passes while the crash is there and
-  // starts failing when it is fixed, at which point `.failing` should be removed.
-  test.failing('a BigInt value gets a typed error (today: TypeError from JSON.stringify in fail())', () => {
-    for (const config of [0n, { bucket: 'my-bucket', maxAttempts: 3n }, { bucket: 'my-bucket', region: 1n }]) {
-      expect(() => resolveS3StorageConfig(config as never, {})).toThrow(InvalidArgumentError);
+  // Found by the property above with BigInt values allowed (now in anyValue): fail() in config.ts showed the bad value
+  // with JSON.stringify, which throws "Do not know how to serialize a BigInt", so a TypeError escaped instead of an
+  // InvalidArgumentError. Fixed in config.ts (show()); the same holds for every value with no JSON form.
+  test('a BigInt, a symbol, a cycle or a throwing toJSON gets a typed error naming the field, never a TypeError', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    const cases: [unknown, string, RegExp][] = [
+      [0n, 'config.', /a config object is required \(got 0n, a BigInt\)/],
+      [{ bucket: 'my-bucket', maxAttempts: 3n }, 'config.maxAttempts', /got 3n, a BigInt/],
+      [{ bucket: 'my-bucket', region: 1n }, 'config.region', /got 1n, a BigInt/],
+      [{ bucket: 'my-bucket', retryMode: Symbol('x') }, 'config.retryMode', /got a symbol/],
+      [{ bucket: 'my-bucket', compatibility: { big: 1n } }, 'config.compatibility', /got a value with no JSON form \(\[object Object\]\)/],
+      [{ bucket: 'my-bucket', compatibility: cycle }, 'config.compatibility', /no JSON form/],
+      [
+        {
+          bucket: 'my-bucket',
+          endpoint: {
+            toJSON: () => {
+              throw new Error('nope');
+            },
+          },
+        },
+        'config.endpoint',
+        /no JSON form/,
+      ],
+    ];
+    for (const [config, field, message] of cases) {
+      let thrown: unknown;
+      try {
+        resolveS3StorageConfig(config as never, {});
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(InvalidArgumentError);
+      expect(thrown).toMatchObject({ field });
+      expect((thrown as Error).message).toMatch(message);
     }
   });
 });
