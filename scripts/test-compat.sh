@@ -5,6 +5,7 @@
 #   BUCKETKIT_COMPAT_SOAK_OPS=1000   operations of the short soak run per target after its suite (0 skips it)
 #   BUCKETKIT_KILL_RESUME_RUNS=20    SIGKILL-and-resume rounds per transfer kind (npm test runs 3)
 #   BUCKETKIT_RESTORE_MANY_OBJECTS=2000  GLACIER objects in the restoreMany kill-and-resume test (npm test runs 400)
+#   BUCKETKIT_BULK_RESTORE_OBJECTS=1000  GLACIER objects BulkRestore restores on moto's Step Functions (npm test runs 200)
 #   BUCKETKIT_REENCRYPT_OBJECTS=500  objects in the reencrypt kill-and-run-again test (npm test runs 100)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ TARGETS="${BUCKETKIT_COMPAT_TARGETS:-moto minio ceph-rgw}"
 export BUCKETKIT_STATE_DIR="${BUCKETKIT_STATE_DIR:-$(mktemp -d)}"
 export BUCKETKIT_KILL_RESUME_RUNS="${BUCKETKIT_KILL_RESUME_RUNS:-20}"
 export BUCKETKIT_RESTORE_MANY_OBJECTS="${BUCKETKIT_RESTORE_MANY_OBJECTS:-2000}"
+export BUCKETKIT_BULK_RESTORE_OBJECTS="${BUCKETKIT_BULK_RESTORE_OBJECTS:-1000}"
 export BUCKETKIT_REENCRYPT_OBJECTS="${BUCKETKIT_REENCRYPT_OBJECTS:-500}"
 SOAK_OPS="${BUCKETKIT_COMPAT_SOAK_OPS:-1000}"
 summary=()

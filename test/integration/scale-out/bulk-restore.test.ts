@@ -13,7 +13,8 @@ import { SfnMoto } from './sfn-moto';
 jest.setTimeout(300_000);
 
 const BUCKET = 'bulk-restore-archive';
-const OBJECTS = 1_000;
+// 200 in npm test; test:compat runs 1,000 (BUCKETKIT_BULK_RESTORE_OBJECTS, scripts/test-compat.sh).
+const OBJECTS = Number(process.env.BUCKETKIT_BULK_RESTORE_OBJECTS ?? 200);
 let moto: SfnMoto;
 let s3c: S3Client;
 let sfnc: SfnClient;
