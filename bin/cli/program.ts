@@ -7,7 +7,9 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from './exit-codes';
 import { addCpCommand } from './cp';
 import { addInvokeCommand } from './invoke';
+import { addLsCommand } from './ls';
 import { addProbeCommand } from './probe';
+import { addRmCommand } from './rm';
 
 /** Runs the CLI with `argv` (without `node` and the script); returns the exit code. */
 export async function main(argv: readonly string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
@@ -21,6 +23,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => err(s.replace(/\n$/, '')) });
   addCpCommand(program, out, err);
+  addLsCommand(program, out);
+  addRmCommand(program, out, err, setCode);
   addProbeCommand(program, out, setCode);
   addInvokeCommand(program, out, err, setCode);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
