@@ -9,6 +9,8 @@ import { addCpCommand } from './cp';
 import { addInvokeCommand } from './invoke';
 import { addLsCommand } from './ls';
 import { addProbeCommand } from './probe';
+import { addRestoreCommand } from './restore';
+import { addRestoreStatusCommand } from './restore-status';
 import { addRmCommand } from './rm';
 
 /** Runs the CLI with `argv` (without `node` and the script); returns the exit code. */
@@ -25,6 +27,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
   addCpCommand(program, out, err);
   addLsCommand(program, out);
   addRmCommand(program, out, err, setCode);
+  addRestoreCommand(program, out, err, setCode);
+  addRestoreStatusCommand(program, out, err);
   addProbeCommand(program, out, setCode);
   addInvokeCommand(program, out, err, setCode);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
