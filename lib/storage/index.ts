@@ -25,7 +25,10 @@ export {
   AbortedError,
   UnknownStorageError,
   CallerStreamError,
+  SocketPoolExhaustedError,
+  HeldBody,
 } from './errors';
+export { SOCKET_POOL_WARNING_CODE, SOCKET_POOL_WARNING_DELAY_MS } from './s3/core/body-tracker';
 export { toStorageError, ErrorContext } from './s3/core/error-mapping';
 export {
   PutBody,
@@ -182,3 +185,37 @@ export { DEFAULT_RESTORE_CONCURRENCY, MAX_RESTORE_REQUESTS_PER_SECOND } from './
 export { RestoreLedger, LedgerEntry, LedgerState } from './s3/archive/ledger';
 export { RestoreState, RESTORE_TIERS, parseRestoreHeader, restoreStateOf, restoreExpiryFor } from '../rules/restore';
 export { RestoreTier } from '../rules/storage-classes';
+export {
+  NotificationDestination,
+  NotificationEntry,
+  BucketNotifications,
+  AddNotificationInput,
+  NotificationWriteOptions,
+  RemoveNotificationOptions,
+  S3EventRecord,
+  ParseS3EventOptions,
+} from './types/notifications';
+export {
+  DEFAULT_NOTIFICATION_MAX_ATTEMPTS,
+  DEFAULT_NOTIFICATION_SETTLE_MS,
+  readNotifications,
+  writeNotifications,
+} from './s3/bucket-config/notifications/notifications';
+export {
+  DEFAULT_NOTIFICATION_OWNER,
+  NOTIFICATION_OWNER_SEPARATOR,
+  NotificationChange,
+  assertNotificationConfiguration,
+  assertNotificationOwner,
+  changeApplied,
+  mergeNotifications,
+  notificationEntryFor,
+  notificationIdFor,
+  notificationsFromSdk,
+  notificationsToSdk,
+  ownerOfNotificationId,
+  sameNotificationEntry,
+  sameNotifications,
+} from './s3/bucket-config/notifications/model';
+export { parseS3Event, compareSequencers, decodeS3EventKey, DEFAULT_MIN_S3_EVENT_VERSION } from './s3/bucket-config/notifications/parse-event';
+export { AccelerationStatus, getAcceleration, setAcceleration } from './s3/bucket-config/acceleration';
