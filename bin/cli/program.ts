@@ -12,6 +12,8 @@ import { addProbeCommand } from './probe';
 import { addRestoreCommand } from './restore';
 import { addRestoreStatusCommand } from './restore-status';
 import { addRmCommand } from './rm';
+import { addUndeleteCommand } from './undelete';
+import { addVersionsCommand } from './versions';
 
 /** Runs the CLI with `argv` (without `node` and the script); returns the exit code. */
 export async function main(argv: readonly string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
@@ -29,6 +31,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
   addRmCommand(program, out, err, setCode);
   addRestoreCommand(program, out, err, setCode);
   addRestoreStatusCommand(program, out, err);
+  addVersionsCommand(program, out);
+  addUndeleteCommand(program, out);
   addProbeCommand(program, out, setCode);
   addInvokeCommand(program, out, err, setCode);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();

@@ -39,6 +39,11 @@ test.each([
   ['restore', ['b/p/', '--days', '1']],
   ['restore-status', []],
   ['restore-status', ['./local']],
+  ['versions', []],
+  ['versions', ['bucket/prefix']],
+  ['undelete', []],
+  ['undelete', ['s3://b']],
+  ['undelete', ['s3://b/k', 'extra']],
 ])('%s %j exits 2 with its usage and sends nothing', async (command, args) => {
   const r = await cli([command, ...args]);
   expect(r.code).toBe(2);
@@ -46,7 +51,7 @@ test.each([
   expect(s3.calls()).toHaveLength(0);
 });
 
-test.each([['ls'], ['rm'], ['restore'], ['restore-status']])('%s --help exits 0 with examples', async (command) => {
+test.each([['ls'], ['rm'], ['restore'], ['restore-status'], ['versions'], ['undelete']])('%s --help exits 0 with examples', async (command) => {
   const r = await cli([command, '--help']);
   expect(r.code).toBe(0);
   expect(r.out).toMatch(new RegExp(`Examples:\\n  bucketkit ${command} s3://`));
