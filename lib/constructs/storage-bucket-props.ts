@@ -73,4 +73,12 @@ export interface StorageBucketProps extends s3.BucketProps {
    * @default Duration.days(7)
    */
   readonly abortIncompleteMultipartUploadAfter?: Duration;
+  /**
+   * Allow writes with customer-provided keys (SSE-C): sets `BlockedEncryptionTypes` to `NONE`. Since April 2026
+   * Amazon S3 blocks SSE-C on new general purpose buckets, and a blocked SSE-C write is 403 AccessDenied.
+   * `true` with a `blockedEncryptionTypes` other than `[NONE]` is a `ValidationError`.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html
+   * @default false - `blockedEncryptionTypes` as given, else what Amazon S3 applies (SSE-C blocked on new buckets)
+   */
+  readonly allowSseC?: boolean;
 }

@@ -22,6 +22,26 @@ import { annotate, checkBucketResource } from './validation/checks';
 
 export type { StorageBucketProps } from './storage-bucket-props';
 
+/** `allowSseC: true` sets BlockedEncryptionTypes to NONE; an explicit list that blocks anything conflicts with it. */
+function sseCBlocking(scope: Construct, id: string, props: StorageBucketProps): s3.BlockedEncryptionType[] | undefined {
+  if (props.allowSseC !== true) return props.blockedEncryptionTypes;
+  const given = props.blockedEncryptionTypes;
+  if (given !== undefined && !(given.length === 1 && given[0].name === s3.BlockedEncryptionType.NONE.name)) {
+    const fix = 'drop blockedEncryptionTypes (allowSseC sets [NONE]) or drop allowSseC';
+    const value = given.map((t) => t.name);
+    throw new ValidationError(scope, `${id}: allowSseC conflicts with blockedEncryptionTypes`, [
+      {
+        ruleId: 'StorageBucket.allowSseC',
+        message: 'allowSseC: true allows SSE-C, but blockedEncryptionTypes blocks an encryption type',
+        value,
+        fix,
+        severity: 'error',
+      },
+    ]);
+  }
+  return [s3.BlockedEncryptionType.NONE];
+}
+
 /**
  * An `s3.Bucket` with secure defaults that checks S3's own rules at synth: lifecycle transitions,
  * Intelligent-Tiering ranges, notification filter overlap and Transfer Acceleration. It collects every problem
@@ -67,7 +87,7 @@ export class StorageBucket extends s3.Bucket {
 
     const restoreTarget = routeTargetLogDelivery(accessLogsBucket);
     try {
-      super(scope, id, { ...resolved, serverAccessLogsBucket: accessLogsBucket });
+      super(scope, id, { ...resolved, blockedEncryptionTypes: sseCBlocking(scope, id, resolved), serverAccessLogsBucket: accessLogsBucket });
     } finally {
       restoreTarget();
     }

@@ -319,3 +319,36 @@ describe('StorageBucket validation at synth', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('S3-'))).toEqual([]);
   });
 });
+
+describe('allowSseC', () => {
+  const encryptionRule = (props?: StorageBucketProps) => {
+    const { stack, bucket } = stackWith(props);
+    const dataId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+    return Template.fromStack(stack).findResources('AWS::S3::Bucket')[dataId].Properties.BucketEncryption.ServerSideEncryptionConfiguration[0];
+  };
+
+  test('true sets BlockedEncryptionTypes to NONE, next to the default encryption', () => {
+    expect(encryptionRule({ allowSseC: true })).toEqual({
+      ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+      BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
+    });
+    expect(encryptionRule({ allowSseC: true, encryptionKey: undefined, encryption: s3.BucketEncryption.KMS })).toMatchObject({
+      BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
+    });
+  });
+
+  test('unset or false leaves BlockedEncryptionTypes to Amazon S3 (SSE-C blocked on new buckets), or as given', () => {
+    expect(encryptionRule().BlockedEncryptionTypes).toBeUndefined();
+    expect(encryptionRule({ allowSseC: false }).BlockedEncryptionTypes).toBeUndefined();
+    expect(encryptionRule({ blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C] }).BlockedEncryptionTypes).toEqual({ EncryptionType: ['SSE-C'] });
+  });
+
+  test('true with a blockedEncryptionTypes that blocks SSE-C is a ValidationError naming both', () => {
+    expect(() => stackWith({ allowSseC: true, blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C] })).toThrow(
+      /allowSseC conflicts with blockedEncryptionTypes[\s\S]*SSE-C/,
+    );
+    expect(encryptionRule({ allowSseC: true, blockedEncryptionTypes: [s3.BlockedEncryptionType.NONE] }).BlockedEncryptionTypes).toEqual({
+      EncryptionType: ['NONE'],
+    });
+  });
+});
