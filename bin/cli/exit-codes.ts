@@ -42,6 +42,8 @@ export function exitCodeFor(error: unknown): number {
   if (code === 'ENOENT') return EXIT_NOT_FOUND;
   if (code === 'EACCES' || code === 'EPERM') return EXIT_ACCESS_DENIED;
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  // bucketkit/rules' InvalidArgumentError (bad input to a pure function, e.g. the cost estimator) is a usage error too.
+  if (name === 'InvalidArgumentError') return EXIT_USAGE;
   if (NOT_FOUND_NAMES.has(name)) return EXIT_NOT_FOUND;
   if (ACCESS_DENIED_NAMES.has(name) || status === 403) return EXIT_ACCESS_DENIED;
   return EXIT_FAILURE;

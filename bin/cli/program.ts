@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from './exit-codes';
+import { addCostCommand } from './cost';
 import { addCpCommand } from './cp';
 import { addInvokeCommand } from './invoke';
 import { addLsCommand } from './ls';
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
   addRestoreStatusCommand(program, out, err);
   addVersionsCommand(program, out);
   addUndeleteCommand(program, out);
+  addCostCommand(program, out);
   addProbeCommand(program, out, setCode);
   addInvokeCommand(program, out, err, setCode);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();

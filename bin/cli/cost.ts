@@ -1,0 +1,160 @@
+/**
+ * `bucketkit cost`: the month-by-month S3 bill of a workload under a bucket's lifecycle rules, from
+ * `estimateStorageCost` (bucketkit/rules; dated price tables, no request to AWS pricing). The rules come from a
+ * synthesized template (`--template cdk.out/MyStack.template.json`, its `AWS::S3::Bucket`) or from a live bucket
+ * (`--bucket s3://name`, GetBucketLifecycleConfiguration). The workload: `--count` objects of `--size` each, written
+ * in STANDARD on day 0, over `--months`. See docs/costs.md for what is priced.
+ *
+ * Exit codes: 0 ok, 1 failure, 2 usage (including a workload the estimator refuses, naming the field), 3 bucket or
+ * template file not found, 4 access denied.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { estimateStorageCost, type CostEstimate } from '../../lib/rules';
+import { UsageError } from './exit-codes';
+import { rulesFromBucket, rulesFromTemplate, type RulesForCost } from './cost-rules';
+import { addS3Options, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
+import { renderTable } from './table';
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** Parses `--size`: bytes, or a number with B, KiB, MiB, GiB or TiB (binary units). @throws UsageError */
+export function parseSize(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = m ? (m[2] === '' ? 1 : SIZE_UNITS[m[2].toLowerCase()]) : undefined;
+  if (!m || unit === undefined) throw new UsageError(`--size: expected bytes or a number with B, KiB, MiB, GiB or TiB (got ${JSON.stringify(value)})`);
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** Options of {@link runCost}. */
+export interface CostCommandOptions extends S3CommandOptions {
+  readonly template?: string;
+  readonly bucketId?: string;
+  readonly bucket?: string;
+  readonly sizeBytes: number;
+  readonly count: number;
+  readonly months: number;
+  /** The price table's region. @default - `--region`, else us-east-1 */
+  readonly priceRegion?: string;
+}
+
+/** The estimate and where its rules came from. */
+export interface CostOutcome {
+  readonly source: string;
+  readonly rules: RulesForCost['rules'];
+  readonly estimate: CostEstimate;
+}
+
+/** Reads the rules and runs the estimate. @throws UsageError unless exactly one of template and bucket is given */
+export async function runCost(options: CostCommandOptions): Promise<CostOutcome> {
+  if ((options.template === undefined) === (options.bucket === undefined))
+    throw new UsageError('cost: give exactly one of --template <file> and --bucket s3://name');
+  let found: RulesForCost;
+  let source: string;
+  if (options.template !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.template, 'utf8');
+    } catch (error) {
+      throw Object.assign(new Error(`--template: cannot read ${options.template}: ${(error as Error).message}`), { code: (error as { code?: string }).code });
+    }
+    let template: unknown;
+    try {
+      template = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`--template: not JSON (${(error as Error).message}); give a synthesized template (cdk synth writes JSON)`);
+    }
+    const r = rulesFromTemplate(template, options.bucketId);
+    found = r;
+    source = `${options.template}, AWS::S3::Bucket ${r.logicalId}`;
+  } else {
+    const { bucket, key } = parseS3Url(options.bucket!, '--bucket');
+    if (key !== '') throw new UsageError(`--bucket: a bucket, not a key (got ${options.bucket})`);
+    const storage = openStorage(bucket, options);
+    try {
+      found = await rulesFromBucket(storage, bucket);
+    } finally {
+      storage.destroy();
+    }
+    source = `s3://${bucket} lifecycle configuration`;
+  }
+  const estimate = estimateStorageCost({
+    region: options.priceRegion ?? options.region,
+    objects: [{ sizeBytes: options.sizeBytes, count: options.count }],
+    months: options.months,
+    storageClass: 'STANDARD',
+    lifecycleRules: found.rules,
+  });
+  return { source, rules: found.rules, estimate: { ...estimate, notes: [...estimate.notes, ...found.notes] } };
+}
+
+const usd = (n: number): string => `$${n.toFixed(2)}`;
+
+/** Month, cost, and where the storage sits (GB-months by class), then the total, the price table and the notes. */
+export function formatCost(o: CostOutcome): string {
+  const e = o.estimate;
+  const rows = e.months.map((m) => {
+    const storage = e.lines.filter((l) => l.month === m.month && l.unit === 'GB-month' && l.category === 'storage');
+    const byClass = new Map<string, number>();
+    for (const l of storage) byClass.set(l.storageClass, (byClass.get(l.storageClass) ?? 0) + l.quantity);
+    const where = [...byClass].map(([c, gb]) => `${c} ${gb.toFixed(1)}`).join(', ');
+    return [String(m.month), usd(m.usd), where];
+  });
+  const table = renderTable(['Month', 'Cost (USD)', 'Storage GB-months by class'], rows, [0, 1]);
+  const transitions = o.rules
+    .filter((r) => r.enabled !== false)
+    .flatMap((r) =>
+      (r.transitions ?? []).map((t) => `${String(typeof t.storageClass === 'string' ? t.storageClass : t.storageClass.value)} after ${t.days} days`),
+    );
+  return [
+    `rules: ${o.source}: ${o.rules.length} rule(s)${transitions.length ? ` (${transitions.join(', ')})` : ''}`,
+    table,
+    `total: ${usd(e.totalUsd)} over ${e.months.length} month(s)`,
+    `prices: ${e.prices.region}, ${e.prices.source}, retrieved ${e.prices.retrievedOn}`,
+    ...e.notes.map((n) => `note: ${n}`),
+  ].join('\n');
+}
+
+/** Adds `cost` to the program. */
+export function addCostCommand(program: Command, out: (s: string) => void): void {
+  const command = program
+    .command('cost')
+    .description("estimate a workload's S3 bill month by month under a bucket's lifecycle rules (from a template or a live bucket)")
+    .option('--template <file>', 'a synthesized CloudFormation template (JSON), e.g. cdk.out/MyStack.template.json')
+    .option('--bucket-id <logicalId>', 'the AWS::S3::Bucket in the template, when it has several')
+    .option('--bucket <s3://name>', 'a live bucket: its lifecycle configuration is read (GetBucketLifecycleConfiguration)')
+    .requiredOption('--size <size>', 'the size of each object: bytes, or with B, KiB, MiB, GiB, TiB (e.g. 4MiB)')
+    .requiredOption('--count <n>', 'how many objects are written on day 0')
+    .requiredOption('--months <n>', 'months to estimate')
+    .option('--price-region <region>', 'the price table (default: --region, else us-east-1)')
+    .option('--json', 'print the estimate as JSON');
+  addS3Options(command)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  bucketkit cost --template cdk.out/MyStack.template.json --size 4MiB --count 100000 --months 12\n' +
+        '  bucketkit cost --bucket s3://my-archive --size 1GiB --count 500 --months 24 --json\n\n' +
+        'Exit codes: 0 ok, 1 failure, 2 usage or a workload the estimator refuses, 3 template or bucket not found, 4 access denied.',
+    )
+    .action(
+      async (
+        opts: S3CommandOptions & {
+          template?: string;
+          bucketId?: string;
+          bucket?: string;
+          size: string;
+          count: string;
+          months: string;
+          priceRegion?: string;
+          json?: boolean;
+        },
+      ) => {
+        const o = await runCost({
+          ...opts,
+          sizeBytes: parseSize(opts.size),
+          count: positiveInt(opts.count, '--count')!,
+          months: positiveInt(opts.months, '--months')!,
+        });
+        out(opts.json ? JSON.stringify(o, null, 2) : formatCost(o));
+      },
+    );
+}

@@ -1,0 +1,150 @@
+/**
+ * `bucketkit cost --template`: a StorageBucket synthesized to a template file, priced by the CLI, gives the same
+ * month-by-month figures as `StorageBucket.estimateCost` on the construct (which reads the rules another way: the
+ * CfnBucket resolved in memory). Also the mapping of S3's rule shape, --size parsing and the usage errors.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StorageBucket } from 'bucketkit';
+import { main } from '../../bin/cli';
+import { parseSize } from '../../bin/cli/cost';
+import { rulesFromS3, rulesFromTemplate } from '../../bin/cli/cost-rules';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    args,
+    (s) => out.push(s),
+    (s) => err.push(s),
+  );
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+let dir: string;
+let templateFile: string;
+let bucket: StorageBucket;
+let logicalId: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bucketkit-cli-cost-'));
+  const stack = new Stack(new App(), 'Cost');
+  bucket = new StorageBucket(stack, 'Archive', {
+    lifecycleRules: [
+      {
+        transitions: [
+          { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+          { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) },
+        ],
+        expiration: Duration.days(365),
+      },
+    ],
+  });
+  new s3.Bucket(stack, 'Other');
+  const template = Template.fromStack(stack).toJSON();
+  logicalId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+  templateFile = join(dir, 'Cost.template.json');
+  writeFileSync(templateFile, JSON.stringify(template));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the template estimate equals StorageBucket.estimateCost, month by month', async () => {
+  const r = await cli(['cost', '--template', templateFile, '--bucket-id', logicalId, '--size', '512KiB', '--count', '200000', '--months', '14', '--json']);
+  expect(r.code).toBe(0);
+  const viaCli = JSON.parse(r.out) as { estimate: { totalUsd: number; months: { month: number; usd: number }[] } };
+  const direct = bucket.estimateCost({ objects: [{ sizeBytes: 512 * 1024, count: 200_000 }], months: 14 });
+  expect(viaCli.estimate.months).toEqual(direct.months);
+  expect(viaCli.estimate.totalUsd).toBeCloseTo(direct.totalUsd, 10);
+  expect(viaCli.estimate.totalUsd).toBeGreaterThan(0);
+
+  const table = await cli(['cost', '--template', templateFile, '--bucket-id', logicalId, '--size', '512KiB', '--count', '200000', '--months', '14']);
+  expect(table.code).toBe(0);
+  expect(table.out).toMatch(/STANDARD_IA after 30 days, GLACIER after 90 days/);
+  expect(table.out).toMatch(new RegExp(`total: \\$${direct.totalUsd.toFixed(2).replace('.', '\\.')} over 14 month\\(s\\)`));
+  expect(table.out.split('\n').filter((l) => /^│\s+\d+ │\s+\$/.test(l))).toHaveLength(14);
+});
+
+test('S3 rule shapes (Filter, And, legacy Prefix) map to the estimator rules; dates are noted, not priced', () => {
+  const { rules, notes } = rulesFromS3([
+    { Status: 'Enabled', Filter: { Prefix: 'logs/' }, Transitions: [{ Days: 30, StorageClass: 'GLACIER' }], Expiration: { Days: 400 } },
+    { Status: 'Disabled', Filter: { And: { Prefix: 'x/', ObjectSizeGreaterThan: 1024 } }, Transitions: [{ Date: new Date(), StorageClass: 'DEEP_ARCHIVE' }] },
+  ]);
+  expect(rules).toEqual([
+    {
+      enabled: true,
+      transitions: [{ storageClass: 'GLACIER', days: 30 }],
+      expirationDays: 400,
+      prefix: 'logs/',
+      tagFilters: undefined,
+      objectSizeGreaterThan: undefined,
+      objectSizeLessThan: undefined,
+    },
+    {
+      enabled: false,
+      transitions: [],
+      expirationDays: undefined,
+      prefix: 'x/',
+      tagFilters: undefined,
+      objectSizeGreaterThan: 1024,
+      objectSizeLessThan: undefined,
+    },
+  ]);
+  expect(notes).toEqual(['date-based lifecycle actions are not priced']);
+  const t = rulesFromTemplate({
+    Resources: {
+      B: {
+        Type: 'AWS::S3::Bucket',
+        Properties: { LifecycleConfiguration: { Rules: [{ Status: 'Enabled', Transitions: [{ StorageClass: { Ref: 'P' }, TransitionInDays: 5 }] }] } },
+      },
+    },
+  });
+  expect(t.rules[0].transitions).toEqual([]);
+  expect(t.notes).toEqual(['transitions with unresolved values (Ref, Fn::*) are not priced']);
+});
+
+test('--size units', () => {
+  expect(parseSize('1024')).toBe(1024);
+  expect(parseSize('4MiB')).toBe(4 * 2 ** 20);
+  expect(parseSize('1.5 GiB')).toBe(1.5 * 2 ** 30);
+  expect(() => parseSize('4MB')).toThrow(/--size/);
+});
+
+test.each([
+  [['cost', '--size', '1MiB', '--count', '1', '--months', '1']],
+  [['cost', '--template', 'x.json', '--bucket', 's3://b', '--size', '1MiB', '--count', '1', '--months', '1']],
+  [['cost', '--bucket', 's3://b/key', '--size', '1MiB', '--count', '1', '--months', '1']],
+  [['cost', '--bucket', 's3://b', '--size', 'huge', '--count', '1', '--months', '1']],
+  [['cost', '--bucket', 's3://b', '--size', '1MiB', '--count', '0', '--months', '1']],
+  [['cost', '--bucket', 's3://b', '--size', '1MiB', '--count', '1']],
+])('%j exits 2 with the usage of cost', async (args) => {
+  const r = await cli(args);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/Usage: bucketkit cost \[options\]/);
+});
+
+test('a template with two buckets needs --bucket-id; a missing file exits 3; an unpriced region exits 2 naming the field', async () => {
+  const two = await cli(['cost', '--template', templateFile, '--size', '1MiB', '--count', '1', '--months', '1']);
+  expect(two.code).toBe(2);
+  expect(two.err).toMatch(/--bucket-id: the template has 3 buckets; name one of ArchiveAccessLogsBucket/);
+  expect((await cli(['cost', '--template', join(dir, 'missing.json'), '--size', '1MiB', '--count', '1', '--months', '1'])).code).toBe(3);
+  const region = await cli([
+    'cost',
+    '--template',
+    templateFile,
+    '--bucket-id',
+    logicalId,
+    '--size',
+    '1MiB',
+    '--count',
+    '1',
+    '--months',
+    '1',
+    '--price-region',
+    'mars-1',
+  ]);
+  expect(region.code).toBe(2);
+  expect(region.err).toMatch(/region/);
+});

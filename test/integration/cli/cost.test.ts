@@ -1,0 +1,65 @@
+/**
+ * `bucketkit cost --bucket s3://name` on the target: the bucket's lifecycle configuration is read from the server
+ * (GetBucketLifecycleConfiguration) and priced; the figures equal `estimateStorageCost` on the same rules written in
+ * the estimator's own shape. A bucket without a lifecycle configuration is priced as STANDARD forever, with a note.
+ */
+import { PutBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
+import { estimateStorageCost } from '../../../lib/rules';
+import { createTestBucket, type TestBucket } from '../../helpers/target';
+import { bucketkit } from './helpers';
+
+let bucket: TestBucket;
+beforeAll(async () => {
+  bucket = await createTestBucket('cli-cost');
+});
+afterAll(async () => bucket.cleanup());
+
+const workload = ['--size', '1GiB', '--count', '1000', '--months', '6', '--json'];
+
+test("a live bucket's lifecycle rules priced month by month, as estimateStorageCost prices the same rules", async () => {
+  const none = await bucketkit(['cost', '--bucket', `s3://${bucket.name}`, ...workload]);
+  expect(none.code).toBe(0);
+  const flat = JSON.parse(none.stdout) as { rules: unknown[]; estimate: { totalUsd: number; notes: string[] } };
+  expect(flat.rules).toEqual([]);
+  expect(flat.estimate.notes).toContain('the bucket has no lifecycle configuration');
+  expect(flat.estimate.totalUsd).toBeCloseTo(estimateStorageCost({ objects: [{ sizeBytes: 2 ** 30, count: 1000 }], months: 6 }).totalUsd, 10);
+
+  await bucket.raw.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket.name,
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            ID: 'waterfall',
+            Status: 'Enabled',
+            Filter: { Prefix: '' },
+            Transitions: [
+              { Days: 30, StorageClass: 'STANDARD_IA' },
+              { Days: 90, StorageClass: 'GLACIER' },
+            ],
+            Expiration: { Days: 150 },
+          },
+        ],
+      },
+    }),
+  );
+  const r = await bucketkit(['cost', '--bucket', `s3://${bucket.name}`, ...workload]);
+  expect(r.code).toBe(0);
+  const viaCli = JSON.parse(r.stdout) as { estimate: { totalUsd: number; months: { month: number; usd: number }[] } };
+  const direct = estimateStorageCost({
+    objects: [{ sizeBytes: 2 ** 30, count: 1000 }],
+    months: 6,
+    lifecycleRules: [
+      {
+        transitions: [
+          { storageClass: 'STANDARD_IA', days: 30 },
+          { storageClass: 'GLACIER', days: 90 },
+        ],
+        expirationDays: 150,
+      },
+    ],
+  });
+  expect(viaCli.estimate.months).toEqual(direct.months);
+  expect(viaCli.estimate.totalUsd).toBeLessThan(flat.estimate.totalUsd);
+  expect((await bucketkit(['cost', '--bucket', `s3://bk-no-such-bucket-${Date.now()}`, ...workload])).code).toBe(3);
+});
