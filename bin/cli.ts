@@ -1,5 +1,6 @@
 /**
- * The `bucketkit` command: `bucketkit --help`, `bucketkit probe --help`, `bucketkit invoke --help`.
+ * The `bucketkit` command: `bucketkit --help`, `bucketkit <command> --help` (cp, ls, rm, restore, restore-status,
+ * versions, undelete, cost, probe, invoke).
  * Commands live in bin/cli/ (one file per command, on commander); this file is the entry that `bin/bucketkit.js`
  * runs (compiled to dist/bin/cli.js).
  *
