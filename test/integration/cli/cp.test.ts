@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultProxy } from '../../helpers/fault-proxy';
 import { createTestBucket, currentTarget, type TestBucket } from '../../helpers/target';
-import { bucketkit, spawnBucketkit } from './helpers';
+import { bucketkit, groupAlive, killGroup, spawnBucketkit } from './helpers';
 
 const MIB = 1024 * 1024;
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -96,8 +96,11 @@ test('killed with SIGKILL mid-upload, a second cp sends only the missing parts; 
       if (uploadId && (await partsOnServer(uploadId)).length >= 4) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    child.kill('SIGKILL');
+    // SIGKILL to the whole group: no process of the first run may go on (or abort the upload) behind the second.
+    killGroup(child, 'SIGKILL');
     expect(await exited).toBe('SIGKILL');
+    for (let i = 0; i < 100 && groupAlive(child); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(groupAlive(child)).toBe(false);
     expect(uploadId).toBeDefined();
     expect(readState()?.uploadId).toBe(uploadId);
     expect(await partsOnServer(uploadId!)).toEqual([1, 2, 3, 4]);

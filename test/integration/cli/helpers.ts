@@ -39,7 +39,26 @@ export async function bucketkit(args: string[], extra: NodeJS.ProcessEnv = {}): 
   }
 }
 
-/** Starts `bucketkit ...args` and returns the child (for a kill mid-run). */
+/**
+ * Starts `bucketkit ...args` in a process group of its own and returns the child. In a source checkout without
+ * dist/, bin/bucketkit.js runs the CLI in a child node (through tsx), so a kill must reach the whole group: use
+ * {@link killGroup}, as a terminal does for a job.
+ */
 export function spawnBucketkit(args: string[], extra: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { env: cliEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [BIN, ...args], { env: cliEnv(extra), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+}
+
+/** Sends `signal` to the child's whole process group (the shim and the CLI process it may run). */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  process.kill(-child.pid!, signal);
+}
+
+/** True while any process of the group is alive. */
+export function groupAlive(child: ChildProcess): boolean {
+  try {
+    process.kill(-child.pid!, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
