@@ -55,7 +55,9 @@ export function undeterminedSummary(report: CapabilityReport): string | undefine
 
 /**
  * Runs the probe with options as {@link parseArgs} returns them; returns the exit code: 0, or
- * {@link EXIT_INCOMPLETE} (with a line on `err`) when some features could not be determined.
+ * {@link EXIT_INCOMPLETE} (with a line on `err`) when some features could not be determined because a probe timed
+ * out or failed for a reason unrelated to its feature; features that only need an input (`needs-input`) are listed
+ * on `err` but exit 0.
  */
 export async function runProbe(
   options: Record<string, string | true>,
@@ -78,7 +80,12 @@ export async function runProbe(
   const undetermined = undeterminedSummary(report);
   if (undetermined === undefined) return 0;
   err(undetermined);
-  return EXIT_INCOMPLETE;
+  // A feature that needs an input this run did not have (SSE-KMS without --kms-key-id) is a complete answer about
+  // the run; only timeouts and failures unrelated to a feature make the run incomplete.
+  const failed = FEATURES.some(
+    (f) => report.features[f].status === 'unknown' && (report.features[f].reason === 'timeout' || report.features[f].reason === 'error'),
+  );
+  return failed ? EXIT_INCOMPLETE : 0;
 }
 
 /** Adds `probe` to the program. */
