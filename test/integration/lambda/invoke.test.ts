@@ -73,6 +73,7 @@ const invoke = (handler: string, payload: unknown, endpoint = endpoints[handler]
 beforeAll(async () => {
   const target = currentTarget();
   // Bundles inside the checkout (ignored .servers/), so their external @aws-sdk/* imports resolve from node_modules.
+  mkdirSync(join(ROOT, '.servers'), { recursive: true }); // a clean checkout has none until a server script runs
   dist = mkdtempSync(join(ROOT, '.servers', 'lambda-bundles-'));
   state = mkdtempSync(join(ROOT, '.servers', 'lambda-state-'));
   const esbuild = await import('esbuild');
