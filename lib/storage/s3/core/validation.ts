@@ -109,7 +109,7 @@ export function assertEncryption(encryption: ServerSideEncryption | undefined, f
       }
       if (
         encryption.context !== undefined &&
-        (typeof encryption.context !== 'object' || Object.values(encryption.context).some((v) => typeof v !== 'string'))
+        (typeof encryption.context !== 'object' || encryption.context === null || Object.values(encryption.context).some((v) => typeof v !== 'string'))
       ) {
         invalid(`${field}.context`, 'must map strings to strings');
       }
