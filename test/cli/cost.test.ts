@@ -10,20 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StorageBucket } from 'bucketkit';
-import { main } from '../../bin/cli';
+import { cli } from './run-cli';
 import { parseSize } from '../../bin/cli/cost';
 import { rulesFromS3, rulesFromTemplate } from '../../bin/cli/cost-rules';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    args,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 let dir: string;
 let templateFile: string;

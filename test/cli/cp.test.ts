@@ -5,7 +5,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { main } from '../../bin/cli';
+import { cli } from './run-cli';
 import { destinationKey, summary } from '../../bin/cli/cp';
 import { formatEta, formatRate, plainReporter, progressLine } from '../../bin/cli/progress';
 import { formatBytes, parseS3Url } from '../../bin/cli/s3-target';
@@ -13,17 +13,6 @@ import { UsageError } from '../../bin/cli/exit-codes';
 
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    args,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 test.each([
   [['cp']],

@@ -9,7 +9,7 @@ import 'aws-sdk-client-mock-jest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../bin/cli';
+import { cli } from './run-cli';
 import { FunctionError, INVOKE_SOCKET_TIMEOUT_MS, MAX_FUNCTION_TIMEOUT_MS, createLambdaClient, functionErrorOf } from '../../bin/cli/lambda-invoke';
 import { MAX_STALLED_INVOCATIONS, readPayload, runInvoke } from '../../bin/cli/invoke';
 import { UsageError } from '../../bin/cli/exit-codes';
@@ -19,17 +19,6 @@ const payloadOf = (value: unknown) => ({ StatusCode: 200, Payload: Buffer.from(t
 const sentPayloads = () => lambda.commandCalls(InvokeCommand).map((c) => JSON.parse(Buffer.from(c.args[0].input.Payload as Uint8Array).toString('utf8')));
 
 beforeEach(() => lambda.reset());
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    args,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const inProgress = (partsDone: number) => ({
   status: 'InProgress',

@@ -4,23 +4,12 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { main } from '../../bin/cli';
+import { cli } from './run-cli';
 import { LiveCount } from '../../bin/cli/live-count';
 import { formatLs } from '../../bin/cli/ls';
 
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    args,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 test.each([
   ['ls', []],

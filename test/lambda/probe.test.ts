@@ -10,7 +10,7 @@ test.each([
   ['empty features', { features: [] }, 'features'],
   ['timeout too small', { probeTimeoutMs: 5 }, 'probeTimeoutMs'],
   ['bad region', { region: 'EU' }, 'region'],
-  ['endpoint is not accepted from an event', { endpoint: 'http://169.254.169.254' }, 'endpoint'],
+  ['endpoint is not accepted from an event', { endpoint: 'http://127.0.0.1:9' }, 'endpoint'],
 ])('%s -> ValidationError naming %s, no S3 request', async (_what, event, field) => {
   expect(await probe(event, testDeps())).toMatchObject({ status: 'Failed', errorType: 'ValidationError', field });
   expect(sentCommands()).toEqual([]);
