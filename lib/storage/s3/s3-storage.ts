@@ -6,8 +6,6 @@
  * The transfer engines and the probes are loaded on first use (`import()`), so a handler that only reads objects
  * does not load them at cold start, and a bundler that splits code keeps them out of the entry chunk.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { GetOutputType } from '@smithy/types';
 import type {
   ObjectRestoreStatus,
   RestoreManyItem,
@@ -20,18 +18,8 @@ import type {
   SetStorageClassResult,
   WaitForRestoreOptions,
 } from '../types/archive';
-import type { CompatibilityProfile } from '../types/compatibility';
-import type {
-  AuditEncryptionOptions,
-  BucketEncryption,
-  ReencryptOptions,
-  ReencryptResult,
-  SetBucketEncryptionInput,
-  VerifyEncryptionOptions,
-  VerifyEncryptionResult,
-} from '../types/encryption';
+import type { AuditEncryptionOptions, ReencryptOptions, ReencryptResult, VerifyEncryptionOptions, VerifyEncryptionResult } from '../types/encryption';
 import type { Storage } from '../types/storage';
-import { getBucketEncryption, setBucketEncryption } from './bucket-config/bucket-encryption';
 import type {
   CopyOptions,
   CopyResult,
@@ -65,12 +53,9 @@ import type {
 import { restoreObject, restoreStatus } from './archive/restore';
 import { verifyEncryption } from './encryption/verify';
 import type { RestoreStatusManyOptions } from './archive/status-many';
-import { CapabilityCache } from './compatibility/cache';
-import { profileSourceFor } from './compatibility/resolve';
-import type { ResolvedS3StorageConfig, S3StorageConfig } from './core/config';
-import type { S3Command, SendOptions } from './core/context';
+import type { S3StorageConfig } from './core/config';
+import { S3StorageBase } from './s3-storage-base';
 import { withCopyKeys, withReadKey, withWriteEncryption } from './core/encryption';
-import { S3Session } from './core/session';
 import { prepareCopy, copyObject } from './objects/copy';
 import { deleteObject, deleteObjects } from './objects/delete';
 import { getObject, getObjectBuffer, headObject, objectExists } from './objects/get';
@@ -78,26 +63,10 @@ import { listObjects } from './objects/list';
 import { planPut } from './objects/put';
 import { watchIfStream } from './objects/stream-guard';
 import { abortIncompleteUploads, listIncompleteUploads } from './transfer/shared/uploads-admin';
-import type {
-  BucketVersioning,
-  ListVersionsOptions,
-  ListVersionsPage,
-  PruneVersionsOptions,
-  PruneVersionsResult,
-  SetVersioningOptions,
-  UndeleteOptions,
-  UndeleteResult,
-} from '../types/versioning';
-import { getVersioning, setVersioning } from './versioning/bucket-versioning';
-import type { AddNotificationInput, NotificationEntry, NotificationWriteOptions, RemoveNotificationOptions } from '../types/notifications';
-import * as notifications from './bucket-config/notifications/notifications';
-import { getAcceleration, setAcceleration, type AccelerationStatus } from './bucket-config/acceleration';
+import type { ListVersionsOptions, ListVersionsPage, PruneVersionsOptions, PruneVersionsResult, UndeleteOptions, UndeleteResult } from '../types/versioning';
 import { listVersions } from './versioning/list-versions';
 import { pruneVersions } from './versioning/prune';
 import { restoreVersion, undelete, type RestoreVersionOptions } from './versioning/undelete';
-
-/** How long a probe report stays in {@link S3Storage.capabilityCache}: one hour. */
-const CAPABILITY_CACHE_TTL_MS = 60 * 60 * 1000;
 
 /**
  * {@link Storage} on Amazon S3 and S3-compatible stores, bound to one bucket.
@@ -107,70 +76,13 @@ const CAPABILITY_CACHE_TTL_MS = 60 * 60 * 1000;
  * await storage.put('hello.txt', 'hello', { contentType: 'text/plain' });
  * const text = await storage.getText('hello.txt');
  */
-export class S3Storage implements Storage {
-  private static sharedCapabilityCache?: CapabilityCache;
-
-  /** Probe reports shared by every S3Storage in this process (a warm Lambda container keeps them), one hour each. */
-  public static get capabilityCache(): CapabilityCache {
-    S3Storage.sharedCapabilityCache ??= new CapabilityCache(CAPABILITY_CACHE_TTL_MS);
-    return S3Storage.sharedCapabilityCache;
-  }
-
-  private readonly session: S3Session;
-
+export class S3Storage extends S3StorageBase implements Storage {
   /**
    * @param config see {@link S3StorageConfig}
    * @throws InvalidArgumentError naming the field, for a bad config
    */
   public constructor(config: S3StorageConfig) {
-    // The session validates the whole config (compatibility included) before the profile source is ever used.
-    this.session = new S3Session(config, { profile: profileSourceFor(config?.compatibility, () => S3Storage.capabilityCache) });
-  }
-
-  /** The validated config, with defaults filled in (and the checksum policy a compatibility profile chose). */
-  public get config(): ResolvedS3StorageConfig {
-    return this.session.config;
-  }
-
-  /** The bucket this storage is bound to. */
-  public get bucket(): string {
-    return this.session.bucket;
-  }
-
-  /** The region requests are signed for now (after any discovery or redirect). */
-  public get region(): string {
-    return this.session.region;
-  }
-
-  /** The underlying SDK client, for operations bucketkit does not wrap. */
-  public get client(): S3Client {
-    return this.session.client;
-  }
-
-  /** `x-amz-request-payer` for every request, when configured. */
-  public get requestPayer(): 'requester' | undefined {
-    return this.session.requestPayer;
-  }
-
-  /**
-   * Sends one S3 command: the client's own retries apply, every error maps to a `StorageError`, and a
-   * wrong-region answer re-targets the client once (when bucketkit built the client) and replays the request.
-   */
-  public send<C extends S3Command>(command: C, options: SendOptions = {}): Promise<GetOutputType<C>> {
-    return this.session.send(command, options);
-  }
-
-  /** Closes pooled sockets. Call it when done with an instance that bucketkit built the client for. */
-  public destroy(): void {
-    this.session.destroy();
-  }
-
-  /**
-   * The compatibility profile in force, per `config.compatibility`: probed once per endpoint (cached), fixed, or
-   * none. When it changes the checksum policy (and the config did not set one), the client is rebuilt to match.
-   */
-  public compatibilityProfile(): Promise<CompatibilityProfile | undefined> {
-    return this.session.compatibilityProfile();
+    super(config);
   }
 
   public async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
@@ -250,16 +162,6 @@ export class S3Storage implements Storage {
     return abortIncompleteUploads(this.session, options);
   }
 
-  /** The bucket's versioning state and MFA delete flag (GetBucketVersioning). See `versioning/bucket-versioning.ts`. */
-  public getVersioning(): Promise<BucketVersioning> {
-    return getVersioning(this.session);
-  }
-
-  /** Enables or suspends versioning; `mfa` (HTTPS only) for a bucket with MFA delete. @throws InvalidArgumentError before sending */
-  public setVersioning(status: 'Enabled' | 'Suspended', options: SetVersioningOptions = {}): Promise<void> {
-    return setVersioning(this.session, status, options);
-  }
-
   /** ListObjectVersions page by page: versions and delete markers in one ordered list; resumable from the markers. */
   public listVersions(options: ListVersionsOptions = {}): AsyncIterableIterator<ListVersionsPage> {
     return listVersions(this.session, options);
@@ -320,50 +222,6 @@ export class S3Storage implements Storage {
       const { multipartCopy } = await import('./transfer/copy/multipart-copy');
       return multipartCopy(this.session, key, key, source, copyOptions);
     });
-  }
-
-  /** The bucket's Transfer Acceleration state (`'Disabled'`: never configured). See `bucket-config/acceleration.ts`. */
-  public getAcceleration(options: { readonly abortSignal?: AbortSignal } = {}): Promise<AccelerationStatus> {
-    return getAcceleration(this.session, options);
-  }
-
-  /** Enables or suspends Transfer Acceleration; a dotted or non-DNS name is InvalidArgumentError before the request. */
-  public setAcceleration(enabled: boolean, options: { readonly abortSignal?: AbortSignal } = {}): Promise<void> {
-    return setAcceleration(this.session, enabled, options);
-  }
-
-  // Event notifications (lib/storage/s3/bucket-config/notifications): read, merge by owner-prefixed id, write, verify.
-
-  /** Every notification entry of the bucket, whoever created it (id, owner, destination, events, prefix, suffix). */
-  public listNotifications(options: { readonly abortSignal?: AbortSignal } = {}): Promise<NotificationEntry[]> {
-    return notifications.listNotifications(this.session, options);
-  }
-
-  /** Adds one entry under `options.owner`, keeping every other entry and EventBridge; overlaps refused before the PUT. */
-  public addNotification(input: AddNotificationInput, options: NotificationWriteOptions = {}): Promise<NotificationEntry> {
-    return notifications.addNotification(this.session, input, options);
-  }
-
-  /** Removes one entry by id; refuses an absent id, or another owner's unless `force`. */
-  public removeNotification(id: string, options: RemoveNotificationOptions = {}): Promise<void> {
-    return notifications.removeNotification(this.session, id, options);
-  }
-
-  /** Turns EventBridge delivery on or off, keeping every entry. */
-  public setEventBridge(enabled: boolean, options: NotificationWriteOptions = {}): Promise<void> {
-    return notifications.setEventBridge(this.session, enabled, options);
-  }
-
-  // Server-side encryption (lib/storage/s3/bucket-config, lib/storage/s3/encryption); docs/encryption.md.
-
-  /** The bucket's default encryption (GetBucketEncryption); `{ type: 'none' }` where the store has none. */
-  public getBucketEncryption(): Promise<BucketEncryption> {
-    return getBucketEncryption(this.session);
-  }
-
-  /** Sets the bucket's default encryption for new objects (PutBucketEncryption); `allowSseC` sets BlockedEncryptionTypes. */
-  public setBucketEncryption(encryption: SetBucketEncryptionInput): Promise<void> {
-    return setBucketEncryption(this.session, encryption);
   }
 
   /** Compares one object's encryption (one HEAD) with `expected`: `{ ok, actual, expected, problems }`, no key material. */
