@@ -28,18 +28,28 @@ function loadCli() {
   }
   // tsx's full loader (require() of .ts and the import() calls that load the transfer engines and the probes on
   // first use) must be in place before the first module loads, so the source runs in a child node with --import.
-  const { spawnSync } = require('node:child_process');
+  const { spawn } = require('node:child_process');
   const { pathToFileURL } = require('node:url');
-  const child = spawnSync(process.execPath, ['--import', pathToFileURL(loader).href, source, ...process.argv.slice(2)], { stdio: 'inherit' });
-  if (child.error) fail(child.error.message);
-  process.exit(child.status ?? 1);
+  const child = spawn(process.execPath, ['--import', pathToFileURL(loader).href, source, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Signals sent to this process (kill, a supervisor's SIGTERM) reach the child, which runs the CLI's own handlers
+  // (aborting uploads, keeping resume state); this process exits with the child's status or signal.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('error', (error) => fail(error.message));
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    } else process.exit(code ?? 1);
+  });
+  return undefined;
 }
 
 const cli = loadCli();
-cli.main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(`bucketkit: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+if (cli)
+  cli.main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(`bucketkit: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
