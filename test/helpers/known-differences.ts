@@ -43,7 +43,11 @@ export type Difference =
   /** In a versioned bucket, a DELETE of a key with no versions adds no delete marker. */
   | 'delete-of-absent-key-adds-no-marker'
   /** In a versioning-suspended bucket, a DELETE removes every version of the key instead of adding a null delete marker. */
-  | 'suspended-delete-removes-all-versions';
+  | 'suspended-delete-removes-all-versions'
+  /** In a versioned bucket, a DELETE of a key whose latest version is a delete marker adds no second marker (it answers with the existing one). */
+  | 'delete-of-deleted-key-stacks-no-marker'
+  /** In a versioning-suspended bucket, a DELETE adds the null delete marker but answers without x-amz-delete-marker and x-amz-version-id. */
+  | 'suspended-delete-omits-marker-headers';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -68,6 +72,10 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'delete-of-absent-key-adds-no-marker': 'In a versioned bucket, a DELETE of a key with no versions adds no delete marker.',
   'suspended-delete-removes-all-versions':
     'In a versioning-suspended bucket, a DELETE removes every version of the key instead of adding a null delete marker.',
+  'delete-of-deleted-key-stacks-no-marker':
+    'In a versioned bucket, a DELETE of a key whose latest version is a delete marker adds no second marker (it answers with the existing one).',
+  'suspended-delete-omits-marker-headers':
+    'In a versioning-suspended bucket, a DELETE adds the null delete marker but answers without x-amz-delete-marker and x-amz-version-id.',
 };
 
 /**
@@ -130,7 +138,15 @@ export const UNIT_TESTED_GAPS: ReadonlyArray<{ readonly target: string; readonly
 /** The differences of each target, keyed by BUCKETKIT_TARGET (the compat matrix uses the script names). */
 export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
   moto: ['copy-source-conditions-ignored', 'part-order-not-checked', 'delete-of-absent-key-adds-no-marker', 'suspended-delete-removes-all-versions'],
-  minio: ['object-lock-denial-is-400', 'standard-classes-only', 'website-redirect-not-stored', 'list-uploads-needs-exact-key'],
+  minio: [
+    'object-lock-denial-is-400',
+    'standard-classes-only',
+    'website-redirect-not-stored',
+    'list-uploads-needs-exact-key',
+    'delete-of-absent-key-adds-no-marker',
+    'delete-of-deleted-key-stacks-no-marker',
+    'suspended-delete-omits-marker-headers',
+  ],
   ceph: [
     'copy-source-conditions-ignored',
     'part-order-not-checked',

@@ -1,6 +1,6 @@
 import { ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { InvalidArgumentError, ObjectNotFoundError, type ObjectVersion } from '../../../lib/storage';
-import { targetDiffers } from '../../helpers/known-differences';
+import { nonDefaultStorageClass, targetDiffers } from '../../helpers/known-differences';
 import { countRequests, createTestBucket, TestBucket } from '../../helpers/target';
 
 let b: TestBucket;
@@ -50,7 +50,7 @@ describe('listVersions', () => {
     const v1 = await b.storage.put('lv/a', 'one');
     const v2 = await b.storage.put('lv/a', 'two!');
     const marker = await b.storage.delete('lv/a');
-    await b.storage.put('lv/b', 'b', { storageClass: 'STANDARD_IA' });
+    await b.storage.put('lv/b', 'b', { storageClass: nonDefaultStorageClass() });
     const entries = await allVersions('lv/');
     expect(entries.map((e) => [e.key, e.versionId, e.isLatest, e.isDeleteMarker])).toEqual([
       ['lv/a', marker.versionId, true, true],
@@ -63,7 +63,7 @@ describe('listVersions', () => {
     expect(entries[0].size).toBe(0);
     expect(entries[0].etag).toBeUndefined();
     expect(entries[0].storageClass).toBeUndefined();
-    expect(entries[3].storageClass).toBe('STANDARD_IA');
+    expect(entries[3].storageClass).toBe(nonDefaultStorageClass());
   });
 
   test('more than 1,000 versions: pages of 1,000, and resumable from a page’s markers', async () => {
@@ -136,7 +136,8 @@ describe('delete semantics the servers differ on', () => {
       if (targetDiffers('suspended-delete-removes-all-versions')) {
         expect(entries).toEqual([]);
       } else {
-        expect(result).toEqual({ deleteMarker: true, versionId: 'null' });
+        if (targetDiffers('suspended-delete-omits-marker-headers')) expect(result).toEqual({ deleteMarker: undefined, versionId: undefined });
+        else expect(result).toEqual({ deleteMarker: true, versionId: 'null' });
         expect(entries.map((e) => [e.versionId, e.isDeleteMarker])).toEqual([
           ['null', true],
           [v1.versionId, false],
@@ -154,7 +155,13 @@ describe('undelete and restoreVersion', () => {
     const m1 = await b.storage.delete('ud/k');
     const m2 = await b.storage.delete('ud/k'); // a delete on a deleted key stacks another marker
     const result = await b.storage.undelete('ud/k');
-    expect(result.removedDeleteMarkers).toEqual([m2.versionId, m1.versionId]);
+    if (targetDiffers('delete-of-deleted-key-stacks-no-marker')) {
+      expect(m2.versionId).toBe(m1.versionId);
+      expect(result.removedDeleteMarkers).toEqual([m1.versionId]);
+    } else {
+      expect(m2.versionId).not.toBe(m1.versionId);
+      expect(result.removedDeleteMarkers).toEqual([m2.versionId, m1.versionId]);
+    }
     expect(result.current).toMatchObject({ key: 'ud/k', versionId: put.versionId, isLatest: true, isDeleteMarker: false });
     expect(await b.storage.getText('ud/k')).toBe('keep me');
     // Not deleted: nothing changes, the current version comes back.
@@ -170,13 +177,14 @@ describe('undelete and restoreVersion', () => {
   });
 
   test('restoreVersion copies an old version to the top with its metadata, tags and storage class', async () => {
-    const old = await b.storage.put('rv/k', 'old', { metadata: { gen: 'old' }, tags: { t: 'old' }, storageClass: 'STANDARD_IA', contentType: 'text/old' });
+    const cls = nonDefaultStorageClass();
+    const old = await b.storage.put('rv/k', 'old', { metadata: { gen: 'old' }, tags: { t: 'old' }, storageClass: cls, contentType: 'text/old' });
     await b.storage.put('rv/k', 'new', { metadata: { gen: 'new' }, contentType: 'text/new' });
     const restored = await b.storage.restoreVersion('rv/k', old.versionId!);
     expect(restored.versionId).toBeTruthy();
     expect(restored.versionId).not.toBe(old.versionId);
     const head = await b.storage.head('rv/k');
-    expect(head).toMatchObject({ metadata: { gen: 'old' }, storageClass: 'STANDARD_IA', contentType: 'text/old', versionId: restored.versionId });
+    expect(head).toMatchObject({ metadata: { gen: 'old' }, storageClass: cls, contentType: 'text/old', versionId: restored.versionId });
     expect(await b.storage.getText('rv/k')).toBe('old');
     const { GetObjectTaggingCommand } = await import('@aws-sdk/client-s3');
     const tags = await b.raw.send(new GetObjectTaggingCommand({ Bucket: b.name, Key: 'rv/k' }));
