@@ -44,7 +44,7 @@ export type Difference =
   | 'delete-of-absent-key-adds-no-marker'
   /** In a versioning-suspended bucket, a DELETE removes every version of the key instead of adding a null delete marker. */
   | 'suspended-delete-removes-all-versions'
-  /** In a versioned bucket, a DELETE of a key whose latest version is a delete marker adds no second marker (it answers with the existing one). */
+  /** In a versioned bucket, a DELETE of a key whose latest version is a delete marker adds no second marker (it answers with the existing one, or with no marker headers). */
   | 'delete-of-deleted-key-stacks-no-marker'
   /** In a versioning-suspended bucket, a DELETE adds the null delete marker but answers without x-amz-delete-marker and x-amz-version-id. */
   | 'suspended-delete-omits-marker-headers';
@@ -73,7 +73,7 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'suspended-delete-removes-all-versions':
     'In a versioning-suspended bucket, a DELETE removes every version of the key instead of adding a null delete marker.',
   'delete-of-deleted-key-stacks-no-marker':
-    'In a versioned bucket, a DELETE of a key whose latest version is a delete marker adds no second marker (it answers with the existing one).',
+    'In a versioned bucket, a DELETE of a key whose latest version is a delete marker adds no second marker (it answers with the existing one, or with no marker headers).',
   'suspended-delete-omits-marker-headers':
     'In a versioning-suspended bucket, a DELETE adds the null delete marker but answers without x-amz-delete-marker and x-amz-version-id.',
 };
@@ -162,6 +162,7 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'archived-objects-readable',
     'parts-count-not-reported',
     'multipart-create-ignores-tagging',
+    'delete-of-deleted-key-stacks-no-marker',
   ],
 };
 

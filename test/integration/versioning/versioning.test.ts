@@ -156,7 +156,8 @@ describe('undelete and restoreVersion', () => {
     const m2 = await b.storage.delete('ud/k'); // a delete on a deleted key stacks another marker
     const result = await b.storage.undelete('ud/k');
     if (targetDiffers('delete-of-deleted-key-stacks-no-marker')) {
-      expect(m2.versionId).toBe(m1.versionId);
+      // MinIO answers with the marker already there; Ceph RGW answers without the marker headers.
+      expect([m1.versionId, undefined]).toContain(m2.versionId);
       expect(result.removedDeleteMarkers).toEqual([m1.versionId]);
     } else {
       expect(m2.versionId).not.toBe(m1.versionId);
@@ -181,10 +182,15 @@ describe('undelete and restoreVersion', () => {
     const old = await b.storage.put('rv/k', 'old', { metadata: { gen: 'old' }, tags: { t: 'old' }, storageClass: cls, contentType: 'text/old' });
     await b.storage.put('rv/k', 'new', { metadata: { gen: 'new' }, contentType: 'text/new' });
     const restored = await b.storage.restoreVersion('rv/k', old.versionId!);
-    expect(restored.versionId).toBeTruthy();
-    expect(restored.versionId).not.toBe(old.versionId);
     const head = await b.storage.head('rv/k');
-    expect(head).toMatchObject({ metadata: { gen: 'old' }, storageClass: cls, contentType: 'text/old', versionId: restored.versionId });
+    if (targetDiffers('copy-omits-version-ids')) {
+      expect(restored.versionId).toBeUndefined(); // the store's CopyObject answer has none; HEAD has the new version
+    } else {
+      expect(restored.versionId).toBe(head.versionId);
+    }
+    expect(head.versionId).toBeTruthy();
+    expect(head.versionId).not.toBe(old.versionId);
+    expect(head).toMatchObject({ metadata: { gen: 'old' }, storageClass: cls, contentType: 'text/old' });
     expect(await b.storage.getText('rv/k')).toBe('old');
     const { GetObjectTaggingCommand } = await import('@aws-sdk/client-s3');
     const tags = await b.raw.send(new GetObjectTaggingCommand({ Bucket: b.name, Key: 'rv/k' }));
