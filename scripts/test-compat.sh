@@ -25,10 +25,8 @@ SOAK_OPS="${BUCKETKIT_COMPAT_SOAK_OPS:-1000}"
 MOTO_ONLY_SUITES=(
   test/integration/bucket-config/acceleration.test.ts
   test/integration/bucket-config/notifications.test.ts
-  test/integration/cli/
   test/integration/compatibility/probe-unknown.test.ts
   test/integration/encryption/
-  test/integration/lambda/
   test/integration/scale-out/
   test/integration/transfer/kill-resume.test.ts
 )

@@ -1,10 +1,11 @@
 /**
  * `bucketkit restore` and `bucketkit restore-status` on the target, as child processes: archived (GLACIER) and
  * STANDARD objects under a prefix, the states before, the restore's counts, the states after, and a live count on
- * stderr (plain lines off a TTY). moto restores at once; MinIO and Ceph RGW do not restore (docs/compatibility.md),
- * so this runs on moto only.
+ * stderr (plain lines off a TTY). moto restores at once. MinIO takes no archive class (only STANDARD and
+ * REDUCED_REDUNDANCY), so there the same commands run on objects that are not archived and must say so.
  */
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { targetDiffers } from '../../helpers/known-differences';
 import { createTestBucket, currentTarget, type TestBucket } from '../../helpers/target';
 import { bucketkit } from './helpers';
 
@@ -61,3 +62,44 @@ onMoto('restore-status, restore --days --tier, restore-status again: tables, liv
   expect(table.stderr.trim()).toMatch(/^restore: 1 key\(s\): /);
   expect((await bucketkit(['restore', `s3://bk-no-such-bucket-${Date.now()}/x`, '--days', '1'])).code).toBe(3);
 });
+
+(targetDiffers('standard-classes-only') ? test : test.skip)(
+  'a store without archive classes: every object is not-archived, and restore says so for each',
+  async () => {
+    await bucket.raw.send(new PutObjectCommand({ Bucket: bucket.name, Key: 'std/a', Body: 'a' }));
+    await bucket.raw.send(new PutObjectCommand({ Bucket: bucket.name, Key: 'std/b', Body: 'b', StorageClass: 'REDUCED_REDUNDANCY' }));
+    const status = await bucketkit(['restore-status', `s3://${bucket.name}/std/`, '--json']);
+    expect(status.code).toBe(0);
+    expect((JSON.parse(status.stdout) as { key: string; state: string }[]).map((s) => [s.key, s.state])).toEqual([
+      ['std/a', 'not-archived'],
+      ['std/b', 'not-archived'],
+    ]);
+    const restore = await bucketkit(['restore', `s3://${bucket.name}/std/`, '--days', '1', '--json']);
+    expect(restore.code).toBe(0);
+    const rows = restore.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { key: string; status: string });
+    expect(rows.map((r) => [r.key, r.status]).sort()).toEqual([
+      ['std/a', 'not-archived'],
+      ['std/b', 'not-archived'],
+    ]);
+    expect((await bucketkit(['restore', `s3://bk-no-such-bucket-${Date.now()}/x`, '--days', '1'])).code).toBe(3);
+  },
+);
+
+(targetDiffers('archived-objects-readable') ? test : test.skip)(
+  'a store whose GLACIER is a placement target (Ceph RGW): restore fails per key as unsupported, exit 1, the object stays readable',
+  async () => {
+    await bucket.raw.send(new PutObjectCommand({ Bucket: bucket.name, Key: 'pt/a', Body: 'a', StorageClass: 'GLACIER' }));
+    const status = await bucketkit(['restore-status', `s3://${bucket.name}/pt/`, '--json']);
+    expect(status.code).toBe(0);
+    expect((JSON.parse(status.stdout) as { key: string; state: string }[]).map((s) => [s.key, s.state])).toEqual([['pt/a', 'archived']]);
+    const restore = await bucketkit(['restore', `s3://${bucket.name}/pt/`, '--days', '1', '--json']);
+    expect(restore.code).toBe(1);
+    const row = JSON.parse(restore.stdout.trim()) as { key: string; status: string; error: string };
+    expect([row.key, row.status]).toEqual(['pt/a', 'failed']);
+    expect(row.error).toMatch(/NotImplemented, HTTP 501/);
+    expect(await bucket.storage.getText('pt/a')).toBe('a');
+  },
+);
