@@ -52,7 +52,8 @@ export function commandName(command: S3Command): string {
  * not (an S3 answer such as NoSuchKey or AccessDenied means the same on both endpoints).
  * - `InvalidRequest` about acceleration: "S3 Transfer Acceleration is not configured on this bucket" (400).
  * - A DNS or connection error with no HTTP response: one of {@link FALLBACK_NETWORK_CODES}, on the error, its
- *   `cause` or, for Node's happy-eyeballs `AggregateError`, any of its `errors`.
+ *   `cause` or, for Node's happy-eyeballs `AggregateError`, any of its `errors` (or in the message of the SDK's
+ *   "AWS SDK error wrapper" for an error from another realm).
  */
 export function fallbackReason(error: unknown): string | undefined {
   const e = error as { name?: string; Code?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: unknown };
@@ -65,6 +66,10 @@ export function fallbackReason(error: unknown): string | undefined {
     const code = (c as { code?: unknown } | undefined)?.code;
     if (typeof code === 'string' && FALLBACK_NETWORK_CODES.has(code)) return code;
   }
+  // The SDK's retry layer turns an error from another realm (a VM context, a test runner) into a plain Error whose
+  // message is all that is left: "AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9".
+  const wrapped = /^AWS SDK error wrapper for .*?\b(E[A-Z_]+)\b/.exec(e.message ?? '');
+  if (wrapped && FALLBACK_NETWORK_CODES.has(wrapped[1])) return wrapped[1];
   return undefined;
 }
 

@@ -175,6 +175,7 @@ describe('fallbackReason', () => {
     ['DNS timeout', Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' }), 'EAI_AGAIN'],
     ['reset before an answer', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'ECONNRESET'],
     ['happy-eyeballs AggregateError', new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], 'connect failed'), 'ECONNREFUSED'],
+    ['cross-realm SDK wrapper', new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9'), 'ECONNREFUSED'],
     ['code on the cause', Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('x'), { code: 'EHOSTUNREACH' }) }), 'EHOSTUNREACH'],
   ])('%s -> %s', (_label, error, reason) => {
     expect(fallbackReason(error)).toBe(reason);
