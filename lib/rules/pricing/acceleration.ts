@@ -1,8 +1,13 @@
 /**
  * S3 Transfer Acceleration prices and the upper-bound estimate of what accelerated traffic costs. Pure data: no
  * request is made. https://aws.amazon.com/s3/pricing/ ("Data Transfer" tab, "S3 Transfer Acceleration").
+ *
+ * This file imports nothing and never throws the rules' `InvalidArgumentError`, so `bucketkit/storage`
+ * (`accelerationMetrics()`) may use it without reaching the throwing estimator (test/rules/errors.test.ts).
  */
-import { BYTES_PER_GB } from './estimate';
+
+/** Bytes in a billed GB (2^30), as `BYTES_PER_GB` in estimate.ts (not imported: see above). */
+const BILLED_GB_BYTES = 1024 ** 3;
 
 /**
  * The class of AWS edge location that accelerated an upload, which sets its price. The client cannot see which edge
@@ -93,7 +98,7 @@ export function estimateAccelerationCost(
       throw new TypeError(`${field} must be a non-negative number of bytes, got ${String(value)}`);
   }
   const edgeClass = input.edgeClass ?? 'other';
-  const inUsd = (input.bytesIn / BYTES_PER_GB) * table.inUsdPerGb[edgeClass];
-  const outUsd = (input.bytesOut / BYTES_PER_GB) * table.outUsdPerGb;
+  const inUsd = (input.bytesIn / BILLED_GB_BYTES) * table.inUsdPerGb[edgeClass];
+  const outUsd = (input.bytesOut / BILLED_GB_BYTES) * table.outUsdPerGb;
   return { upperBoundUsd: inUsd + outUsd, inUsd, outUsd, edgeClass, priceSource: table.source, pricesRetrievedOn: table.retrievedOn };
 }
