@@ -53,8 +53,8 @@ export interface AccelerationConfig {
   /**
    * A ready SDK client for the accelerated path, for tests and benchmarks (pointing it at a relay or a refusing port)
    * and advanced users. When given, `accelerate` is not refused for a custom endpoint or path-style addressing: this
-   * client's own settings decide where accelerated requests go.
-   * @default - a client built from this config with `useAccelerateEndpoint: true`
+   * client's own settings decide where accelerated requests go. It is never destroyed by bucketkit.
+   * @default - a client built from this config with `useAccelerateEndpoint: true` (also when `client` is given)
    */
   readonly acceleratedClient?: S3Client;
   /**
