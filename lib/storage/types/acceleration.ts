@@ -43,8 +43,13 @@ export interface AccelerationMetrics {
   readonly mode: 'off' | 'on' | 'auto';
   /** Why acceleration never applies to this storage (mode off, custom endpoint, path style, dotted name), if so. */
   readonly notApplicable?: string;
-  /** The bucket's setting as read by `'auto'` (once per instance); undefined before it is read. */
+  /**
+   * The bucket's setting as read by `'auto'` (once per instance; `'Suspended'` after S3 answered `InvalidRequest`
+   * "not configured"); undefined before it is read.
+   */
   readonly bucketStatus?: AccelerationStatus;
+  /** Why reading the setting failed (it then counts as `'Disabled'`), when it did. */
+  readonly bucketStatusError?: string;
   /** Traffic per endpoint. */
   readonly regional: AccelerationTraffic;
   /** Traffic per endpoint. */

@@ -30,6 +30,7 @@ export function accelerationMetrics(
     mode: source.config.accelerate,
     notApplicable: state.notApplicable,
     bucketStatus: state.bucketStatus,
+    bucketStatusError: state.bucketStatusError,
     regional: state.traffic.regional,
     accelerated,
     fallbacks: state.fallbacks,

@@ -100,6 +100,8 @@ export interface AccelerationRouterState {
   readonly lastFallback?: { readonly at: Date; readonly command: string; readonly reason: string };
   readonly coolDownUntil?: Date;
   readonly bucketStatus?: AccelerationStatus;
+  /** Why reading the bucket's setting failed, when it did. */
+  readonly bucketStatusError?: string;
   /** Why acceleration does not apply at all (mode off, custom endpoint, bucket name), when it does not. */
   readonly notApplicable?: string;
 }
@@ -121,6 +123,7 @@ export class AccelerationRouter {
   private readonly now: () => number;
   private statusReady?: Promise<AccelerationStatus>;
   private status?: AccelerationStatus;
+  private statusError?: string;
   private offUntil = 0;
   private fallbackCount = 0;
   private last?: { at: Date; command: string; reason: string };
@@ -148,17 +151,31 @@ export class AccelerationRouter {
     return (await this.bucketStatus()) === 'Enabled' ? 'accelerated' : 'regional';
   }
 
-  /** The bucket's setting, read once (a failed read counts as not enabled and is not retried). */
+  /**
+   * The bucket's setting, read once (a failed read, e.g. AccessDenied without `s3:GetAccelerateConfiguration`, counts
+   * as not enabled, is kept in `statusError` and is not retried).
+   */
   public bucketStatus(): Promise<AccelerationStatus> {
     this.statusReady ??= this.options.readStatus().then(
       (status) => (this.status = status),
-      () => (this.status = 'Disabled'),
+      (error: unknown) => {
+        this.statusError = error instanceof Error ? error.message : String(error);
+        return (this.status = 'Disabled');
+      },
     );
     return this.statusReady;
   }
 
-  /** Records a fallback and starts the cool-down. */
+  /**
+   * Records a fallback and starts the cool-down. Under `'auto'`, an `InvalidRequest` (acceleration not configured)
+   * is S3 saying the setting changed since it was read: the cached status becomes `'Suspended'`, so this instance
+   * stops trying the accelerate endpoint (a new instance reads the setting again).
+   */
   public recordFallback(command: S3Command, reason: string): void {
+    if (this.config.accelerate === 'auto' && reason.startsWith('InvalidRequest')) {
+      this.status = 'Suspended';
+      this.statusReady = Promise.resolve('Suspended');
+    }
     this.fallbackCount++;
     this.offUntil = this.now() + this.config.accelerationCoolDownMs;
     this.last = { at: new Date(this.now()), command: commandName(command), reason };
@@ -223,6 +240,7 @@ export class AccelerationRouter {
       lastFallback: this.last,
       coolDownUntil: this.coolDownUntil(),
       bucketStatus: this.status,
+      bucketStatusError: this.statusError,
       notApplicable: this.notApplicable,
     };
   }

@@ -17,6 +17,7 @@ interface Recorded {
   readonly method: string;
   readonly host: string;
   readonly path: string;
+  readonly query: Record<string, unknown>;
 }
 
 /** An S3Client whose request handler records requests and answers from `answer` (no network). */
@@ -26,8 +27,8 @@ function stubClient(answer: (req: Recorded) => Answer, seen: Recorded[], region 
     credentials,
     maxAttempts: 1,
     requestHandler: {
-      handle: async (request: { method: string; hostname: string; path: string; body?: unknown }) => {
-        const rec = { method: request.method, host: request.hostname, path: request.path };
+      handle: async (request: { method: string; hostname: string; path: string; query?: Record<string, unknown>; body?: unknown }) => {
+        const rec = { method: request.method, host: request.hostname, path: request.path, query: request.query ?? {} };
         seen.push(rec);
         // Consume a stream body as a server would.
         if (request.body instanceof Readable) for await (const _ of request.body);
@@ -54,7 +55,10 @@ const ACCESS_DENIED: Answer = {
 const OK_PUT: Answer = { status: 200, headers: { etag: '"0cc175b9c0f1b6a831c399e269772661"' } };
 const refused = (): Answer => ({ error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', syscall: 'connect' }) });
 
-function setup(accelerated: (req: Recorded) => Answer, options: { coolDownMs?: number } = {}) {
+function setup(
+  accelerated: (req: Recorded) => Answer,
+  options: { coolDownMs?: number; accelerate?: 'on' | 'auto'; regional?: (req: Recorded) => Answer } = {},
+) {
   const seen = { regional: [] as Recorded[], accelerated: [] as Recorded[] };
   let now = 1_000_000;
   const session = new S3Session(
@@ -62,9 +66,9 @@ function setup(accelerated: (req: Recorded) => Answer, options: { coolDownMs?: n
       bucket: BUCKET,
       region: 'eu-west-1',
       credentials,
-      accelerate: 'on',
+      accelerate: options.accelerate ?? 'on',
       accelerationCoolDownMs: options.coolDownMs ?? 60_000,
-      client: stubClient(() => OK_PUT, seen.regional),
+      client: stubClient(options.regional ?? (() => OK_PUT), seen.regional),
       acceleratedClient: stubClient(accelerated, seen.accelerated),
     },
     { now: () => now },
@@ -166,6 +170,46 @@ describe('fallback to the regional endpoint', () => {
     const regional = session.acceleration.state().traffic.regional;
     expect(regional.bytesReceived).toBe(5);
     expect(regional.throughputMBps).toBeGreaterThan(0);
+  });
+});
+
+describe("'auto' and the bucket's setting", () => {
+  const statusAnswer = (status: string) => (req: Recorded) =>
+    'accelerate' in req.query
+      ? { status: 200, headers: { 'content-type': 'application/xml' }, body: `<AccelerateConfiguration><Status>${status}</Status></AccelerateConfiguration>` }
+      : OK_PUT;
+
+  test('an InvalidRequest "not configured" marks the cached setting Suspended: no more accelerated attempts, even after the cool-down', async () => {
+    const { session, seen, advance } = setup(() => NOT_CONFIGURED, { accelerate: 'auto', coolDownMs: 1_000, regional: statusAnswer('Enabled') });
+    await put(session, 'a');
+    expect(seen.accelerated).toHaveLength(1);
+    expect(session.acceleration.state().bucketStatus).toBe('Suspended');
+    advance(10_000);
+    await put(session, 'b');
+    expect(seen.accelerated).toHaveLength(1);
+    expect(seen.regional.filter((r) => 'accelerate' in r.query)).toHaveLength(1); // read once, never again
+    expect(seen.regional.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual(['/a', '/b']);
+  });
+
+  test('a connection failure leaves the cached setting Enabled: acceleration is tried again after the cool-down', async () => {
+    const { session, seen, advance } = setup(refused, { accelerate: 'auto', coolDownMs: 1_000, regional: statusAnswer('Enabled') });
+    await put(session, 'a');
+    advance(1_000);
+    await put(session, 'b');
+    expect(seen.accelerated.map((r) => r.path)).toEqual(['/a', '/b']);
+    expect(session.acceleration.state().bucketStatus).toBe('Enabled');
+  });
+
+  test('a refused read of the setting counts as Disabled, says why, and is not retried', async () => {
+    const { session, seen } = setup(() => OK_PUT, {
+      accelerate: 'auto',
+      regional: (req) => ('accelerate' in req.query ? ACCESS_DENIED : OK_PUT),
+    });
+    await put(session, 'a');
+    await put(session, 'b');
+    expect(seen.accelerated).toHaveLength(0);
+    expect(seen.regional.filter((r) => 'accelerate' in r.query)).toHaveLength(1);
+    expect(session.acceleration.state()).toMatchObject({ bucketStatus: 'Disabled', bucketStatusError: expect.stringMatching(/Access Denied/) });
   });
 });
 
