@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { AccelerationFallbackError, ObjectNotFoundError, S3Storage, UnsupportedFeatureError } from '../../../lib/storage';
+import { FaultProxy } from '../../helpers/fault-proxy';
 import { countRequests, createTestBucket, currentTarget, sha256, storageFor, TestBucket } from '../../helpers/target';
 
 /** A loopback port nothing listens on: connecting to it is refused at once. */
@@ -108,6 +109,53 @@ describe("accelerate: 'auto' on the target", () => {
     // In the cool-down, the next request goes straight to the regional endpoint.
     expect(sha256(await storage.getBuffer('auto/enabled'))).toBe(sha256(data));
     expect(storage.accelerationMetrics()).toMatchObject({ fallbacks: 1, accelerated: { requests: 1 } });
+  });
+});
+
+describe('an accelerated path through a proxy in front of the target', () => {
+  let proxy: FaultProxy;
+  let viaProxy: S3Client;
+  beforeAll(async () => {
+    proxy = await FaultProxy.start(currentTarget().endpoint);
+    viaProxy = clientAt(proxy.endpoint);
+  });
+  afterEach(() => proxy.reset());
+  afterAll(async () => {
+    viaProxy.destroy();
+    await proxy.stop();
+  });
+
+  test('healthy: object reads and writes go through it, listing and bucket settings do not; metrics and cost count its bytes', async () => {
+    const storage = open({ accelerate: 'on', acceleratedClient: viaProxy });
+    const data = Buffer.alloc(100_000, 1);
+    await storage.put('proxy/healthy', data);
+    expect(sha256(await storage.getBuffer('proxy/healthy'))).toBe(sha256(data));
+    for await (const _ of storage.list({ prefix: 'proxy/' })) break;
+    await storage.getAcceleration();
+    expect(proxy.requests.map((r) => r.method)).toEqual(['PUT', 'GET']);
+    const m = storage.accelerationMetrics();
+    expect(m).toMatchObject({ fallbacks: 0, accelerated: { requests: 2, bytesSent: 100_000, bytesReceived: 100_000 } });
+    expect(m.regional.requests).toBe(2); // ListObjectsV2 and GetBucketAccelerateConfiguration
+    expect(m.accelerated.throughputMBps).toBeGreaterThan(0);
+    // Upper bound: 100,000 B in at $0.08/GB plus 100,000 B out at $0.04/GB.
+    expect(m.cost.upperBoundUsd).toBeCloseTo((100_000 / 1024 ** 3) * 0.12, 12);
+    expect(storage.accelerationMetrics({ edgeClass: 'us-eu-jp' }).cost.upperBoundUsd).toBeCloseTo((100_000 / 1024 ** 3) * 0.08, 12);
+  });
+
+  test("'auto' on an Enabled bucket whose accelerate endpoint answers InvalidRequest (suspended since): replayed regionally once, then regional for good", async () => {
+    await setStatus('Enabled');
+    proxy.inject(() => ({ status: 400, code: 'InvalidRequest', message: 'S3 Transfer Acceleration is not configured on this bucket' }));
+    const storage = open({ accelerate: 'auto', acceleratedClient: viaProxy, accelerationCoolDownMs: 0 });
+    await storage.put('proxy/suspended', Buffer.from('first'));
+    await storage.put('proxy/suspended-2', Buffer.from('second'));
+    expect((await body(b.raw, b.name, 'proxy/suspended')).toString()).toBe('first');
+    expect((await body(b.raw, b.name, 'proxy/suspended-2')).toString()).toBe('second');
+    expect(proxy.requests).toHaveLength(1);
+    expect(storage.accelerationMetrics()).toMatchObject({
+      bucketStatus: 'Suspended',
+      fallbacks: 1,
+      lastFallback: { reason: expect.stringMatching(/^InvalidRequest: S3 Transfer Acceleration is not configured/) },
+    });
   });
 });
 
