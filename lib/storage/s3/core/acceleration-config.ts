@@ -67,9 +67,13 @@ export interface AccelerationConfig {
 
 /** The acceleration fields of a resolved config. */
 export interface ResolvedAccelerationConfig {
+  /** The mode; `'on'` also when the deprecated `useAccelerateEndpoint` was `true`. */
   readonly accelerate: AccelerateMode;
+  /** The cool-down after a fallback, ms. */
   readonly accelerationCoolDownMs: number;
+  /** Whether both clients use the dual-stack endpoints. */
   readonly dualStack: boolean;
+  /** The caller's accelerated client, if one was given. */
   readonly acceleratedClient?: S3Client;
 }
 
@@ -102,7 +106,10 @@ export function resolveAccelerationConfig(
   if (config.dualStack !== undefined && typeof config.dualStack !== 'boolean') fail('dualStack', 'must be a boolean');
   const dualStack = config.dualStack ?? false;
   if (dualStack && resolved.customEndpoint) {
-    fail('dualStack', `the dual-stack endpoints are Amazon S3's; a custom endpoint (${config.endpoint}) cannot be combined with them`);
+    fail(
+      'dualStack',
+      `the dual-stack endpoints are Amazon S3's; a custom endpoint (${config.endpoint}) cannot be combined with them (the SDK refuses the pair)`,
+    );
   }
   const acceleratedClient = config.acceleratedClient;
   if (
