@@ -77,6 +77,15 @@ export interface ResolvedAccelerationConfig {
   readonly acceleratedClient?: S3Client;
 }
 
+/** A bad value as shown in an error; never throws (a BigInt or a cycle has no JSON). */
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}
+
 function fail(field: string, message: string): never {
   throw new InvalidArgumentError(`config.${field}: ${message}`, { field: `config.${field}` });
 }
@@ -92,8 +101,7 @@ export function resolveAccelerationConfig(
   resolved: { readonly customEndpoint: boolean; readonly forcePathStyle: boolean },
 ): ResolvedAccelerationConfig {
   const { accelerate: given, useAccelerateEndpoint } = config;
-  if (given !== undefined && given !== 'off' && given !== 'on' && given !== 'auto')
-    fail('accelerate', `must be 'off', 'on' or 'auto' (got ${JSON.stringify(given)})`);
+  if (given !== undefined && given !== 'off' && given !== 'on' && given !== 'auto') fail('accelerate', `must be 'off', 'on' or 'auto' (got ${shown(given)})`);
   if (useAccelerateEndpoint !== undefined && typeof useAccelerateEndpoint !== 'boolean') fail('useAccelerateEndpoint', 'must be a boolean');
   if (useAccelerateEndpoint === true && given !== undefined && given !== 'on') {
     fail('useAccelerateEndpoint', `true means accelerate: 'on', which contradicts accelerate: '${given}'; give accelerate only`);
@@ -101,7 +109,7 @@ export function resolveAccelerationConfig(
   const accelerate: AccelerateMode = given ?? (useAccelerateEndpoint ? 'on' : 'off');
   const cool = config.accelerationCoolDownMs;
   if (cool !== undefined && (typeof cool !== 'number' || !Number.isInteger(cool) || cool < 0 || cool > MAX_ACCELERATION_COOL_DOWN_MS)) {
-    fail('accelerationCoolDownMs', `must be an integer from 0 to ${MAX_ACCELERATION_COOL_DOWN_MS} (got ${JSON.stringify(cool)})`);
+    fail('accelerationCoolDownMs', `must be an integer from 0 to ${MAX_ACCELERATION_COOL_DOWN_MS} (got ${shown(cool)})`);
   }
   if (config.dualStack !== undefined && typeof config.dualStack !== 'boolean') fail('dualStack', 'must be a boolean');
   const dualStack = config.dualStack ?? false;

@@ -181,6 +181,8 @@ describe('accelerate config validation (at construction, before any request)', (
 
   test.each([
     [{ accelerate: 'yes' }, 'config.accelerate'],
+    [{ accelerate: 10n }, 'config.accelerate'],
+    [{ accelerationCoolDownMs: 10n }, 'config.accelerationCoolDownMs'],
     [{ accelerationCoolDownMs: -1 }, 'config.accelerationCoolDownMs'],
     [{ accelerationCoolDownMs: 1.5 }, 'config.accelerationCoolDownMs'],
     [{ accelerationCoolDownMs: 86_400_001 }, 'config.accelerationCoolDownMs'],
