@@ -137,3 +137,11 @@ export {
   INTELLIGENT_TIERING_MONITORING_MIN_BYTES,
   DEFAULT_DAYS_PER_MONTH,
 } from './pricing';
+export {
+  AccelerationEdgeClass,
+  TransferAccelerationPriceTable,
+  TRANSFER_ACCELERATION_PRICES,
+  AccelerationCostInput,
+  AccelerationCostEstimate,
+  estimateAccelerationCost,
+} from './pricing';

@@ -30,7 +30,8 @@ export type StorageErrorCode =
   | 'Aborted'
   | 'Unknown'
   | 'CallerStream'
-  | 'SocketPoolExhausted';
+  | 'SocketPoolExhausted'
+  | 'AccelerationFallback';
 
 /** Context an S3 failure carries. */
 export interface StorageErrorOptions {
@@ -316,5 +317,24 @@ export class SocketPoolExhaustedError extends StorageError {
     super(message, { ...options, retryable: false });
     this.heldBodies = options.heldBodies;
     this.maxSockets = options.maxSockets;
+  }
+}
+
+/**
+ * A request to the S3 Transfer Acceleration endpoint failed in a way that calls for the regional endpoint
+ * (`InvalidRequest`: acceleration not configured on the bucket, or a DNS or connection error), but its body is a
+ * one-shot stream that was already handed to the failed request, so it cannot be replayed there. Send the data as a
+ * `{ filePath }` or a Buffer, which can be sent again, or set `accelerate: 'off'`. The accelerate endpoint is in its
+ * cool-down after this error, so a retry goes to the regional endpoint. `cause` is the accelerated request's error;
+ * `reason` says what failed. Retryable with a fresh body.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/transfer-acceleration.html
+ */
+export class AccelerationFallbackError extends StorageError {
+  public override readonly code = 'AccelerationFallback';
+  /** Why the accelerated request failed, e.g. `ECONNREFUSED` or `InvalidRequest: S3 Transfer Acceleration is not configured`. */
+  public readonly reason: string;
+  public constructor(message: string, options: StorageErrorOptions & { reason: string }) {
+    super(message, { ...options, retryable: options.retryable ?? true });
+    this.reason = options.reason;
   }
 }

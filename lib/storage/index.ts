@@ -27,6 +27,7 @@ export {
   CallerStreamError,
   SocketPoolExhaustedError,
   HeldBody,
+  AccelerationFallbackError,
 } from './errors';
 export { SOCKET_POOL_WARNING_CODE, SOCKET_POOL_WARNING_DELAY_MS } from './s3/core/body-tracker';
 export { toStorageError, ErrorContext } from './s3/core/error-mapping';
@@ -219,3 +220,22 @@ export {
 } from './s3/bucket-config/notifications/model';
 export { parseS3Event, compareSequencers, decodeS3EventKey, DEFAULT_MIN_S3_EVENT_VERSION } from './s3/bucket-config/notifications/parse-event';
 export { AccelerationStatus, getAcceleration, setAcceleration } from './s3/bucket-config/acceleration';
+export {
+  AccelerationTraffic,
+  AccelerationMetrics,
+  AccelerationMetricsOptions,
+  CompareAccelerationInput,
+  CompareAccelerationResult,
+  EndpointKind,
+} from './types/acceleration';
+export { AccelerateMode, AccelerationConfig, DEFAULT_ACCELERATION_COOL_DOWN_MS, MAX_ACCELERATION_COOL_DOWN_MS } from './s3/core/acceleration-config';
+export { ACCELERATED_COMMANDS, FALLBACK_NETWORK_CODES, fallbackReason } from './s3/core/acceleration-router';
+export { accelerationMetrics } from './s3/bucket-config/acceleration-metrics';
+export {
+  compareAcceleration,
+  DEFAULT_COMPARE_SIZE_BYTES,
+  DEFAULT_COMPARE_SAMPLES,
+  DEFAULT_COMPARE_MIN_GAIN,
+  DEFAULT_COMPARE_KEY_PREFIX,
+  MAX_COMPARE_SAMPLES,
+} from './s3/bucket-config/acceleration-compare';

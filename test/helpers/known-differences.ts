@@ -133,6 +133,11 @@ export const UNIT_TESTED_GAPS: ReadonlyArray<{ readonly target: string; readonly
     gap: 'SSE-C is ignored: an object written with a key is read with a wrong key (HEAD 200) or with none (GET returns the body), where S3 answers 403/400 (the integration tests check the SSE-C headers on the wire instead)',
     test: 'test/unit/storage/encryption/recorded.test.ts',
   },
+  {
+    target: 'moto',
+    gap: 'no Transfer Acceleration endpoint (only Get/PutBucketAccelerateConfiguration, and a never-configured bucket stays unconfigured on Suspended), and the SDK refuses useAccelerateEndpoint with a custom endpoint: endpoint choice is tested offline on resolved endpoints, fallback with injected request handlers, and on moto with acceleratedClient pointed at a refusing loopback port (test/integration/bucket-config/acceleration-routing.test.ts)',
+    test: 'test/unit/storage/core/acceleration-fallback.test.ts',
+  },
 ];
 
 /** The differences of each target, keyed by BUCKETKIT_TARGET (the compat matrix uses the script names). */

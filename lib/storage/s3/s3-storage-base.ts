@@ -11,6 +11,9 @@ import type { BucketEncryption, SetBucketEncryptionInput } from '../types/encryp
 import type { AddNotificationInput, NotificationEntry, NotificationWriteOptions, RemoveNotificationOptions } from '../types/notifications';
 import type { BucketVersioning, SetVersioningOptions } from '../types/versioning';
 import { getAcceleration, setAcceleration, type AccelerationStatus } from './bucket-config/acceleration';
+import { compareAcceleration } from './bucket-config/acceleration-compare';
+import { accelerationMetrics } from './bucket-config/acceleration-metrics';
+import type { AccelerationMetrics, AccelerationMetricsOptions, CompareAccelerationInput, CompareAccelerationResult } from '../types/acceleration';
 import { getBucketEncryption, setBucketEncryption } from './bucket-config/bucket-encryption';
 import * as notifications from './bucket-config/notifications/notifications';
 import { CapabilityCache } from './compatibility/cache';
@@ -111,6 +114,16 @@ export abstract class S3StorageBase {
   /** Enables or suspends Transfer Acceleration; a dotted or non-DNS name is InvalidArgumentError before the request. */
   public setAcceleration(enabled: boolean, options: { readonly abortSignal?: AbortSignal } = {}): Promise<void> {
     return setAcceleration(this.session, enabled, options);
+  }
+
+  /** Requests, bytes and throughput per endpoint, fallbacks, and the upper-bound acceleration fee. See docs/acceleration.md. */
+  public accelerationMetrics(options: AccelerationMetricsOptions = {}): AccelerationMetrics {
+    return accelerationMetrics(this.session, options);
+  }
+
+  /** The same upload through both endpoints, alternating: median MB/s each and a recommendation; test objects deleted. */
+  public compareAcceleration(input: CompareAccelerationInput = {}): Promise<CompareAccelerationResult> {
+    return compareAcceleration(this.session, input);
   }
 
   // Event notifications (lib/storage/s3/bucket-config/notifications): read, merge by owner-prefixed id, write, verify.

@@ -8,14 +8,10 @@ import { checkTransferAcceleration } from '../../../rules/acceleration';
 import { checkBucketName } from '../../../rules/bucket-name';
 import { formatProblems } from '../../../rules/problem';
 import { InvalidArgumentError } from '../../errors';
+import type { AccelerationStatus } from '../../types/acceleration';
 import type { S3Context } from '../core/context';
 
-/**
- * A bucket's Transfer Acceleration state. `'Disabled'` is a bucket on which it was never configured (S3 answers
- * with no status); once configured it is `'Enabled'` or `'Suspended'`.
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAccelerateConfiguration.html
- */
-export type AccelerationStatus = 'Enabled' | 'Suspended' | 'Disabled';
+export type { AccelerationStatus };
 
 /**
  * The bucket's Transfer Acceleration state.

@@ -25,17 +25,22 @@ import { socketPoolPlugin } from './pool-middleware';
  * (`socketPoolPlugin`): a request that times out waiting for a socket while unread bodies hold the whole pool fails
  * with `SocketPoolExhaustedError` (not retried) naming their keys, and a body destroyed by the socket timeout while
  * nobody listens cannot crash the process.
+ *
+ * `kind` picks the endpoint: `'regional'` (the configured endpoint, or `s3.<region>.amazonaws.com`) or
+ * `'accelerated'` (`<bucket>.s3-accelerate.amazonaws.com`, never with a custom endpoint: the SDK refuses the pair).
+ * Both use the dual-stack variant when `config.dualStack` is set.
  */
-export function buildS3Client(config: ResolvedS3StorageConfig, region: string): S3Client {
+export function buildS3Client(config: ResolvedS3StorageConfig, region: string, kind: 'regional' | 'accelerated' = 'regional'): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: config.concurrency };
   const client = new S3Client({
     region,
-    endpoint: config.endpoint,
-    forcePathStyle: config.forcePathStyle,
+    endpoint: kind === 'accelerated' ? undefined : config.endpoint,
+    forcePathStyle: kind === 'accelerated' ? false : config.forcePathStyle,
     credentials: config.credentials,
     maxAttempts: config.maxAttempts,
     retryMode: config.retryMode,
-    useAccelerateEndpoint: config.useAccelerateEndpoint,
+    useAccelerateEndpoint: kind === 'accelerated',
+    useDualstackEndpoint: config.dualStack,
     requestChecksumCalculation: config.checksumPolicy,
     responseChecksumValidation: config.checksumPolicy,
     requestHandler: new NodeHttpHandler({

@@ -8,6 +8,7 @@ import type { CapabilityReport, ChecksumPolicy, ProviderName } from '../../types
 import type { ServerSideEncryption } from '../../types/objects';
 import { redactCustomerKey } from './encryption';
 import { assertEncryption } from './validation';
+import { AccelerationConfig, ResolvedAccelerationConfig, resolveAccelerationConfig } from './acceleration-config';
 
 /** Default number of requests in flight per transfer, and of pooled sockets. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -23,7 +24,7 @@ export const DEFAULT_CUSTOM_ENDPOINT_REGION = 'us-east-1';
 export type { ChecksumPolicy };
 
 /** Configuration of {@link S3Storage}. One instance is bound to one bucket. */
-export interface S3StorageConfig {
+export interface S3StorageConfig extends AccelerationConfig {
   /** The bucket. */
   readonly bucket: string;
   /**
@@ -75,7 +76,7 @@ export interface S3StorageConfig {
   readonly checksumPolicy?: ChecksumPolicy;
   /** Send `x-amz-request-payer: requester` on every request, for Requester Pays buckets. @default false */
   readonly requestPayer?: boolean;
-  /** Use the S3 Transfer Acceleration endpoint. @default false */
+  /** @deprecated use `accelerate: 'on'` (see {@link AccelerationConfig}); `true` means that. @default false */
   readonly useAccelerateEndpoint?: boolean;
   /**
    * How to adapt to an S3-compatible store: `'auto'` probes the endpoint once (cached for an hour per endpoint) and
@@ -108,7 +109,7 @@ export interface S3StorageConfig {
 }
 
 /** A validated config with every default filled in. */
-export interface ResolvedS3StorageConfig {
+export interface ResolvedS3StorageConfig extends ResolvedAccelerationConfig {
   readonly bucket: string;
   /** The region to start with; `regionSource` says where it came from. */
   readonly region: string;
@@ -251,6 +252,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     const dotted = checkBucketName(config.bucket, { transferAcceleration: true });
     if (dotted.length > 0) fail('useAccelerateEndpoint', dotted.map((p) => p.message).join('; '), config.bucket);
   }
+  const acceleration = resolveAccelerationConfig(config, { customEndpoint, forcePathStyle: config.forcePathStyle ?? customEndpoint });
   const providers = ['auto', ...PROVIDER_NAMES];
   if (
     config.compatibility !== undefined &&
@@ -298,5 +300,6 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     client: config.client,
     encryption: redactCustomerKey(config.encryption),
     allowInsecureSseC,
+    ...acceleration,
   };
 }

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CommandIO, GetOutputType } from '@smithy/types';
+import type { EndpointKind } from '../../types/acceleration';
 import type { CompatibilityProfile } from '../../types/compatibility';
 import type { ErrorContext } from './error-mapping';
 import type { ResolvedS3StorageConfig } from './config';
@@ -13,6 +14,11 @@ export interface SendOptions extends ErrorContext {
   readonly abortSignal?: AbortSignal;
   /** The request body can be sent again (not a one-shot stream), so a region redirect may replay it. @default true */
   readonly replayable?: boolean;
+  /**
+   * Send to this endpoint, whatever `config.accelerate` says, with no fallback (used by `compareAcceleration`).
+   * @default - chosen per command by the acceleration router (core/acceleration-router.ts)
+   */
+  readonly endpoint?: EndpointKind;
 }
 
 /**

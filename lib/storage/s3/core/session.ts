@@ -1,6 +1,9 @@
-import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketAccelerateConfigurationCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { GetOutputType } from '@smithy/types';
+import { AccelerationFallbackError } from '../../errors';
+import type { EndpointKind } from '../../types/acceleration';
 import type { CompatibilityProfile } from '../../types/compatibility';
+import { AccelerationRouter, commandName, fallbackReason } from './acceleration-router';
 import { buildS3Client } from './client';
 import { ResolvedS3StorageConfig, S3StorageConfig, resolveS3StorageConfig } from './config';
 import type { S3Command, S3Context, SendOptions } from './context';
@@ -18,6 +21,8 @@ export type ProfileSource = (target: { readonly config: ResolvedS3StorageConfig;
 export interface S3SessionOptions {
   /** Resolves the compatibility profile on first use. @default - no profile */
   readonly profile?: ProfileSource;
+  /** The clock of the acceleration cool-down, ms since the epoch (for tests). @default Date.now */
+  readonly now?: () => number;
 }
 
 /** Error codes S3 answers a request signed for, or sent to, the wrong region with. */
@@ -35,6 +40,9 @@ export class S3Session implements S3Context {
   private regionReady?: Promise<void>;
   private profileReady?: Promise<CompatibilityProfile | undefined>;
   private retargeted = false;
+  private acceleratedInstance?: S3Client;
+  /** Picks regional or accelerated per command, keeps the fallback cool-down and counts traffic per endpoint. */
+  public readonly acceleration: AccelerationRouter;
 
   /**
    * @param config validated here (see `resolveS3StorageConfig`)
@@ -49,6 +57,13 @@ export class S3Session implements S3Context {
     this.currentRegion = this.config.region;
     this.clientInstance = this.config.client ?? buildS3Client(this.config, this.currentRegion);
     if (this.config.regionSource !== 'discover' || !this.ownsClient) this.regionReady = Promise.resolve();
+    this.acceleration = new AccelerationRouter(this.config, {
+      now: options.now,
+      readStatus: async () => {
+        const out = await this.send(new GetBucketAccelerateConfigurationCommand({ Bucket: this.bucket }));
+        return out.Status === 'Enabled' || out.Status === 'Suspended' ? out.Status : 'Disabled';
+      },
+    });
   }
 
   public get config(): ResolvedS3StorageConfig {
@@ -72,20 +87,63 @@ export class S3Session implements S3Context {
   }
 
   /**
+   * The SDK client of one endpoint: the regional one is {@link client}; the accelerated one
+   * (`config.acceleratedClient`, or one built with `useAccelerateEndpoint`) is built on first use.
+   */
+  public clientFor(kind: EndpointKind): S3Client {
+    if (kind === 'regional') return this.clientInstance;
+    this.acceleratedInstance ??= this.config.acceleratedClient ?? buildS3Client(this.config, this.currentRegion, 'accelerated');
+    return this.acceleratedInstance;
+  }
+
+  /**
    * Sends one S3 command: the client's own retries apply, every error maps to a `StorageError`, and a
    * wrong-region answer re-targets the client once (when bucketkit built the client) and replays the request.
+   * The endpoint is chosen per command (`config.accelerate`, core/acceleration-router.ts). An accelerated request
+   * that fails with InvalidRequest (acceleration not configured) or a DNS or connection error is replayed once on
+   * the regional endpoint and starts the cool-down; a one-shot stream body (`replayable: false`) is not replayed.
+   * @throws AccelerationFallbackError when the accelerated request must fall back but its body cannot be sent again
    */
   public async send<C extends S3Command>(command: C, options: SendOptions = {}): Promise<GetOutputType<C>> {
     await this.ensureRegion();
     if (this.options.profile !== undefined) await this.compatibilityProfile();
+    const kind = await this.acceleration.kindFor(command, options.endpoint);
+    if (kind === 'regional') return this.sendRegional(command, options);
     try {
-      return (await this.clientInstance.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>;
+      return await this.sendOn('accelerated', command, options);
+    } catch (error) {
+      const reason = options.endpoint === undefined && !options.abortSignal?.aborted ? fallbackReason(error) : undefined;
+      const mapped = toStorageError(error, { bucket: this.bucket, sseC: sseCUseOf(command), ...options });
+      if (reason === undefined) throw mapped;
+      this.acceleration.recordFallback(command, reason);
+      if (options.replayable === false) {
+        throw new AccelerationFallbackError(
+          `${commandName(command)} failed on the S3 Transfer Acceleration endpoint (${reason}) and its body is a one-shot stream, so it cannot be replayed on the regional endpoint; pass the data as a { filePath } or a Buffer, which can be sent again. The next requests use the regional endpoint for ${this.config.accelerationCoolDownMs} ms.`,
+          { reason, cause: mapped, bucket: this.bucket, key: options.key },
+        );
+      }
+      return this.sendRegional(command, options);
+    }
+  }
+
+  private sendOn<C extends S3Command>(kind: EndpointKind, command: C, options: SendOptions): Promise<GetOutputType<C>> {
+    const client = this.clientFor(kind);
+    return this.acceleration.track(
+      kind,
+      command,
+      async () => (await client.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>,
+    );
+  }
+
+  private async sendRegional<C extends S3Command>(command: C, options: SendOptions): Promise<GetOutputType<C>> {
+    try {
+      return await this.sendOn('regional', command, options);
     } catch (error) {
       const region = wrongRegionHint(error);
       if (region && region !== this.currentRegion && this.ownsClient && !this.retargeted && options.replayable !== false) {
         this.retarget(region);
         try {
-          return (await this.clientInstance.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>;
+          return await this.sendOn('regional', command, options);
         } catch (retry) {
           throw toStorageError(retry, { bucket: this.bucket, sseC: sseCUseOf(command), ...options });
         }
@@ -97,6 +155,13 @@ export class S3Session implements S3Context {
   /** Closes pooled sockets, when bucketkit built the client. */
   public destroy(): void {
     if (this.ownsClient) this.clientInstance.destroy();
+    this.dropAcceleratedClient();
+  }
+
+  /** Destroys the accelerated client when bucketkit built it; the next accelerated request builds a new one. */
+  private dropAcceleratedClient(): void {
+    if (this.config.acceleratedClient === undefined) this.acceleratedInstance?.destroy();
+    this.acceleratedInstance = undefined;
   }
 
   /**
@@ -116,6 +181,7 @@ export class S3Session implements S3Context {
       const old = this.clientInstance;
       this.clientInstance = buildS3Client(this.config, this.currentRegion);
       old.destroy();
+      this.dropAcceleratedClient();
     }
     return profile;
   }
@@ -143,6 +209,7 @@ export class S3Session implements S3Context {
     this.currentRegion = region;
     this.clientInstance = buildS3Client(this.config, region);
     old.destroy();
+    this.dropAcceleratedClient();
   }
 }
 

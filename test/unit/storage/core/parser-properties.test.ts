@@ -150,6 +150,9 @@ describe('resolveS3StorageConfig', () => {
       checksumPolicy: opt(fc.constantFrom('WHEN_SUPPORTED', 'WHEN_REQUIRED', 'ALWAYS')),
       requestPayer: opt(fc.boolean()),
       useAccelerateEndpoint: opt(fc.boolean()),
+      accelerate: opt(fc.constantFrom('off', 'on', 'auto', 'yes')),
+      accelerationCoolDownMs: opt(int),
+      dualStack: opt(fc.boolean()),
       compatibility: opt(fc.constantFrom('auto', 'minio', 'ceph-rgw', 'r2', 'aws', 'nope')),
     },
     { requiredKeys: [] },
@@ -181,6 +184,11 @@ describe('resolveS3StorageConfig', () => {
         expect(typeof resolved.forcePathStyle).toBe('boolean');
         expect(resolved.customEndpoint).toBe(resolved.endpoint !== undefined);
         if (resolved.endpoint !== undefined) expect(resolved.endpoint).toMatch(/^https?:\/\/[^/]/);
+        expect(['off', 'on', 'auto']).toContain(resolved.accelerate);
+        if (resolved.accelerate === 'on')
+          expect([resolved.customEndpoint, resolved.forcePathStyle, resolved.bucket.includes('.')]).toEqual([false, false, false]);
+        if (resolved.dualStack) expect(resolved.customEndpoint).toBe(false);
+        expect(Number.isInteger(resolved.accelerationCoolDownMs) && resolved.accelerationCoolDownMs >= 0).toBe(true);
       }),
       RUNS,
     );
