@@ -23,7 +23,6 @@ SOAK_OPS="${BUCKETKIT_COMPAT_SOAK_OPS:-1000}"
 # 20 kill rounds under load), so on those stores they would fail on the differences, not on bucketkit. Until each is
 # taught its target's expectations (test/helpers/known-differences.ts) it runs on moto only; the list shrinks, never grows.
 MOTO_ONLY_SUITES=(
-  test/integration/bucket-config/acceleration.test.ts
   test/integration/bucket-config/notifications.test.ts
   test/integration/compatibility/probe-unknown.test.ts
   test/integration/encryption/

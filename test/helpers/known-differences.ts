@@ -47,7 +47,9 @@ export type Difference =
   /** In a versioned bucket, a DELETE of a key whose latest version is a delete marker adds no second marker (it answers with the existing one, or with no marker headers). */
   | 'delete-of-deleted-key-stacks-no-marker'
   /** In a versioning-suspended bucket, a DELETE adds the null delete marker but answers without x-amz-delete-marker and x-amz-version-id. */
-  | 'suspended-delete-omits-marker-headers';
+  | 'suspended-delete-omits-marker-headers'
+  /** PutBucketAccelerateConfiguration answers 400 (MalformedXML, InvalidArgument): Transfer Acceleration is not implemented. */
+  | 'acceleration-not-implemented';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -76,6 +78,7 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
     'In a versioned bucket, a DELETE of a key whose latest version is a delete marker adds no second marker (it answers with the existing one, or with no marker headers).',
   'suspended-delete-omits-marker-headers':
     'In a versioning-suspended bucket, a DELETE adds the null delete marker but answers without x-amz-delete-marker and x-amz-version-id.',
+  'acceleration-not-implemented': 'PutBucketAccelerateConfiguration answers 400 (MalformedXML, InvalidArgument): Transfer Acceleration is not implemented.',
 };
 
 /**
@@ -151,6 +154,7 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'delete-of-absent-key-adds-no-marker',
     'delete-of-deleted-key-stacks-no-marker',
     'suspended-delete-omits-marker-headers',
+    'acceleration-not-implemented',
   ],
   ceph: [
     'copy-source-conditions-ignored',
@@ -168,6 +172,7 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'parts-count-not-reported',
     'multipart-create-ignores-tagging',
     'delete-of-deleted-key-stacks-no-marker',
+    'acceleration-not-implemented',
   ],
 };
 

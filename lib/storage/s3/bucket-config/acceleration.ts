@@ -7,7 +7,7 @@ import { GetBucketAccelerateConfigurationCommand, PutBucketAccelerateConfigurati
 import { checkTransferAcceleration } from '../../../rules/acceleration';
 import { checkBucketName } from '../../../rules/bucket-name';
 import { formatProblems } from '../../../rules/problem';
-import { InvalidArgumentError } from '../../errors';
+import { InvalidArgumentError, UnsupportedFeatureError } from '../../errors';
 import type { AccelerationStatus } from '../../types/acceleration';
 import type { S3Context } from '../core/context';
 
@@ -29,6 +29,9 @@ export async function getAcceleration(ctx: S3Context, options: { readonly abortS
  * 30 minutes to appear after enabling.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAccelerateConfiguration.html
  * @throws InvalidArgumentError (field `enabled`, or `bucket` for a name that cannot be accelerated)
+ * @throws UnsupportedFeatureError (feature `transferAcceleration`) where the store answers bucketkit's own,
+ *   already validated AccelerateConfiguration document with MalformedXML (MinIO), InvalidArgument (Ceph RGW) or
+ *   NotImplemented: it does not implement the API. S3 itself answers a refused bucket with InvalidRequest.
  *   before any request
  */
 export async function setAcceleration(ctx: S3Context, enabled: boolean, options: { readonly abortSignal?: AbortSignal } = {}): Promise<void> {
@@ -40,7 +43,24 @@ export async function setAcceleration(ctx: S3Context, enabled: boolean, options:
   if (problems.length > 0) {
     throw new InvalidArgumentError(`bucket ${ctx.bucket} cannot use Transfer Acceleration:\n${formatProblems(problems)}`, { field: 'bucket' });
   }
-  await ctx.send(new PutBucketAccelerateConfigurationCommand({ Bucket: ctx.bucket, AccelerateConfiguration: { Status: enabled ? 'Enabled' : 'Suspended' } }), {
-    abortSignal: options.abortSignal,
-  });
+  try {
+    await ctx.send(
+      new PutBucketAccelerateConfigurationCommand({ Bucket: ctx.bucket, AccelerateConfiguration: { Status: enabled ? 'Enabled' : 'Suspended' } }),
+      {
+        abortSignal: options.abortSignal,
+      },
+    );
+  } catch (error) {
+    // bucketkit wrote and checked the document, so these answers are not about the caller's input: the store lacks the API.
+    if (error instanceof InvalidArgumentError && (error.s3Code === 'MalformedXML' || error.s3Code === 'InvalidArgument')) {
+      throw new UnsupportedFeatureError(`this store does not implement Transfer Acceleration (PutBucketAccelerateConfiguration answered ${error.s3Code})`, {
+        feature: 'transferAcceleration',
+        s3Code: error.s3Code,
+        httpStatus: error.httpStatus,
+        requestId: error.requestId,
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
