@@ -2,6 +2,7 @@
  * Transfer benchmark: bucketkit upload/download against @aws-sdk/lib-storage Upload, a single PutObject/GetObject,
  * the AWS CLI and rclone, on one local server (MinIO when scripts/servers/minio.sh can start it, else moto).
  *
+ *   bash bench/peers.sh install   (once: rclone and the AWS CLI, pinned, into ~/.cache/bucketkit/peers)
  *   npm run bench:transfer -- [--sizes 1,4] [--server minio|moto] [--no-write]
  *
  * Every engine runs in its own child process under /usr/bin/time, which reports the child's peak RSS (and, for
@@ -144,6 +145,9 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise
 }
 
 async function main(): Promise<void> {
+  // The peers bench/peers.sh installs (rclone, the AWS CLI) come first on PATH, for this process and its children.
+  const peers = execFileSync('bash', [join(ROOT, 'bench', 'peers.sh'), 'path'], { encoding: 'utf8' }).trim();
+  process.env.PATH = `${peers}:${process.env.PATH ?? ''}`;
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return child(argv[1], argv[2], argv[3], argv[4]);
   const option = (name: string) => {
