@@ -75,6 +75,13 @@ export interface NotificationWriteOptions {
   readonly settleMs?: number;
   /** @default - none */
   readonly abortSignal?: AbortSignal;
+  /**
+   * Send `x-amz-skip-destination-validation`, so S3 does not check that it may publish to or invoke each
+   * destination (CDK's `notificationsSkipDestinationValidation`).
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html
+   * @default false
+   */
+  readonly skipDestinationValidation?: boolean;
 }
 
 /** Options of `removeNotification`. */

@@ -234,3 +234,30 @@ export function changeApplied(after: BucketNotifications, change: NotificationCh
   for (const id of change.remove ?? []) if (after.entries.some((x) => x.id === id)) return false;
   return true;
 }
+
+/**
+ * The change that makes `owner`'s entries exactly `desired`: put every desired entry (replacing the same id) and
+ * remove every other entry of `owner` found in `current`. Entries of other owners and hand-made ones are not named,
+ * so {@link mergeNotifications} keeps them. The deploy-time handler's Create and Update use it with the entries a
+ * stack declares, and Delete with none.
+ * @param desired entries whose ids all start with `<owner>.`
+ * @param eventBridge the EventBridge setting to write, or undefined to keep whatever is there
+ * @throws InvalidArgumentError (field `id`) when a desired entry is not owned by `owner`
+ */
+export function replaceOwnerNotifications(
+  current: BucketNotifications,
+  owner: string,
+  desired: readonly NotificationEntry[],
+  eventBridge?: boolean,
+): NotificationChange {
+  for (const e of desired) {
+    if (ownerOfNotificationId(e.id) !== owner) {
+      throw new InvalidArgumentError(`id: "${e.id}" is not owned by "${owner}" (ids must start with "${owner}${NOTIFICATION_OWNER_SEPARATOR}")`, {
+        field: 'id',
+      });
+    }
+  }
+  const keep = new Set(desired.map((e) => e.id));
+  const remove = current.entries.filter((e) => ownerOfNotificationId(e.id) === owner && !keep.has(e.id)).map((e) => e.id);
+  return { put: desired, remove, ...(eventBridge !== undefined ? { eventBridge } : {}) };
+}
