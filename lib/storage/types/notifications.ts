@@ -8,7 +8,11 @@
 export interface NotificationDestination {
   /** `'sqs'` (QueueConfiguration), `'sns'` (TopicConfiguration) or `'lambda'` (LambdaFunctionConfiguration). */
   readonly type: 'sqs' | 'sns' | 'lambda';
-  /** The queue, topic or function ARN. It must be in the bucket's region, and not a FIFO queue or topic. */
+  /**
+   * The queue, topic or function ARN. It must be in the bucket's region, and not a FIFO queue or topic. On MinIO, an
+   * `sqs` destination is a target configured on the server, `arn:minio:sqs::<id>:<type>` (e.g. a webhook); MinIO
+   * refuses SNS and Lambda destinations (`UnsupportedFeatureError`). docs/notifications.md, "MinIO".
+   */
   readonly arn: string;
 }
 

@@ -169,9 +169,7 @@ export async function writeNotifications(
         NotificationConfiguration: notificationsToSdk(next),
         ...(options.skipDestinationValidation === true ? { SkipDestinationValidation: true } : {}),
       }),
-      {
-        abortSignal: signal,
-      },
+      { abortSignal: signal, feature: 'notifications' },
     );
     await pause(0, signal, settleMs);
     const after = await readNotifications(ctx, { abortSignal: signal });
