@@ -125,6 +125,11 @@ export const UNIT_TESTED_GAPS: ReadonlyArray<{ readonly target: string; readonly
     gap: 'SSE-C is ignored: an object written with a key is read with a wrong key (HEAD 200) or with none (GET returns the body), where S3 answers 403/400 (the integration tests check the SSE-C headers on the wire instead)',
     test: 'test/unit/storage/encryption/recorded.test.ts',
   },
+  {
+    target: 'moto',
+    gap: 'GetBucketNotificationConfiguration never reports EventBridgeConfiguration, though the setting is stored and events reach EventBridge rules; a read-merge-write there cannot see the setting and so drops it (the notifications custom-resource handler test reads through a proxy that reports it as S3 does, and checks the real setting by EventBridge delivery)',
+    test: 'test/unit/storage/bucket-config/notifications.test.ts, test/integration/lambda/notifications-handler.test.ts',
+  },
 ];
 
 /** The differences of each target, keyed by BUCKETKIT_TARGET (the compat matrix uses the script names). */
