@@ -164,8 +164,9 @@ export function withDeadline<T>(budgetMs: number, work: (signal: AbortSignal) =>
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Reject first: work that settles as soon as it sees the abort must not win the race.
       reject(new DeadlineExceededError(budgetMs));
+      controller.abort();
     }, budgetMs);
   });
   return Promise.race([work(controller.signal), deadline]).finally(() => clearTimeout(timer));
