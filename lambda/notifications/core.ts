@@ -17,6 +17,9 @@ import { createHash } from 'node:crypto';
 import {
   BucketNotFoundError,
   DEFAULT_NOTIFICATION_SETTLE_MS,
+  InvalidArgumentError,
+  readNotifications,
+  sameNotificationEntry,
   type NotificationChange,
   type NotificationEntry,
   type S3Storage,
@@ -129,6 +132,7 @@ async function run(ev: NotificationsEvent, d: ReturnType<typeof resolveDeps>, se
       eventBridge: eventBridge ?? 'kept',
     });
   } catch (error) {
+    if (error instanceof InvalidArgumentError && error.field === 'notifications') throw await explainTwins(storage, props, error);
     // Deleting from a bucket that is gone leaves nothing behind: done.
     if (!(ev.requestType === 'Delete' && error instanceof BucketNotFoundError)) throw error;
     d.log.info('bucket gone: nothing to remove', { bucket: props.bucketName });
@@ -136,6 +140,24 @@ async function run(ev: NotificationsEvent, d: ReturnType<typeof resolveDeps>, se
     destroyQuietly(storage);
   }
   return ev.requestType === 'Delete' ? ev.physicalResourceId! : physicalResourceIdFor(props);
+}
+
+/**
+ * An overlap with an entry that has no owner and says exactly what one of ours says is, almost always, the same
+ * notification put by the AWS CDK's Custom::S3BucketNotifications (S3 gives it a generated id): a stack moving to
+ * bucketkit's handler. The error then says so and points at the two-deploy switch.
+ */
+async function explainTwins(storage: S3Storage, props: NotificationsProperties, error: InvalidArgumentError): Promise<InvalidArgumentError> {
+  const desired = declaredEntries(props, storage.region);
+  const current = await readNotifications(storage).catch(() => undefined);
+  const twins = (current?.entries ?? []).filter(
+    (e) => e.owner === undefined && desired.some((d) => sameNotificationEntry({ ...e, id: d.id, owner: d.owner }, d)),
+  );
+  if (twins.length === 0) return error;
+  return new InvalidArgumentError(
+    `${error.message}\nThe bucket already has ${twins.length === 1 ? 'an entry' : 'entries'} without an owner (${twins.map((t) => `"${t.id}"`).join(', ')}) saying exactly what this stack declares: most likely put by the AWS CDK's Custom::S3BucketNotifications before this stack moved to bucketkit's handler. Deploy once without the bucket's notifications (the CDK's resource is removed and empties the configuration), then again with them, or set notificationsHandler: NotificationsHandler.CDK (docs/notifications.md, "Upgrading").`,
+    { field: 'notifications', cause: error },
+  );
 }
 
 function destroyQuietly(storage: S3Storage): void {

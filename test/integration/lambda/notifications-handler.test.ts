@@ -309,6 +309,29 @@ onMoto('notifications custom-resource handler (moto)', () => {
     expect(proxy.notificationPuts()).toBe(puts);
   });
 
+  test("moving from aws-cdk-lib's resource: its copy of an entry (no Id, S3 generates one) overlaps; FAILED with the way out, nothing written", async () => {
+    // What Custom::S3BucketNotifications (Managed) puts: the declared configuration, without Ids.
+    const { Filter, ...rest } = {
+      Filter: { Key: { FilterRules: [{ Name: 'prefix' as const, Value: 'in/' }] } },
+      QueueArn: QUEUE_IN.Arn,
+      Events: ['s3:ObjectCreated:*' as const],
+    };
+    await viaProxy.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: b.name,
+        NotificationConfiguration: { ...FOREIGN, QueueConfigurations: [...FOREIGN.QueueConfigurations, { ...rest, Filter }] },
+      }),
+    );
+    const puts = proxy.notificationPuts();
+    const body = await applyNotifications(cfnEvent('Create', [QUEUE_IN]), deps());
+    expect(body?.Status).toBe('FAILED');
+    expect(body?.Reason).toMatch(
+      /overlap[\s\S]*without an owner .* saying exactly what this stack declares: most likely put by the AWS CDK's Custom::S3BucketNotifications[\s\S]*Deploy once without/,
+    );
+    expect(proxy.notificationPuts()).toBe(puts);
+    expect(await ownEntries()).toEqual([]);
+  });
+
   test('Delete on a bucket that is gone answers SUCCESS', async () => {
     const event = cfnEvent('Delete', [QUEUE_IN]);
     (event.ResourceProperties as Record<string, unknown>).BucketName = `${b.name}-gone`;
