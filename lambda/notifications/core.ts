@@ -34,7 +34,7 @@ import { type CustomResourceResponse, responseBody, sendResponse } from './respo
 
 /** Time kept back from Lambda's deadline to answer CloudFormation, ms: the work is aborted when only this is left. */
 export const RESPONSE_RESERVE_MS = 10_000;
-/** The PhysicalResourceId of a Create that failed before it knew its bucket; its Delete (on rollback) does nothing. */
+/** The PhysicalResourceId of a Create whose event could not be read; its Delete (on rollback) does nothing. */
 export const NOT_CREATED_PHYSICAL_ID = 'bucketkit-notifications-not-created';
 
 /** Dependencies of {@link applyNotifications}. */
@@ -91,15 +91,20 @@ export async function applyNotifications(event: unknown, deps: NotificationsDeps
     return undefined;
   }
   let body: CustomResourceResponse;
+  let parsed: NotificationsEvent | undefined;
   try {
-    const parsed = parseNotificationsEvent(event);
+    const ev = parseNotificationsEvent(event);
+    parsed = ev;
     const budgetMs = d.context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS;
-    const physicalId = await withDeadline(budgetMs, (signal) => run(parsed, d, deps.settleMs ?? DEFAULT_NOTIFICATION_SETTLE_MS, signal));
-    body = responseBody(target, 'SUCCESS', physicalId, undefined, { Owner: parsed.properties.owner });
+    const physicalId = await withDeadline(budgetMs, (signal) => run(ev, d, deps.settleMs ?? DEFAULT_NOTIFICATION_SETTLE_MS, signal));
+    body = responseBody(target, 'SUCCESS', physicalId, undefined, { Owner: ev.properties.owner });
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     d.log.error('failed', { requestType: String(requestType), reason });
-    body = responseBody(target, 'FAILED', target.physicalResourceId ?? NOT_CREATED_PHYSICAL_ID, reason);
+    // A Create that failed after its PUT (a read-back, the deadline) may have left entries: with its real id, the
+    // Delete of the rollback removes them. Only an event that cannot be read gets the id that deletes nothing.
+    const createdId = parsed ? physicalResourceIdFor(parsed.properties) : NOT_CREATED_PHYSICAL_ID;
+    body = responseBody(target, 'FAILED', target.physicalResourceId ?? createdId, reason);
   }
   await (deps.respond ?? sendResponse)(target.responseUrl, body);
   d.log.info('answered', { requestType: String(requestType), status: body.Status, physicalResourceId: body.PhysicalResourceId });

@@ -300,12 +300,20 @@ onMoto('notifications custom-resource handler (moto)', () => {
     );
     expect(body?.Status).toBe('FAILED');
     expect(body?.Reason).toMatch(/"console-topic".*overlap/s);
-    expect(body?.PhysicalResourceId).toBe(NOT_CREATED_PHYSICAL_ID);
+    // The real id, so that the rollback's Delete would remove anything a failed Create left behind.
+    expect(body?.PhysicalResourceId).toBe(`${OWNER}@${b.name}`);
     expect(proxy.notificationPuts()).toBe(puts);
     await expectForeignUntouched();
-    // CloudFormation's rollback deletes the resource that never was: nothing to do, SUCCESS.
-    const rollback = await applyNotifications({ ...cfnEvent('Delete', []), PhysicalResourceId: NOT_CREATED_PHYSICAL_ID }, deps());
-    expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: NOT_CREATED_PHYSICAL_ID });
+    const rollback = await applyNotifications(
+      cfnEvent('Delete', [{ Type: 'sqs', Arn: arn('sqs', 'q'), Events: ['s3:ObjectRemoved:Delete'], Prefix: 'logs/app/' }]),
+      deps(),
+    );
+    expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${OWNER}@${b.name}` });
+    expect(proxy.notificationPuts()).toBe(puts);
+    await expectForeignUntouched();
+    // A Create whose event could not be read answered NOT_CREATED_PHYSICAL_ID: its rollback Delete does nothing.
+    const unread = await applyNotifications({ ...cfnEvent('Delete', []), PhysicalResourceId: NOT_CREATED_PHYSICAL_ID }, deps());
+    expect(unread).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: NOT_CREATED_PHYSICAL_ID });
     expect(proxy.notificationPuts()).toBe(puts);
   });
 
@@ -359,9 +367,10 @@ describe('notifications custom-resource handler: bad events and deadlines always
     ['an Update without PhysicalResourceId', { RequestType: 'Update', PhysicalResourceId: undefined }, /PhysicalResourceId: is required for a Update event/],
   ])('%s is FAILED with the reason, before any S3 request', async (_name, patch, reason) => {
     const requests = proxy.requests.length;
-    const event = { ...cfnEvent('Create', []), ...patch };
+    const event: Record<string, unknown> = { ...cfnEvent('Create', []), ...patch };
     const body = await applyNotifications(event, deps());
     expect(body?.Status).toBe('FAILED');
+    expect(body?.PhysicalResourceId).toBe(event.PhysicalResourceId ?? NOT_CREATED_PHYSICAL_ID);
     expect(body?.Reason).toMatch(reason);
     expect(lastResponse().body).toEqual(body);
     expect(proxy.requests.length).toBe(requests);
