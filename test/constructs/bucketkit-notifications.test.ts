@@ -193,6 +193,13 @@ describe("StorageBucket notifications through bucketkit's handler (the default)"
     );
   });
 
+  test('a notificationsHandler outside the enum (from JavaScript) is a ValidationError', () => {
+    const stack = new Stack(apps.app(), 'App');
+    expect(() => new StorageBucket(stack, 'Bucket', { notificationsHandler: 'python' as NotificationsHandler })).toThrow(
+      /invalid notificationsHandler[\s\S]*NotificationsHandler\.BUCKETKIT or NotificationsHandler\.CDK/,
+    );
+  });
+
   test('cdk-nag AwsSolutions: zero errors for a bucket with queue, topic and function destinations', () => {
     const { stack, bucket, queue, topic, fn } = setUp();
     bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), { prefix: 'q/' });
