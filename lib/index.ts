@@ -35,6 +35,16 @@ export {
   DEFAULT_RESTORE_RESULTS_PREFIX,
 } from './constructs';
 export {
+  NotificationsHandler,
+  BucketkitNotifications,
+  BucketkitNotificationsProps,
+  BUCKETKIT_NOTIFICATIONS_RESOURCE_TYPE,
+  notificationsOwner,
+  NotificationsFunction,
+  NotificationsFunctionProps,
+  NOTIFICATIONS_BUCKET_ACTIONS,
+} from './constructs';
+export {
   RuleProblem,
   InvalidArgumentError,
   formatProblems,

@@ -3,7 +3,7 @@
 // package.json `files` ships, so users never need esbuild or Docker at synth time. It reports on stderr, so that
 // `npm pack --json` (which runs this through prepack) keeps a clean JSON stdout.
 //
-// Entry points: lambda/<name>/index.ts (lambda/shared/ has none). Each handler gets its own folder,
+// Entry points: lambda/<name>/index.ts (transfer, restore, probe, notifications; lambda/shared/ has none). Each handler gets its own folder,
 // dist/lambda/<name>/, which is the asset a construct deploys (`Code.fromAsset('dist/lambda/<name>')`, handler
 // `index.handler`, runtime nodejs22.x):
 //   index.js         the entry: ES module, minified, target node22 (package.json beside it says "type": "module")

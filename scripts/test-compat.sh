@@ -47,6 +47,11 @@ for target in $TARGETS; do
   script="scripts/servers/$target.sh"
   start=$(date +%s)
   echo "== $target: install and start"
+  if [ "$target" = minio ]; then
+    # A webhook notification target on loopback, for test/integration/bucket-config/notifications-minio.test.ts.
+    export BUCKETKIT_MINIO_WEBHOOK_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    export MINIO_NOTIFY_WEBHOOK_ENABLE_BUCKETKIT=on MINIO_NOTIFY_WEBHOOK_ENDPOINT_BUCKETKIT="http://127.0.0.1:$BUCKETKIT_MINIO_WEBHOOK_PORT/events"
+  fi
   if ! bash "$script" up; then
     summary+=("$target: server did not start")
     failed=$(( failed + 1 ))

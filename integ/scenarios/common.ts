@@ -20,7 +20,7 @@ export interface Scenario {
  */
 export const PLACEHOLDER_HANDLER_BUNDLES = path.join(__dirname, '..', 'fixtures', 'handler-bundles');
 
-const HANDLERS: readonly HandlerName[] = ['transfer', 'restore', 'probe'];
+const HANDLERS: readonly HandlerName[] = ['transfer', 'restore', 'probe', 'notifications'];
 
 /**
  * App context for synthesizing in this checkout: nothing when `npm run build` wrote the three bundles to

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { StorageBucket } from '../../lib';
+import { StorageBucket, notificationsOwner } from '../../lib';
 import { Scenario, acknowledgeExampleFunction, expectVersioningEnabled, scenarioApp } from './common';
 
 /**
@@ -38,11 +38,13 @@ export function notificationsScenario(app: App = scenarioApp()): Scenario {
 
   const integ = new IntegTest(app, 'BucketkitNotifications', { testCases: [stack] });
   expectVersioningEnabled(integ, bucket.bucketName);
+  // bucketkit's handler stores each entry under this stack's owner prefix (`<owner>.<hash>`).
+  const ownId = Match.stringLikeRegexp(`^${notificationsOwner(bucket)}\\.[0-9a-f]{16}$`);
   integ.assertions.awsApiCall('S3', 'GetBucketNotificationConfiguration', { Bucket: bucket.bucketName }).expect(
     ExpectedResult.objectLike({
-      QueueConfigurations: [Match.objectLike({ QueueArn: queue.queueArn, Events: ['s3:ObjectCreated:*'] })],
-      TopicConfigurations: [Match.objectLike({ TopicArn: topic.topicArn, Events: ['s3:ObjectRemoved:*'] })],
-      LambdaFunctionConfigurations: [Match.objectLike({ LambdaFunctionArn: fn.functionArn, Events: ['s3:ObjectCreated:*'] })],
+      QueueConfigurations: [Match.objectLike({ Id: ownId, QueueArn: queue.queueArn, Events: ['s3:ObjectCreated:*'] })],
+      TopicConfigurations: [Match.objectLike({ Id: ownId, TopicArn: topic.topicArn, Events: ['s3:ObjectRemoved:*'] })],
+      LambdaFunctionConfigurations: [Match.objectLike({ Id: ownId, LambdaFunctionArn: fn.functionArn, Events: ['s3:ObjectCreated:*'] })],
     }),
   );
   return { app, stacks: [stack], integ };

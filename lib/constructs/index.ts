@@ -41,3 +41,11 @@ export {
   RESTORE_BACKOFF_SECONDS,
   MAX_DISTRIBUTED_MAP_CONCURRENCY,
 } from './scale-out';
+export {
+  NotificationsHandler,
+  BucketkitNotifications,
+  BucketkitNotificationsProps,
+  BUCKETKIT_NOTIFICATIONS_RESOURCE_TYPE,
+  notificationsOwner,
+} from './bucket-notifications';
+export { NotificationsFunction, NotificationsFunctionProps, NOTIFICATIONS_BUCKET_ACTIONS } from './handlers';

@@ -2,6 +2,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Duration } from 'aws-cdk-lib';
 import type { RemovalPolicy } from 'aws-cdk-lib';
+import type { NotificationsHandler } from './bucket-notifications';
 
 /**
  * Props for {@link StorageBucket}: every `s3.BucketProps` prop under the same name, with secure defaults,
@@ -81,4 +82,15 @@ export interface StorageBucketProps extends s3.BucketProps {
    * @default false - `blockedEncryptionTypes` as given, else what Amazon S3 applies (SSE-C blocked on new buckets)
    */
   readonly allowSseC?: boolean;
+  /**
+   * Which custom resource applies the bucket's event notifications (`addEventNotification`, `eventBridgeEnabled`).
+   * With `BUCKETKIT`, bucketkit's own handler reads the configuration, merges this stack's entries by owner-prefixed
+   * id and writes it back, so entries made by other stacks, by the run-time API or by hand survive every deploy,
+   * update and stack deletion; EventBridge is turned on when `eventBridgeEnabled` is set and otherwise left as found
+   * (also when the stack is deleted). `CDK` keeps aws-cdk-lib's resource, which replaces the whole configuration.
+   * `notificationsHandlerRole` applies to `CDK` only (with `BUCKETKIT` it is a `ValidationError`): bucketkit's handler
+   * has its own least-privilege role. docs/notifications.md, "At deploy time".
+   * @default NotificationsHandler.BUCKETKIT
+   */
+  readonly notificationsHandler?: NotificationsHandler;
 }

@@ -3,6 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CostEstimate, RuleProblem, checkNotificationConfigurations, checkNotificationFilter, formatProblems } from '../rules';
 import { BucketCostWorkload, estimateBucketCost } from './bucket-cost';
+import { BucketkitNotifications, NotificationsHandler } from './bucket-notifications';
 import { createAccessLogsBucket } from './access-logs';
 import { withStorageBucketDefaults } from './bucket-defaults';
 import type { StorageBucketProps } from './storage-bucket-props';
@@ -65,6 +66,9 @@ export class StorageBucket extends s3.Bucket {
 
   private readonly notificationRecords: NotificationRecord[];
   private warningsReported: boolean;
+  private readonly notificationsHandler: NotificationsHandler;
+  private readonly notificationsSkipValidation: boolean;
+  private bucketkitNotifications?: BucketkitNotifications;
 
   /**
    * @param scope - the parent construct; the log bucket, when created, is its child `<id>AccessLogs`
@@ -85,22 +89,35 @@ export class StorageBucket extends s3.Bucket {
           })
         : undefined);
 
+    const notificationsHandler = checkNotificationsHandler(scope, id, resolved);
+    const { notificationsHandler: _handler, ...bucketProps } = resolved;
     const restoreTarget = routeTargetLogDelivery(accessLogsBucket);
     try {
-      super(scope, id, { ...resolved, blockedEncryptionTypes: sseCBlocking(scope, id, resolved), serverAccessLogsBucket: accessLogsBucket });
+      super(scope, id, {
+        ...bucketProps,
+        // With bucketkit's handler, EventBridge is turned on below, through it, not through aws-cdk-lib's resource.
+        eventBridgeEnabled: notificationsHandler === NotificationsHandler.CDK ? resolved.eventBridgeEnabled : undefined,
+        blockedEncryptionTypes: sseCBlocking(scope, id, resolved),
+        serverAccessLogsBucket: accessLogsBucket,
+      });
     } finally {
       restoreTarget();
     }
     this.accessLogsBucket = accessLogsBucket;
     this.notificationRecords = [];
     this.warningsReported = false;
+    this.notificationsHandler = notificationsHandler;
+    this.notificationsSkipValidation = resolved.notificationsSkipDestinationValidation === true;
+    if (notificationsHandler === NotificationsHandler.BUCKETKIT && resolved.eventBridgeEnabled === true) this.enableEventBridgeNotification();
 
     this.node.addValidation({ validate: () => this.validateRules() });
   }
 
   /**
    * Same signature as `s3.Bucket.addEventNotification`. Also records the configuration for the overlap check at
-   * synth, and lets S3 use the KMS key of an encrypted SQS or SNS destination.
+   * synth, and lets S3 use the KMS key of an encrypted SQS or SNS destination. The destination's own grants (queue
+   * policy, topic policy, Lambda permission for s3.amazonaws.com with the bucket's ARN and account) come from its
+   * `bind`, as with `s3.Bucket`; the entry is applied by the resource `notificationsHandler` chooses.
    */
   public override addEventNotification(event: s3.EventType, dest: s3.IBucketNotificationDestination, ...filters: s3.NotificationKeyFilter[]): void {
     const record: NotificationRecord = { index: this.notificationRecords.length + 1, event, filters };
@@ -118,9 +135,33 @@ export class StorageBucket extends s3.Bucket {
         return config;
       },
     };
-    super.addEventNotification(event, recording, ...filters);
+    if (this.notificationsHandler === NotificationsHandler.CDK) {
+      super.addEventNotification(event, recording, ...filters);
+      acknowledgeNotificationsHandler(this);
+    } else {
+      this.bucketkitNotificationsResource().add(event, recording.bind(this, this), filters);
+    }
     this.notificationRecords.push(record);
-    acknowledgeNotificationsHandler(this);
+  }
+
+  /**
+   * Sends every event of this bucket to Amazon EventBridge, as `s3.Bucket` does. With bucketkit's handler the setting
+   * is turned on at deploy and left as found when the stack is deleted (other stacks' rules may depend on it).
+   */
+  public override enableEventBridgeNotification(): void {
+    // s3.Bucket's constructor calls this for `eventBridgeEnabled` before the field is set: only in CDK mode, where the
+    // prop is passed on (bucketkit mode calls it after construction).
+    if (this.notificationsHandler !== NotificationsHandler.BUCKETKIT) super.enableEventBridgeNotification();
+    else this.bucketkitNotificationsResource().enableEventBridge();
+  }
+
+  private bucketkitNotificationsResource(): BucketkitNotifications {
+    // Not `Notifications`, aws-cdk-lib's id: CloudFormation refuses a new ServiceToken or type on the same logical id.
+    this.bucketkitNotifications ??= new BucketkitNotifications(this, 'BucketkitNotifications', {
+      bucket: this,
+      skipDestinationValidation: this.notificationsSkipValidation,
+    });
+    return this.bucketkitNotifications;
   }
 
   /**
@@ -187,6 +228,34 @@ export class StorageBucket extends s3.Bucket {
     if (errors.length === 0) return [];
     return [`StorageBucket has ${errors.length} problem${errors.length === 1 ? '' : 's'} that would fail at deploy time:\n${formatProblems(errors)}`];
   }
+}
+
+/** The handler the props choose; `notificationsHandlerRole` belongs to aws-cdk-lib's handler only. */
+function checkNotificationsHandler(scope: Construct, id: string, props: StorageBucketProps): NotificationsHandler {
+  const handler = props.notificationsHandler ?? NotificationsHandler.BUCKETKIT;
+  if (!Object.values(NotificationsHandler).includes(handler)) {
+    throw new ValidationError(scope, `${id}: invalid notificationsHandler`, [
+      {
+        ruleId: 'StorageBucket.notificationsHandler',
+        message: `notificationsHandler must be NotificationsHandler.BUCKETKIT or NotificationsHandler.CDK`,
+        value: String(handler),
+        fix: 'use the NotificationsHandler enum',
+        severity: 'error',
+      },
+    ]);
+  }
+  if (handler === NotificationsHandler.BUCKETKIT && props.notificationsHandlerRole !== undefined) {
+    throw new ValidationError(scope, `${id}: notificationsHandlerRole needs notificationsHandler: NotificationsHandler.CDK`, [
+      {
+        ruleId: 'StorageBucket.notificationsHandlerRole',
+        message: "notificationsHandlerRole is the role of aws-cdk-lib's notifications handler; bucketkit's handler has its own least-privilege role",
+        value: props.notificationsHandlerRole.node.path,
+        fix: "drop notificationsHandlerRole, or set notificationsHandler: NotificationsHandler.CDK to keep aws-cdk-lib's handler (which replaces the whole configuration)",
+        severity: 'error',
+      },
+    ]);
+  }
+  return handler;
 }
 
 // s3.Bucket's property-injection wrapper is skipped: StorageBucket has applied the injectors already.

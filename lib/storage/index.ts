@@ -218,6 +218,7 @@ export {
   sameNotificationEntry,
   sameNotifications,
 } from './s3/bucket-config/notifications/model';
+export { replaceOwnerNotifications } from './s3/bucket-config/notifications/model';
 export { parseS3Event, compareSequencers, decodeS3EventKey, DEFAULT_MIN_S3_EVENT_VERSION } from './s3/bucket-config/notifications/parse-event';
 export { AccelerationStatus, getAcceleration, setAcceleration } from './s3/bucket-config/acceleration';
 export {

@@ -40,12 +40,14 @@ describe('the example app (bin/app.ts)', () => {
   });
 
   test('notifications to SQS (with a dead-letter queue), SNS and Lambda', () => {
-    template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: {
-        QueueConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'] })],
-        TopicConfigurations: [Match.objectLike({ Events: ['s3:ObjectRemoved:*'] })],
-        LambdaFunctionConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'] })],
-      },
+    // Applied by bucketkit's merging handler, not aws-cdk-lib's (which replaces the whole configuration).
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    template.hasResourceProperties('Custom::BucketkitNotifications', {
+      Notifications: Match.arrayWith([
+        Match.objectLike({ Type: 'sqs', Events: ['s3:ObjectCreated:*'] }),
+        Match.objectLike({ Type: 'sns', Events: ['s3:ObjectRemoved:*'] }),
+        Match.objectLike({ Type: 'lambda', Events: ['s3:ObjectCreated:*'] }),
+      ]),
     });
     template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: Match.anyValue() } });
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x' });

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { StorageBucket } from '../../lib';
+import { NotificationsHandler, StorageBucket } from '../../lib';
 import { TestApps } from './support';
 
 // Every s3.BucketProps prop and every s3.Bucket method behaves as in s3.Bucket. Each case builds the same thing
@@ -56,6 +56,11 @@ interface Case {
   readonly then?: (bucket: s3.Bucket, around: Around) => unknown;
   /** Compared only with the flag on: without it s3.Bucket grants log delivery with an ACL (a documented difference). */
   readonly flagOnOnly?: boolean;
+  /**
+   * Notifications: StorageBucket is built with `notificationsHandler: NotificationsHandler.CDK`, the setting that
+   * renders aws-cdk-lib's resource (bucketkit's own handler, the default, is an intended difference tested apart).
+   */
+  readonly cdkNotifications?: boolean;
 }
 
 function build(context: Record<string, unknown>, kind: 'ours' | 'theirs', c: Case): { app: App; stack: Stack; result: unknown } {
@@ -71,7 +76,11 @@ function build(context: Record<string, unknown>, kind: 'ours' | 'theirs', c: Cas
   const props = c.props?.(around) ?? {};
   const bucket =
     kind === 'ours'
-      ? new StorageBucket(stack, 'Bucket', { serverAccessLogs: false, ...props })
+      ? new StorageBucket(stack, 'Bucket', {
+          serverAccessLogs: false,
+          ...props,
+          ...(c.cdkNotifications ? { notificationsHandler: NotificationsHandler.CDK } : {}),
+        })
       : new s3.Bucket(stack, 'Bucket', c.equivalent?.(around) ?? explicitDefaults(props));
   const result = c.then?.(bucket, around);
   return { app, stack, result: result === undefined ? undefined : stack.resolve(result) };
@@ -113,7 +122,7 @@ const PROPS: Case[] = [
   { name: 'cors', props: () => ({ cors: [{ allowedMethods: [s3.HttpMethods.GET], allowedOrigins: ['https://example.com'] }] }) },
   { name: 'metrics', props: () => ({ metrics: [{ id: 'all' }, { id: 'logs', prefix: 'logs/' }] }) },
   { name: 'inventories', props: ({ other }) => ({ inventories: [{ destination: { bucket: other, prefix: 'inventory/' }, inventoryId: 'weekly' }] }) },
-  { name: 'eventBridgeEnabled', props: () => ({ eventBridgeEnabled: true }) },
+  { name: 'eventBridgeEnabled', props: () => ({ eventBridgeEnabled: true }), cdkNotifications: true },
   {
     name: 'objectLockEnabled with a default retention',
     props: () => ({ objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(1)) }),
@@ -127,6 +136,7 @@ const PROPS: Case[] = [
     name: 'notificationsHandlerRole',
     props: ({ role }) => ({ notificationsHandlerRole: role }),
     then: (b, { queue }) => b.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue)),
+    cdkNotifications: true,
   },
   {
     name: 'serverAccessLogsBucket with a prefix and targetObjectKeyFormat (an s3.Bucket target with ACLs disabled)',
@@ -167,6 +177,7 @@ const METHODS: Case[] = [
       b.addObjectCreatedNotification(new s3n.SqsDestination(queue), { prefix: 'in/' });
       b.addObjectRemovedNotification(new s3n.SqsDestination(queue), { prefix: 'out/' });
     },
+    cdkNotifications: true,
   },
   { name: 'addLifecycleRule', then: (b) => b.addLifecycleRule({ id: 'later', expiration: Duration.days(400) }) },
   {
@@ -175,7 +186,7 @@ const METHODS: Case[] = [
   },
   { name: 'addMetric', then: (b) => b.addMetric({ id: 'by-tag', tagFilters: { team: 'data' } }) },
   { name: 'addCorsRule', then: (b) => b.addCorsRule({ allowedMethods: [s3.HttpMethods.PUT], allowedOrigins: ['*'] }) },
-  { name: 'enableEventBridgeNotification', then: (b) => b.enableEventBridgeNotification() },
+  { name: 'enableEventBridgeNotification', then: (b) => b.enableEventBridgeNotification(), cdkNotifications: true },
   { name: 'addReplicationPolicy', then: (b) => b.addReplicationPolicy('arn:aws:iam::210987654321:role/replication', true, '210987654321') },
   { name: 'onCloudTrailPutObject', then: (b) => b.onCloudTrailPutObject('OnPut', { paths: ['in/'] }) && undefined },
   {
@@ -222,6 +233,18 @@ describe.each(FLAGS)('the intended differences ($name)', ({ context }) => {
     const message = /Cannot use 'publicReadAccess' property on a bucket without allowing bucket-level public access/;
     expect(() => new s3.Bucket(stackFor(), 'Bucket', { publicReadAccess: true })).toThrow(message);
     expect(() => new StorageBucket(stackFor(), 'Bucket', { publicReadAccess: true })).toThrow(message);
+  });
+
+  test("notifications: StorageBucket applies them with bucketkit's merging handler, s3.Bucket with aws-cdk-lib's (a full replace)", () => {
+    const add = (bucket: s3.Bucket, stack: Stack) =>
+      bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(new sqs.Queue(stack, 'Queue')));
+    const theirs = stackFor();
+    add(new s3.Bucket(theirs, 'Bucket'), theirs);
+    const ours = stackFor();
+    add(new StorageBucket(ours, 'Bucket', { serverAccessLogs: false }), ours);
+    Template.fromStack(theirs).resourceCountIs('Custom::S3BucketNotifications', 1);
+    Template.fromStack(ours).resourceCountIs('Custom::S3BucketNotifications', 0);
+    Template.fromStack(ours).resourceCountIs('Custom::BucketkitNotifications', 1);
   });
 
   test('grantPublicAccess() under the BLOCK_ALL default fails at synth instead of at deploy', () => {

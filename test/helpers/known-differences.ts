@@ -141,6 +141,11 @@ export const UNIT_TESTED_GAPS: ReadonlyArray<{ readonly target: string; readonly
     gap: 'no Transfer Acceleration endpoint (only Get/PutBucketAccelerateConfiguration, and a never-configured bucket stays unconfigured on Suspended), and the SDK refuses useAccelerateEndpoint with a custom endpoint: endpoint choice is tested offline on resolved endpoints, fallback with injected request handlers, and on moto with acceleratedClient pointed at a refusing loopback port (test/integration/bucket-config/acceleration-routing.test.ts)',
     test: 'test/unit/storage/core/acceleration-fallback.test.ts',
   },
+  {
+    target: 'moto',
+    gap: 'GetBucketNotificationConfiguration never reports EventBridgeConfiguration, though the setting is stored and events reach EventBridge rules; a read-merge-write there cannot see the setting and so drops it (the notifications custom-resource handler test reads through a proxy that reports it as S3 does, and checks the real setting by EventBridge delivery)',
+    test: 'test/unit/storage/bucket-config/notifications.test.ts, test/integration/lambda/notifications-handler.test.ts',
+  },
 ];
 
 /** The differences of each target, keyed by BUCKETKIT_TARGET (the compat matrix uses the script names). */

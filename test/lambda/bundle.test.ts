@@ -16,7 +16,7 @@ const { buildOptions, entries } = require(join(ROOT, 'scripts', 'bundle-handlers
 export const COLD_START_BUDGET_BYTES = 176 * 1024;
 /** Every JS file of a handler's folder (lazily loaded chunks included): budget per handler. */
 export const TOTAL_BUDGET_BYTES = 352 * 1024;
-const HANDLERS = ['transfer', 'restore', 'probe'];
+const HANDLERS = ['transfer', 'restore', 'probe', 'notifications'];
 
 /** Inputs of a bundle that must never be in it: the CDK, constructs, deploy-time code. */
 export function forbiddenInputs(metafile: Metafile): string[] {
@@ -57,7 +57,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 test('every handler folder under lambda/ is bundled', () => {
   expect(Object.keys(built).sort()).toEqual(HANDLERS.filter((h) => Object.keys(entries()).includes(h)).sort());
-  expect(Object.keys(built)).toEqual(expect.arrayContaining(['transfer', 'probe']));
+  expect(Object.keys(built)).toEqual(expect.arrayContaining(['transfer', 'probe', 'notifications']));
 });
 
 describe.each(Object.keys(entries()))('%s', (name) => {

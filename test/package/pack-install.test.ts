@@ -268,7 +268,8 @@ describe('npm pack', () => {
     expect(missing).toEqual([]);
     expect(existsSync(join(extracted, 'package', 'bin', 'cli.ts'))).toBe(false);
     // npm run build (prepack) wrote the three handler bundles.
-    for (const handler of ['transfer', 'restore', 'probe']) expect(existsSync(join(extracted, 'package', 'dist', 'lambda', handler, 'index.js'))).toBe(true);
+    for (const handler of ['transfer', 'restore', 'probe', 'notifications'])
+      expect(existsSync(join(extracted, 'package', 'dist', 'lambda', handler, 'index.js'))).toBe(true);
   });
 
   test(`the tarball is small: under ${MAX_PACKED_BYTES / 1024} KiB packed and ${MAX_UNPACKED_BYTES / 1024 / 1024} MiB unpacked`, () => {

@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { RuleProblem, ruleProblem } from '../../rules';
 
 /** The handlers bucketkit ships, each pre-built by `npm run build` into `dist/lambda/<name>/index.js`. */
-export type HandlerName = 'transfer' | 'restore' | 'probe';
+export type HandlerName = 'transfer' | 'restore' | 'probe' | 'notifications';
 
 /**
  * CDK context key: a folder holding `<name>/index.js` (or `index.mjs`) for each handler, used instead of the

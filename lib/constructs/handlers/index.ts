@@ -3,6 +3,7 @@ export { HandlerFunction, HandlerFunctionOptions, HANDLER_RUNTIME, HANDLER_ARCHI
 export { TransferFunction, TransferFunctionProps, TRANSFER_ENVIRONMENT } from './transfer-function';
 export { RestoreFunction, RestoreFunctionProps, RESTORE_ENVIRONMENT } from './restore-function';
 export { ProbeFunction, ProbeFunctionProps, PROBE_ENVIRONMENT, DEFAULT_SCRATCH_BUCKET_PREFIX } from './probe-function';
+export { NotificationsFunction, NotificationsFunctionProps } from './notifications-function';
 export {
   TRANSFER_SOURCE_OBJECT_ACTIONS,
   TRANSFER_DESTINATION_OBJECT_ACTIONS,
@@ -14,4 +15,5 @@ export {
   PROBE_SCRATCH_OBJECT_ACTIONS,
   KMS_READ_ACTIONS,
   KMS_WRITE_ACTIONS,
+  NOTIFICATIONS_BUCKET_ACTIONS,
 } from './permissions';

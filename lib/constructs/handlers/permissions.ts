@@ -76,6 +76,11 @@ export const PROBE_SCRATCH_OBJECT_ACTIONS = [
   's3:ListMultipartUploadParts',
   's3:BypassGovernanceRetention',
 ];
+/**
+ * The bucket of a StorageBucket's notifications handler: read the notification configuration, merge, write it back.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html (permissions)
+ */
+export const NOTIFICATIONS_BUCKET_ACTIONS = ['s3:GetBucketNotification', 's3:PutBucketNotification'];
 /** Reading an SSE-KMS object (GetObject, CopyObject source). https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html */
 export const KMS_READ_ACTIONS = ['kms:Decrypt'];
 /**

@@ -8,7 +8,11 @@
 export interface NotificationDestination {
   /** `'sqs'` (QueueConfiguration), `'sns'` (TopicConfiguration) or `'lambda'` (LambdaFunctionConfiguration). */
   readonly type: 'sqs' | 'sns' | 'lambda';
-  /** The queue, topic or function ARN. It must be in the bucket's region, and not a FIFO queue or topic. */
+  /**
+   * The queue, topic or function ARN. It must be in the bucket's region, and not a FIFO queue or topic. On MinIO, an
+   * `sqs` destination is a target configured on the server, `arn:minio:sqs::<id>:<type>` (e.g. a webhook); MinIO
+   * refuses SNS and Lambda destinations (`UnsupportedFeatureError`). docs/notifications.md, "MinIO".
+   */
   readonly arn: string;
 }
 
@@ -75,6 +79,13 @@ export interface NotificationWriteOptions {
   readonly settleMs?: number;
   /** @default - none */
   readonly abortSignal?: AbortSignal;
+  /**
+   * Send `x-amz-skip-destination-validation`, so S3 does not check that it may publish to or invoke each
+   * destination (CDK's `notificationsSkipDestinationValidation`).
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html
+   * @default false
+   */
+  readonly skipDestinationValidation?: boolean;
 }
 
 /** Options of `removeNotification`. */

@@ -135,6 +135,11 @@ export const DEGRADATIONS: ReadonlyArray<{ feature: Feature | string; whenMissin
   { feature: 'storageClasses', whenMissing: 'a storage class the target does not report back throws UnsupportedFeatureError' },
   { feature: 'tagging', whenMissing: 'tags on a write throw UnsupportedFeatureError' },
   {
+    feature: 'notifications',
+    whenMissing:
+      "addNotification to a destination the store refuses is the store's error, typed: on MinIO an SNS or Lambda destination is UnsupportedFeatureError (UnsupportedNotification) and an AWS queue ARN InvalidArgumentError; MinIO delivers only to targets configured on its server (webhook, AMQP, ...: `arn:minio:sqs::<id>:<type>` as an sqs destination, tested with a loopback webhook); setEventBridge on a store that never reports EventBridgeConfiguration (moto, MinIO) is UnsupportedFeatureError",
+  },
+  {
     feature: 'unknown (the probe could not tell)',
     whenMissing:
       'a timeout or a failure unrelated to the feature (5xx, throttling, access denied, a reset) is reported `unknown` with its reason, never unsupported, and refuses no write, except SSE-S3, SSE-KMS, SSE-C and ifNoneMatch, which need a supported verdict (refused as "could not be verified"); SSE-KMS on a store that wants a key id (Ceph RGW) is `unknown` (needs-input) and let through; a report with a timeout is cached one minute, not an hour',

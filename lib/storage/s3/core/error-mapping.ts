@@ -104,6 +104,8 @@ export const S3_ERROR_CODE_MAP: Readonly<Record<string, Factory>> = {
   InvalidPartOrder: multipart,
   NotImplemented: unsupported,
   XNotImplemented: unsupported,
+  // MinIO: a TopicConfiguration or LambdaFunctionConfiguration (it notifies only its own configured targets).
+  UnsupportedNotification: unsupported,
   InvalidArgument: (m, o) => new InvalidArgumentError(m, o),
   InvalidRequest: (m, o) => new InvalidArgumentError(m, o),
   InvalidBucketName: (m, o) => new InvalidArgumentError(m, o),

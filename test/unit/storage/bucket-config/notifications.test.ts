@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ConflictError, InvalidArgumentError, S3Storage, UnsupportedFeatureError } from '../../../../lib/storage';
+import { ConflictError, InvalidArgumentError, S3Storage, UnsupportedFeatureError, writeNotifications } from '../../../../lib/storage';
 import {
   mergeNotifications,
   notificationEntryFor,
@@ -10,6 +10,7 @@ import {
   notificationsFromSdk,
   notificationsToSdk,
   ownerOfNotificationId,
+  replaceOwnerNotifications,
 } from '../../../../lib/storage/s3/bucket-config/notifications/model';
 
 const QUEUE = 'arn:aws:sqs:us-east-1:123456789012:events';
@@ -61,6 +62,47 @@ describe('ids and owners', () => {
     expect(field({ destination: { type: 'email', arn: QUEUE } })).toMatch(/^destination.type \| /);
     expect(field({ events: [] })).toMatch(/^events \| /);
     expect(field({ prefix: '' })).toMatch(/^prefix \| /);
+  });
+});
+
+describe('MinIO targets', () => {
+  test('an sqs destination may be a MinIO target; stored with the bucket region, as MinIO reads it back', () => {
+    const input = { destination: { type: 'sqs' as const, arn: 'arn:minio:sqs::BUCKETKIT:webhook' }, events: ['s3:ObjectCreated:*'] };
+    expect(notificationEntryFor(input, 'app', 'us-east-1').destination).toEqual({ type: 'sqs', arn: 'arn:minio:sqs:us-east-1:BUCKETKIT:webhook' });
+    expect(notificationEntryFor(input, 'app', undefined).destination.arn).toBe('arn:minio:sqs::BUCKETKIT:webhook');
+    const elsewhere = { ...input, destination: { type: 'sqs' as const, arn: 'arn:minio:sqs:eu-west-1:BUCKETKIT:webhook' } };
+    expect(() => notificationEntryFor(elsewhere, 'app', 'us-east-1')).toThrow(/eu-west-1 but the bucket is in us-east-1/);
+    const asTopic = { ...input, destination: { type: 'sns' as const, arn: 'arn:minio:sqs::BUCKETKIT:webhook' } };
+    expect(() => notificationEntryFor(asTopic, 'app', 'us-east-1')).toThrow(/destination.arn: must be an sns ARN/);
+    const malformed = { ...input, destination: { type: 'sqs' as const, arn: 'arn:minio:sqs::a b:webhook' } };
+    expect(() => notificationEntryFor(malformed, 'app', 'us-east-1')).toThrow(/or a MinIO target arn:minio:sqs::<id>:<type>/);
+  });
+});
+
+describe('replaceOwnerNotifications (the deploy-time handler)', () => {
+  const mine = (name: string, prefix: string) =>
+    notificationEntryFor({ id: name, destination: { type: 'sqs', arn: QUEUE }, events: ['s3:ObjectCreated:*'], prefix }, 'stack', 'us-east-1');
+  const current = notificationsFromSdk({
+    TopicConfigurations: [FOREIGN, { Id: 'other.x', TopicArn: FOREIGN.TopicArn, Events: ['s3:ObjectRemoved:Delete'] }],
+    QueueConfigurations: [
+      { Id: 'stack.a', QueueArn: QUEUE, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'a/' }] } } },
+      { Id: 'stack.b', QueueArn: QUEUE, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'b/' }] } } },
+    ],
+    EventBridgeConfiguration: {},
+  });
+
+  test("puts the desired entries, removes this owner's others, names nobody else's; EventBridge kept unless given", () => {
+    const change = replaceOwnerNotifications(current, 'stack', [mine('a', 'a2/'), mine('c', 'c/')]);
+    expect(change).toEqual({ put: [mine('a', 'a2/'), mine('c', 'c/')], remove: ['stack.b'] });
+    const merged = mergeNotifications(current, change);
+    expect(merged.entries.map((e) => e.id).sort()).toEqual(['hand-made', 'other.x', 'stack.a', 'stack.c']);
+    expect(merged.eventBridge).toBe(true);
+    expect(replaceOwnerNotifications(current, 'stack', [], false)).toEqual({ put: [], remove: ['stack.a', 'stack.b'], eventBridge: false });
+  });
+
+  test('an entry not owned by the owner is refused', () => {
+    const foreign = notificationEntryFor({ id: 'z', destination: { type: 'sqs', arn: QUEUE }, events: ['s3:ObjectCreated:*'] }, 'other', 'us-east-1');
+    expect(() => replaceOwnerNotifications(current, 'stack', [foreign])).toThrow(/"other.z" is not owned by "stack"/);
   });
 });
 
@@ -156,6 +198,14 @@ describe('writes through a mocked client', () => {
     s3.on(GetBucketNotificationConfigurationCommand).resolves({});
     s3.on(PutBucketNotificationConfigurationCommand).resolves({});
     await expect(storage.setEventBridge(true, { settleMs: 0 })).rejects.toBeInstanceOf(UnsupportedFeatureError);
+  });
+
+  test('skipDestinationValidation sends x-amz-skip-destination-validation with the PUT', async () => {
+    fakeStore({});
+    await writeNotifications(storage, { settleMs: 0, skipDestinationValidation: true }, () => ({
+      put: [notificationEntryFor({ id: 'q', destination: { type: 'sqs', arn: QUEUE }, events: ['s3:ObjectCreated:*'] }, 'bucketkit', 'us-east-1')],
+    }));
+    expect(s3).toHaveReceivedCommandWith(PutBucketNotificationConfigurationCommand, { SkipDestinationValidation: true });
   });
 
   test('bad options are refused before any request', async () => {

@@ -20,6 +20,12 @@ const OWNER = /^[A-Za-z0-9_-]{1,64}$/;
 const NAME = /^[A-Za-z0-9._-]{1,200}$/;
 const ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):(sqs|sns|lambda):([a-z0-9-]*):(\d{12})?:(.+)$/;
 const SERVICE = { sqs: 'sqs', sns: 'sns', lambda: 'lambda' } as const;
+/**
+ * A MinIO notification target configured on the server (webhook, AMQP, Kafka, ...; `MINIO_NOTIFY_<TYPE>_*_<ID>`),
+ * which MinIO takes as a queue: `arn:minio:sqs:<region or empty>:<ID>:<type>`. MinIO delivers to nothing else.
+ * https://min.io/docs/minio/linux/administration/monitoring/bucket-notifications.html
+ */
+const MINIO_QUEUE_ARN = /^arn:minio:sqs:([a-z0-9-]*):([A-Za-z0-9_-]+):([a-z]+)$/;
 
 /**
  * Checks an owner name and returns it.
@@ -131,7 +137,9 @@ export function sameNotifications(a: BucketNotifications, b: BucketNotifications
 
 /**
  * Builds the entry `addNotification` stores, after checking the input's shape and its destination on its own
- * (ARN form and service, FIFO, region).
+ * (ARN form and service, FIFO, region). An `sqs` destination may also be a MinIO target,
+ * `arn:minio:sqs::<id>:<type>` (webhook, AMQP, ... configured on the MinIO server); it is stored with the bucket's
+ * region filled in (`arn:minio:sqs:<region>:<id>:<type>`), the form MinIO reads back.
  * @param bucketRegion the bucket's region; a destination elsewhere is refused (S3 notifies same-region
  *   destinations only)
  * @throws InvalidArgumentError naming the field
@@ -144,10 +152,13 @@ export function notificationEntryFor(input: AddNotificationInput, owner: string,
       field: 'destination.type',
     });
   }
-  const match = typeof destination.arn === 'string' ? ARN.exec(destination.arn) : null;
-  if (match === null || match[2] !== SERVICE[destination.type]) {
+  const minio = destination.type === 'sqs' && typeof destination.arn === 'string' ? MINIO_QUEUE_ARN.exec(destination.arn) : null;
+  // MinIO answers with the region filled in; store that form, so the read-back after the PUT compares equal.
+  const arn = minio !== null && minio[1] === '' && bucketRegion ? `arn:minio:sqs:${bucketRegion}:${minio[2]}:${minio[3]}` : destination.arn;
+  const match = minio !== null ? minio : typeof destination.arn === 'string' ? ARN.exec(destination.arn) : null;
+  if (match === null || (minio === null && match[2] !== SERVICE[destination.type])) {
     throw new InvalidArgumentError(
-      `destination.arn: must be an ${SERVICE[destination.type]} ARN (arn:aws:${SERVICE[destination.type]}:<region>:<account>:<name>) for a ${destination.type} destination (got ${JSON.stringify(destination.arn)})`,
+      `destination.arn: must be an ${SERVICE[destination.type]} ARN (arn:aws:${SERVICE[destination.type]}:<region>:<account>:<name>${destination.type === 'sqs' ? ', or a MinIO target arn:minio:sqs::<id>:<type>' : ''}) for a ${destination.type} destination (got ${JSON.stringify(destination.arn)})`,
       { field: 'destination.arn' },
     );
   }
@@ -164,17 +175,16 @@ export function notificationEntryFor(input: AddNotificationInput, owner: string,
   const entry: NotificationEntry = {
     id,
     owner,
-    destination: { type: destination.type, arn: destination.arn },
+    destination: { type: destination.type, arn },
     events: [...new Set(input.events)],
     ...(input.prefix !== undefined ? { prefix: input.prefix } : {}),
     ...(input.suffix !== undefined ? { suffix: input.suffix } : {}),
   };
-  const name = match[5];
-  const fifo = destination.type !== 'lambda' && name.endsWith('.fifo');
+  const fifo = minio === null && destination.type !== 'lambda' && match[5].endsWith('.fifo');
   const problems = checkNotificationDestination({
-    name: `notification "${id}" (${destination.type} ${destination.arn})`,
+    name: `notification "${id}" (${destination.type} ${arn})`,
     type: destination.type === 'sqs' ? 'queue' : destination.type === 'sns' ? 'topic' : 'function',
-    arn: destination.arn,
+    arn,
     fifo,
     bucketRegion,
   }).filter((p) => p.severity === 'error');
@@ -233,4 +243,31 @@ export function changeApplied(after: BucketNotifications, change: NotificationCh
   for (const e of change.put ?? []) if (!after.entries.some((x) => sameNotificationEntry(x, e))) return false;
   for (const id of change.remove ?? []) if (after.entries.some((x) => x.id === id)) return false;
   return true;
+}
+
+/**
+ * The change that makes `owner`'s entries exactly `desired`: put every desired entry (replacing the same id) and
+ * remove every other entry of `owner` found in `current`. Entries of other owners and hand-made ones are not named,
+ * so {@link mergeNotifications} keeps them. The deploy-time handler's Create and Update use it with the entries a
+ * stack declares, and Delete with none.
+ * @param desired entries whose ids all start with `<owner>.`
+ * @param eventBridge the EventBridge setting to write, or undefined to keep whatever is there
+ * @throws InvalidArgumentError (field `id`) when a desired entry is not owned by `owner`
+ */
+export function replaceOwnerNotifications(
+  current: BucketNotifications,
+  owner: string,
+  desired: readonly NotificationEntry[],
+  eventBridge?: boolean,
+): NotificationChange {
+  for (const e of desired) {
+    if (ownerOfNotificationId(e.id) !== owner) {
+      throw new InvalidArgumentError(`id: "${e.id}" is not owned by "${owner}" (ids must start with "${owner}${NOTIFICATION_OWNER_SEPARATOR}")`, {
+        field: 'id',
+      });
+    }
+  }
+  const keep = new Set(desired.map((e) => e.id));
+  const remove = current.entries.filter((e) => ownerOfNotificationId(e.id) === owner && !keep.has(e.id)).map((e) => e.id);
+  return { put: desired, remove, ...(eventBridge !== undefined ? { eventBridge } : {}) };
 }

@@ -116,6 +116,9 @@ export async function setEventBridge(ctx: S3Context, enabled: boolean, options: 
 }
 
 function checkWriteOptions(options: NotificationWriteOptions): void {
+  if (options.skipDestinationValidation !== undefined && typeof options.skipDestinationValidation !== 'boolean') {
+    throw new InvalidArgumentError('skipDestinationValidation: must be a boolean', { field: 'skipDestinationValidation' });
+  }
   if (options.maxAttempts !== undefined && (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1 || options.maxAttempts > 100)) {
     throw new InvalidArgumentError(`maxAttempts: must be an integer from 1 to 100 (got ${JSON.stringify(options.maxAttempts)})`, { field: 'maxAttempts' });
   }
@@ -160,9 +163,14 @@ export async function writeNotifications(
       await pause(attempt, signal);
       continue;
     }
-    await ctx.send(new PutBucketNotificationConfigurationCommand({ Bucket: ctx.bucket, NotificationConfiguration: notificationsToSdk(next) }), {
-      abortSignal: signal,
-    });
+    await ctx.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: ctx.bucket,
+        NotificationConfiguration: notificationsToSdk(next),
+        ...(options.skipDestinationValidation === true ? { SkipDestinationValidation: true } : {}),
+      }),
+      { abortSignal: signal, feature: 'notifications' },
+    );
     await pause(0, signal, settleMs);
     const after = await readNotifications(ctx, { abortSignal: signal });
     if (changeApplied(after, change)) return;
