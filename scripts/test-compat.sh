@@ -27,7 +27,6 @@ MOTO_ONLY_SUITES=(
   test/integration/bucket-config/notifications.test.ts
   test/integration/cli/
   test/integration/compatibility/probe-unknown.test.ts
-  test/integration/encryption/
   test/integration/lambda/
   test/integration/scale-out/
   test/integration/transfer/kill-resume.test.ts
