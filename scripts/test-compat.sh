@@ -29,7 +29,6 @@ MOTO_ONLY_SUITES=(
   test/integration/compatibility/probe-unknown.test.ts
   test/integration/lambda/
   test/integration/scale-out/
-  test/integration/transfer/kill-resume.test.ts
 )
 # Reliability suites (issue 9) that pass on moto and MinIO but not yet on Ceph RGW Pacific, for Ceph's differences:
 # SSE-C refused over http, BucketNotFoundError naming, a large unread body's socket timeout, a PutObject cancelled
