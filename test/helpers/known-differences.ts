@@ -63,7 +63,9 @@ export type Difference =
   /** An SSE-C read with another key than the object's answers 400 InvalidArgument, not 403 AccessDenied. */
   | 'sse-c-wrong-key-is-400'
   /** CopyObject onto itself without a source version id answers 400 InvalidRequest when only the encryption changes. */
-  | 'copy-in-place-ignores-encryption-change';
+  | 'copy-in-place-ignores-encryption-change'
+  /** CopyObject from a missing source bucket answers 404 NoSuchBucket naming the destination bucket in <BucketName>. */
+  | 'copy-no-such-bucket-names-destination';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -102,6 +104,8 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'copy-of-encrypted-object-not-implemented':
     'CopyObject of an SSE-KMS or SSE-C object answers 501 NotImplemented (bucketkit: UnsupportedFeatureError), so such objects cannot be copied or re-encrypted below the multipart-copy threshold; UploadPartCopy copies them.',
   'sse-c-wrong-key-is-400': "An SSE-C read with another key than the object's answers 400 InvalidArgument, not 403 AccessDenied.",
+  'copy-no-such-bucket-names-destination':
+    'CopyObject from a missing source bucket answers 404 NoSuchBucket naming the destination bucket in <BucketName>, so bucketkit names the destination too.',
   'copy-in-place-ignores-encryption-change':
     'CopyObject of an object onto itself without a source version id (an unversioned bucket) answers 400 InvalidRequest "copy to itself" when only the encryption changes.',
 };
@@ -200,6 +204,7 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'copy-of-encrypted-object-not-implemented',
     'sse-c-wrong-key-is-400',
     'copy-in-place-ignores-encryption-change',
+    'copy-no-such-bucket-names-destination',
   ],
 };
 
