@@ -9,6 +9,7 @@
 #                           self-signed certificate for IP 127.0.0.1 made here, for SSE-C (MinIO refuses it over http)
 #   minio.sh env-tls        `export` lines for it, as `env`, plus AWS_CA_BUNDLE: the certificate to trust (and only it)
 #   minio.sh down-tls       stop only the pid that `up-tls` started, remove its state dir (certificate and key too)
+#                           (the *-tls commands use BUCKETKIT_MINIO_TLS_DIR as their state dir when it is set)
 # See docs/servers.md for the pin, the build time and the offline settings.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -120,7 +121,8 @@ down() {
 
 # The TLS server: the same settings, its certificate in its own --certs-dir (MinIO reads public.crt / private.key).
 # The certificate is self-signed, valid one day, for IP 127.0.0.1 only; its key never leaves the state dir.
-STATE_TLS="${STATE}-tls"
+# BUCKETKIT_MINIO_TLS_DIR picks another state dir, so that test files running at once each start and stop their own.
+STATE_TLS="${BUCKETKIT_MINIO_TLS_DIR:-${STATE}-tls}"
 up_tls() {
   install
   if [ -f "$STATE_TLS/pid" ] && ours "$(cat "$STATE_TLS/pid")"; then

@@ -1,9 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as https from 'node:https';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Target } from '../../helpers/target';
 import { targetDiffers } from '../../helpers/known-differences';
@@ -46,11 +47,14 @@ export async function targetKmsKeys(): Promise<{ a: TargetKmsKey; b?: TargetKmsK
 /**
  * A MinIO over https for the SSE-C tests (MinIO refuses SSE-C over http): `scripts/servers/minio.sh up-tls` starts it
  * with a self-signed certificate for 127.0.0.1, and the client trusts that certificate only (an https.Agent with `ca`;
- * verification stays on). `stop` runs `down-tls`, which stops only the pid `up-tls` started.
+ * verification stays on). `stop` runs `down-tls`, which stops only the pid `up-tls` started. Each call has its own state
+ * dir (BUCKETKIT_MINIO_TLS_DIR), so test files running at once never stop each other's server.
  */
 export async function startTlsMinio(): Promise<{ target: Target; client: () => S3Client; stop: () => Promise<void> }> {
   const script = join(__dirname, '..', '..', '..', 'scripts', 'servers', 'minio.sh');
-  const run = (command: string) => promisify(execFile)('bash', [script, command], { env: process.env });
+  // A state dir of its own: test files that run at once (jest workers) each start and stop their own server.
+  const state = join(mkdtempSync(join(tmpdir(), 'bk-minio-tls-')), 'minio-tls');
+  const run = (command: string) => promisify(execFile)('bash', [script, command], { env: { ...process.env, BUCKETKIT_MINIO_TLS_DIR: state } });
   await run('up-tls');
   const env = Object.fromEntries([...(await run('env-tls')).stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]] as const));
   const target: Target = {
@@ -70,7 +74,11 @@ export async function startTlsMinio(): Promise<{ target: Target; client: () => S
       responseChecksumValidation: 'WHEN_REQUIRED',
       requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca, keepAlive: true }) }),
     });
-  return { target, client, stop: async () => void (await run('down-tls')) };
+  const stop = async () => {
+    await run('down-tls');
+    rmSync(dirname(state), { recursive: true, force: true });
+  };
+  return { target, client, stop };
 }
 
 /**
