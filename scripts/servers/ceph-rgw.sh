@@ -4,7 +4,7 @@
 #   ceph-rgw.sh install        apt-get install the Ceph packages when missing (apt-get update only if needed)
 #   ceph-rgw.sh up [PORT]      install if missing, build the cluster, start radosgw on 127.0.0.1:PORT
 #                              (free port if omitted), wait until S3 answers; a no-op while it runs
-#   ceph-rgw.sh env            print `export` lines for eval: AWS_* (the SDK's names), S3_* and the testing KMS key id
+#   ceph-rgw.sh env            print `export` lines for eval: AWS_* (the SDK's names), S3_* and the two testing KMS key ids
 #   ceph-rgw.sh down           stop only the pids that `up` started (rgw, osd, mon), remove the state dir
 #   ceph-rgw.sh start|stop     the same as up|down
 # Memstore keeps nothing across a restart, so `up` always builds a fresh cluster. See docs/servers.md.
@@ -205,7 +205,7 @@ up() {
 
 env_() {
   [ -f "$STATE/port" ] || { echo "ceph-rgw is not up (run: $0 up)" >&2; exit 1; }
-  print_env ceph "http://127.0.0.1:$(cat "$STATE/port")" "$ACCESS_KEY" "$SECRET_KEY" "$KMS_KEY_ID"
+  print_env ceph "http://127.0.0.1:$(cat "$STATE/port")" "$ACCESS_KEY" "$SECRET_KEY" "$KMS_KEY_ID" "$KMS_KEY2_ID"
 }
 
 # SIGTERM, then SIGKILL after a grace period. Memstore keeps nothing, so a hard stop loses nothing.

@@ -5,6 +5,11 @@
 #   minio.sh env            print `export` lines for eval: AWS_* (the SDK's names), S3_* and the test KMS key id (common.sh)
 #   minio.sh down           stop only the pid that `up` started, remove its state dir (and so its data dir)
 #   minio.sh start|stop     the same as up|down
+#   minio.sh up-tls [PORT]  a second MinIO over https (same binary and KMS key, its own state dir and data), with a
+#                           self-signed certificate for IP 127.0.0.1 made here, for SSE-C (MinIO refuses it over http)
+#   minio.sh env-tls        `export` lines for it, as `env`, plus AWS_CA_BUNDLE: the certificate to trust (and only it)
+#   minio.sh down-tls       stop only the pid that `up-tls` started, remove its state dir (certificate and key too)
+#                           (the *-tls commands use BUCKETKIT_MINIO_TLS_DIR as their state dir when it is set)
 # See docs/servers.md for the pin, the build time and the offline settings.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -114,6 +119,68 @@ down() {
   rm -rf "$STATE"
 }
 
+# The TLS server: the same settings, its certificate in its own --certs-dir (MinIO reads public.crt / private.key).
+# The certificate is self-signed, valid one day, for IP 127.0.0.1 only; its key never leaves the state dir.
+# BUCKETKIT_MINIO_TLS_DIR picks another state dir, so that test files running at once each start and stop their own.
+STATE_TLS="${BUCKETKIT_MINIO_TLS_DIR:-${STATE}-tls}"
+up_tls() {
+  install
+  if [ -f "$STATE_TLS/pid" ] && ours "$(cat "$STATE_TLS/pid")"; then
+    return 0
+  fi
+  local port="${1:-$(free_port)}"
+  port_free "$port" || { echo "minio: 127.0.0.1:$port is already in use" >&2; exit 1; }
+  local console_port; console_port="$(free_port)"
+  while [ "$console_port" = "$port" ]; do console_port="$(free_port)"; done
+  rm -rf "$STATE_TLS"
+  mkdir -p "$STATE_TLS/data" "$STATE_TLS/config" "$STATE_TLS/certs"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" -keyout "$STATE_TLS/certs/private.key" -out "$STATE_TLS/certs/public.crt" \
+    >/dev/null 2>&1 || { echo "minio: openssl could not make the test certificate" >&2; rm -rf "$STATE_TLS"; exit 1; }
+  chmod 600 "$STATE_TLS/certs/private.key"
+  (
+    minio_env
+    exec "$MINIO_BIN" server --quiet --config-dir "$STATE_TLS/config" --certs-dir "$STATE_TLS/certs" \
+      --address "127.0.0.1:$port" --console-address "127.0.0.1:$console_port" "$STATE_TLS/data"
+  ) >"$STATE_TLS/server.log" 2>&1 &
+  echo $! >"$STATE_TLS/pid"
+  echo "$port" >"$STATE_TLS/port"
+  for _ in $(seq 1 300); do
+    if curl -sf -o /dev/null --cacert "$STATE_TLS/certs/public.crt" "https://127.0.0.1:$port/minio/health/live"; then return 0; fi
+    if ! alive "$(cat "$STATE_TLS/pid")"; then
+      echo "minio (tls) exited; its log:" >&2; cat "$STATE_TLS/server.log" >&2; down_tls; exit 1
+    fi
+    sleep 0.1
+  done
+  echo "minio (tls) did not answer on https://127.0.0.1:$port within 30 s; its log:" >&2
+  cat "$STATE_TLS/server.log" >&2
+  down_tls
+  exit 1
+}
+
+env_tls() {
+  [ -f "$STATE_TLS/port" ] || { echo "minio (tls) is not up (run: $0 up-tls)" >&2; exit 1; }
+  print_env minio "https://127.0.0.1:$(cat "$STATE_TLS/port")" "$ROOT_USER" "$ROOT_PASSWORD" "$KMS_KEY_ID"
+  _export AWS_CA_BUNDLE "$STATE_TLS/certs/public.crt"
+}
+
+down_tls() {
+  if [ -f "$STATE_TLS/pid" ]; then
+    local pid; pid="$(cat "$STATE_TLS/pid")"
+    if ours "$pid"; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+      alive "$pid" && kill -9 "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -rf "$STATE_TLS"
+}
+
 version() { install; echo "MinIO $MINIO_RELEASE (go module $MINIO_MODULE_VERSION, built with $(go version | cut -d" " -f3))"; }
 
-dispatch "$@"
+case "${1:-}" in
+  up-tls) shift; up_tls "$@" ;;
+  env-tls) env_tls ;;
+  down-tls) down_tls ;;
+  *) dispatch "$@" ;;
+esac

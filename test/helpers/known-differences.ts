@@ -49,7 +49,25 @@ export type Difference =
   /** In a versioning-suspended bucket, a DELETE adds the null delete marker but answers without x-amz-delete-marker and x-amz-version-id. */
   | 'suspended-delete-omits-marker-headers'
   /** PutBucketAccelerateConfiguration answers 400 (MalformedXML, InvalidArgument): Transfer Acceleration is not implemented. */
-  | 'acceleration-not-implemented';
+  | 'acceleration-not-implemented'
+  /** HEAD reports an SSE-KMS key `k` as `arn:aws:kms:k` (no region, account or `key/`), not as the key's ARN. */
+  | 'kms-key-reported-as-short-arn'
+  /** HEAD reports the SSE-KMS key id as the request sent it, not as the key's ARN. */
+  | 'kms-key-reported-as-sent'
+  /** x-amz-server-side-encryption-bucket-key-enabled is accepted but never reported (HEAD, GetBucketEncryption). */
+  | 'bucket-key-not-reported'
+  /** PutBucketEncryption answers 400 InvalidArgument (SSE-S3 and SSE-KMS alike): no bucket default encryption. */
+  | 'bucket-encryption-refused'
+  /** CopyObject accepts SSE-S3/SSE-KMS/SSE-C headers for the destination but writes it unencrypted. */
+  | 'copy-ignores-destination-encryption'
+  /** CopyObject of an SSE-KMS or SSE-C object answers 501 NotImplemented (UploadPartCopy copies it). */
+  | 'copy-of-encrypted-object-not-implemented'
+  /** An SSE-C read with another key than the object's answers 400 InvalidArgument, not 403 AccessDenied. */
+  | 'sse-c-wrong-key-is-400'
+  /** CopyObject onto itself without a source version id answers 400 InvalidRequest when only the encryption changes. */
+  | 'copy-in-place-ignores-encryption-change'
+  /** CopyObject from a missing source bucket answers 404 NoSuchBucket naming the destination bucket in <BucketName>. */
+  | 'copy-no-such-bucket-names-destination';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -79,6 +97,20 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'suspended-delete-omits-marker-headers':
     'In a versioning-suspended bucket, a DELETE adds the null delete marker but answers without x-amz-delete-marker and x-amz-version-id.',
   'acceleration-not-implemented': 'PutBucketAccelerateConfiguration answers 400 (MalformedXML, InvalidArgument): Transfer Acceleration is not implemented.',
+  'kms-key-reported-as-short-arn':
+    "HEAD reports an SSE-KMS key `k` as `arn:aws:kms:k` (no region, account or `key/`), not as the key's ARN; bucketkit matches it to `k`.",
+  'kms-key-reported-as-sent': "HEAD reports the SSE-KMS key id as the request sent it, not as the key's ARN.",
+  'bucket-key-not-reported': 'x-amz-server-side-encryption-bucket-key-enabled is accepted but never reported (HEAD, GetBucketEncryption).',
+  'bucket-encryption-refused': 'PutBucketEncryption answers 400 InvalidArgument (SSE-S3 and SSE-KMS alike): no bucket default encryption.',
+  'copy-ignores-destination-encryption':
+    'CopyObject accepts SSE-S3/SSE-KMS/SSE-C headers for the destination but writes it unencrypted, so reencrypt by copy cannot encrypt.',
+  'copy-of-encrypted-object-not-implemented':
+    'CopyObject of an SSE-KMS or SSE-C object answers 501 NotImplemented (bucketkit: UnsupportedFeatureError), so such objects cannot be copied or re-encrypted below the multipart-copy threshold; UploadPartCopy copies them.',
+  'sse-c-wrong-key-is-400': "An SSE-C read with another key than the object's answers 400 InvalidArgument, not 403 AccessDenied.",
+  'copy-no-such-bucket-names-destination':
+    'CopyObject from a missing source bucket answers 404 NoSuchBucket naming the destination bucket in <BucketName>, so bucketkit names the destination too.',
+  'copy-in-place-ignores-encryption-change':
+    'CopyObject of an object onto itself without a source version id (an unversioned bucket) answers 400 InvalidRequest "copy to itself" when only the encryption changes.',
 };
 
 /**
@@ -160,6 +192,8 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'delete-of-deleted-key-stacks-no-marker',
     'suspended-delete-omits-marker-headers',
     'acceleration-not-implemented',
+    'kms-key-reported-as-short-arn',
+    'bucket-key-not-reported',
   ],
   ceph: [
     'copy-source-conditions-ignored',
@@ -178,6 +212,14 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'multipart-create-ignores-tagging',
     'delete-of-deleted-key-stacks-no-marker',
     'acceleration-not-implemented',
+    'kms-key-reported-as-sent',
+    'bucket-key-not-reported',
+    'bucket-encryption-refused',
+    'copy-ignores-destination-encryption',
+    'copy-of-encrypted-object-not-implemented',
+    'sse-c-wrong-key-is-400',
+    'copy-in-place-ignores-encryption-change',
+    'copy-no-such-bucket-names-destination',
   ],
 };
 

@@ -11,6 +11,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import { SocketPoolExhaustedError, TimeoutError } from '../../../lib/storage/errors';
 import { S3Session } from '../../../lib/storage/s3/core/session';
 import { createTestBucket, currentTarget, storageFor, TestBucket } from '../../helpers/target';
+import { targetDiffers } from '../../helpers/known-differences';
 
 const MIB = 1024 * 1024;
 const SOCKET_POOL_WARNING = 'BUCKETKIT_SOCKET_POOL_EXHAUSTED';
@@ -107,7 +108,12 @@ test('a large body nobody reads, destroyed by the socket timeout, does not crash
   try {
     const reads = [
       { Key: 'unread/large', raw: 'IncomingMessage' },
-      { Key: 'unread/large-sha256', ChecksumMode: 'ENABLED' as const, raw: 'ChecksumStream' },
+      // The SDK wraps a body whose answer has a flexible checksum in a ChecksumStream; Ceph RGW stores none.
+      {
+        Key: 'unread/large-sha256',
+        ChecksumMode: 'ENABLED' as const,
+        raw: targetDiffers('flexible-checksums-not-echoed') ? 'IncomingMessage' : 'ChecksumStream',
+      },
     ];
     for (const { raw, ...input } of reads) {
       const out = await session.send(new GetObjectCommand({ Bucket: b.name, ...input }));

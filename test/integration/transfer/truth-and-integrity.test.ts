@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { MIB } from '../../../lib/rules/limits';
 import { AbortedError, PreconditionFailedError } from '../../../lib/storage';
 import { TestBucket, countRequests, createTestBucket, sha256, storageFor } from '../../helpers/target';
+import { targetDiffers } from '../../helpers/known-differences';
 
 const PART = 5 * MIB;
 let b: TestBucket;
@@ -169,8 +170,16 @@ describe('resume proves what it keeps (item 5)', () => {
     await b.storage.upload('dl-resume', object, { multipartThresholdBytes: PART, targetPartSizeBytes: PART });
     const path = join(dir, 'dl-resume.bin');
     const controller = new AbortController();
+    // Where HEAD reports no parts count ('parts-count-not-reported', Ceph RGW), the download cannot follow the parts:
+    // it is asked for in byte ranges of the part size instead, so there are ranges to resume.
+    const ranges = targetDiffers('parts-count-not-reported') ? { rangeSizeBytes: PART } : {};
     await expect(
-      b.storage.download('dl-resume', path, { concurrency: 1, abortSignal: controller.signal, onProgress: (p) => p.partsDone === 2 && controller.abort() }),
+      b.storage.download('dl-resume', path, {
+        ...ranges,
+        concurrency: 1,
+        abortSignal: controller.signal,
+        onProgress: (p) => p.partsDone === 2 && controller.abort(),
+      }),
     ).rejects.toBeInstanceOf(AbortedError);
     expect(existsSync(path + '.partial')).toBe(true);
     // Another program writes into the first range, keeping the size.
@@ -178,9 +187,10 @@ describe('resume proves what it keeps (item 5)', () => {
     writeSync(fd, Buffer.alloc(1000, 0x5a), 0, 1000, 10);
     closeSync(fd);
 
-    const result = await b.storage.download('dl-resume', path);
+    const result = await b.storage.download('dl-resume', path, ranges);
     expect(sha256(readFileSync(path))).toBe(sha256(object));
     expect(result.rangesResumed).toBe(1);
-    expect(result.verifiedBy).toBe('multipart-etag');
+    // Byte ranges are not the parts bucketkit could check against the multipart ETag: only the size is verified.
+    expect(result.verifiedBy).toBe(targetDiffers('parts-count-not-reported') ? 'size' : 'multipart-etag');
   });
 });

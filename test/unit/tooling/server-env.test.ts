@@ -11,11 +11,17 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..', '..');
 const PORT = '45678';
 
-/** Script name -> target name, keys and whether it has a test KMS key. */
+/** Script name -> target name, keys and whether it has a test KMS key (and a second one). */
 const SCRIPTS = {
-  moto: { target: 'moto', accessKeyId: 'testing', secretAccessKey: 'testing', kms: false },
-  minio: { target: 'minio', accessKeyId: 'bucketkit-minio', secretAccessKey: 'bucketkit-minio-secret', kms: true },
-  'ceph-rgw': { target: 'ceph', accessKeyId: 'BUCKETKITCEPHTEST001', secretAccessKey: 'bucketkit-ceph-test-secret-key-000000001', kms: true },
+  moto: { target: 'moto', accessKeyId: 'testing', secretAccessKey: 'testing', kms: false, kms2: false },
+  minio: { target: 'minio', accessKeyId: 'bucketkit-minio', secretAccessKey: 'bucketkit-minio-secret', kms: true, kms2: false },
+  'ceph-rgw': {
+    target: 'ceph',
+    accessKeyId: 'BUCKETKITCEPHTEST001',
+    secretAccessKey: 'bucketkit-ceph-test-secret-key-000000001',
+    kms: true,
+    kms2: true,
+  },
 } as const;
 
 let state: string;
@@ -66,6 +72,7 @@ describe.each(Object.entries(SCRIPTS))('eval "$(scripts/servers/%s.sh env)"', (n
       S3_SECRET_ACCESS_KEY: expected.secretAccessKey,
     });
     expect(seen.S3_KMS_KEY_ID).toBe(expected.kms ? 'bucketkit-test-key-1' : undefined);
+    expect(seen.S3_KMS_KEY_ID_2).toBe(expected.kms2 ? 'bucketkit-test-key-2' : undefined);
     expect(seen.AWS_PROFILE).toBeUndefined();
     expect(seen.AWS_SESSION_TOKEN).toBeUndefined();
   });
@@ -74,6 +81,21 @@ describe.each(Object.entries(SCRIPTS))('eval "$(scripts/servers/%s.sh env)"', (n
     const lines = freshBash(`scripts/servers/${name}.sh env`).stdout.trim().split('\n');
     expect(lines[0]).toBe('unset AWS_PROFILE AWS_SESSION_TOKEN');
     for (const line of lines.slice(1)) expect(line).toMatch(/^export [A-Z0-9_]+=\S+$/);
+  });
+});
+
+test('minio.sh env-tls: the same variables with an https endpoint, and AWS_CA_BUNDLE, the certificate to trust', () => {
+  mkdirSync(join(state, 'minio-tls'), { recursive: true });
+  writeFileSync(join(state, 'minio-tls', 'port'), `${PORT}\n`);
+  const result = freshBash(`eval "$(scripts/servers/minio.sh env-tls)" && node -e 'console.log(JSON.stringify(process.env))'`);
+  expect([result.status, result.stderr]).toEqual([0, '']);
+  const seen = JSON.parse(result.stdout) as Record<string, string>;
+  expect(seen).toMatchObject({
+    S3_ENDPOINT: `https://127.0.0.1:${PORT}`,
+    AWS_ENDPOINT_URL_S3: `https://127.0.0.1:${PORT}`,
+    S3_ACCESS_KEY_ID: 'bucketkit-minio',
+    S3_KMS_KEY_ID: 'bucketkit-test-key-1',
+    AWS_CA_BUNDLE: join(state, 'minio-tls', 'certs', 'public.crt'),
   });
 });
 

@@ -31,10 +31,19 @@ export function expectedStateOf(expected: ServerSideEncryption): EncryptionState
   return { type: expected.type, keyId: kmsKeyIdOf(expected), bucketKey };
 }
 
-/** True when S3's reported key (an ARN) is the expected key id, ARN or multi-Region key id. */
+/**
+ * True when S3's reported key (an ARN) is the expected key id, ARN or multi-Region key id. MinIO's built-in KMS reports
+ * a key named `k` as `arn:aws:kms:k` (no region, account or `key/`), which matches `k` too.
+ */
 export function sameKmsKey(actual: string | undefined, expected: string): boolean {
   if (actual === undefined) return false;
-  return actual === expected || actual.endsWith(`:key/${expected}`) || expected.endsWith(`:key/${actual}`);
+  return (
+    actual === expected ||
+    actual.endsWith(`:key/${expected}`) ||
+    expected.endsWith(`:key/${actual}`) ||
+    actual === `arn:aws:kms:${expected}` ||
+    expected === `arn:aws:kms:${actual}`
+  );
 }
 
 /**
