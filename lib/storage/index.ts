@@ -26,6 +26,8 @@ export {
   UnknownStorageError,
   CallerStreamError,
   SocketPoolExhaustedError,
+  EncryptionKeyMismatchError,
+  CustomerKeyProviderError,
   HeldBody,
 } from './errors';
 export { SOCKET_POOL_WARNING_CODE, SOCKET_POOL_WARNING_DELAY_MS } from './s3/core/body-tracker';
@@ -219,3 +221,6 @@ export {
 } from './s3/bucket-config/notifications/model';
 export { parseS3Event, compareSequencers, decodeS3EventKey, DEFAULT_MIN_S3_EVENT_VERSION } from './s3/bucket-config/notifications/parse-event';
 export { AccelerationStatus, getAcceleration, setAcceleration } from './s3/bucket-config/acceleration';
+export { CustomerKeyProvider, CustomerKeyRequest } from './types/customer-keys';
+export { staticKeyProvider } from './s3/encryption/key-provider';
+export { CUSTOMER_KEY_ID_METADATA, CUSTOMER_KEY_MD5_METADATA } from './s3/core/encryption';
