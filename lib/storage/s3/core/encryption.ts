@@ -131,6 +131,13 @@ export function redactKeyBytes(key: Uint8Array): Uint8Array {
 }
 
 const PROVIDER_SHOWN = '[CustomerKeyProvider]';
+const INNER_PROVIDER = Symbol('bucketkit.innerKeyProvider');
+
+/** True when `a` and `b` are the same provider, either of them possibly wrapped by {@link redactKeyProvider}. */
+export function sameKeyProvider(a: CustomerKeyProvider | undefined, b: CustomerKeyProvider | undefined): boolean {
+  const inner = (p: CustomerKeyProvider | undefined) => (p as { [INNER_PROVIDER]?: CustomerKeyProvider } | undefined)?.[INNER_PROVIDER] ?? p;
+  return a !== undefined && inner(a) === inner(b);
+}
 
 /**
  * A provider that delegates to `provider` and prints as `[CustomerKeyProvider]` (JSON, `util.inspect`), so a config
@@ -144,6 +151,7 @@ export function redactKeyProvider(provider: CustomerKeyProvider | undefined): Cu
   };
   for (const [name, value] of [
     [PROVIDER_SHOWN, true],
+    [INNER_PROVIDER, provider],
     ['toJSON', () => PROVIDER_SHOWN],
     [inspect.custom, () => PROVIDER_SHOWN],
   ] as const)

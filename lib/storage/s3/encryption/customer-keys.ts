@@ -42,13 +42,15 @@ export async function resolveEncryption(
   encryption: ServerSideEncryption | undefined,
   abortSignal: AbortSignal | undefined,
   field = 'encryption',
+  shared?: CustomerKeyResolver,
 ): Promise<{ encryption: ServerSideEncryption | undefined; keyId?: string }> {
   const provider = keyProviderOf(encryption);
   if (provider === undefined || encryption?.type !== 'SSE-C') return { encryption };
   assertEncryption(encryption, field);
   assertSseCTransport(ctx.config, field);
   const keyId = encryption.keyId as string;
-  const key = await new CustomerKeyResolver(provider, ctx.config.requestTimeoutMs, abortSignal).key(keyId);
+  const resolver = shared?.serves(provider) ? shared : new CustomerKeyResolver(provider, ctx.config.requestTimeoutMs, abortSignal);
+  const key = await resolver.key(keyId);
   return { encryption: { type: 'SSE-C', key }, keyId };
 }
 
@@ -69,9 +71,9 @@ async function selectFor(
   ctx: S3Context,
   target: { bucket?: string; key: string; versionId?: string; keyId?: string; abortSignal?: AbortSignal },
   field: string,
+  resolver = readResolver(ctx, target.abortSignal),
 ): Promise<SelectedCustomerKey | undefined> {
   if (target.keyId !== undefined) assertCustomerKeyId(target.keyId, field);
-  const resolver = readResolver(ctx, target.abortSignal);
   if (resolver === undefined) {
     if (target.keyId !== undefined) throw new InvalidArgumentError(`${field}: needs config.customerKeys (or encryption { keyProvider, keyId })`, { field });
     return undefined;
@@ -120,13 +122,14 @@ export async function withCopyKeysFor(ctx: S3Context, sourceKey: string, options
   const { sourceCustomerKeyId, ...rest } = base;
   let out: CopyOptions = rest;
   let selected: SelectedCustomerKey | undefined;
+  const resolver = readResolver(ctx, base.abortSignal);
   if (base.sourceCustomerKey === undefined && (ctx.config.customerKeys !== undefined || sourceCustomerKeyId !== undefined)) {
     assertKey(sourceKey, 'sourceKey');
     const target = { bucket: base.sourceBucket, key: sourceKey, versionId: base.sourceVersionId, keyId: sourceCustomerKeyId, abortSignal: base.abortSignal };
-    selected = await selectFor(ctx, target, 'sourceCustomerKeyId');
+    selected = await selectFor(ctx, target, 'sourceCustomerKeyId', resolver);
     if (selected !== undefined) out = { ...out, sourceCustomerKey: selected.key };
   }
-  const { encryption, keyId } = await resolveEncryption(ctx, out.encryption, out.abortSignal);
+  const { encryption, keyId } = await resolveEncryption(ctx, out.encryption, out.abortSignal, 'encryption', resolver);
   out = { ...out, encryption };
   const newMetadata = keyId !== undefined && encryption?.type === 'SSE-C' && encryption.key !== undefined ? keyMetadata(keyId, encryption.key) : {};
   const sourceHasKeyMetadata = selected?.head.Metadata?.[CUSTOMER_KEY_ID_METADATA] !== undefined;
@@ -151,12 +154,13 @@ export async function withRestoreKeysFor<
   if (!isOptions(options) || (ctx.config.customerKeys === undefined && options.sourceCustomerKeyId === undefined)) return withCopyKeys(ctx.config, options);
   assertKey(key);
   const { sourceCustomerKeyId, ...rest } = options;
+  const resolver = readResolver(ctx, options.abortSignal);
   const selected =
     options.sourceCustomerKey === undefined
-      ? await selectFor(ctx, { key, versionId, keyId: sourceCustomerKeyId, abortSignal: options.abortSignal }, 'sourceCustomerKeyId')
+      ? await selectFor(ctx, { key, versionId, keyId: sourceCustomerKeyId, abortSignal: options.abortSignal }, 'sourceCustomerKeyId', resolver)
       : undefined;
   const sourceCustomerKey = options.sourceCustomerKey ?? selected?.key;
-  const asked = await resolveEncryption(ctx, options.encryption, options.abortSignal);
+  const asked = await resolveEncryption(ctx, options.encryption, options.abortSignal, 'encryption', resolver);
   // The copy keeps the version's metadata (COPY), so it must keep the key its bk-sse-c-key-id names.
   if (asked.keyId !== undefined && (selected === undefined || customerKeyMd5(selected.key) !== customerKeyMd5((asked.encryption as { key: Uint8Array }).key)))
     throw new InvalidArgumentError(

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { AbortedError, CustomerKeyProviderError, InvalidArgumentError } from '../../errors';
 import type { CustomerKeyProvider, CustomerKeyRequest } from '../../types/customer-keys';
-import { redactKeyBytes } from '../core/encryption';
+import { redactKeyBytes, sameKeyProvider } from '../core/encryption';
 import { SSE_C_KEY_LENGTH_BYTES, assertCustomerKey, assertCustomerKeyId } from '../core/validation';
 
 /**
@@ -51,6 +51,11 @@ export class CustomerKeyResolver {
     private readonly timeoutMs: number,
     private readonly abortSignal?: AbortSignal,
   ) {}
+
+  /** True when this resolver asks `provider` (so an operation asks it once per key id, for reads and writes alike). */
+  public serves(provider: CustomerKeyProvider | undefined): boolean {
+    return sameKeyProvider(this.provider, provider);
+  }
 
   /**
    * The key for `keyId`.

@@ -196,13 +196,14 @@ export async function reencrypt(
   else if (typeof target !== 'object' || target === null || typeof target.prefix !== 'string')
     invalid('target', 'must be a key or { prefix } (an empty prefix for the whole bucket)');
   assertReencryptOptions(ctx, options);
-  const to = await resolveEncryption(ctx, options.to, options.abortSignal, 'to');
-  const from = await resolveEncryption(ctx, options.from, options.abortSignal, 'from');
+  const resolver = readResolver(ctx, options.abortSignal);
+  const to = await resolveEncryption(ctx, options.to, options.abortSignal, 'to', resolver);
+  const from = await resolveEncryption(ctx, options.from, options.abortSignal, 'from', resolver);
   const run: Run = {
     ctx,
     options: { ...options, to: to.encryption ?? options.to, from: from.encryption },
     toKeyId: to.keyId,
-    resolver: readResolver(ctx, options.abortSignal),
+    resolver,
     runMultipartCopy,
     update: (options.method ?? (ctx.config.customEndpoint ? 'copy' : 'update')) === 'update' && updatable(options),
   };
