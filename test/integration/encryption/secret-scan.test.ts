@@ -13,12 +13,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, inspect } from 'node:util';
 import { format as prettyFormat } from 'pretty-format';
-import { S3Storage } from '../../../lib/storage';
+import { S3Storage, staticKeyProvider, type CustomerKeyProvider } from '../../../lib/storage';
 import { createTestBucket, currentTarget, TestBucket } from '../../helpers/target';
 
 const MIB = 1024 * 1024;
 const key = randomBytes(32);
 const newKey = randomBytes(32);
+/** Keys that only a CustomerKeyProvider hands out (ids p1, p2). */
+const providerKey = randomBytes(32);
+const providerKey2 = randomBytes(32);
 const secretAccessKey = `bk-secret-${randomBytes(18).toString('base64url')}`;
 const sessionToken = `bk-token-${randomBytes(18).toString('base64url')}`;
 const dir = mkdtempSync(join(tmpdir(), 'bk-secret-scan-'));
@@ -28,6 +31,8 @@ const secrets: [string, string][] = [];
 for (const [name, bytes] of [
   ['key', key],
   ['newKey', newKey],
+  ['providerKey', providerKey],
+  ['providerKey2', providerKey2],
 ] as const) {
   secrets.push([`${name} base64`, bytes.toString('base64')], [`${name} base64url`, bytes.toString('base64url')]);
   secrets.push([`${name} hex`, bytes.toString('hex')], [`${name} HEX`, bytes.toString('hex').toUpperCase()]);
@@ -78,6 +83,26 @@ function storageOn(bucket: string, endpoint: string, encryptionKey: Buffer): S3S
     encryption: { type: 'SSE-C', key: encryptionKey },
     allowInsecureSseC: true,
     maxAttempts: 1,
+  });
+}
+
+/** A storage whose SSE-C keys come from a provider: writes with key id p1, reads pick the key from the object. */
+function providerStorageOn(
+  bucket: string,
+  endpoint: string,
+  provider: CustomerKeyProvider = staticKeyProvider({ p2: providerKey2, p1: providerKey }),
+  requestTimeoutMs?: number,
+): S3Storage {
+  const target = currentTarget();
+  return new S3Storage({
+    bucket,
+    endpoint,
+    region: target.region,
+    credentials: { accessKeyId: target.credentials.accessKeyId, secretAccessKey, sessionToken },
+    encryption: { type: 'SSE-C', keyProvider: provider, keyId: 'p1' },
+    allowInsecureSseC: true,
+    maxAttempts: 1,
+    requestTimeoutMs,
   });
 }
 
@@ -132,6 +157,8 @@ test('no SSE-C key or secret access key in errors, logs, configs, results, state
 
   const storage = storageOn(b.name, currentTarget().endpoint, key);
   const wrong = storageOn(b.name, fakeEndpoint, newKey);
+  const keyedProvider = staticKeyProvider({ p2: providerKey2, p1: providerKey });
+  const keyed = providerStorageOn(b.name, currentTarget().endpoint, keyedProvider);
   try {
     // Successful operations with the key on every request.
     results.push(await storage.put('s/put', 'secret'));
@@ -191,6 +218,63 @@ test('no SSE-C key or secret access key in errors, logs, configs, results, state
     await failing(async () => storage.put('s/bad', 'x', { encryption: { type: 'SSE-C', key: newKey.subarray(0, 31) } }));
     await failing(async () => new S3Storage({ bucket: b.name, endpoint: 'http://127.0.0.1:1', encryption: { type: 'SSE-C', key } }));
     await failing(async () => storage.put('s/kms', 'x', { encryption: { type: 'SSE-C', key, keyId: 'k' } as never }));
+
+    // The provider path: keys handed out by a CustomerKeyProvider, never passed by the caller.
+    results.push(await keyed.put('k/put', 'secret', { metadata: { owner: 'scan' } }));
+    results.push(await keyed.head('k/put'));
+    results.push(await keyed.getText('k/put'));
+    results.push(await keyed.upload('k/upload', { filePath: file }, { multipartThresholdBytes: 5 * MIB, targetPartSizeBytes: 5 * MIB }));
+    results.push(await keyed.download('k/upload', join(dir, 'k-down.bin'), { rangeSizeBytes: 5 * MIB }));
+    results.push(await keyed.copy('k/put', 'k/copy'));
+    results.push(await keyed.verifyEncryption('k/put', { type: 'SSE-C', keyProvider: keyedProvider, keyId: 'p1' }));
+    results.push(await keyed.reencrypt({ prefix: 'k/' }, { to: { type: 'SSE-C', keyProvider: keyedProvider, keyId: 'p2' } }));
+    results.push(await keyed.getText('k/put'));
+    const keyedUpload = new AbortController();
+    writeFileSync(join(dir, 'k-big.bin'), randomBytes(11 * MIB));
+    await failing(() =>
+      keyed.upload(
+        'k/cancelled',
+        { filePath: join(dir, 'k-big.bin') },
+        {
+          multipartThresholdBytes: 5 * MIB,
+          targetPartSizeBytes: 5 * MIB,
+          concurrency: 1,
+          leaveResumableOnAbort: true,
+          abortSignal: keyedUpload.signal,
+          onProgress: (p) => p.partsDone === 1 && keyedUpload.abort(),
+        },
+      ),
+    );
+    const keyedDownload = new AbortController();
+    await failing(() =>
+      keyed.download('k/upload', join(dir, 'k-partial.bin'), {
+        rangeSizeBytes: 5 * MIB,
+        concurrency: 1,
+        abortSignal: keyedDownload.signal,
+        onProgress: (p) => p.partsDone === 1 && keyedDownload.abort(),
+      }),
+    );
+    // Provider failures: it throws, returns 33 bytes (the key and one more), never answers; a changed key; 403 to every key.
+    const throwing: CustomerKeyProvider = { getKey: () => Promise.reject(new Error('vault sealed')) };
+    const tooLong: CustomerKeyProvider = { getKey: () => Buffer.concat([providerKey, Buffer.from([0])]) };
+    const hanging: CustomerKeyProvider = { getKey: () => new Promise<Uint8Array>(() => undefined) };
+    for (const provider of [throwing, tooLong]) await failing(() => providerStorageOn(b.name, currentTarget().endpoint, provider).put('k/x', 'x'));
+    const slow = providerStorageOn(b.name, currentTarget().endpoint, hanging, 100);
+    await failing(() => slow.put('k/x', 'x'));
+    const changed = providerStorageOn(b.name, currentTarget().endpoint, staticKeyProvider({ p2: newKey, p1: providerKey }));
+    await failing(() => changed.getText('k/put'));
+    await failing(() => providerStorageOn(b.name, fakeEndpoint).getText('k/put'));
+    const keyedState = JSON.parse(readFileSync(join(dir, 'k-big.bin.bucketkit-upload.json'), 'utf8')) as Record<string, { uploadId: string }>;
+    const keyedUploadId = Object.values(keyedState)[0].uploadId;
+    await failing(() =>
+      keyed.resumeUpload(
+        keyedUploadId,
+        'k/cancelled',
+        { filePath: join(dir, 'k-big.bin') },
+        { encryption: { type: 'SSE-C', keyProvider: keyedProvider, keyId: 'p2' } },
+      ),
+    );
+    [slow, changed].forEach((s) => s.destroy());
   } finally {
     spies.forEach((s) => s.mockRestore());
     process.emitWarning = originals.emitWarning;
@@ -198,10 +282,11 @@ test('no SSE-C key or secret access key in errors, logs, configs, results, state
     process.stderr.write = originals.stderr;
     storage.destroy();
     wrong.destroy();
+    keyed.destroy();
   }
 
   // Configs and results.
-  const configs = [storage.config, wrong.config];
+  const configs = [storage.config, wrong.config, keyed.config, keyedProvider];
   const shown = [...configs, ...results].flatMap((value) => [
     JSON.stringify(value),
     inspect(value, { depth: Infinity }),
@@ -213,8 +298,16 @@ test('no SSE-C key or secret access key in errors, logs, configs, results, state
   expect(JSON.stringify(storage.config)).toContain('[SSE-C key]');
   expect(JSON.stringify(storage.config)).toContain('[redacted]');
 
-  // Errors (the 14 failing operations above, every one through its causes).
-  expect(errors.length).toBe(14);
+  // Errors (the 22 failing operations above, every one through its causes), with the typed provider errors among them.
+  expect(errors.length).toBe(22);
+  expect(errors.slice(16).map((e) => (e as { code?: string }).code)).toEqual([
+    'CustomerKeyProvider',
+    'CustomerKeyProvider',
+    'CustomerKeyProvider',
+    'EncryptionKeyMismatch',
+    'EncryptionKeyMismatch',
+    'EncryptionKeyMismatch',
+  ]);
   const errorLeaks = errors.flatMap((e) => errorTexts(e).flatMap(leaks));
   expect(errorLeaks).toEqual([]);
 
@@ -223,7 +316,17 @@ test('no SSE-C key or secret access key in errors, logs, configs, results, state
 
   // State files: the upload sidecar, the download .partial.json and the restore ledger exist and hold no secret.
   const files = readdirSync(dir);
-  expect(files).toEqual(expect.arrayContaining(['big.bin.bucketkit-upload.json', 'partial.bin.partial.json', 'restore.ledger']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'big.bin.bucketkit-upload.json',
+      'partial.bin.partial.json',
+      'restore.ledger',
+      'k-big.bin.bucketkit-upload.json',
+      'k-partial.bin.partial.json',
+    ]),
+  );
+  // The provider upload's state names its key id and MD5, never the key.
+  expect(readFileSync(join(dir, 'k-big.bin.bucketkit-upload.json'), 'utf8')).toContain('"customerKeyId":"p1"');
   const stateLeaks = files
     .filter((f) => f.endsWith('.json') || f.endsWith('.ledger'))
     .flatMap((f) => leaks(readFileSync(join(dir, f), 'utf8')).map((name) => `${f}: ${name}`));
