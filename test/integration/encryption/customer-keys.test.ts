@@ -125,11 +125,22 @@ if (!onMoto && !strict) {
       expect(head.ContentType).toBe('text/plain');
     });
 
-    test('reencrypt to key id B: A objects are copied with the new id, the B copy is skipped, a second run copies nothing', async () => {
+    test('multipart copy to key id B: every UploadPartCopy carries both keys; the new id is on CreateMultipartUpload', async () => {
+      await writer.copy('p/big', 'p/mpcopy', { multipart: true, copyPartSizeBytes: 5 * MIB, encryption: { type: 'SSE-C', keyProvider: provider, keyId: 'B' } });
+      const parts = sent(wire, 'UploadPartCopyCommand');
+      expect(parts).toHaveLength(3);
+      for (const c of parts) expect([c.input.CopySourceSSECustomerKeyMD5, c.input.SSECustomerKeyMD5]).toEqual([md5(A), md5(B)]);
+      const create = sent(wire, 'CreateMultipartUploadCommand').at(-1);
+      expect([create?.input.SSECustomerKeyMD5, create?.input.Metadata]).toEqual([md5(B), { 'bk-sse-c-key-id': 'B', 'bk-sse-c-key-md5': md5(B) }]);
+      expect((await rawHead('p/mpcopy', B)).Metadata).toEqual({ 'bk-sse-c-key-id': 'B', 'bk-sse-c-key-md5': md5(B) });
+      expect(sha256(await reader.getBuffer('p/mpcopy'))).toBe(sha256(big));
+    });
+
+    test('reencrypt to key id B: A objects are copied with the new id, the B copies are skipped, a second run copies nothing', async () => {
       const before = sent(readWire, 'CopyObjectCommand').length + sent(readWire, 'UploadPartCopyCommand').length;
       const to = { type: 'SSE-C', keyProvider: provider, keyId: 'B' } as const;
       const moved = await reader.reencrypt({ prefix: 'p/' }, { to });
-      expect([moved.reencrypted, moved.skipped, moved.failed]).toEqual([2, 1, 0]);
+      expect([moved.reencrypted, moved.skipped, moved.failed]).toEqual([2, 2, 0]);
       expect(moved.items.find((i) => i.key === 'p/copy')?.reason).toBe('already under the target encryption');
       const copies = sent(readWire, 'CopyObjectCommand').slice(before);
       expect(copies).toHaveLength(2);
@@ -141,7 +152,7 @@ if (!onMoto && !strict) {
       expect((await rawHead('p/small', B)).Metadata?.owner).toBe('finance');
       expect((await rawHead('p/small', B)).ContentType).toBe('text/plain');
       const again = await reader.reencrypt({ prefix: 'p/' }, { to });
-      expect([again.reencrypted, again.skipped]).toEqual([0, 3]);
+      expect([again.reencrypted, again.skipped]).toEqual([0, 4]);
       expect(sent(readWire, 'CopyObjectCommand').slice(before)).toHaveLength(2);
     });
 

@@ -21,8 +21,7 @@ import {
 import { assertCustomerKeyId, assertEncryption, assertKey } from '../core/validation';
 import { METADATA_OPTIONS } from '../objects/copy';
 import { CustomerKeyResolver } from './key-provider';
-import { contentHeadersOf, keyMetadata, readResolver, selectCustomerKey, withoutKeyMetadata, type SelectedCustomerKey } from './key-selection';
-import { headWithKey } from './state';
+import { contentHeadersOf, headWith, keyMetadata, readResolver, selectCustomerKey, withoutKeyMetadata, type SelectedCustomerKey } from './key-selection';
 
 interface Signalled {
   readonly abortSignal?: AbortSignal;
@@ -138,10 +137,7 @@ export async function withCopyKeysFor(ctx: S3Context, sourceKey: string, options
     return { ...out, metadata: { ...withoutKeyMetadata(out.metadata), ...newMetadata } };
   const head =
     selected?.head ??
-    (out.sourceBucket === undefined || out.sourceBucket === ctx.bucket
-      ? await headWithKey(ctx, sourceKey, out.sourceCustomerKey, { versionId: out.sourceVersionId, abortSignal: out.abortSignal })
-      : undefined);
-  if (head === undefined) return { ...out, metadata: newMetadata, metadataDirective: 'REPLACE' };
+    (await headWith(ctx, { bucket: out.sourceBucket, key: sourceKey, versionId: out.sourceVersionId, abortSignal: out.abortSignal }, out.sourceCustomerKey));
   // Same key as the source: COPY keeps the right metadata already.
   if (selected !== undefined && keyId !== undefined && customerKeyMd5(selected.key) === newMetadata[CUSTOMER_KEY_MD5_METADATA]) return out;
   return { ...out, ...contentHeadersOf(head), metadata: { ...withoutKeyMetadata(head.Metadata), ...newMetadata }, metadataDirective: 'REPLACE' };

@@ -43,7 +43,8 @@ async function candidates(ctx: S3Context, resolver: CustomerKeyResolver, target:
   return ids;
 }
 
-function headWith(ctx: S3Context, target: KeyTarget, customerKey: Uint8Array): Promise<HeadObjectCommandOutput> {
+/** HEAD of `target` (in its own bucket) with an SSE-C key when given. */
+export function headWith(ctx: S3Context, target: KeyTarget, customerKey: Uint8Array | undefined): Promise<HeadObjectCommandOutput> {
   return ctx.send(
     new HeadObjectCommand({
       Bucket: target.bucket ?? ctx.bucket,

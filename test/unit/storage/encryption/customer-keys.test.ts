@@ -290,6 +290,22 @@ describe('copies, restoreVersion, setStorageClass and reencrypt pick the source 
     });
   });
 
+  test('copy from another bucket: its source is looked up there, and a plain source keeps its headers under the new key id', async () => {
+    s3.on(HeadObjectCommand, { Bucket: 'other-bucket', SSECustomerKeyMD5: md5(A) }).rejects(s3Error('BadRequest', 400));
+    s3.on(HeadObjectCommand, { Bucket: 'other-bucket', SSECustomerKey: undefined }).resolves({
+      ETag: '"e"',
+      ContentType: 'image/png',
+      Metadata: { owner: 'ops' },
+    });
+    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e2"' } });
+    await storageWith(counting(), 'A').copy('src', 'dst', { sourceBucket: 'other-bucket' });
+    expect(s3.commandCalls(HeadObjectCommand).every((c) => c.args[0].input.Bucket === 'other-bucket')).toBe(true);
+    const copy = s3.commandCalls(CopyObjectCommand)[0].args[0].input;
+    expect(copy).toMatchObject({ CopySource: 'other-bucket/src', SSECustomerKeyMD5: md5(A), MetadataDirective: 'REPLACE', ContentType: 'image/png' });
+    expect(copy.CopySourceSSECustomerKeyMD5).toBeUndefined();
+    expect(copy.Metadata).toEqual({ owner: 'ops', 'bk-sse-c-key-id': 'A', 'bk-sse-c-key-md5': md5(A) });
+  });
+
   test('restoreVersion keeps the version key and its metadata (COPY)', async () => {
     s3.on(HeadObjectCommand).resolves({ ...sseCHead('A', A), VersionId: 'v1' });
     s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e2"' }, VersionId: 'v2' });
