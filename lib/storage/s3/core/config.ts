@@ -88,7 +88,9 @@ export interface S3StorageConfig {
   /**
    * The encryption of every write (put, upload, copy, multipart copy, setStorageClass, restoreVersion) that sets none
    * itself. With SSE-C, reads (get, head, download) and copies from this bucket send the key too. The SSE-C key is kept
-   * in a copy that prints as `[SSE-C key]` (JSON, `util.inspect`), never as bytes.
+   * in a copy that prints as `[SSE-C key]` (JSON, `util.inspect`), never as bytes. SSE-C with `{ keyProvider, keyId }`
+   * writes with the provider's key for `keyId` and records the id (`bk-sse-c-key-id`); reads then find each object's
+   * key through `customerKeys` (which defaults to this provider).
    * https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html
    * @default - none: the bucket's default encryption applies
    */
