@@ -55,10 +55,10 @@ import { verifyEncryption } from './encryption/verify';
 import type { RestoreStatusManyOptions } from './archive/status-many';
 import type { S3StorageConfig } from './core/config';
 import { S3StorageBase } from './s3-storage-base';
-import { withCopyKeysFor, withReadKeyFor, withRestoreKeysFor, withStorageClassKeyFor, withWriteKey } from './encryption/customer-keys';
+import { existsFor, headFor, withCopyKeysFor, withReadKeyFor, withRestoreKeysFor, withStorageClassKeyFor, withWriteKey } from './encryption/customer-keys';
 import { prepareCopy, copyObject } from './objects/copy';
 import { deleteObject, deleteObjects } from './objects/delete';
-import { getObject, getObjectBuffer, headObject, objectExists } from './objects/get';
+import { getObject, getObjectBuffer } from './objects/get';
 import { listObjects } from './objects/list';
 import { planPut } from './objects/put';
 import { watchIfStream } from './objects/stream-guard';
@@ -104,12 +104,12 @@ export class S3Storage extends S3StorageBase implements Storage {
     return (await getObjectBuffer(this.session, key, await withReadKeyFor(this.session, key, options))).toString('utf8');
   }
 
-  public async head(key: string, options: HeadOptions = {}): Promise<ObjectMetadata> {
-    return headObject(this.session, key, await withReadKeyFor(this.session, key, options));
+  public head(key: string, options: HeadOptions = {}): Promise<ObjectMetadata> {
+    return headFor(this.session, key, options);
   }
 
-  public async exists(key: string, options: HeadOptions = {}): Promise<boolean> {
-    return objectExists(this.session, key, await withReadKeyFor(this.session, key, options));
+  public exists(key: string, options: HeadOptions = {}): Promise<boolean> {
+    return existsFor(this.session, key, options);
   }
 
   public delete(key: string, options: DeleteOptions = {}): Promise<DeleteResult> {

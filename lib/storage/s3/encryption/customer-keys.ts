@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError, ObjectNotFoundError } from '../../errors';
 import type { SetStorageClassOptions } from '../../types/archive';
-import type { CopyOptions, ServerSideEncryption } from '../../types/objects';
+import type { CopyOptions, HeadOptions, ObjectMetadata, ServerSideEncryption } from '../../types/objects';
 import type { S3Context } from '../core/context';
 import {
   CUSTOMER_KEY_ID_METADATA,
@@ -18,8 +18,10 @@ import {
   withReadKey,
   withWriteEncryption,
 } from '../core/encryption';
-import { assertCustomerKeyId, assertEncryption, assertKey } from '../core/validation';
+import { assertCustomerKeyId, assertEncryption, assertKey, assertReadOptions } from '../core/validation';
+import { objectMetadataOf } from '../core/mapping';
 import { METADATA_OPTIONS } from '../objects/copy';
+import { headObject } from '../objects/get';
 import { CustomerKeyResolver } from './key-provider';
 import { contentHeadersOf, headWith, keyMetadata, readResolver, selectCustomerKey, withoutKeyMetadata, type SelectedCustomerKey } from './key-selection';
 
@@ -99,6 +101,7 @@ export async function withReadKeyFor<T extends Signalled & { readonly customerKe
     return base;
   }
   assertKey(key);
+  assertReadOptions(base);
   const { customerKeyId, ...rest } = base;
   // A missing object: the read itself answers (with its own 404 details, or false for exists).
   const selected = await selectFor(ctx, { key, versionId: base.versionId, keyId: customerKeyId, abortSignal: base.abortSignal }, 'customerKeyId').catch(
@@ -141,6 +144,42 @@ export async function withCopyKeysFor(ctx: S3Context, sourceKey: string, options
   // Same key as the source: COPY keeps the right metadata already.
   if (selected !== undefined && keyId !== undefined && customerKeyMd5(selected.key) === newMetadata[CUSTOMER_KEY_MD5_METADATA]) return out;
   return { ...out, ...contentHeadersOf(head), metadata: { ...withoutKeyMetadata(head.Metadata), ...newMetadata }, metadataDirective: 'REPLACE' };
+}
+
+/**
+ * `head` through the config's provider: the HEAD that opened the object with its key is the answer, so a plain head
+ * costs no second request. Options that change what HEAD returns (conditions, `partNumber`, `checksumMode`) go through
+ * {@link withReadKeyFor} and a HEAD of their own.
+ */
+export async function headFor(ctx: S3Context, key: string, options: HeadOptions): Promise<ObjectMetadata> {
+  const plain =
+    isOptions(options) &&
+    options.customerKey === undefined &&
+    options.partNumber === undefined &&
+    options.checksumMode === undefined &&
+    [options.ifMatch, options.ifNoneMatch, options.ifModifiedSince, options.ifUnmodifiedSince].every((c) => c === undefined);
+  if (!plain || ctx.config.customerKeys === undefined) return headObject(ctx, key, await withReadKeyFor(ctx, key, options));
+  assertKey(key);
+  assertReadOptions(options);
+  const { customerKeyId, ...rest } = options;
+  const target = { key, versionId: options.versionId, keyId: customerKeyId, abortSignal: options.abortSignal };
+  const selected = await selectFor(ctx, target, 'customerKeyId').catch((error: unknown) => {
+    if (error instanceof ObjectNotFoundError) return undefined;
+    throw error;
+  });
+  // Not SSE-C, or missing: a HEAD of its own gives the answer (and the delete-marker details of a 404).
+  return selected === undefined ? headObject(ctx, key, rest) : objectMetadataOf(key, selected.head);
+}
+
+/** `exists` through {@link headFor}: false on 404. */
+export async function existsFor(ctx: S3Context, key: string, options: HeadOptions): Promise<boolean> {
+  try {
+    await headFor(ctx, key, options);
+    return true;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return false;
+    throw error;
+  }
 }
 
 /** restoreVersion options: the version's key found through the provider; the copy keeps that key (and its metadata). */

@@ -227,10 +227,26 @@ describe('reads pick the key from the object', () => {
     expect(provider.calls).toEqual(['A', 'B']); // once per key id
   });
 
-  test('customerKeyId: only that key is tried', async () => {
+  test('customerKeyId: only that key is tried, and head answers from that one HEAD', async () => {
     s3.on(HeadObjectCommand).resolves(sseCHead('B', B));
-    await storageWith(counting(), 'A').head('k', { customerKeyId: 'B' });
-    expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.SSECustomerKeyMD5)).toEqual([md5(B), md5(B)]);
+    const head = await storageWith(counting(), 'A').head('k', { customerKeyId: 'B' });
+    expect(head.metadata['bk-sse-c-key-id']).toBe('B');
+    expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.SSECustomerKeyMD5)).toEqual([md5(B)]);
+  });
+
+  test('head with a condition sends a HEAD of its own with the key found', async () => {
+    s3.on(HeadObjectCommand).resolves(sseCHead('A', A));
+    await storageWith(counting(), 'A').head('k', { ifMatch: '"e"' });
+    const heads = s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input);
+    expect(heads.map((h) => [h.SSECustomerKeyMD5, h.IfMatch])).toEqual([
+      [md5(A), undefined],
+      [md5(A), '"e"'],
+    ]);
+  });
+
+  test('a bad read option is InvalidArgumentError before the key is looked for', async () => {
+    await expect(storageWith(counting()).get('k', { range: { start: 5, end: 1 } })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(s3.calls()).toHaveLength(0);
   });
 
   test('a store that ignores SSE-C (moto) opens it with key A but the metadata names B: B is used', async () => {
