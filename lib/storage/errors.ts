@@ -31,7 +31,9 @@ export type StorageErrorCode =
   | 'Unknown'
   | 'CallerStream'
   | 'SocketPoolExhausted'
-  | 'AccelerationFallback';
+  | 'AccelerationFallback'
+  | 'EncryptionKeyMismatch'
+  | 'CustomerKeyProvider';
 
 /** Context an S3 failure carries. */
 export interface StorageErrorOptions {
@@ -336,5 +338,40 @@ export class AccelerationFallbackError extends StorageError {
   public constructor(message: string, options: StorageErrorOptions & { reason: string }) {
     super(message, { ...options, retryable: options.retryable ?? true });
     this.reason = options.reason;
+  }
+}
+
+/**
+ * The SSE-C key a `CustomerKeyProvider` gives for an object is not the key the object was written with: the MD5 that
+ * bucketkit stored in the object's `bk-sse-c-key-md5` metadata (or in a resumable upload's state) differs from the MD5
+ * of the key the provider returns for that key id now, or no key id the provider offers opens the object (S3 answers
+ * 403 to each). The message names key ids only, never a key. Not retryable: give the provider the original key for
+ * `keyId`. https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
+ */
+export class EncryptionKeyMismatchError extends StorageError {
+  public override readonly code = 'EncryptionKeyMismatch';
+  /** The key id the object (or upload) was written with, when known (its `bk-sse-c-key-id`). */
+  public readonly keyId?: string;
+  /** The key ids tried, in order. */
+  public readonly keyIdsTried: readonly string[];
+  public constructor(message: string, options: StorageErrorOptions & { keyId?: string; keyIdsTried?: readonly string[] } = {}) {
+    super(message, { ...options, retryable: false });
+    this.keyId = options.keyId;
+    this.keyIdsTried = options.keyIdsTried ?? [];
+  }
+}
+
+/**
+ * A `CustomerKeyProvider` failed for `keyId`: it threw (the provider's error is the `cause`), returned something that
+ * is not a 32-byte key, or did not settle within the operation's `requestTimeoutMs`. Nothing was sent with that key.
+ * Retryable when the provider threw or timed out, not for a wrong-length key. The message names the key id, never a key.
+ */
+export class CustomerKeyProviderError extends StorageError {
+  public override readonly code = 'CustomerKeyProvider';
+  /** The key id asked for. */
+  public readonly keyId: string;
+  public constructor(message: string, options: StorageErrorOptions & { keyId: string }) {
+    super(message, options);
+    this.keyId = options.keyId;
   }
 }

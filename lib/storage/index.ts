@@ -26,6 +26,8 @@ export {
   UnknownStorageError,
   CallerStreamError,
   SocketPoolExhaustedError,
+  EncryptionKeyMismatchError,
+  CustomerKeyProviderError,
   HeldBody,
   AccelerationFallbackError,
 } from './errors';
@@ -240,3 +242,6 @@ export {
   DEFAULT_COMPARE_KEY_PREFIX,
   MAX_COMPARE_SAMPLES,
 } from './s3/bucket-config/acceleration-compare';
+export { CustomerKeyProvider, CustomerKeyRequest } from './types/customer-keys';
+export { staticKeyProvider } from './s3/encryption/key-provider';
+export { CUSTOMER_KEY_ID_METADATA, CUSTOMER_KEY_MD5_METADATA } from './s3/core/encryption';

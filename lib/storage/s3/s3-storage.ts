@@ -55,10 +55,10 @@ import { verifyEncryption } from './encryption/verify';
 import type { RestoreStatusManyOptions } from './archive/status-many';
 import type { S3StorageConfig } from './core/config';
 import { S3StorageBase } from './s3-storage-base';
-import { withCopyKeys, withReadKey, withWriteEncryption } from './core/encryption';
+import { existsFor, headFor, withCopyKeysFor, withReadKeyFor, withRestoreKeysFor, withStorageClassKeyFor, withWriteKey } from './encryption/customer-keys';
 import { prepareCopy, copyObject } from './objects/copy';
 import { deleteObject, deleteObjects } from './objects/delete';
-import { getObject, getObjectBuffer, headObject, objectExists } from './objects/get';
+import { getObject, getObjectBuffer } from './objects/get';
 import { listObjects } from './objects/list';
 import { planPut } from './objects/put';
 import { watchIfStream } from './objects/stream-guard';
@@ -86,30 +86,30 @@ export class S3Storage extends S3StorageBase implements Storage {
   }
 
   public async put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
-    const plan = await planPut(this.session, key, body, (options = withWriteEncryption(this.config, options)));
+    const plan = await planPut(this.session, key, body, (options = await withWriteKey(this.session, options)));
     if (plan.kind === 'single') return plan.send();
     const { uploadFromIterator } = await import('./transfer/upload/upload');
     return uploadFromIterator(this.session, key, plan.head, plan.rest, options);
   }
 
   public async get(key: string, options: GetOptions = {}): Promise<GetResult> {
-    return getObject(this.session, key, withReadKey(this.config, options));
+    return getObject(this.session, key, await withReadKeyFor(this.session, key, options));
   }
 
   public async getBuffer(key: string, options: GetOptions = {}): Promise<Buffer> {
-    return getObjectBuffer(this.session, key, withReadKey(this.config, options));
+    return getObjectBuffer(this.session, key, await withReadKeyFor(this.session, key, options));
   }
 
   public async getText(key: string, options: GetOptions = {}): Promise<string> {
-    return (await getObjectBuffer(this.session, key, withReadKey(this.config, options))).toString('utf8');
+    return (await getObjectBuffer(this.session, key, await withReadKeyFor(this.session, key, options))).toString('utf8');
   }
 
-  public async head(key: string, options: HeadOptions = {}): Promise<ObjectMetadata> {
-    return headObject(this.session, key, withReadKey(this.config, options));
+  public head(key: string, options: HeadOptions = {}): Promise<ObjectMetadata> {
+    return headFor(this.session, key, options);
   }
 
-  public async exists(key: string, options: HeadOptions = {}): Promise<boolean> {
-    return objectExists(this.session, key, withReadKey(this.config, options));
+  public exists(key: string, options: HeadOptions = {}): Promise<boolean> {
+    return existsFor(this.session, key, options);
   }
 
   public delete(key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
@@ -126,7 +126,7 @@ export class S3Storage extends S3StorageBase implements Storage {
 
   /** CopyObject up to 5 GiB; a larger source, or `multipart: true`, goes through parallel UploadPartCopy. */
   public async copy(sourceKey: string, destinationKey: string, options: CopyOptions = {}): Promise<CopyResult> {
-    options = withCopyKeys(this.config, options);
+    options = await withCopyKeysFor(this.session, sourceKey, options);
     const source = await prepareCopy(this.session, sourceKey, destinationKey, options);
     if (options.multipart !== true) {
       const copied = await copyObject(this.session, destinationKey, source, options);
@@ -139,19 +139,19 @@ export class S3Storage extends S3StorageBase implements Storage {
   public async upload(key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
     watchIfStream(source); // an error while the engine loads must not crash the process
     const { uploadObject } = await import('./transfer/upload/upload');
-    return uploadObject(this.session, key, source, withWriteEncryption(this.config, options));
+    return uploadObject(this.session, key, source, await withWriteKey(this.session, options));
   }
 
   public async resumeUpload(uploadId: string, key: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
     watchIfStream(source);
     const { resumeUpload } = await import('./transfer/upload/upload');
-    return resumeUpload(this.session, uploadId, key, source, withWriteEncryption(this.config, options));
+    return resumeUpload(this.session, uploadId, key, source, await withWriteKey(this.session, options));
   }
 
   public async download(key: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
     watchIfStream(destination);
     const { downloadObject } = await import('./transfer/download/download');
-    return downloadObject(this.session, key, destination, withReadKey(this.config, options));
+    return downloadObject(this.session, key, destination, await withReadKeyFor(this.session, key, options));
   }
 
   public listIncompleteUploads(options: ListIncompleteUploadsOptions = {}): Promise<IncompleteUpload[]> {
@@ -174,7 +174,7 @@ export class S3Storage extends S3StorageBase implements Storage {
 
   /** Copies an old version to the top of its key, keeping its metadata, tags, storage class and SSE-S3/KMS settings. */
   public async restoreVersion(key: string, versionId: string, options: RestoreVersionOptions = {}): Promise<CopyResult> {
-    return restoreVersion(this.session, key, versionId, withCopyKeys(this.config, options));
+    return restoreVersion(this.session, key, versionId, await withRestoreKeysFor(this.session, key, versionId, options));
   }
 
   /** Deletes noncurrent versions and orphaned delete markers in batches of 1,000 (never a current version); per-key report. */
@@ -218,7 +218,7 @@ export class S3Storage extends S3StorageBase implements Storage {
   /** Changes an object's class in place by copy (multipart above 5 GiB), keeping metadata, tags and encryption. */
   public async setStorageClass(key: string, storageClass: string, options: SetStorageClassOptions = {}): Promise<SetStorageClassResult> {
     const { setStorageClass } = await import('./archive/set-storage-class');
-    return setStorageClass(this.session, key, storageClass, options, async (source, copyOptions) => {
+    return setStorageClass(this.session, key, storageClass, await withStorageClassKeyFor(this.session, key, options), async (source, copyOptions) => {
       const { multipartCopy } = await import('./transfer/copy/multipart-copy');
       return multipartCopy(this.session, key, key, source, copyOptions);
     });

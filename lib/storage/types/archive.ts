@@ -127,6 +127,10 @@ export interface SetStorageClassOptions {
   readonly versionId?: string;
   /** Use multipart copy (UploadPartCopy) even below 5 GiB. @default false: only above 5 GiB */
   readonly multipart?: boolean;
+  /** The object's SSE-C key: it reads the object and encrypts the copy. @default - the config's SSE-C key, or the one `customerKeys` finds */
+  readonly customerKey?: Uint8Array;
+  /** The id of the object's SSE-C key in the config's `customerKeys` provider. @default - found from the object */
+  readonly customerKeyId?: string;
   /** @default - none */
   readonly abortSignal?: AbortSignal;
 }

@@ -1,3 +1,4 @@
+import type { CustomerKeyProvider } from './customer-keys';
 import type { ChecksumAlgorithmName } from '../../rules/checksums';
 import type { WritableStorageClass } from '../../rules/storage-classes';
 import type { Readable } from 'node:stream';
@@ -57,10 +58,21 @@ export interface DsseKmsEncryption {
  */
 export interface SseCEncryption {
   readonly type: 'SSE-C';
-  /** The 32-byte key. It is never logged, stored or put in an error. */
+  /** The 32-byte key. It is never logged, stored or put in an error. Give either `key` or `keyProvider` + `keyId`. @default - none */
   readonly key?: Uint8Array;
   /** @deprecated use `key` */
   readonly customerKey?: Uint8Array;
+  /**
+   * Where the key comes from: bucketkit asks it for `keyId` (once per operation), writes with that key and stores
+   * `bk-sse-c-key-id: <keyId>` and `bk-sse-c-key-md5: <base64 MD5 of the key>` in the object's user metadata (never the
+   * key), so later reads find the key by id. Requires `keyId`. @default - none (`key` is used)
+   */
+  readonly keyProvider?: CustomerKeyProvider;
+  /**
+   * With `keyProvider`: the id of the key to write with, 1-128 printable ASCII characters without spaces (it travels in
+   * the `x-amz-meta-bk-sse-c-key-id` header). Not a KMS key id: SSE-C with `key` takes no `keyId`. @default - none
+   */
+  readonly keyId?: string;
 }
 
 /** Server-side encryption of one object (a write), or what a bucket's objects are expected to have. */
@@ -143,6 +155,11 @@ export interface HeadOptions extends ReadConditions {
   readonly partNumber?: number;
   /** The SSE-C key, for an object written with SSE-C. @default - none */
   readonly customerKey?: Uint8Array;
+  /**
+   * The id of the object's SSE-C key in the config's `customerKeys` provider (as written in its `bk-sse-c-key-id`), so
+   * the read tries that key only. @default - found from the object: see `S3StorageConfig.customerKeys`
+   */
+  readonly customerKeyId?: string;
   /** Ask for the object's flexible checksums. @default false */
   readonly checksumMode?: boolean;
   /** @default - none */
@@ -301,6 +318,8 @@ export interface CopyOptions extends Omit<PutOptions, 'contentLength' | 'ifNoneM
   readonly sourceConditions?: ReadConditions;
   /** The SSE-C key of the source object. @default - none */
   readonly sourceCustomerKey?: Uint8Array;
+  /** The id of the source's SSE-C key in the config's `customerKeys` provider. @default - found from the source object */
+  readonly sourceCustomerKeyId?: string;
   /** Create only: fail if the destination exists. @default - overwrite */
   readonly ifNoneMatch?: '*';
 }

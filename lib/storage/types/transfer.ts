@@ -57,6 +57,10 @@ export interface UploadState {
   readonly parts: readonly UploadedPart[];
   /** ISO 8601. */
   readonly createdAt: string;
+  /** The `bk-sse-c-key-id` of an SSE-C upload whose key came from a `CustomerKeyProvider` (never the key). @default - none */
+  readonly customerKeyId?: string;
+  /** Base64 MD5 of an SSE-C upload's key (never the key): a resume with another key is refused. @default - none */
+  readonly customerKeyMd5?: string;
 }
 
 /** Where upload states live. Implement it to keep them in a database; {@link JsonFileUploadStateStore} is the default. */
@@ -152,6 +156,8 @@ export interface DownloadOptions {
   readonly versionId?: string;
   /** The SSE-C key of the object. @default - none */
   readonly customerKey?: Uint8Array;
+  /** The id of the object's SSE-C key in the config's `customerKeys` provider. @default - found from the object */
+  readonly customerKeyId?: string;
   /** Bytes per ranged GET; aligned to the object's parts when they are known and not larger than 64 MiB. @default 16 MiB */
   readonly rangeSizeBytes?: number;
   /** Ranged GETs in flight at once. @default - the storage's `concurrency` */

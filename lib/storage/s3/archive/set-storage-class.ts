@@ -5,8 +5,8 @@ import { InvalidArgumentError, InvalidObjectStateError } from '../../errors';
 import type { SetStorageClassOptions, SetStorageClassResult } from '../../types/archive';
 import type { CopyOptions, ServerSideEncryption, StorageClassName } from '../../types/objects';
 import type { S3Context } from '../core/context';
-import { customerKeyInput, customerKeyOf } from '../core/encryption';
-import { assertKey } from '../core/validation';
+import { customerKeyInput, customerKeyOf, keyProviderOf } from '../core/encryption';
+import { assertKey, assertCustomerKey } from '../core/validation';
 import { copyObject, prepareCopy } from '../objects/copy';
 import { headRaw } from './restore';
 
@@ -55,10 +55,11 @@ export async function setStorageClass(
 ): Promise<SetStorageClassResult> {
   assertKey(key);
   assertTargetClass(storageClass);
+  if (options.customerKey !== undefined) assertCustomerKey(options.customerKey);
   const probe: CopyOptions = { storageClass, sourceVersionId: options.versionId, abortSignal: options.abortSignal };
   await prepareCopy(ctx, key, key, probe);
   // The config's default encryption applies to the copy; with SSE-C its key reads the object and re-encrypts the copy.
-  const customerKey = customerKeyOf(ctx.config.encryption);
+  const customerKey = options.customerKey ?? customerKeyOf(ctx.config.encryption);
   const head = await headRaw(ctx, key, options.versionId, options.abortSignal, customerKeyInput(customerKey));
   const from = head.StorageClass ?? 'STANDARD';
   if (from === storageClass)
@@ -74,7 +75,7 @@ export async function setStorageClass(
   }
   if (head.SSECustomerAlgorithm && customerKey === undefined)
     throw new InvalidArgumentError(
-      `key: ${key} is encrypted with SSE-C; set config.encryption to its SSE-C key, or use copy() with sourceCustomerKey and encryption`,
+      `key: ${key} is encrypted with SSE-C; pass customerKey, set config.encryption to its SSE-C key or config.customerKeys, or use copy() with sourceCustomerKey and encryption`,
       {
         field: 'key',
       },
@@ -83,7 +84,12 @@ export async function setStorageClass(
     ...probe,
     metadataDirective: 'COPY',
     taggingDirective: 'COPY',
-    encryption: ctx.config.encryption ?? encryptionOf(head.ServerSideEncryption, head.SSEKMSKeyId, head.BucketKeyEnabled),
+    // A provider default is not applied: the copy keeps the object's own key (and the bk-sse-c-key-id metadata naming it).
+    encryption:
+      customerKey !== undefined
+        ? { type: 'SSE-C', key: customerKey }
+        : ((keyProviderOf(ctx.config.encryption) ? undefined : ctx.config.encryption) ??
+          encryptionOf(head.ServerSideEncryption, head.SSEKMSKeyId, head.BucketKeyEnabled)),
     sourceCustomerKey: customerKey,
   };
   const source = await prepareCopy(ctx, key, key, copyOptions);

@@ -6,8 +6,9 @@ import { checkBucketName } from '../../../rules/bucket-name';
 import { InvalidArgumentError } from '../../errors';
 import type { CapabilityReport, ChecksumPolicy, ProviderName } from '../../types/compatibility';
 import type { ServerSideEncryption } from '../../types/objects';
-import { redactCustomerKey } from './encryption';
-import { assertEncryption } from './validation';
+import type { CustomerKeyProvider } from '../../types/customer-keys';
+import { customerKeyOf, redactCustomerKey, redactKeyProvider } from './encryption';
+import { assertEncryption, assertKeyProvider } from './validation';
 import { AccelerationConfig, ResolvedAccelerationConfig, resolveAccelerationConfig } from './acceleration-config';
 
 /** Default number of requests in flight per transfer, and of pooled sockets. */
@@ -88,7 +89,9 @@ export interface S3StorageConfig extends AccelerationConfig {
   /**
    * The encryption of every write (put, upload, copy, multipart copy, setStorageClass, restoreVersion) that sets none
    * itself. With SSE-C, reads (get, head, download) and copies from this bucket send the key too. The SSE-C key is kept
-   * in a copy that prints as `[SSE-C key]` (JSON, `util.inspect`), never as bytes.
+   * in a copy that prints as `[SSE-C key]` (JSON, `util.inspect`), never as bytes. SSE-C with `{ keyProvider, keyId }`
+   * writes with the provider's key for `keyId` and records the id (`bk-sse-c-key-id`); reads then find each object's
+   * key through `customerKeys` (which defaults to this provider).
    * https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html
    * @default - none: the bucket's default encryption applies
    */
@@ -100,6 +103,16 @@ export interface S3StorageConfig extends AccelerationConfig {
    * @default false
    */
   readonly allowInsecureSseC?: boolean;
+  /**
+   * SSE-C keys by id, for reads: get, head, getBuffer, exists, download, the source of copy and multipart copy,
+   * restoreVersion, setStorageClass and reencrypt find an object's key from the `bk-sse-c-key-id` metadata bucketkit
+   * wrote. S3 answers a HEAD of an SSE-C object without its key with 400 and with a wrong key with 403, so the id cannot
+   * be read first: a read without `customerKeyId` makes one HEAD per key id tried (the write `encryption.keyId`, then
+   * `keyIds()`) until one opens the object, and reads an object that is not SSE-C without a key. See docs/encryption.md.
+   * Cannot be combined with a static SSE-C `encryption.key` (give that key an id in the provider instead).
+   * @default - `encryption.keyProvider` when `encryption` is SSE-C with a provider, else none
+   */
+  readonly customerKeys?: CustomerKeyProvider;
   /**
    * A ready S3 client, for tests and advanced users. Its own settings then win over the ones above
    * (region, endpoint, credentials, retries, timeouts, pooling, checksums).
@@ -134,6 +147,8 @@ export interface ResolvedS3StorageConfig extends ResolvedAccelerationConfig {
   /** The default encryption of writes; an SSE-C key in it prints as `[SSE-C key]`. */
   readonly encryption?: ServerSideEncryption;
   readonly allowInsecureSseC: boolean;
+  /** The SSE-C key provider of reads (`customerKeys`, else `encryption.keyProvider`); it prints as `[CustomerKeyProvider]`. */
+  readonly customerKeys?: CustomerKeyProvider;
 }
 
 const REDACTED_SECRET = '[redacted]';
@@ -273,6 +288,12 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
   const allowInsecureSseC = config.allowInsecureSseC ?? false;
   // Never echo the encryption option: an SSE-C key is a secret (assertEncryption names the field only).
   assertEncryption(config.encryption, 'config.encryption');
+  if (config.customerKeys !== undefined) assertKeyProvider(config.customerKeys, 'config.customerKeys');
+  if (config.customerKeys !== undefined && customerKeyOf(config.encryption) !== undefined)
+    fail(
+      'customerKeys',
+      'cannot be combined with a static SSE-C encryption.key: give that key an id in the provider and set encryption to { keyProvider, keyId }',
+    );
   if (config.encryption?.type === 'SSE-C' && endpoint?.startsWith('http:') && !allowInsecureSseC) {
     fail(
       'encryption',
@@ -301,5 +322,6 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     encryption: redactCustomerKey(config.encryption),
     allowInsecureSseC,
     ...acceleration,
+    customerKeys: redactKeyProvider(config.customerKeys ?? (config.encryption?.type === 'SSE-C' ? config.encryption.keyProvider : undefined)),
   };
 }

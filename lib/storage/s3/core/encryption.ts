@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { InvalidArgumentError } from '../../errors';
+import type { CustomerKeyProvider } from '../../types/customer-keys';
 import type { ServerSideEncryption } from '../../types/objects';
+
+/** The user metadata (`x-amz-meta-bk-sse-c-key-id`) naming the provider key id an SSE-C object was written with. */
+export const CUSTOMER_KEY_ID_METADATA = 'bk-sse-c-key-id';
+/** The user metadata holding the base64 MD5 of the SSE-C key an object was written with (never the key). */
+export const CUSTOMER_KEY_MD5_METADATA = 'bk-sse-c-key-md5';
 
 /** The SSE request fields of PutObject, CreateMultipartUpload and CopyObject. */
 export interface SseWriteInput {
@@ -69,8 +75,16 @@ export function sseWriteInput(encryption: ServerSideEncryption | undefined): Sse
     case 'DSSE-KMS':
       return { ServerSideEncryption: 'aws:kms:dsse', SSEKMSKeyId: kmsKeyIdOf(encryption), SSEKMSEncryptionContext: contextHeader(encryption.context) };
     case 'SSE-C':
+      // A provider option must be resolved to its key first (encryption/customer-keys.ts): never write it as plaintext.
+      if (customerKeyOf(encryption) === undefined)
+        throw new InvalidArgumentError('encryption: an SSE-C key provider was not resolved to a key', { field: 'encryption' });
       return customerKeyInput(customerKeyOf(encryption));
   }
+}
+
+/** The key provider of an SSE-C `{ keyProvider, keyId }` option, else undefined. */
+export function keyProviderOf(encryption: ServerSideEncryption | undefined): CustomerKeyProvider | undefined {
+  return encryption?.type === 'SSE-C' ? encryption.keyProvider : undefined;
 }
 
 /** The config fields the encryption defaults read (a subset of `ResolvedS3StorageConfig`). */
@@ -101,11 +115,48 @@ class RedactedKeyBytes extends Uint8Array {
  * result that holds it can be logged or serialized. Anything else is returned as is.
  */
 export function redactCustomerKey(encryption: ServerSideEncryption | undefined): ServerSideEncryption | undefined {
+  if (encryption?.type === 'SSE-C' && encryption.keyProvider !== undefined)
+    return { type: 'SSE-C', keyProvider: redactKeyProvider(encryption.keyProvider), keyId: encryption.keyId };
   const key = customerKeyOf(encryption);
   if (key === undefined || key instanceof RedactedKeyBytes) return encryption;
+  return { type: 'SSE-C', key: redactKeyBytes(key) };
+}
+
+/** A copy of key bytes that prints as `[SSE-C key]` (JSON, `util.inspect`, string conversion, Jest snapshots). */
+export function redactKeyBytes(key: Uint8Array): Uint8Array {
+  if (key instanceof RedactedKeyBytes) return key;
   const copy = new RedactedKeyBytes(key.length);
   copy.set(key);
-  return { type: 'SSE-C', key: copy };
+  return copy;
+}
+
+const PROVIDER_SHOWN = '[CustomerKeyProvider]';
+const INNER_PROVIDER = Symbol('bucketkit.innerKeyProvider');
+
+/** True when `a` and `b` are the same provider, either of them possibly wrapped by {@link redactKeyProvider}. */
+export function sameKeyProvider(a: CustomerKeyProvider | undefined, b: CustomerKeyProvider | undefined): boolean {
+  const inner = (p: CustomerKeyProvider | undefined) => (p as { [INNER_PROVIDER]?: CustomerKeyProvider } | undefined)?.[INNER_PROVIDER] ?? p;
+  return a !== undefined && inner(a) === inner(b);
+}
+
+/**
+ * A provider that delegates to `provider` and prints as `[CustomerKeyProvider]` (JSON, `util.inspect`), so a config
+ * that holds one never serializes the provider's own fields (an in-memory provider may hold keys).
+ */
+export function redactKeyProvider(provider: CustomerKeyProvider | undefined): CustomerKeyProvider | undefined {
+  if (provider === undefined || (provider as { [PROVIDER_SHOWN]?: true })[PROVIDER_SHOWN]) return provider;
+  const wrapped: CustomerKeyProvider = {
+    getKey: (keyId, request) => provider.getKey(keyId, request),
+    keyIds: provider.keyIds === undefined ? undefined : (request) => provider.keyIds?.(request) ?? [],
+  };
+  for (const [name, value] of [
+    [PROVIDER_SHOWN, true],
+    [INNER_PROVIDER, provider],
+    ['toJSON', () => PROVIDER_SHOWN],
+    [inspect.custom, () => PROVIDER_SHOWN],
+  ] as const)
+    Object.defineProperty(wrapped, name, { value, enumerable: false });
+  return wrapped;
 }
 
 /**

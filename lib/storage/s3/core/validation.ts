@@ -115,11 +115,18 @@ export function assertEncryption(encryption: ServerSideEncryption | undefined, f
       }
       return;
     case 'SSE-C': {
+      if (any.keyProvider !== undefined) {
+        for (const f of ['key', 'customerKey']) if (any[f] !== undefined) invalid(`${field}.${f}`, 'give either key or keyProvider + keyId, not both');
+        assertKeyProvider(any.keyProvider, `${field}.keyProvider`);
+        if (any.keyId === undefined) invalid(`${field}.keyId`, 'is required with keyProvider: the id of the key to write with');
+        assertCustomerKeyId(any.keyId, `${field}.keyId`);
+      }
       for (const f of kmsFields) {
-        if (any[f] === undefined) continue;
+        if (any[f] === undefined || (f === 'keyId' && any.keyProvider !== undefined)) continue;
         const hint = typeof any[f] === 'string' && KMS_KEY_ID_PATTERN.test(any[f]) ? ' (that is a KMS key id: use SSE-KMS for KMS keys)' : '';
         invalid(`${field}.${f}`, `SSE-C takes a 32-byte customer key (key), not a KMS key or KMS options${hint}`);
       }
+      if (any.keyProvider !== undefined) return;
       if (any.key !== undefined && any.customerKey !== undefined) invalid(`${field}.key`, 'give key only (customerKey is its deprecated name)');
       assertCustomerKey(any.key ?? any.customerKey, `${field}.${any.key === undefined && any.customerKey !== undefined ? 'customerKey' : 'key'}`);
       return;
@@ -127,6 +134,25 @@ export function assertEncryption(encryption: ServerSideEncryption | undefined, f
     default:
       invalid(`${field}.type`, "must be 'SSE-S3', 'SSE-KMS', 'DSSE-KMS' or 'SSE-C'");
   }
+}
+
+/** An SSE-C key id: printable ASCII without spaces, as it travels in the `x-amz-meta-bk-sse-c-key-id` header. */
+const CUSTOMER_KEY_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+/** Throws unless `keyId` is 1-128 printable ASCII characters without spaces (an S3 user-metadata header value). */
+export function assertCustomerKeyId(keyId: unknown, field = 'customerKeyId'): asserts keyId is string {
+  if (typeof keyId !== 'string' || !CUSTOMER_KEY_ID_PATTERN.test(keyId))
+    invalid(
+      field,
+      `must be a key id of 1-128 printable ASCII characters without spaces, got ${typeof keyId === 'string' ? JSON.stringify(keyId.slice(0, 140)) : typeof keyId}`,
+    );
+}
+
+/** Throws unless `provider` has a `getKey` function (and `keyIds`, when given, is a function). */
+export function assertKeyProvider(provider: unknown, field = 'keyProvider'): void {
+  const p = provider as { getKey?: unknown; keyIds?: unknown } | null;
+  if (typeof p !== 'object' || p === null || typeof p.getKey !== 'function' || (p.keyIds !== undefined && typeof p.keyIds !== 'function'))
+    invalid(field, 'must be a CustomerKeyProvider: { getKey(keyId, { abortSignal }), keyIds?() }');
 }
 
 /** Throws unless the SSE-C key is 32 bytes. The message states the length only. */
@@ -160,6 +186,8 @@ export function assertReadOptions(options: GetOptions): void {
   }
   if (options.range !== undefined) assertRange(options.range);
   if (options.customerKey !== undefined) assertCustomerKey(options.customerKey);
+  if (options.customerKeyId !== undefined) assertCustomerKeyId(options.customerKeyId);
+  if (options.customerKey !== undefined && options.customerKeyId !== undefined) invalid('customerKeyId', 'give customerKey or customerKeyId, not both');
 }
 
 /**
@@ -230,6 +258,7 @@ export function assertCopyOptions(options: CopyOptions): void {
     invalid('taggingDirective', "must be 'COPY' or 'REPLACE'");
   if (options.sourceConditions !== undefined) assertReadConditions(options.sourceConditions, 'sourceConditions.');
   if (options.sourceCustomerKey !== undefined) assertCustomerKey(options.sourceCustomerKey, 'sourceCustomerKey');
+  if (options.sourceCustomerKeyId !== undefined) assertCustomerKeyId(options.sourceCustomerKeyId, 'sourceCustomerKeyId');
 }
 
 /** Validates list options. */

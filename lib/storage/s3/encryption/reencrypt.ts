@@ -4,7 +4,10 @@ import type { EncryptionState, ReencryptItem, ReencryptOptions, ReencryptResult 
 import type { CopyOptions, CopyResult, StorageClassName } from '../../types/objects';
 import { mapSettledLimit } from '../core/concurrency';
 import type { S3Context } from '../core/context';
-import { assertSseCTransport, customerKeyOf, kmsKeyIdOf } from '../core/encryption';
+import { CUSTOMER_KEY_ID_METADATA, assertSseCTransport, customerKeyMd5, customerKeyOf, kmsKeyIdOf } from '../core/encryption';
+import { resolveEncryption } from './customer-keys';
+import type { CustomerKeyResolver } from './key-provider';
+import { contentHeadersOf, keyMetadata, readResolver, selectCustomerKey, withoutKeyMetadata } from './key-selection';
 import { assertEncryption, assertKey } from '../core/validation';
 import { copyObject, copySource } from '../objects/copy';
 import { listObjects } from '../objects/list';
@@ -58,16 +61,39 @@ function notImplemented(error: unknown): boolean {
 
 interface Run {
   readonly ctx: S3Context;
+  /** The options with provider keys in `to` / `from` resolved to bytes. */
   readonly options: ReencryptOptions;
+  /** The key id of a `to: { type: 'SSE-C', keyProvider, keyId }` target, written to `bk-sse-c-key-id`. */
+  readonly toKeyId?: string;
+  /** Finds each object's SSE-C key through the config's provider when `from` has no key. */
+  readonly resolver?: CustomerKeyResolver;
   readonly runMultipartCopy: RunMultipartCopy;
   /** UpdateObjectEncryption is tried (and turned off for the run when the store does not implement it). */
   update: boolean;
 }
 
-/** HEAD with the `from` key; for an SSE-C move, a 403 there and a success with the `to` key means "already done". */
-async function headForMove(run: Run, key: string): Promise<{ head: HeadObjectCommandOutput; underTarget: boolean }> {
+interface Found {
+  readonly head: HeadObjectCommandOutput;
+  readonly underTarget: boolean;
+  /** The object's SSE-C key, when the provider found it (the copy-source key). */
+  readonly sourceKey?: Uint8Array;
+}
+
+/**
+ * HEAD with the `from` key; for an SSE-C move, a 403 there and a success with the `to` key means "already done".
+ * Without a `from` key and with a provider, the object's own key is found from its `bk-sse-c-key-id`.
+ */
+async function headForMove(run: Run, key: string): Promise<Found> {
   const { ctx, options } = run;
   const fromKey = customerKeyOf(options.from);
+  if (fromKey === undefined && run.resolver !== undefined && options.from === undefined) {
+    const selected = await selectCustomerKey(ctx, run.resolver, { key, abortSignal: options.abortSignal });
+    if (selected === undefined) return { head: await headWithKey(ctx, key, undefined, { abortSignal: options.abortSignal }), underTarget: false };
+    const toKey = customerKeyOf(options.to);
+    // A store that ignores SSE-C (moto) reports no SSE-C headers: the key found stands for what HEAD would report.
+    const head = { ...selected.head, SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: customerKeyMd5(selected.key) };
+    return { head, sourceKey: selected.key, underTarget: toKey !== undefined && customerKeyMd5(toKey) === customerKeyMd5(selected.key) };
+  }
   try {
     const head = await headWithKey(ctx, key, fromKey, { abortSignal: options.abortSignal });
     return { head, underTarget: false };
@@ -80,7 +106,7 @@ async function headForMove(run: Run, key: string): Promise<{ head: HeadObjectCom
 
 async function moveOne(run: Run, key: string): Promise<ReencryptItem> {
   const { ctx, options } = run;
-  const { head, underTarget } = await headForMove(run, key);
+  const { head, underTarget, sourceKey } = await headForMove(run, key);
   const before = encryptionStateOf(head);
   const target = expectedStateOf(options.to);
   if (underTarget || encryptionProblems(before, target).length === 0) return { key, outcome: 'skipped', before, reason: 'already under the target encryption' };
@@ -113,9 +139,10 @@ async function moveOne(run: Run, key: string): Promise<ReencryptItem> {
     sourceVersionId: head.VersionId,
     metadataDirective: 'COPY',
     taggingDirective: 'COPY',
+    ...metadataForMove(run, head),
     storageClass: head.StorageClass as StorageClassName | undefined,
     encryption: options.to,
-    sourceCustomerKey: customerKeyOf(options.from),
+    sourceCustomerKey: sourceKey ?? customerKeyOf(options.from),
     sourceConditions: head.ETag ? { ifMatch: head.ETag } : undefined,
     abortSignal: options.abortSignal,
   };
@@ -124,6 +151,17 @@ async function moveOne(run: Run, key: string): Promise<ReencryptItem> {
   if (copied !== undefined) return { key, outcome: 'reencrypted', method: 'copy', versionId: copied.versionId, before };
   const multipart = await run.runMultipartCopy(key, source, copyOptions);
   return { key, outcome: 'reencrypted', method: 'multipart-copy', versionId: multipart.versionId, before };
+}
+
+/**
+ * The copy keeps the metadata (`COPY`) unless the `bk-sse-c-key-*` entries must change: to a provider key they name
+ * the new key id, to anything else they go. Then it is `REPLACE` with the object's own content headers and metadata.
+ */
+function metadataForMove(run: Run, head: HeadObjectCommandOutput): Partial<CopyOptions> {
+  const toKey = customerKeyOf(run.options.to);
+  const added = run.toKeyId !== undefined && toKey !== undefined ? keyMetadata(run.toKeyId, toKey) : {};
+  if (run.toKeyId === undefined && head.Metadata?.[CUSTOMER_KEY_ID_METADATA] === undefined) return {};
+  return { ...contentHeadersOf(head), metadata: { ...withoutKeyMetadata(head.Metadata), ...added }, metadataDirective: 'REPLACE' };
 }
 
 async function moveAll(run: Run, keys: readonly string[], concurrency: number): Promise<ReencryptItem[]> {
@@ -158,9 +196,14 @@ export async function reencrypt(
   else if (typeof target !== 'object' || target === null || typeof target.prefix !== 'string')
     invalid('target', 'must be a key or { prefix } (an empty prefix for the whole bucket)');
   assertReencryptOptions(ctx, options);
+  const resolver = readResolver(ctx, options.abortSignal);
+  const to = await resolveEncryption(ctx, options.to, options.abortSignal, 'to', resolver);
+  const from = await resolveEncryption(ctx, options.from, options.abortSignal, 'from', resolver);
   const run: Run = {
     ctx,
-    options,
+    options: { ...options, to: to.encryption ?? options.to, from: from.encryption },
+    toKeyId: to.keyId,
+    resolver,
     runMultipartCopy,
     update: (options.method ?? (ctx.config.customEndpoint ? 'copy' : 'update')) === 'update' && updatable(options),
   };

@@ -6,6 +6,7 @@ import type { S3Context } from '../core/context';
 import { assertSseCTransport, customerKeyOf } from '../core/encryption';
 import { assertEncryption, assertKey, assertListOptions } from '../core/validation';
 import { listObjects } from '../objects/list';
+import { resolveEncryption } from './customer-keys';
 import { encryptionProblems, encryptionStateOf, expectedStateOf, headWithKey } from './state';
 
 function assertExpected(ctx: S3Context, expected: ServerSideEncryption): void {
@@ -29,6 +30,7 @@ export async function verifyEncryption(
 ): Promise<VerifyEncryptionResult> {
   assertKey(key);
   assertExpected(ctx, expected);
+  expected = (await resolveEncryption(ctx, expected, options.abortSignal, 'expected')).encryption ?? expected;
   const head = await headWithKey(ctx, key, customerKeyOf(expected), options);
   return resultOf(key, head.VersionId, encryptionStateOf(head), expected);
 }
@@ -59,11 +61,12 @@ export async function* auditEncryption(ctx: S3Context, options: AuditEncryptionO
   const concurrency = options.concurrency ?? ctx.config.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)
     throw new InvalidArgumentError('concurrency: must be an integer from 1 to 1024', { field: 'concurrency' });
-  const customerKey = customerKeyOf(options.expected);
+  const expected = (await resolveEncryption(ctx, options.expected, options.abortSignal, 'expected')).encryption ?? options.expected;
+  const customerKey = customerKeyOf(expected);
   for await (const page of listObjects(ctx, { prefix: options.prefix, pageSize: options.pageSize, abortSignal: options.abortSignal })) {
     const checked = await mapSettledLimit(page.objects, concurrency, async (object) => {
       const head = await headWithKey(ctx, object.key, customerKey, { abortSignal: options.abortSignal });
-      return resultOf(object.key, head.VersionId, encryptionStateOf(head), options.expected);
+      return resultOf(object.key, head.VersionId, encryptionStateOf(head), expected);
     });
     for (const [index, settled] of checked.entries()) {
       if (settled.status === 'fulfilled') {
@@ -73,7 +76,7 @@ export async function* auditEncryption(ctx: S3Context, options: AuditEncryptionO
       const error = settled.reason as Error;
       if (error instanceof ObjectNotFoundError) continue;
       if (options.abortSignal?.aborted) throw error;
-      const failed = resultOf(page.objects[index].key, undefined, { type: 'unknown' }, options.expected);
+      const failed = resultOf(page.objects[index].key, undefined, { type: 'unknown' }, expected);
       yield { ...failed, ok: false, problems: [`HEAD failed: ${error.message}`], error };
     }
   }

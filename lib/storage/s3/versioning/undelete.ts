@@ -46,6 +46,8 @@ export interface RestoreVersionOptions {
   readonly encryption?: ServerSideEncryption;
   /** The SSE-C key the old version was written with. @default - none */
   readonly sourceCustomerKey?: Uint8Array;
+  /** The id of the old version's SSE-C key in the config's `customerKeys` provider. @default - found from the version */
+  readonly sourceCustomerKeyId?: string;
   /** @default - none */
   readonly abortSignal?: AbortSignal;
 }

@@ -3,7 +3,7 @@ import type { ChecksumAlgorithmName } from '../../../../rules/checksums';
 import type { PartChecksum, UploadOptions, UploadState, UploadStateStore, UploadedPart } from '../../../types/transfer';
 import { etagIsMd5Based, flexibleOf, resolvePartChecksum } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
-import { customerKeyInput, customerKeyOf } from '../../core/encryption';
+import { CUSTOMER_KEY_ID_METADATA, customerKeyInput, customerKeyOf } from '../../core/encryption';
 import { PartLayout } from '../shared/part-size';
 import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS } from '../shared/control';
 import { JsonFileUploadStateStore, STATE_SAVE_INTERVAL_MS, UPLOAD_STATE_SUFFIX } from '../shared/state';
@@ -125,6 +125,9 @@ export class UploadJob {
       source: this.fingerprint,
       parts: partsOf(plan),
       createdAt: plan.createdAt,
+      // SSE-C: the key id and the key's MD5 only, never the key.
+      customerKeyId: this.sseC.SSECustomerKeyMD5 === undefined ? undefined : this.options.metadata?.[CUSTOMER_KEY_ID_METADATA],
+      customerKeyMd5: this.sseC.SSECustomerKeyMD5,
     };
     const next = this.saveChain.catch(() => undefined).then(() => store.save(state));
     this.saveChain = next;

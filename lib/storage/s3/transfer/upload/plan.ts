@@ -1,5 +1,5 @@
 /** Planning a multipart upload: find the upload to resume (state file, ListParts) or create one. */
-import { AbortedError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
+import { AbortedError, MultipartUploadError, EncryptionKeyMismatchError, PreconditionFailedError } from '../../../errors';
 import { abortSuffix, tryAbortUpload } from '../shared/settle';
 import type { UploadState } from '../../../types/transfer';
 import { unquoteEtag } from '../shared/checksums';
@@ -21,6 +21,13 @@ export async function planUpload(job: UploadJob, explicitUploadId?: string): Pro
       throw new PreconditionFailedError(
         `upload of ${job.key}: upload ${usable.uploadId} began with ${checks}; refusing to resume with other part checks. Pass the same partChecksum / checksumAlgorithm, or resume: false`,
         { bucket, key: job.key },
+      );
+    }
+    if (usable.customerKeyMd5 !== undefined && usable.customerKeyMd5 !== job.sseC.SSECustomerKeyMD5) {
+      const id = usable.customerKeyId === undefined ? 'an SSE-C key' : `SSE-C key id ${usable.customerKeyId}`;
+      throw new EncryptionKeyMismatchError(
+        `upload of ${job.key}: upload ${usable.uploadId} began with ${id} (key MD5 ${usable.customerKeyMd5}) and S3 refuses parts under another key; resume with that key, or resume: false`,
+        { bucket, key: job.key, keyId: usable.customerKeyId },
       );
     }
     const changed = describeChange(usable.source, job.fingerprint);
