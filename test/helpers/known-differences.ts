@@ -67,7 +67,9 @@ export type Difference =
   /** CopyObject onto itself without a source version id answers 400 InvalidRequest when only the encryption changes. */
   | 'copy-in-place-ignores-encryption-change'
   /** CopyObject from a missing source bucket answers 404 NoSuchBucket naming the destination bucket in <BucketName>. */
-  | 'copy-no-such-bucket-names-destination';
+  | 'copy-no-such-bucket-names-destination'
+  /** UploadPartCopy from an SSE-C source to another SSE-C key answers 400 InvalidArgument ("calculated MD5 hash of the key did not match"). */
+  | 'part-copy-to-another-sse-c-key-refused';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -109,6 +111,8 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'sse-c-wrong-key-is-400': "An SSE-C read with another key than the object's answers 400 InvalidArgument, not 403 AccessDenied.",
   'copy-no-such-bucket-names-destination':
     'CopyObject from a missing source bucket answers 404 NoSuchBucket naming the destination bucket in <BucketName>, so bucketkit names the destination too.',
+  'part-copy-to-another-sse-c-key-refused':
+    'UploadPartCopy from an SSE-C source to another SSE-C key answers 400 InvalidArgument ("The calculated MD5 hash of the key did not match"): an SSE-C object cannot be re-keyed by copy.',
   'copy-in-place-ignores-encryption-change':
     'CopyObject of an object onto itself without a source version id (an unversioned bucket) answers 400 InvalidRequest "copy to itself" when only the encryption changes.',
 };
@@ -225,6 +229,7 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'sse-c-wrong-key-is-400',
     'copy-in-place-ignores-encryption-change',
     'copy-no-such-bucket-names-destination',
+    'part-copy-to-another-sse-c-key-refused',
   ],
 };
 

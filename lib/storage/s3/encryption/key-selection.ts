@@ -62,7 +62,8 @@ export function headWith(ctx: S3Context, target: KeyTarget, customerKey: Uint8Ar
  * and 403 when the key is wrong, so the `bk-sse-c-key-id` metadata cannot be read first: each candidate key id is
  * tried with one HEAD until one opens the object (a 403 moves on). A store that ignores SSE-C (moto) opens it with
  * any key; the metadata then names the right id. The key the provider gives for the object's id is checked against
- * the `bk-sse-c-key-md5` written with it.
+ * the `bk-sse-c-key-md5` written with it. A 400 is ambiguous (S3: the object is not SSE-C; Ceph RGW: a wrong key), so
+ * the first one is settled by one HEAD without a key.
  *
  * @returns the key, or undefined when the object is not SSE-C (S3 answers 400 to a key it does not need; a store that
  *   ignores SSE-C reports neither SSE-C nor a key id): the read then goes without a key
@@ -72,7 +73,8 @@ export function headWith(ctx: S3Context, target: KeyTarget, customerKey: Uint8Ar
  */
 export async function selectCustomerKey(ctx: S3Context, resolver: CustomerKeyResolver, target: KeyTarget): Promise<SelectedCustomerKey | undefined> {
   const tried: string[] = [];
-  let refused: AccessDeniedError | undefined;
+  let refused: StorageError | undefined;
+  let isSseC = false;
   for (const candidate of await candidates(ctx, resolver, target)) {
     const key = await resolver.key(candidate);
     tried.push(candidate);
@@ -84,15 +86,29 @@ export async function selectCustomerKey(ctx: S3Context, resolver: CustomerKeyRes
         refused = error;
         continue;
       }
-      // 400 to a HEAD with a key: the encryption parameters do not apply, the object is not SSE-C.
-      if (error instanceof StorageError && error.httpStatus === 400) return undefined;
+      // 400 to a HEAD with a key: on S3 the encryption parameters do not apply (the object is not SSE-C); Ceph RGW
+      // also answers a wrong key with 400. One HEAD without a key tells them apart: it succeeds on an object that is
+      // not SSE-C, and answers 400 (a key is required) on an SSE-C object, whose key this candidate was not.
+      if (error instanceof StorageError && error.httpStatus === 400) {
+        if (!isSseC) {
+          const plain = await headWith(ctx, target, undefined).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          if (plain === undefined) return undefined;
+          if (!(plain instanceof StorageError && plain.httpStatus === 400)) throw plain;
+          isSseC = true;
+        }
+        refused = error;
+        continue;
+      }
       throw error;
     }
     return confirm(resolver, target, candidate, key, head, tried);
   }
   throw new EncryptionKeyMismatchError(
-    `${target.key}: none of the SSE-C key ids tried (${tried.join(', ')}) opens it: S3 answered 403 to each (a wrong key, or access denied); pass customerKeyId or add the key id to the provider's keyIds()`,
-    { bucket: target.bucket ?? ctx.bucket, key: target.key, keyIdsTried: tried, cause: refused, httpStatus: 403 },
+    `${target.key}: none of the SSE-C key ids tried (${tried.join(', ')}) opens it: the store refused each (403: a wrong key, or access denied; 400 on Ceph RGW: a wrong key); pass customerKeyId or add the key id to the provider's keyIds()`,
+    { bucket: target.bucket ?? ctx.bucket, key: target.key, keyIdsTried: tried, cause: refused, httpStatus: refused?.httpStatus ?? 403 },
   );
 }
 

@@ -256,11 +256,39 @@ describe('reads pick the key from the object', () => {
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { SSECustomerKeyMD5: md5(B) });
   });
 
-  test('an object that is not SSE-C (400 to a HEAD with a key) is read without a key', async () => {
-    s3.on(HeadObjectCommand).rejects(s3Error('BadRequest', 400, 'UnknownError'));
+  test('an object that is not SSE-C (400 to a HEAD with a key, 200 without) is read without a key', async () => {
+    s3.on(HeadObjectCommand).callsFake((input: { SSECustomerKey?: string }) => {
+      if (input.SSECustomerKey !== undefined) throw s3Error('BadRequest', 400, 'UnknownError');
+      return { ETag: '"e"' };
+    });
     s3.on(GetObjectCommand).resolves({ Body: Readable.from([Buffer.from('plain')]) as never });
     expect((await storageWith(counting()).getBuffer('k')).toString()).toBe('plain');
     expect(s3.commandCalls(GetObjectCommand)[0].args[0].input.SSECustomerKey).toBeUndefined();
+    // One HEAD with the first key id, one without: no other key id is tried.
+    expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.SSECustomerKey === undefined)).toEqual([false, true]);
+  });
+
+  test('a store that answers a wrong key with 400 (Ceph RGW): the HEAD without a key is 400 too, so the next key id is tried', async () => {
+    const provider = staticKeyProvider({ A, B });
+    s3.on(HeadObjectCommand).callsFake((input: { SSECustomerKey?: string }) => {
+      if (input.SSECustomerKey === B.toString('base64'))
+        return { ETag: '"e"', SSECustomerAlgorithm: 'AES256', Metadata: { 'bk-sse-c-key-id': 'B', 'bk-sse-c-key-md5': md5(B) } };
+      throw s3Error('InvalidArgument', 400, 'UnknownError');
+    });
+    s3.on(GetObjectCommand).resolves({ Body: Readable.from([Buffer.from('sealed')]) as never });
+    expect((await storageWith(provider, 'A').getBuffer('k')).toString()).toBe('sealed');
+    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input.SSECustomerKey).toBe(B.toString('base64'));
+    // A (400), no key (400: it is SSE-C), B (200); the ambiguity is settled once.
+    const keys = s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.SSECustomerKey);
+    expect(keys).toEqual([A.toString('base64'), undefined, B.toString('base64')]);
+  });
+
+  test('every key id answered 400 on an SSE-C object: EncryptionKeyMismatchError with status 400, no GET', async () => {
+    s3.on(HeadObjectCommand).rejects(s3Error('InvalidArgument', 400, 'UnknownError'));
+    const error = await rejection(storageWith(staticKeyProvider({ A, B }), 'A').getBuffer('k'));
+    expect(error).toBeInstanceOf(EncryptionKeyMismatchError);
+    expect(error).toMatchObject({ keyIdsTried: ['A', 'B'], httpStatus: 400 });
+    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
   });
 
   test('a missing object: exists is false, get is ObjectNotFoundError', async () => {
