@@ -219,3 +219,15 @@ export {
 } from './s3/bucket-config/notifications/model';
 export { parseS3Event, compareSequencers, decodeS3EventKey, DEFAULT_MIN_S3_EVENT_VERSION } from './s3/bucket-config/notifications/parse-event';
 export { AccelerationStatus, getAcceleration, setAcceleration } from './s3/bucket-config/acceleration';
+export {
+  StagedCopy,
+  PartBatch,
+  StartStagedCopyOptions,
+  DEFAULT_PARTS_PER_BATCH,
+  MAX_PART_BATCHES,
+  planPartBatches,
+  startStagedCopy,
+  copyStagedParts,
+  completeStagedCopy,
+  abortStagedCopy,
+} from './s3/transfer/copy/staged-copy';
