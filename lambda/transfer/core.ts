@@ -65,8 +65,8 @@ const SPEC: HandlerSpec<TransferEvent | StagedCopyEvent, TransferResult | Staged
     'action' in r
       ? { resultCode: 'PermanentFailure', resultString: `a ${r.action} stage is not a Batch Operations task` }
       : r.status === 'Succeeded'
-      ? { resultCode: 'Succeeded', resultString: `copied to s3://${r.destination.bucket}/${r.destination.key} (${r.sizeBytes} bytes, ${r.method})` }
-      : { resultCode: 'PermanentFailure', resultString: r.status === 'Failed' ? r.errorMessage : 'unfinished copy' },
+        ? { resultCode: 'Succeeded', resultString: `copied to s3://${r.destination.bucket}/${r.destination.key} (${r.sizeBytes} bytes, ${r.method})` }
+        : { resultCode: 'PermanentFailure', resultString: r.status === 'Failed' ? r.errorMessage : 'unfinished copy' },
 };
 
 /**

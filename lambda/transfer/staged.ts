@@ -88,7 +88,18 @@ export function parseStagedCopyEvent(event: unknown): StagedCopyEvent {
   const env = process.env;
   switch (action) {
     case 'plan-copy': {
-      r.only(['action', 'sourceBucket', 'sourceKey', 'sourceVersionId', 'destinationBucket', 'destinationKey', 'partSizeBytes', 'partsPerBatch', 'storageClass', 'encryption']);
+      r.only([
+        'action',
+        'sourceBucket',
+        'sourceKey',
+        'sourceVersionId',
+        'destinationBucket',
+        'destinationKey',
+        'partSizeBytes',
+        'partsPerBatch',
+        'storageClass',
+        'encryption',
+      ]);
       const sourceBucket = r.has('sourceBucket') || !env.BUCKETKIT_SOURCE_BUCKET ? r.string('sourceBucket', BUCKET) : env.BUCKETKIT_SOURCE_BUCKET;
       const sourceKey = r.string('sourceKey', KEY);
       const destinationBucket = r.optionalString('destinationBucket', BUCKET) ?? (env.BUCKETKIT_DESTINATION_BUCKET || sourceBucket);
@@ -128,7 +139,12 @@ export function parseStagedCopyEvent(event: unknown): StagedCopyEvent {
       return { action, copy: readCopy(r) };
     case 'abort-copy':
       r.only(['action', 'destinationBucket', 'destinationKey', 'uploadId']);
-      return { action, destinationBucket: r.string('destinationBucket', BUCKET), destinationKey: r.string('destinationKey', KEY), uploadId: r.string('uploadId', ID) };
+      return {
+        action,
+        destinationBucket: r.string('destinationBucket', BUCKET),
+        destinationKey: r.string('destinationKey', KEY),
+        uploadId: r.string('uploadId', ID),
+      };
   }
 }
 
@@ -190,12 +206,24 @@ function readEncryption(e: EventReader | undefined): ServerSideEncryption | unde
 function readCopy(r: EventReader): StagedCopyRecord {
   const c = r.optionalObject('copy');
   if (!c) throw new ValidationError('copy', 'is required (the copy record plan-copy returned)');
-  c.only(['sourceBucket', 'sourceKey', 'sourceVersionId', 'sourceETag', 'destinationBucket', 'destinationKey', 'uploadId', 'sizeBytes', 'partSizeBytes', 'partCount']);
+  c.only([
+    'sourceBucket',
+    'sourceKey',
+    'sourceVersionId',
+    'sourceETag',
+    'destinationBucket',
+    'destinationKey',
+    'uploadId',
+    'sizeBytes',
+    'partSizeBytes',
+    'partCount',
+  ]);
   const sizeBytes = c.integer('sizeBytes', 0, MAX_OBJECT_SIZE_BYTES);
   const partSizeBytes = c.integer('partSizeBytes', MIN_PART_SIZE_BYTES, MAX_PART_SIZE_BYTES);
   const expected = Math.max(1, Math.ceil(sizeBytes / partSizeBytes));
   const partCount = c.integer('partCount', 1, MAX_PARTS);
-  if (partCount !== expected) throw new ValidationError(c.field('partCount'), `must be ${expected} for ${sizeBytes} bytes in parts of ${partSizeBytes} (got ${partCount})`);
+  if (partCount !== expected)
+    throw new ValidationError(c.field('partCount'), `must be ${expected} for ${sizeBytes} bytes in parts of ${partSizeBytes} (got ${partCount})`);
   return {
     sourceBucket: c.string('sourceBucket', BUCKET),
     sourceKey: c.string('sourceKey', KEY),

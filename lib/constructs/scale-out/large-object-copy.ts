@@ -8,7 +8,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ValidationError } from '../errors';
 import { TransferFunction } from '../handlers/transfer-function';
-import { acknowledgeScaleOutFindings, stateMachineLogs } from './common';
+import { acknowledgeFunctionInvoke, acknowledgeScaleOutFindings, stateMachineLogs } from './common';
 import { checkLargeObjectCopyProps } from './validation';
 
 /** Child workflows (each one transfer handler invocation copying one batch) at once, by default. */
@@ -156,7 +156,8 @@ export class LargeObjectCopy extends Construct {
     );
     const abortFailed = new sfn.Fail(this, 'Abort failed', {
       error: 'AbortFailed',
-      cause: 'the multipart upload could not be aborted; the bucket lifecycle rule (AbortIncompleteMultipartUpload) must remove it (upload id in the execution history)',
+      cause:
+        'the multipart upload could not be aborted; the bucket lifecycle rule (AbortIncompleteMultipartUpload) must remove it (upload id in the execution history)',
     });
     abort.addCatch(abortFailed, { resultPath: '$.abortError' });
     const copyFailed = new sfn.Fail(this, 'Copy failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
@@ -235,6 +236,7 @@ export class LargeObjectCopy extends Construct {
       comment: 'bucketkit LargeObjectCopy: plan, a Distributed Map of UploadPartCopy batches, complete; abort on failure',
     });
     acknowledgeScaleOutFindings(this.stateMachine, [], [LARGE_OBJECT_COPY_MAP_LABEL]);
+    acknowledgeFunctionInvoke(this.stateMachine, fn.functionArn);
   }
 
   /** Lets `grantee` start executions and follow them (DescribeExecution, ListMapRuns, DescribeMapRun). */

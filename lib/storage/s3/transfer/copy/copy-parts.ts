@@ -59,20 +59,16 @@ export async function copyParts(
   const { controller, dispose } = linkedController(options.abortSignal);
   let firstFailure: { error: unknown; partNumber: number } | undefined;
   try {
-    const results = await mapSettledLimit(
-      [...partNumbers],
-      options.copyConcurrency ?? upload.ctx.config.concurrency,
-      async (partNumber) => {
-        if (controller.signal.aborted) throw new StorageError('skipped after an earlier failure');
-        try {
-          return await copyPart(upload, partNumber, layout.partSize, options, controller.signal);
-        } catch (error) {
-          if (!controller.signal.aborted) firstFailure ??= { error, partNumber };
-          controller.abort();
-          throw error;
-        }
-      },
-    );
+    const results = await mapSettledLimit([...partNumbers], options.copyConcurrency ?? upload.ctx.config.concurrency, async (partNumber) => {
+      if (controller.signal.aborted) throw new StorageError('skipped after an earlier failure');
+      try {
+        return await copyPart(upload, partNumber, layout.partSize, options, controller.signal);
+      } catch (error) {
+        if (!controller.signal.aborted) firstFailure ??= { error, partNumber };
+        controller.abort();
+        throw error;
+      }
+    });
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed || controller.signal.aborted) {
       return {

@@ -167,10 +167,9 @@ export async function completeStagedCopy(ctx: S3Context, copy: StagedCopy): Prom
   const result = await completeCopy(uploadOf(ctx, copy), parts, {});
   // The version Complete made ("null" in a bucket that never had versioning is no version id to ask for).
   const versionId = result.versionId && result.versionId !== 'null' ? result.versionId : undefined;
-  const head = await ctx.send(
-    new HeadObjectCommand({ Bucket: ctx.bucket, Key: copy.destinationKey, VersionId: versionId, RequestPayer: ctx.requestPayer }),
-    { key: copy.destinationKey },
-  );
+  const head = await ctx.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: copy.destinationKey, VersionId: versionId, RequestPayer: ctx.requestPayer }), {
+    key: copy.destinationKey,
+  });
   const etags = parts.map((p) => unquoteEtag(p.ETag));
   const expectedEtag = etags.every((e) => /^[0-9a-f]{32}$/.test(e)) ? multipartEtag(etags) : undefined;
   if (head.ContentLength !== copy.sizeBytes || (expectedEtag !== undefined && unquoteEtag(head.ETag) !== expectedEtag))
