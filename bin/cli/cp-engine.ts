@@ -3,8 +3,8 @@
  * a `LargeObjectCopy` state machine (docs/scale-out.md), and this process only starts the execution and follows it.
  *
  * Progress comes from the Distributed Map Run's item counts (DescribeMapRun `itemCounts`: batches of parts
- * succeeded of total), shown with the same reporter as a local copy; bytes are estimated from the source's size (a
- * HEAD, when the caller may read the source). Ctrl-C stops following, not the execution: a stopped execution would
+ * succeeded of total), shown with the same reporter as a local copy, in parts and bytes when the source's size is
+ * known (a HEAD, when the caller may read the source; the part layout is the plan's own code), else in batches. Ctrl-C stops following, not the execution: a stopped execution would
  * skip its abort step and leave the multipart upload open, so it is left to finish (or fail and abort) on its own.
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeMapRun.html
  */
@@ -18,8 +18,18 @@ import {
 } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { AccessDeniedError, InvalidArgumentError, ObjectNotFoundError } from '../../lib/storage';
+import {
+  AccessDeniedError,
+  DEFAULT_COPY_PART_SIZE_BYTES,
+  DEFAULT_PARTS_PER_BATCH,
+  InvalidArgumentError,
+  MAX_PART_BATCHES,
+  ObjectNotFoundError,
+  partCountFor,
+  partSizeForKnownSize,
+} from '../../lib/storage';
 import { UsageError } from './exit-codes';
+import type { TransferProgress } from '../../lib/storage';
 import { reporterFor, type ProgressReporter } from './progress';
 import { isS3Url, openStorage, parseS3Url, type S3CommandOptions } from './s3-target';
 
@@ -97,14 +107,17 @@ export function executionError(status: string, error: string | undefined, cause:
   return Object.assign(new Error(message), { name: 'ExecutionFailed' });
 }
 
-/** The buckets a LargeObjectCopy definition is fixed to (its `Prepare` state), or undefined for another definition. */
-export function fixedBuckets(definition: string | undefined): { sourceBucket: string; destinationBucket: string } | undefined {
+/**
+ * The buckets (and parts per batch) a LargeObjectCopy definition is fixed to (its `Prepare` state), or undefined for
+ * another definition.
+ */
+export function fixedBuckets(definition: string | undefined): { sourceBucket: string; destinationBucket: string; partsPerBatch?: number } | undefined {
   try {
-    const fixed = (JSON.parse(definition ?? '') as { States?: { Prepare?: { Parameters?: { fixed?: Record<string, unknown> } } } }).States?.Prepare?.Parameters
-      ?.fixed;
-    return typeof fixed?.sourceBucket === 'string' && typeof fixed.destinationBucket === 'string'
-      ? { sourceBucket: fixed.sourceBucket, destinationBucket: fixed.destinationBucket }
-      : undefined;
+    const parsed = JSON.parse(definition ?? '') as { States?: { Prepare?: { Parameters?: { fixed?: Record<string, unknown> } } } };
+    const fixed = parsed.States?.Prepare?.Parameters?.fixed;
+    if (typeof fixed?.sourceBucket !== 'string' || typeof fixed.destinationBucket !== 'string') return undefined;
+    const buckets = { sourceBucket: fixed.sourceBucket, destinationBucket: fixed.destinationBucket };
+    return typeof fixed.partsPerBatch === 'number' ? { ...buckets, partsPerBatch: fixed.partsPerBatch } : buckets;
   } catch {
     return undefined;
   }
@@ -133,17 +146,14 @@ export async function runStepFunctionsCp(src: string, dst: string, options: Step
         `--state-machine-arn: this LargeObjectCopy copies from ${buckets.sourceBucket} to ${buckets.destinationBucket}, not ${from.bucket} to ${to.bucket}`,
       );
     const sizeBytes = await sourceSize(from, options);
-    const input = {
-      sourceKey: from.key,
-      destinationKey: key,
-      ...(options.partSizeMib === undefined ? {} : { partSizeBytes: options.partSizeMib * 1024 * 1024 }),
-    };
+    const partSizeBytes = options.partSizeMib === undefined ? undefined : options.partSizeMib * 1024 * 1024;
+    const input = { sourceKey: from.key, destinationKey: key, ...(partSizeBytes === undefined ? {} : { partSizeBytes }) };
     // A name of our own (Step Functions makes one when none is given; moto does not), unique and at most 80 characters.
     const name = `bucketkit-cp-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, name, input: JSON.stringify(input) }));
     if (!executionArn) throw new Error('StartExecution returned no executionArn');
     if (!options.json && !options.quiet) err(`cp: started ${executionArn}`);
-    const done = await follow(client, executionArn, sizeBytes, reporter, options);
+    const done = await follow(client, executionArn, layoutOf(sizeBytes, partSizeBytes, buckets?.partsPerBatch), reporter, options);
     const output = JSON.parse(done.output ?? '{}') as {
       destination?: { etag?: string; versionId?: string };
       sizeBytes?: number;
@@ -180,8 +190,52 @@ async function sourceSize(from: { bucket: string; key: string }, options: S3Comm
   }
 }
 
+/**
+ * The plan's part count and the size, for progress in parts and bytes: the same layout code the plan runs
+ * (`partSizeForKnownSize`, 64 MiB aimed for); undefined when the size is unknown or the part size does not fit (the
+ * execution reports that itself).
+ */
+function layoutOf(sizeBytes: number | undefined, partSizeBytes: number | undefined, partsPerBatch = DEFAULT_PARTS_PER_BATCH): CopyLayout | undefined {
+  if (sizeBytes === undefined) return undefined;
+  try {
+    const size = partSizeForKnownSize(sizeBytes, partSizeBytes === undefined ? { targetPartSizeBytes: DEFAULT_COPY_PART_SIZE_BYTES } : { partSizeBytes });
+    const partCount = partCountFor(sizeBytes, size);
+    // As planPartBatches raises it, to keep at most MAX_PART_BATCHES batches.
+    return { sizeBytes, partCount, partsPerBatch: Math.max(partsPerBatch, Math.ceil(partCount / MAX_PART_BATCHES)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The plan's layout as the CLI works it out: size, part count, parts per batch. */
+export interface CopyLayout {
+  readonly sizeBytes: number;
+  readonly partCount: number;
+  readonly partsPerBatch: number;
+}
+
+/**
+ * Progress from a Map Run's counts: batches (of `partsPerBatch` parts but the last) succeeded of total, shown as parts
+ * and bytes when the layout is known, else as batches with no bytes.
+ */
+export function progressOf(counts: { succeeded?: number; total?: number }, layout: CopyLayout | undefined, elapsedMs: number): TransferProgress {
+  const total = counts.total ?? 0;
+  const succeeded = counts.succeeded ?? 0;
+  if (!layout) return { transferredBytes: 0, partsDone: succeeded, totalParts: total, bytesPerSecond: 0, elapsedMs };
+  const partsDone = succeeded >= total ? layout.partCount : Math.min(layout.partCount, succeeded * layout.partsPerBatch);
+  const transferredBytes = Math.round((layout.sizeBytes * partsDone) / layout.partCount);
+  return {
+    transferredBytes,
+    totalBytes: layout.sizeBytes,
+    partsDone,
+    totalParts: layout.partCount,
+    bytesPerSecond: elapsedMs > 0 ? (transferredBytes * 1000) / elapsedMs : 0,
+    elapsedMs,
+  };
+}
+
 /** Polls the execution and its Map Run until the execution ends; resolves with a SUCCEEDED description. */
-async function follow(client: SFNClient, executionArn: string, sizeBytes: number | undefined, reporter: ProgressReporter, options: StepFunctionsCpOptions) {
+async function follow(client: SFNClient, executionArn: string, layout: CopyLayout | undefined, reporter: ProgressReporter, options: StepFunctionsCpOptions) {
   const started = Date.now();
   const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   let mapRunArn: string | undefined;
@@ -194,18 +248,7 @@ async function follow(client: SFNClient, executionArn: string, sizeBytes: number
     mapRunArn ??= (await client.send(new ListMapRunsCommand({ executionArn }))).mapRuns?.[0]?.mapRunArn;
     if (mapRunArn) {
       const counts = (await client.send(new DescribeMapRunCommand({ mapRunArn }))).itemCounts;
-      if (counts && counts.total) {
-        const elapsedMs = Date.now() - started;
-        const transferredBytes = sizeBytes === undefined ? 0 : Math.round((sizeBytes * (counts.succeeded ?? 0)) / counts.total);
-        reporter.update({
-          transferredBytes,
-          totalBytes: sizeBytes,
-          partsDone: counts.succeeded ?? 0,
-          totalParts: counts.total,
-          bytesPerSecond: elapsedMs > 0 ? (transferredBytes * 1000) / elapsedMs : 0,
-          elapsedMs,
-        });
-      }
+      if (counts?.total) reporter.update(progressOf(counts, layout, Date.now() - started));
     }
     if (execution.status === 'SUCCEEDED') return execution;
     if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE')

@@ -181,7 +181,7 @@ export class LargeObjectCopy extends Construct {
     });
     const child = copyBatch.next(new sfn.Choice(this, 'Batch copied?').when(failed('$.result'), failWith('Batch failed', '$.result')).otherwise(batchDone));
 
-    const copyParts = new sfn.DistributedMap(this, 'Copy parts', {
+    const copyParts = new ZeroToleranceMap(this, 'Copy parts', {
       itemsPath: sfn.JsonPath.stringAt('$.plan.result.batches'),
       itemSelector: {
         copy: sfn.JsonPath.objectAt('$.plan.result.copy'),
@@ -189,7 +189,6 @@ export class LargeObjectCopy extends Construct {
         lastPartNumber: sfn.JsonPath.numberAt('$$.Map.Item.Value.lastPartNumber'),
       },
       maxConcurrency: props.maxConcurrency ?? DEFAULT_COPY_MAX_CONCURRENCY,
-      toleratedFailureCount: 0,
       // A child runs one invocation of up to 15 minutes: longer than an Express workflow may run (5 minutes).
       mapExecutionType: sfn.StateMachineType.STANDARD,
       label: LARGE_OBJECT_COPY_MAP_LABEL,
@@ -243,5 +242,15 @@ export class LargeObjectCopy extends Construct {
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     this.stateMachine.grantRead(grantee);
     return this.stateMachine.grantStartExecution(grantee);
+  }
+}
+
+/**
+ * A Distributed Map that writes `ToleratedFailureCount: 0` into its definition: aws-cdk-lib leaves a 0 out (it is
+ * Step Functions' default), and a copy must say that no failed batch is tolerated, whatever the default becomes.
+ */
+class ZeroToleranceMap extends sfn.DistributedMap {
+  public override toStateJson(queryLanguage?: sfn.QueryLanguage): object {
+    return { ...super.toStateJson(queryLanguage), ToleratedFailureCount: 0 };
   }
 }
