@@ -190,6 +190,26 @@ test('a throttled invoke (Lambda 429) is retried with backoff; SSE-S3 and the st
   expect(await uploadsLeft()).toEqual([]);
 });
 
+test("S3 throttling that outlasts the handler's own retries fails the invocation (ThrottledError) and the state machine retries the batch", async () => {
+  const data = randomBytes(7 * MIB);
+  await put('slow-down.bin', data);
+  // Every UploadPartCopy answers 503 SlowDown while the first copy-part-batch invocation runs.
+  moto.fault = (r) =>
+    /^PUT \/large-copy-destination\/copies\/slow-down\.bin\?partNumber=/.test(r.target) && standIn.withAction('copy-part-batch').length === 1
+      ? {
+          status: 503,
+          body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>R503</RequestId></Error>',
+        }
+      : undefined;
+  const result = await sfnc.run(stateMachineArn, { sourceKey: 'slow-down.bin', destinationKey: 'copies/slow-down.bin', partSizeBytes: PART });
+  expect(result).toMatchObject({ status: 'SUCCEEDED' });
+  expect(standIn.withAction('copy-part-batch')).toHaveLength(2);
+  // The handler retried within the first invocation before it gave up (more than one request per part).
+  expect(moto.matching(/^PUT \/large-copy-destination\/copies\/slow-down\.bin\?partNumber=1&/).length).toBeGreaterThan(2);
+  expect(await sha256Of(DESTINATION, 'copies/slow-down.bin')).toBe(createHash('sha256').update(data).digest('hex'));
+  expect(await uploadsLeft()).toEqual([]);
+}, 120_000);
+
 test.each([
   [{}, 'InvalidArgument', /^sourceKey: /],
   [{ sourceKey: 'big/source.bin', destinationBucket: 'elsewhere' }, 'InvalidArgument', /^sourceBucket: /],
