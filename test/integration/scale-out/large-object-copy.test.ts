@@ -190,7 +190,7 @@ test('a throttled invoke (Lambda 429) is retried with backoff; SSE-S3 and the st
   expect(await uploadsLeft()).toEqual([]);
 });
 
-test("S3 throttling that outlasts the handler's own retries fails the invocation (ThrottledError) and the state machine retries the batch", async () => {
+test("S3 SlowDown beyond the handler's own retries fails the invocation, and the state machine retries the batch", async () => {
   const data = randomBytes(7 * MIB);
   await put('slow-down.bin', data);
   // Every UploadPartCopy answers 503 SlowDown while the first copy-part-batch invocation runs.
