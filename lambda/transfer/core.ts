@@ -10,7 +10,8 @@ import { DEFAULT_COPY_PART_SIZE_BYTES, partSizeForKnownSize, StorageError, type 
 import { runInvocation, type BatchResponse, type FailureResult, type HandlerDeps, type HandlerSpec } from '../shared';
 import { parseTransferEvent, transferEventFromBatchTask, type TransferContinuation, type TransferEvent } from './event';
 import { abort, copyStep, createCopyUpload, type StepOutcome } from './multipart';
-import { isStagedCopyEvent, parseStagedCopyEvent, runStagedCopy, type StagedCopyEvent, type StagedCopyResult } from './staged';
+import type { StagedCopyResult } from './staged';
+import { isStagedCopyEvent, parseStagedCopyEvent, type StagedCopyEvent } from './staged-event';
 
 /** Progress of a multipart copy. */
 export interface TransferProgress {
@@ -60,7 +61,7 @@ const SPEC: HandlerSpec<TransferEvent | StagedCopyEvent, TransferResult | Staged
   // An event with an `action` is a stage of a LargeObjectCopy (staged.ts); any other is a whole copy.
   parse: (event) => (isStagedCopyEvent(event) ? parseStagedCopyEvent(event) : parseTransferEvent(event)),
   fromBatchTask: transferEventFromBatchTask,
-  run: (ev, d) => ('action' in ev ? runStagedCopy(ev, d) : runTransfer(ev, d)),
+  run: (ev, d) => ('action' in ev ? import('./staged').then((m) => m.runStagedCopy(ev, d)) : runTransfer(ev, d)),
   batchOutcome: (r) =>
     'action' in r
       ? { resultCode: 'PermanentFailure', resultString: `a ${r.action} stage is not a Batch Operations task` }

@@ -223,11 +223,10 @@ export {
   StagedCopy,
   PartBatch,
   StartStagedCopyOptions,
-  DEFAULT_PARTS_PER_BATCH,
-  MAX_PART_BATCHES,
   planPartBatches,
   startStagedCopy,
   copyStagedParts,
   completeStagedCopy,
   abortStagedCopy,
 } from './s3/transfer/copy/staged-copy';
+export { DEFAULT_PARTS_PER_BATCH, MAX_PART_BATCHES } from './s3/transfer/shared/defaults';

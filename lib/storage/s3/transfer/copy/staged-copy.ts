@@ -15,21 +15,11 @@ import type { S3Context } from '../../core/context';
 import { copySource } from '../../objects/copy';
 import { multipartEtag, unquoteEtag } from '../shared/checksums';
 import { partCountFor, partSizeForKnownSize } from '../shared/part-size';
-import { DEFAULT_COPY_PART_SIZE_BYTES } from '../shared/defaults';
-import { tryAbortUpload } from '../shared/settle';
-import { listUploadedParts } from '../shared/uploads-admin';
-import { copyParts, type CopyUpload } from './copy-parts';
-import { readCopySource, type CopySource } from './copy-source';
-import { completeCopy, createCopyUpload } from './multipart-copy';
-
-/** Parts one batch (one worker invocation) copies, by default: 10 parts of at most 5 GiB stay well inside 15 minutes. */
-export const DEFAULT_PARTS_PER_BATCH = 10;
-/**
- * The most batches a plan returns. Batches travel inline in a Step Functions state (at most 256 KiB:
- * https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); 2,000 batches of
- * `{"firstPartNumber":9991,"lastPartNumber":10000}` are about 90 KB. `partsPerBatch` is raised to stay within it.
- */
-export const MAX_PART_BATCHES = 2_000;
+import { DEFAULT_COPY_PART_SIZE_BYTES, DEFAULT_PARTS_PER_BATCH, MAX_PART_BATCHES } from '../shared/defaults';
+// The engine is loaded on first use (as S3Storage.copy loads it), so that a handler importing this file for a constant
+// or for planPartBatches does not load it at cold start.
+import type { CopyUpload } from './copy-parts';
+import type { CopySource } from './copy-source';
 
 /** The state of a staged copy between stages: what `startStagedCopy` returns and every later stage takes. JSON-safe. */
 export interface StagedCopy {
@@ -95,6 +85,7 @@ export async function startStagedCopy(ctx: S3Context, sourceKey: string, destina
     storageClass: options.storageClass,
     encryption: options.encryption,
   };
+  const [{ readCopySource }, { createCopyUpload }] = await Promise.all([import('./copy-source'), import('./multipart-copy')]);
   const source = await readCopySource(ctx, sourceKey, copyOptions);
   const partSizeBytes = partSizeForKnownSize(
     source.size,
@@ -132,6 +123,7 @@ export async function copyStagedParts(
   if (!Number.isInteger(first) || !Number.isInteger(last) || first < 1 || last < first || last > copy.partCount)
     throw new InvalidArgumentError(`batch: parts ${first}..${last} are not within 1..${copy.partCount}`, { field: 'firstPartNumber' });
   const upload = uploadOf(ctx, copy);
+  const { copyParts } = await import('./copy-parts');
   const outcome = await copyParts(
     upload,
     { partSize: copy.partSizeBytes, count: copy.partCount },
@@ -149,6 +141,7 @@ export async function copyStagedParts(
  * @throws MultipartUploadError naming the missing or short parts, or a result that is not the copy
  */
 export async function completeStagedCopy(ctx: S3Context, copy: StagedCopy): Promise<CopyResult & { readonly sizeBytes: number }> {
+  const { listUploadedParts } = await import('../shared/uploads-admin');
   const listed = await listUploadedParts(ctx, copy.destinationKey, copy.uploadId);
   const parts: CompletedPart[] = [];
   const wrong: number[] = [];
@@ -164,6 +157,7 @@ export async function completeStagedCopy(ctx: S3Context, copy: StagedCopy): Prom
       `upload ${copy.uploadId} lacks ${wrong.length} of ${copy.partCount} parts at their planned size (first: ${wrong.slice(0, 10).join(', ')})`,
       { ...context, partNumber: wrong[0] },
     );
+  const { completeCopy } = await import('./multipart-copy');
   const result = await completeCopy(uploadOf(ctx, copy), parts, {});
   // The version Complete made ("null" in a bucket that never had versioning is no version id to ask for).
   const versionId = result.versionId && result.versionId !== 'null' ? result.versionId : undefined;
@@ -186,6 +180,7 @@ export async function completeStagedCopy(ctx: S3Context, copy: StagedCopy): Prom
  * `false`. @throws the StorageError of an abort that failed
  */
 export async function abortStagedCopy(ctx: S3Context, destinationKey: string, uploadId: string): Promise<boolean> {
+  const { tryAbortUpload } = await import('../shared/settle');
   const outcome = await tryAbortUpload(ctx, destinationKey, uploadId);
   if (outcome.kind === 'failed') throw outcome.error;
   return outcome.kind === 'aborted';
