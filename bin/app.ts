@@ -7,7 +7,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BucketRulesChecker, ProbeFunction, RestoreFunction, StorageBucket, TransferFunction, acknowledgeRule } from '../lib';
+import { BucketRulesChecker, LargeObjectCopy, ProbeFunction, RestoreFunction, StorageBucket, TransferFunction, acknowledgeRule } from '../lib';
 import { handlerBundleContext } from '../integ/scenarios/common';
 
 /**
@@ -90,6 +90,8 @@ export class BucketkitExampleStack extends Stack {
     });
     this.restoreFunction = this.bucket.addRestoreFunction('RestoreFunction', { prefixes: ['archive/'] });
     this.probeFunction = this.bucket.addProbeFunction('ProbeFunction');
+    // Copies of objects of any size up to 5 TiB (uploads/ to archive/, within the transfer function's grants) on Step Functions.
+    new LargeObjectCopy(this, 'LargeObjectCopy', { sourceBucket: this.bucket, destinationBucket: this.bucket, transferFunction: this.transferFunction });
   }
 }
 

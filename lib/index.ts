@@ -34,6 +34,7 @@ export {
   DEFAULT_RESTORE_MAX_CONCURRENCY,
   DEFAULT_RESTORE_RESULTS_PREFIX,
 } from './constructs';
+export { LargeObjectCopy, LargeObjectCopyProps, DEFAULT_COPY_MAX_CONCURRENCY, DEFAULT_COPY_PARTS_PER_BATCH, DEFAULT_COPY_PART_CONCURRENCY } from './constructs';
 export {
   NotificationsHandler,
   BucketkitNotifications,

@@ -7,6 +7,7 @@
 #   BUCKETKIT_RESTORE_MANY_OBJECTS=2000  GLACIER objects in the restoreMany kill-and-resume test (npm test runs 400)
 #   BUCKETKIT_BULK_RESTORE_OBJECTS=1000  GLACIER objects BulkRestore restores on moto's Step Functions (npm test runs 200)
 #   BUCKETKIT_REENCRYPT_OBJECTS=500  objects in the reencrypt kill-and-run-again test (npm test runs 100)
+#   BUCKETKIT_LARGE_COPY_MIB=600  MiB LargeObjectCopy copies in 5 MiB parts on moto's Step Functions (npm test runs 60)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/offline-env.sh
@@ -16,6 +17,7 @@ export BUCKETKIT_KILL_RESUME_RUNS="${BUCKETKIT_KILL_RESUME_RUNS:-20}"
 export BUCKETKIT_RESTORE_MANY_OBJECTS="${BUCKETKIT_RESTORE_MANY_OBJECTS:-2000}"
 export BUCKETKIT_BULK_RESTORE_OBJECTS="${BUCKETKIT_BULK_RESTORE_OBJECTS:-1000}"
 export BUCKETKIT_REENCRYPT_OBJECTS="${BUCKETKIT_REENCRYPT_OBJECTS:-500}"
+export BUCKETKIT_LARGE_COPY_MIB="${BUCKETKIT_LARGE_COPY_MIB:-600}"
 SOAK_OPS="${BUCKETKIT_COMPAT_SOAK_OPS:-1000}"
 # Suites added in the session that built versioning, encryption, acceleration, the handlers, the CLI and the
 # scale-out engines. They pass on moto (npm test and the moto target here) but were never made to assert MinIO's and

@@ -14,6 +14,7 @@ import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import type { TransferProgress } from '../../lib/storage';
+import { isEngineRun, runEngineCp, type EngineOptions } from './cp-engine';
 import { UsageError } from './exit-codes';
 import { reporterFor, type ProgressReporter } from './progress';
 import { addS3Options, formatBytes, isS3Url, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
@@ -212,7 +213,9 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
     .option('--quiet', 'no progress output')
     .option('--part-size-mib <n>', `part size (and ranged-GET size) in MiB, at least ${MIN_PART_SIZE_MIB} (default: 16, raised to stay within 10,000 parts)`)
     .option('--concurrency <n>', 'parts in flight at once (default 8)')
-    .option('--multipart-threshold-mib <n>', 'upload a file larger than this in parts (default 100)');
+    .option('--multipart-threshold-mib <n>', 'upload a file larger than this in parts (default 100)')
+    .option('--engine <engine>', 'local (this process, default) or step-functions (S3 to S3 on a LargeObjectCopy: --state-machine-arn)')
+    .option('--state-machine-arn <arn>', 'the LargeObjectCopy state machine for --engine step-functions');
   addS3Options(command)
     .addHelpText(
       'after',
@@ -228,7 +231,8 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
       async (
         src: string,
         dst: string,
-        opts: { json?: boolean; quiet?: boolean; partSizeMib?: string; concurrency?: string; multipartThresholdMib?: string } & S3CommandOptions,
+        opts: { json?: boolean; quiet?: boolean; partSizeMib?: string; concurrency?: string; multipartThresholdMib?: string } & S3CommandOptions &
+          EngineOptions,
       ) => {
         const partSizeMib = positiveInt(opts.partSizeMib, '--part-size-mib');
         if (partSizeMib !== undefined && partSizeMib < MIN_PART_SIZE_MIB)
@@ -239,7 +243,9 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
         const onSigint = (): void => controller.abort(new Error('interrupted (Ctrl-C); run the same command again to resume'));
         process.once('SIGINT', onSigint);
         try {
-          const outcome = await runCp(src, dst, { ...opts, partSizeMib, concurrency, multipartThresholdMib, abortSignal: controller.signal }, err);
+          const outcome = isEngineRun(opts)
+            ? await runEngineCp(src, dst, { ...opts, partSizeMib, abortSignal: controller.signal }, err)
+            : await runCp(src, dst, { ...opts, partSizeMib, concurrency, multipartThresholdMib, abortSignal: controller.signal }, err);
           out(opts.json ? JSON.stringify(outcome, null, 2) : summary(outcome));
         } finally {
           process.removeListener('SIGINT', onSigint);

@@ -10,6 +10,8 @@ import { DEFAULT_COPY_PART_SIZE_BYTES, partSizeForKnownSize, StorageError, type 
 import { runInvocation, type BatchResponse, type FailureResult, type HandlerDeps, type HandlerSpec } from '../shared';
 import { parseTransferEvent, transferEventFromBatchTask, type TransferContinuation, type TransferEvent } from './event';
 import { abort, copyStep, createCopyUpload, type StepOutcome } from './multipart';
+import type { StagedCopyResult } from './staged';
+import { isStagedCopyEvent, parseStagedCopyEvent, type StagedCopyEvent } from './staged-event';
 
 /** Progress of a multipart copy. */
 export interface TransferProgress {
@@ -54,22 +56,25 @@ export interface TransferTooLong {
 /** What the transfer handler returns for its own event. */
 export type TransferResult = TransferSucceeded | TransferInProgress | TransferTooLong;
 
-const SPEC: HandlerSpec<TransferEvent, TransferResult> = {
+const SPEC: HandlerSpec<TransferEvent | StagedCopyEvent, TransferResult | StagedCopyResult> = {
   name: 'transfer',
-  parse: parseTransferEvent,
+  // An event with an `action` is a stage of a LargeObjectCopy (staged.ts); any other is a whole copy.
+  parse: (event) => (isStagedCopyEvent(event) ? parseStagedCopyEvent(event) : parseTransferEvent(event)),
   fromBatchTask: transferEventFromBatchTask,
-  run: (ev, d) => runTransfer(ev, d),
+  run: (ev, d) => ('action' in ev ? import('./staged').then((m) => m.runStagedCopy(ev, d)) : runTransfer(ev, d)),
   batchOutcome: (r) =>
-    r.status === 'Succeeded'
-      ? { resultCode: 'Succeeded', resultString: `copied to s3://${r.destination.bucket}/${r.destination.key} (${r.sizeBytes} bytes, ${r.method})` }
-      : { resultCode: 'PermanentFailure', resultString: r.status === 'Failed' ? r.errorMessage : 'unfinished copy' },
+    'action' in r
+      ? { resultCode: 'PermanentFailure', resultString: `a ${r.action} stage is not a Batch Operations task` }
+      : r.status === 'Succeeded'
+        ? { resultCode: 'Succeeded', resultString: `copied to s3://${r.destination.bucket}/${r.destination.key} (${r.sizeBytes} bytes, ${r.method})` }
+        : { resultCode: 'PermanentFailure', resultString: r.status === 'Failed' ? r.errorMessage : 'unfinished copy' },
 };
 
 /**
- * The transfer core: validates the event (a bad one returns a `ValidationError` result naming the field, before any
+ * The transfer core: a whole copy, or a stage of a LargeObjectCopy (an event with `action`, staged.ts). Validates the event (a bad one returns a `ValidationError` result naming the field, before any
  * S3 request), then copies. A retryable S3 error before any part is copied is rethrown; a permanent one is returned.
  */
-export function transfer(event: unknown, deps: HandlerDeps): Promise<TransferResult | FailureResult | BatchResponse> {
+export function transfer(event: unknown, deps: HandlerDeps): Promise<TransferResult | StagedCopyResult | FailureResult | BatchResponse> {
   return runInvocation(SPEC, event, deps);
 }
 

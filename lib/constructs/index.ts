@@ -49,3 +49,14 @@ export {
   notificationsOwner,
 } from './bucket-notifications';
 export { NotificationsFunction, NotificationsFunctionProps, NOTIFICATIONS_BUCKET_ACTIONS } from './handlers';
+export {
+  LargeObjectCopy,
+  LargeObjectCopyProps,
+  DEFAULT_COPY_MAX_CONCURRENCY,
+  DEFAULT_COPY_PARTS_PER_BATCH,
+  DEFAULT_COPY_PART_CONCURRENCY,
+  LARGE_OBJECT_COPY_MAP_LABEL,
+  LARGE_OBJECT_COPY_RETRYABLE_ERRORS,
+  LARGE_OBJECT_COPY_PLAN_RETRYABLE_ERRORS,
+  MAX_PART_COPY_CONCURRENCY,
+} from './scale-out';

@@ -127,6 +127,8 @@ const RULE_ROWS = /* @__PURE__ */ (() =>
   { id: 'BUCKETKIT-SCALE-OUT-TOLERATED-FAILURES', area: 'scale-out', title: 'A Distributed Map tolerates 0 to 100 percent of failed items', docUrl: 'https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html' },
   { id: 'BUCKETKIT-SCALE-OUT-RESTORE-DAYS', area: 'scale-out', title: 'A restored copy stays a whole number of days, 1 or more', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html' },
   { id: 'BUCKETKIT-SCALE-OUT-RESULTS-PREFIX', area: 'scale-out', title: 'A results prefix is a key prefix of at most 924 bytes that does not start with /', docUrl: 'https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html' },
+  { id: 'BUCKETKIT-SCALE-OUT-PARTS-PER-BATCH', area: 'scale-out', title: 'A LargeObjectCopy batch copies 1 to 10,000 parts (S3 allows 10,000 parts per upload)', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html' },
+  { id: 'BUCKETKIT-SCALE-OUT-PART-CONCURRENCY', area: 'scale-out', title: 'A transfer handler invocation copies 1 to 32 parts at once', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html' },
   ] as const satisfies readonly Omit<RuleDefinition, 'severity'>[])();
 
 /** Every rule id of {@link RULE_CATALOG}, as a type: a check that names an id outside it does not compile. */

@@ -245,3 +245,14 @@ export {
 export { CustomerKeyProvider, CustomerKeyRequest } from './types/customer-keys';
 export { staticKeyProvider } from './s3/encryption/key-provider';
 export { CUSTOMER_KEY_ID_METADATA, CUSTOMER_KEY_MD5_METADATA } from './s3/core/encryption';
+export {
+  StagedCopy,
+  PartBatch,
+  StartStagedCopyOptions,
+  planPartBatches,
+  startStagedCopy,
+  copyStagedParts,
+  completeStagedCopy,
+  abortStagedCopy,
+} from './s3/transfer/copy/staged-copy';
+export { DEFAULT_PARTS_PER_BATCH, MAX_PART_BATCHES } from './s3/transfer/shared/defaults';

@@ -58,6 +58,20 @@ export function acknowledgeScaleOutFindings(stateMachine: sfn.StateMachine, buck
     );
 }
 
+/**
+ * Acknowledges, with a reason, the AwsSolutions-IAM5 finding on `<function ARN>:*` that a Lambda task adds (Step
+ * Functions may invoke any version or alias of that one function).
+ */
+export function acknowledgeFunctionInvoke(stateMachine: sfn.StateMachine, functionArn: string): void {
+  const policy = stateMachine.role.node.tryFindChild('DefaultPolicy');
+  if (!policy) return;
+  acknowledgeRule(
+    policy,
+    `AwsSolutions-IAM5[Resource::${nagResource(Stack.of(stateMachine).resolve(functionArn))}:*]`,
+    'Versions and aliases of this one transfer function (aws-cdk-lib grants <function ARN>:* with the function for a Lambda task).',
+  );
+}
+
 /** How cdk-nag writes a resolved policy resource in a finding id: `<Logical.Arn>` for Fn::GetAtt, `<Name>` for Ref. */
 function nagResource(value: unknown): string {
   if (typeof value === 'string') return value;

@@ -60,3 +60,47 @@ export function checkBulkRestoreProps(props: ScaleOutPropsInput): RuleProblem[] 
     );
   return problems;
 }
+
+/** Parts one transfer handler invocation copies at once at most (the handler's own bound). */
+export const MAX_PART_COPY_CONCURRENCY = 32;
+
+/** The properties {@link checkLargeObjectCopyProps} reads. */
+export interface LargeObjectCopyPropsInput {
+  readonly maxConcurrency?: number;
+  readonly partsPerBatch?: number;
+  readonly partConcurrency?: number;
+}
+
+/** Every problem with the concurrency, parts per batch and part concurrency of a LargeObjectCopy. */
+export function checkLargeObjectCopyProps(props: LargeObjectCopyPropsInput): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const bad = (n: number | undefined, max: number): boolean => known(n) && (!Number.isInteger(n) || n < 1 || n > max);
+  if (bad(props.maxConcurrency, MAX_DISTRIBUTED_MAP_CONCURRENCY))
+    problems.push(
+      ruleProblem(
+        'BUCKETKIT-SCALE-OUT-MAX-CONCURRENCY',
+        `maxConcurrency must be a whole number from 1 to ${MAX_DISTRIBUTED_MAP_CONCURRENCY}`,
+        props.maxConcurrency,
+        'pick 1 to 10,000 child workflows (each runs one transfer handler invocation at a time)',
+      ),
+    );
+  if (bad(props.partsPerBatch, 10_000))
+    problems.push(
+      ruleProblem(
+        'BUCKETKIT-SCALE-OUT-PARTS-PER-BATCH',
+        'partsPerBatch must be a whole number from 1 to 10,000 (S3 allows 10,000 parts)',
+        props.partsPerBatch,
+        'give the parts one invocation copies, e.g. 10; keep a batch well inside the function timeout',
+      ),
+    );
+  if (bad(props.partConcurrency, MAX_PART_COPY_CONCURRENCY))
+    problems.push(
+      ruleProblem(
+        'BUCKETKIT-SCALE-OUT-PART-CONCURRENCY',
+        `partConcurrency must be a whole number from 1 to ${MAX_PART_COPY_CONCURRENCY}`,
+        props.partConcurrency,
+        'give the UploadPartCopy requests one invocation runs at once, e.g. 4',
+      ),
+    );
+  return problems;
+}

@@ -41,6 +41,11 @@ export class SfnMoto {
   public readonly requests: ProxiedRequest[] = [];
   /** Return a response to answer a request here instead of moto; `undefined` forwards it. */
   public fault?: (request: ProxiedRequest) => InjectedResponse | undefined;
+  /**
+   * Answers Lambda Invoke requests (`POST /2015-03-31/functions/<name>/invocations`) here instead of moto, whose
+   * dockerless Lambda runs no code: a local stand-in that runs the real handler (see lambda-stand-in.ts).
+   */
+  public lambda?: (functionName: string, payload: unknown) => Promise<InjectedResponse>;
 
   private constructor(
     private readonly server: ChildProcess,
@@ -99,12 +104,32 @@ export class SfnMoto {
     }
   }
 
+  /** The proxy's endpoint: what moto's interpreter calls back into, and where a test sends requests it wants to see. */
+  public get proxyEndpoint(): string {
+    return `http://127.0.0.1:${(this.proxy.address() as AddressInfo).port}`;
+  }
+
   private forward(req: http.IncomingMessage, res: http.ServerResponse, motoPort: number): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const request: ProxiedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', target: `${req.method} ${req.url}` };
       this.requests.push(request);
+      const invocation = /^POST \/2015-03-31\/functions\/([^/]+)\/invocations/.exec(request.target);
+      if (invocation && this.lambda) {
+        const payload = Buffer.concat(chunks).toString('utf8');
+        this.lambda(decodeURIComponent(invocation[1]), payload ? JSON.parse(payload) : {}).then(
+          (answer) => {
+            res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+            res.end(answer.body);
+          },
+          (error: unknown) => {
+            res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceException' });
+            res.end(JSON.stringify({ message: String(error) }));
+          },
+        );
+        return;
+      }
       const injected = this.fault?.(request);
       if (injected) {
         res.writeHead(injected.status, { 'content-type': 'application/xml', ...injected.headers });

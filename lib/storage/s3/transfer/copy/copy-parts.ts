@@ -47,27 +47,28 @@ export function copyRetryOptions(options: CopyOptions): { maxAttempts: number; b
 }
 
 /**
- * Copies every part, at most `copyConcurrency` at once, each with retries. The first part that fails for good cancels
- * the others; every one is waited for before this returns.
+ * Copies every part (or only `partNumbers`, in that order: a staged copy's batch), at most `copyConcurrency` at once,
+ * each with retries. The first part that fails for good cancels the others; every one is waited for before this returns.
  */
-export async function copyParts(upload: CopyUpload, layout: CopyLayout, options: CopyOptions): Promise<CopyPartsOutcome> {
+export async function copyParts(
+  upload: CopyUpload,
+  layout: CopyLayout,
+  options: CopyOptions,
+  partNumbers: readonly number[] = Array.from({ length: layout.count }, (_, i) => i + 1),
+): Promise<CopyPartsOutcome> {
   const { controller, dispose } = linkedController(options.abortSignal);
   let firstFailure: { error: unknown; partNumber: number } | undefined;
   try {
-    const results = await mapSettledLimit(
-      Array.from({ length: layout.count }, (_, i) => i + 1),
-      options.copyConcurrency ?? upload.ctx.config.concurrency,
-      async (partNumber) => {
-        if (controller.signal.aborted) throw new StorageError('skipped after an earlier failure');
-        try {
-          return await copyPart(upload, partNumber, layout.partSize, options, controller.signal);
-        } catch (error) {
-          if (!controller.signal.aborted) firstFailure ??= { error, partNumber };
-          controller.abort();
-          throw error;
-        }
-      },
-    );
+    const results = await mapSettledLimit([...partNumbers], options.copyConcurrency ?? upload.ctx.config.concurrency, async (partNumber) => {
+      if (controller.signal.aborted) throw new StorageError('skipped after an earlier failure');
+      try {
+        return await copyPart(upload, partNumber, layout.partSize, options, controller.signal);
+      } catch (error) {
+        if (!controller.signal.aborted) firstFailure ??= { error, partNumber };
+        controller.abort();
+        throw error;
+      }
+    });
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed || controller.signal.aborted) {
       return {

@@ -54,7 +54,7 @@ export async function multipartCopy(
 }
 
 /** CreateMultipartUpload for the destination, with the source's metadata and tags unless the options replace them. */
-async function createCopyUpload(ctx: S3Context, destinationKey: string, source: CopySource, options: CopyOptions): Promise<string> {
+export async function createCopyUpload(ctx: S3Context, destinationKey: string, source: CopySource, options: CopyOptions): Promise<string> {
   // Not cancelled mid-request, so that its upload id is never lost, and an upload a lost answer left open is aborted
   // (shared/create-upload.ts); a cancel meanwhile aborts it here.
   const { output: created } = await createMultipartUpload(
@@ -87,7 +87,7 @@ async function createCopyUpload(ctx: S3Context, destinationKey: string, source: 
  * Once Complete succeeded the copy is stored and a later cancel changes nothing. A Complete that failed, was
  * cancelled mid-request or found the upload gone on a retry is settled by {@link settleFailedComplete}.
  */
-async function completeCopy(upload: CopyUpload, parts: CompletedPart[], options: CopyOptions): Promise<CopyResult> {
+export async function completeCopy(upload: CopyUpload, parts: CompletedPart[], options: CopyOptions): Promise<CopyResult> {
   const { ctx, destinationKey, uploadId, destinationSse } = upload;
   let completed: CompleteMultipartUploadCommandOutput;
   try {

@@ -1,0 +1,68 @@
+/** `cp --engine step-functions` pieces that need no server: progress from Map Run counts, exit codes, the definition's buckets. */
+import { executionError, fixedBuckets, isEngineRun, progressOf } from '../../bin/cli/cp-engine';
+import { EXIT_ACCESS_DENIED, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, exitCodeFor } from '../../bin/cli/exit-codes';
+
+const MIB = 1024 * 1024;
+
+describe('progressOf', () => {
+  const layout = { sizeBytes: 120 * 5 * MIB - 7, partCount: 120, partsPerBatch: 10 };
+  test.each([
+    [0, 12, 0],
+    [5, 12, 50],
+    [11, 12, 110],
+    [12, 12, 120],
+  ])('%d of %d batches of 10 parts: %d parts', (succeeded, total, parts) => {
+    const p = progressOf({ succeeded, total }, layout, 10_000);
+    expect(p).toMatchObject({ partsDone: parts, totalParts: 120, totalBytes: layout.sizeBytes });
+    expect(p.transferredBytes).toBe(Math.round((layout.sizeBytes * parts) / 120));
+    expect(p.bytesPerSecond).toBeCloseTo(p.transferredBytes / 10, 5);
+  });
+
+  test('an uneven last batch never counts past the part count', () => {
+    const uneven = { sizeBytes: 25 * MIB, partCount: 21, partsPerBatch: 8 };
+    expect(progressOf({ succeeded: 2, total: 3 }, uneven, 1).partsDone).toBe(16);
+    expect(progressOf({ succeeded: 3, total: 3 }, uneven, 1).partsDone).toBe(21);
+    // Batches finish in any order: the estimate is capped at the part count.
+    expect(progressOf({ succeeded: 2, total: 2 }, { ...uneven, partCount: 9 }, 1).partsDone).toBe(9);
+  });
+
+  test('without the size: batches, no bytes', () => {
+    expect(progressOf({ succeeded: 3, total: 7 }, undefined, 1)).toEqual({ transferredBytes: 0, partsDone: 3, totalParts: 7, bytesPerSecond: 0, elapsedMs: 1 });
+  });
+});
+
+describe('a failed execution exits as its error says', () => {
+  test.each([
+    ['ObjectNotFoundError', EXIT_NOT_FOUND],
+    ['AccessDeniedError', EXIT_ACCESS_DENIED],
+    ['ValidationError', EXIT_USAGE],
+    ['InvalidArgument', EXIT_USAGE],
+    ['MultipartUploadError', EXIT_FAILURE],
+    ['States.ExceedToleratedFailureThreshold', EXIT_FAILURE],
+  ])('%s: exit %d, the message names the execution and the cause', (error, code) => {
+    const e = executionError('FAILED', error, 'why', 'arn:exec');
+    expect(exitCodeFor(e)).toBe(code);
+    expect(e.message).toBe(`execution arn:exec FAILED: ${error}: why`);
+  });
+});
+
+test('fixedBuckets reads a LargeObjectCopy definition and nothing else', () => {
+  const definition = { States: { Prepare: { Parameters: { fixed: { action: 'plan-copy', sourceBucket: 'a-src', destinationBucket: 'a-dst' } } } } };
+  expect(fixedBuckets(JSON.stringify(definition))).toEqual({ sourceBucket: 'a-src', destinationBucket: 'a-dst' });
+  definition.States.Prepare.Parameters.fixed = {
+    ...definition.States.Prepare.Parameters.fixed,
+    partsPerBatch: 25,
+  } as typeof definition.States.Prepare.Parameters.fixed;
+  expect(fixedBuckets(JSON.stringify(definition))).toMatchObject({ partsPerBatch: 25 });
+  expect(fixedBuckets(JSON.stringify({ States: { Prepare: { Type: 'Pass' } } }))).toBeUndefined();
+  expect(fixedBuckets('not json')).toBeUndefined();
+  expect(fixedBuckets(undefined)).toBeUndefined();
+});
+
+test('isEngineRun: local by default; an unknown engine or an ARN without step-functions is a usage error', () => {
+  expect(isEngineRun({})).toBe(false);
+  expect(isEngineRun({ engine: 'local' })).toBe(false);
+  expect(isEngineRun({ engine: 'step-functions', stateMachineArn: 'arn' })).toBe(true);
+  expect(() => isEngineRun({ engine: 'batch' })).toThrow(/--engine: one of local, step-functions/);
+  expect(() => isEngineRun({ stateMachineArn: 'arn' })).toThrow(/--state-machine-arn: only with --engine step-functions/);
+});
