@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '..', '..');
 const { buildOptions, entries } = require(join(ROOT, 'scripts', 'bundle-handlers.js'));
 
 /** What a cold start loads (the entry and its static imports), minified: budget per handler (docs/architecture.md, "Handler bundles"). */
-export const COLD_START_BUDGET_BYTES = 176 * 1024;
+export const COLD_START_BUDGET_BYTES = 192 * 1024;
 /** Every JS file of a handler's folder (lazily loaded chunks included): budget per handler. */
 export const TOTAL_BUDGET_BYTES = 352 * 1024;
 const HANDLERS = ['transfer', 'restore', 'probe', 'notifications'];

@@ -11,11 +11,8 @@ import type { BucketEncryption, SetBucketEncryptionInput } from '../types/encryp
 import type { AddNotificationInput, NotificationEntry, NotificationWriteOptions, RemoveNotificationOptions } from '../types/notifications';
 import type { BucketVersioning, SetVersioningOptions } from '../types/versioning';
 import { getAcceleration, setAcceleration, type AccelerationStatus } from './bucket-config/acceleration';
-import { compareAcceleration } from './bucket-config/acceleration-compare';
 import { accelerationMetrics } from './bucket-config/acceleration-metrics';
 import type { AccelerationMetrics, AccelerationMetricsOptions, CompareAccelerationInput, CompareAccelerationResult } from '../types/acceleration';
-import { getBucketEncryption, setBucketEncryption } from './bucket-config/bucket-encryption';
-import * as notifications from './bucket-config/notifications/notifications';
 import { CapabilityCache } from './compatibility/cache';
 import { profileSourceFor } from './compatibility/resolve';
 import type { ResolvedS3StorageConfig, S3StorageConfig } from './core/config';
@@ -25,6 +22,9 @@ import { getVersioning, setVersioning } from './versioning/bucket-versioning';
 
 /** How long a probe report stays in {@link S3StorageBase.capabilityCache}: one hour. */
 const CAPABILITY_CACHE_TTL_MS = 60 * 60 * 1000;
+
+/** The notifications capability, loaded on first use (a handler that never configures notifications does not load it). */
+const notifications = () => import('./bucket-config/notifications/notifications');
 
 /**
  * The session and bucket-level settings shared by every {@link S3Storage}; use `S3Storage`, not this class.
@@ -122,41 +122,44 @@ export abstract class S3StorageBase {
   }
 
   /** The same upload through both endpoints, alternating: median MB/s each and a recommendation; test objects deleted. */
-  public compareAcceleration(input: CompareAccelerationInput = {}): Promise<CompareAccelerationResult> {
+  public async compareAcceleration(input: CompareAccelerationInput = {}): Promise<CompareAccelerationResult> {
+    const { compareAcceleration } = await import('./bucket-config/acceleration-compare');
     return compareAcceleration(this.session, input);
   }
 
   // Event notifications (lib/storage/s3/bucket-config/notifications): read, merge by owner-prefixed id, write, verify.
 
   /** Every notification entry of the bucket, whoever created it (id, owner, destination, events, prefix, suffix). */
-  public listNotifications(options: { readonly abortSignal?: AbortSignal } = {}): Promise<NotificationEntry[]> {
-    return notifications.listNotifications(this.session, options);
+  public async listNotifications(options: { readonly abortSignal?: AbortSignal } = {}): Promise<NotificationEntry[]> {
+    return (await notifications()).listNotifications(this.session, options);
   }
 
   /** Adds one entry under `options.owner`, keeping every other entry and EventBridge; overlaps refused before the PUT. */
-  public addNotification(input: AddNotificationInput, options: NotificationWriteOptions = {}): Promise<NotificationEntry> {
-    return notifications.addNotification(this.session, input, options);
+  public async addNotification(input: AddNotificationInput, options: NotificationWriteOptions = {}): Promise<NotificationEntry> {
+    return (await notifications()).addNotification(this.session, input, options);
   }
 
   /** Removes one entry by id; refuses an absent id, or another owner's unless `force`. */
-  public removeNotification(id: string, options: RemoveNotificationOptions = {}): Promise<void> {
-    return notifications.removeNotification(this.session, id, options);
+  public async removeNotification(id: string, options: RemoveNotificationOptions = {}): Promise<void> {
+    return (await notifications()).removeNotification(this.session, id, options);
   }
 
   /** Turns EventBridge delivery on or off, keeping every entry. */
-  public setEventBridge(enabled: boolean, options: NotificationWriteOptions = {}): Promise<void> {
-    return notifications.setEventBridge(this.session, enabled, options);
+  public async setEventBridge(enabled: boolean, options: NotificationWriteOptions = {}): Promise<void> {
+    return (await notifications()).setEventBridge(this.session, enabled, options);
   }
 
   // Server-side encryption (lib/storage/s3/bucket-config, lib/storage/s3/encryption); docs/encryption.md.
 
   /** The bucket's default encryption (GetBucketEncryption); `{ type: 'none' }` where the store has none. */
-  public getBucketEncryption(): Promise<BucketEncryption> {
+  public async getBucketEncryption(): Promise<BucketEncryption> {
+    const { getBucketEncryption } = await import('./bucket-config/bucket-encryption');
     return getBucketEncryption(this.session);
   }
 
   /** Sets the bucket's default encryption for new objects (PutBucketEncryption); `allowSseC` sets BlockedEncryptionTypes. */
-  public setBucketEncryption(encryption: SetBucketEncryptionInput): Promise<void> {
+  public async setBucketEncryption(encryption: SetBucketEncryptionInput): Promise<void> {
+    const { setBucketEncryption } = await import('./bucket-config/bucket-encryption');
     return setBucketEncryption(this.session, encryption);
   }
 }
