@@ -30,7 +30,8 @@ export type StorageErrorCode =
   | 'Aborted'
   | 'Unknown'
   | 'CallerStream'
-  | 'SocketPoolExhausted';
+  | 'SocketPoolExhausted'
+  | 'HashWorker';
 
 /** Context an S3 failure carries. */
 export interface StorageErrorOptions {
@@ -316,5 +317,16 @@ export class SocketPoolExhaustedError extends StorageError {
     super(message, { ...options, retryable: false });
     this.heldBodies = options.heldBodies;
     this.maxSockets = options.maxSockets;
+  }
+}
+
+/**
+ * A hash worker (see `hashWorkers` in the config) died, or the pool was shut down by `destroy()`, while it held a
+ * hash: the hash is failed with this instead of hanging. Retryable: the pool starts a new worker on the next hash.
+ */
+export class HashWorkerError extends StorageError {
+  public override readonly code = 'HashWorker';
+  public constructor(message: string, options: StorageErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
   }
 }

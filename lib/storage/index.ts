@@ -27,6 +27,7 @@ export {
   CallerStreamError,
   SocketPoolExhaustedError,
   HeldBody,
+  HashWorkerError,
 } from './errors';
 export { SOCKET_POOL_WARNING_CODE, SOCKET_POOL_WARNING_DELAY_MS } from './s3/core/body-tracker';
 export { toStorageError, ErrorContext } from './s3/core/error-mapping';

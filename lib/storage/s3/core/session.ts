@@ -5,6 +5,7 @@ import { buildS3Client } from './client';
 import { ResolvedS3StorageConfig, S3StorageConfig, resolveS3StorageConfig } from './config';
 import type { S3Command, S3Context, SendOptions } from './context';
 import { sseCUseOf, toStorageError } from './error-mapping';
+import { HashPool } from './hashing/hash-pool';
 
 type SdkCommand = Parameters<S3Client['send']>[0];
 
@@ -35,6 +36,7 @@ export class S3Session implements S3Context {
   private regionReady?: Promise<void>;
   private profileReady?: Promise<CompatibilityProfile | undefined>;
   private retargeted = false;
+  private hashPoolInstance?: HashPool;
 
   /**
    * @param config validated here (see `resolveS3StorageConfig`)
@@ -94,9 +96,17 @@ export class S3Session implements S3Context {
     }
   }
 
-  /** Closes pooled sockets, when bucketkit built the client. */
+  /** The hash pool, made on first use (its workers start on first hash). */
+  public get hashPool(): HashPool {
+    this.hashPoolInstance ??= new HashPool({ workers: this.config.hashWorkers });
+    return this.hashPoolInstance;
+  }
+
+  /** Closes pooled sockets, when bucketkit built the client, and ends the hash workers. */
   public destroy(): void {
     if (this.ownsClient) this.clientInstance.destroy();
+    void this.hashPoolInstance?.destroy();
+    this.hashPoolInstance = undefined;
   }
 
   /**
