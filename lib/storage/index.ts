@@ -124,6 +124,7 @@ export {
   DownloadDestination,
   DownloadOptions,
   DownloadResult,
+  DownloadVerification,
 } from './types/transfer';
 export { JsonFileUploadStateStore, MemoryUploadStateStore, UPLOAD_STATE_SUFFIX } from './s3/transfer/shared/state';
 export {

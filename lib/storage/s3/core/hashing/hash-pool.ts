@@ -205,9 +205,14 @@ export class HashPool {
   }
 }
 
-/** True when `data` spans its whole, non-shared ArrayBuffer, so it can be transferred. */
+/**
+ * True when `data` may be transferred: it starts its (non-shared) ArrayBuffer, and either spans all of it or the
+ * ArrayBuffer is larger than Node's small-buffer pool slab (`Buffer.poolSize`), so it is no slab shared with other
+ * small Buffers. (A buffer from a reusing pool that is shorter than its memory, such as a last range, qualifies.)
+ */
 function ownsItsMemory(data: Buffer): boolean {
-  return data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  const memory = data.buffer;
+  return memory instanceof ArrayBuffer && data.byteOffset === 0 && (data.byteLength === memory.byteLength || memory.byteLength > Buffer.poolSize);
 }
 
 /** A copy of `data` in a fresh ArrayBuffer, to transfer in its place. */
