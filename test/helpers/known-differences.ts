@@ -43,7 +43,11 @@ export type Difference =
   /** In a versioned bucket, a DELETE of a key with no versions adds no delete marker. */
   | 'delete-of-absent-key-adds-no-marker'
   /** In a versioning-suspended bucket, a DELETE removes every version of the key instead of adding a null delete marker. */
-  | 'suspended-delete-removes-all-versions';
+  | 'suspended-delete-removes-all-versions'
+  /** HEAD ?partNumber with ChecksumMode ENABLED reports no part checksum (a download checks the COMPOSITE checksum at the end instead of each part). */
+  | 'part-checksums-not-reported'
+  /** HEAD with ChecksumMode ENABLED reports a wrong FULL_OBJECT CRC32C or CRC64NVME for a multipart object. */
+  | 'full-object-crc-misreported';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -68,6 +72,10 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
   'delete-of-absent-key-adds-no-marker': 'In a versioned bucket, a DELETE of a key with no versions adds no delete marker.',
   'suspended-delete-removes-all-versions':
     'In a versioning-suspended bucket, a DELETE removes every version of the key instead of adding a null delete marker.',
+  'part-checksums-not-reported':
+    'HEAD ?partNumber=N with ChecksumMode ENABLED reports no checksum for the part, so a download checks the COMPOSITE checksum once all ranges are in, instead of each part as it arrives (verification composite-checksum).',
+  'full-object-crc-misreported':
+    'HEAD with ChecksumMode ENABLED reports a wrong FULL_OBJECT CRC32C or CRC64NVME for a multipart object (a 4-byte value, not the CRC of the bytes; GET of the whole object has the right one): a verified download of a CRC32C one fails with IntegrityError (full-object-crc); the CRC64NVME value has the wrong width, so it is not used and the multipart ETag checks instead.',
 };
 
 /**
@@ -129,7 +137,14 @@ export const UNIT_TESTED_GAPS: ReadonlyArray<{ readonly target: string; readonly
 
 /** The differences of each target, keyed by BUCKETKIT_TARGET (the compat matrix uses the script names). */
 export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
-  moto: ['copy-source-conditions-ignored', 'part-order-not-checked', 'delete-of-absent-key-adds-no-marker', 'suspended-delete-removes-all-versions'],
+  moto: [
+    'copy-source-conditions-ignored',
+    'part-order-not-checked',
+    'delete-of-absent-key-adds-no-marker',
+    'suspended-delete-removes-all-versions',
+    'part-checksums-not-reported',
+    'full-object-crc-misreported',
+  ],
   minio: ['object-lock-denial-is-400', 'standard-classes-only', 'website-redirect-not-stored', 'list-uploads-needs-exact-key'],
   ceph: [
     'copy-source-conditions-ignored',
