@@ -37,7 +37,7 @@ async function uploadWithChecksum(key: string, algorithm: ChecksumAlgorithm, typ
     const r = await b.raw.send(
       new UploadPartCommand({ Bucket: b.name, Key: key, UploadId: up.UploadId, PartNumber: n + 1, Body: body, ChecksumAlgorithm: algorithm }),
     );
-    parts.push({ PartNumber: n + 1, ETag: r.ETag, [`Checksum${algorithm}`]: (r as Record<string, unknown>)[`Checksum${algorithm}`] });
+    parts.push({ PartNumber: n + 1, ETag: r.ETag, [`Checksum${algorithm}`]: (r as unknown as Record<string, unknown>)[`Checksum${algorithm}`] });
   }
   await b.raw.send(
     new CompleteMultipartUploadCommand({ Bucket: b.name, Key: key, UploadId: up.UploadId, MultipartUpload: { Parts: parts }, ChecksumType: type }),

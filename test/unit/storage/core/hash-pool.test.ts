@@ -65,7 +65,7 @@ describe('HashPool', () => {
   it.each(HASH_ALGORITHMS)('%s on a worker: the digest, and the same bytes handed back after the transfer', async (algorithm) => {
     const data = randomBytes(300_001);
     const input = owned(data);
-    const pending = pool.digest(algorithm, input);
+    const pending = pool.digest(algorithm, input, true);
     // Transferred, not copied: the caller's view is detached while the worker holds the memory.
     expect(input.length).toBe(0);
     const { digest, data: back } = await pending;
@@ -73,13 +73,23 @@ describe('HashPool', () => {
     expect(back.equals(data)).toBe(true);
   });
 
-  it('copies a buffer that shares its ArrayBuffer (a slice), and leaves the caller its bytes', async () => {
+  it('copies a buffer that shares its ArrayBuffer (a slice), even when asked to transfer, and leaves the caller its bytes', async () => {
     const big = randomBytes(200_000);
     const slice = big.subarray(10, 150_010);
-    const { digest, data } = await pool.digest('MD5', slice);
+    const { digest, data } = await pool.digest('MD5', slice, true);
     expect(digest.toString('hex')).toBe(reference('MD5', Buffer.from(slice)));
     expect(slice.length).toBe(150_000);
     expect(data).toBe(slice);
+  });
+
+  it("without transfer, copies: a caller's buffer (here the start of a larger one) is never detached", async () => {
+    const callers = owned(randomBytes(400_000));
+    const firstPart = callers.subarray(0, 300_000);
+    const pending = pool.digest('SHA256', firstPart);
+    expect(callers.length).toBe(400_000);
+    const { digest, data } = await pending;
+    expect(digest.toString('hex')).toBe(reference('SHA256', Buffer.from(firstPart)));
+    expect(data).toBe(firstPart);
   });
 
   it('hashes incrementally with the state in one worker, and can run many jobs at once', async () => {
@@ -87,7 +97,7 @@ describe('HashPool', () => {
     const jobs = parts.map((p) => ({ p, job: pool.open('CRC64NVME', p.length) }));
     await Promise.all(
       jobs.map(async ({ p, job }) => {
-        for (let i = 0; i < p.length; i += 9_000) await job.update(owned(p.subarray(i, i + 9_000)));
+        for (let i = 0; i < p.length; i += 9_000) await job.update(owned(p.subarray(i, i + 9_000)), true);
       }),
     );
     for (const { p, job } of jobs) expect((await job.digest()).toString('hex')).toBe(reference('CRC64NVME', p));
@@ -97,7 +107,7 @@ describe('HashPool', () => {
     const fresh = new HashPool({ workers: 1, inlineBelowBytes: { MD5: 1000 } });
     await fresh.digest('MD5', randomBytes(999));
     expect(fresh.running).toBe(0);
-    await fresh.digest('MD5', owned(randomBytes(1000)));
+    await fresh.digest('MD5', owned(randomBytes(1000)), true);
     expect(fresh.running).toBe(1);
     await fresh.destroy();
     expect(fresh.running).toBe(0);
@@ -107,7 +117,7 @@ describe('HashPool', () => {
     const fragile = new HashPool({ workers: 1, inlineBelowBytes: { SHA256: 0 } });
     await fragile.digest('SHA256', owned(randomBytes(10)));
     const job = fragile.open('SHA256', 1_000_000);
-    await job.update(owned(randomBytes(1000)));
+    await job.update(owned(randomBytes(1000)), true);
     fragile.crashWorkersForTest();
     const pending = fragile.digest('SHA256', owned(randomBytes(100_000)));
     await expect(pending).rejects.toBeInstanceOf(HashWorkerError);

@@ -4,10 +4,10 @@
  * - Lazy: no worker starts before the first hash that goes to one; then at most `workers` run, and are reused.
  * - Unref'd while idle, so the pool never keeps the process alive; ref'd while a hash is pending, so a pending hash
  *   is never dropped by the process exiting under it.
- * - Buffers are transferred to the worker and back (`transferList`), not copied. While a hash is pending, the buffer
- *   handed in is detached (empty): use the one the promise gives back. A buffer that does not own its whole
- *   `ArrayBuffer` (a slice, or Node's small-buffer pool) cannot be transferred; it is copied into a fresh one instead
- *   and the caller keeps the original.
+ * - Buffers the caller owns (`transfer: true`) are transferred to the worker and back (`transferList`), not copied.
+ *   While a hash is pending, such a buffer is detached (empty): use the one the promise gives back. Other buffers
+ *   (a caller's own bytes, a slice, Node's small-buffer slab) are copied into a fresh ArrayBuffer, and the caller
+ *   keeps the original.
  * - A worker that dies fails its pending hashes with {@link HashWorkerError}, never hangs; the next hash starts a
  *   new worker. `destroy()` ends the workers and fails what is pending the same way.
  * - Small inputs are hashed inline, where that measured faster (`inlineBelowBytes`; docs/benchmarks.md, "Hashing").
@@ -52,8 +52,8 @@ export interface HashOutcome {
 
 /** An incremental hash of bytes that arrive in chunks; its state stays in one worker (or inline). */
 export interface HashJob {
-  /** Adds `data`; resolves with the same bytes (use these: `data` itself is detached while pending). */
-  update(data: Buffer): Promise<Buffer>;
+  /** Adds `data` (transferred when `transfer`, see {@link HashPool.digest}); resolves with the same bytes. */
+  update(data: Buffer, transfer?: boolean): Promise<Buffer>;
   /** The digest of everything added. The job is spent afterwards. */
   digest(): Promise<Buffer>;
 }
@@ -90,17 +90,21 @@ export class HashPool {
   }
 
   /**
-   * The digest of `data` (CRCs big-endian).
+   * The digest of `data` (CRCs big-endian). With `transfer`, a buffer that starts its ArrayBuffer is transferred to
+   * the worker and back, not copied: pass it only for a buffer the caller owns outright (no other view of that memory
+   * is in use, e.g. a caller's own Buffer or a slice of one), and use the `data` the promise gives back, since `data`
+   * is detached meanwhile. Without it the bytes are copied into a fresh ArrayBuffer first (the cost is in
+   * docs/benchmarks.md, "Hashing": the `copy ms` column).
    * @throws HashWorkerError when the worker died or the pool was destroyed before it answered
    */
-  public async digest(algorithm: HashAlgorithm, data: Buffer): Promise<HashOutcome> {
+  public async digest(algorithm: HashAlgorithm, data: Buffer, transfer = false): Promise<HashOutcome> {
     if (this.inline(algorithm, data.length)) {
       const hasher = engines().create(algorithm);
       hasher.update(data);
       return { digest: Buffer.from(hasher.digest()), data };
     }
     const job = this.nextId++;
-    return this.post(this.pick(), job, algorithm, data, true);
+    return this.post(this.pick(), job, algorithm, data, true, transfer);
   }
 
   /** Opens an incremental hash; `expectedBytes` (the part's size) decides inline or worker, as for {@link digest}. */
@@ -108,15 +112,15 @@ export class HashPool {
     if (this.inline(algorithm, expectedBytes)) {
       const hasher = engines().create(algorithm);
       return {
-        update: async (data) => (hasher.update(data), data),
+        update: async (data: Buffer) => (hasher.update(data), data),
         digest: async () => Buffer.from(hasher.digest()),
       };
     }
     const job = this.nextId++;
     const slot = this.pick();
     return {
-      update: async (data) => (await this.post(slot, job, algorithm, data, false)).data,
-      digest: async () => (await this.post(slot, job, algorithm, undefined, true)).digest,
+      update: async (data, transfer = false) => (await this.post(slot, job, algorithm, data, false, transfer)).data,
+      digest: async () => (await this.post(slot, job, algorithm, undefined, true, false)).digest,
     };
   }
 
@@ -179,11 +183,11 @@ export class HashPool {
   }
 
   /** Sends one request and waits for its reply. */
-  private async post(slot: Slot, job: number, algorithm: HashAlgorithm, data: Buffer | undefined, end: boolean): Promise<HashOutcome> {
+  private async post(slot: Slot, job: number, algorithm: HashAlgorithm, data: Buffer | undefined, end: boolean, transfer: boolean): Promise<HashOutcome> {
     if (slot.dead) throw slot.dead;
     const id = this.nextId++;
     const length = data?.length ?? 0;
-    const owned = data === undefined || ownsItsMemory(data);
+    const owned = data === undefined || (transfer && ownsItsMemory(data));
     const buffer = data === undefined ? undefined : owned ? data.buffer : copyOut(data);
     const request: HashRequest = {
       id,
@@ -206,9 +210,10 @@ export class HashPool {
 }
 
 /**
- * True when `data` may be transferred: it starts its (non-shared) ArrayBuffer, and either spans all of it or the
- * ArrayBuffer is larger than Node's small-buffer pool slab (`Buffer.poolSize`), so it is no slab shared with other
- * small Buffers. (A buffer from a reusing pool that is shorter than its memory, such as a last range, qualifies.)
+ * True when `data` (a buffer its caller owns, see `transfer`) can be transferred: it starts its (non-shared)
+ * ArrayBuffer, and either spans all of it or the ArrayBuffer is larger than Node's small-buffer slab
+ * (`Buffer.poolSize`), so it is no slab shared with other small Buffers. (A buffer from a reusing pool that is shorter
+ * than its memory, such as a last range, qualifies.)
  */
 function ownsItsMemory(data: Buffer): boolean {
   const memory = data.buffer;

@@ -104,13 +104,13 @@ export class RangeChecker {
   }
 
   /**
-   * Hashes range `index` and checks it against its part, when known. Resolves with the bytes (back from the worker:
-   * use these, not `data`) and the digest in hex.
+   * Hashes range `index` and checks it against its part, when known. `data` is the engine's own range buffer: it is
+   * transferred to the worker; resolves with the bytes (back from the worker: use these) and the digest in hex.
    * @throws IntegrityError (retryable: the range is fetched again) when the range differs from its part's checksum
    */
   public async inspect(index: number, data: Buffer, signal: AbortSignal): Promise<{ data: Buffer; digest: string }> {
     this.prefetch(index, signal);
-    const [hashed, expected] = await Promise.all([this.pool.digest(this.plan.rangeAlgorithm, data), this.partChecksums.get(index)]);
+    const [hashed, expected] = await Promise.all([this.pool.digest(this.plan.rangeAlgorithm, data, true), this.partChecksums.get(index)]);
     // A retried range asks again: the store's answer may have been the broken one.
     this.partChecksums.delete(index);
     if (expected !== undefined) {

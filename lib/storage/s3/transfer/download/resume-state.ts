@@ -94,7 +94,7 @@ async function proveFinishedRanges(
       const length = rangeLength(target, i);
       const buffer = Buffer.allocUnsafeSlow(length);
       const { bytesRead } = await handle.read(buffer, 0, length, rangeStart(target, i));
-      if (bytesRead === length && (await pool.digest(algorithm, buffer)).digest.toString('hex') === digest) proven[index] = digest;
+      if (bytesRead === length && (await pool.digest(algorithm, buffer, true)).digest.toString('hex') === digest) proven[index] = digest;
     }
   } finally {
     await handle.close();

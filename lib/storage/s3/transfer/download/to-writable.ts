@@ -107,7 +107,7 @@ class OrderedWriter {
       let data = this.pending.get(this.cursor)!;
       this.pending.delete(this.cursor);
       // Hashed before it is written: once in the stream's buffer, it must not be transferred to a worker.
-      if (this.wholeMd5) data = await this.wholeMd5.update(data);
+      if (this.wholeMd5) data = await this.wholeMd5.update(data, true);
       if (this.out.destroyed) throw new Error('the destination was destroyed');
       if (!this.out.write(data)) await drained(this.out);
       this.cursor++;

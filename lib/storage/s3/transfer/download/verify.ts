@@ -3,15 +3,19 @@
  * checksum (composite or full-object, by CRC combine) or ETag (multipart or plain MD5).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
  */
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { MIB } from '../../../../rules/limits';
 import { IntegrityError, type IntegrityCheck } from '../../../errors';
 import type { S3Context } from '../../core/context';
 import { crcCombineAll, type CombinableCrc } from '../../core/hashing/crc-combine';
+import type { HashAlgorithm } from '../../core/hashing/engines';
 import { engines, type HashPool } from '../../core/hashing/hash-pool';
 import { multipartEtag, unquoteEtag } from '../shared/checksums';
 import type { VerificationPlan } from './checks';
 import { rangeLength, type DownloadTarget } from './target';
+
+/** Bytes per read when a file is hashed again (ranges resumed without a digest, a whole-object MD5). */
+const FILE_READ_BYTES = 8 * MIB;
 
 /**
  * Runs the plan's final check on the ranges' digests (hex, in range order). `wholeMd5` is the MD5 of the whole object
@@ -63,19 +67,31 @@ function expectEqual(ctx: S3Context, key: string, check: IntegrityCheck, expecte
 export async function digestsOfFile(pool: HashPool, file: string, target: DownloadTarget, algorithm: VerificationPlan['rangeAlgorithm']): Promise<string[]> {
   const digests: string[] = [];
   for (let i = 0; i < target.ranges; i++) {
-    const job = pool.open(algorithm, rangeLength(target, i));
     const start = i * target.rangeSize;
-    for await (const chunk of createReadStream(file, { start, end: start + rangeLength(target, i) - 1, highWaterMark: 4 * MIB })) {
-      await job.update(chunk as Buffer);
-    }
-    digests.push((await job.digest()).toString('hex'));
+    digests.push((await hashFileRange(pool, file, algorithm, start, rangeLength(target, i))).toString('hex'));
   }
   return digests;
 }
 
-/** The MD5 of the whole `file`, hashed on the pool in 4 MiB reads. */
+/** The MD5 of the whole `file`, hashed on the pool. */
 export async function md5OfFile(pool: HashPool, file: string, size: number): Promise<string> {
-  const job = pool.open('MD5', size);
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 * MIB })) await job.update(chunk as Buffer);
-  return (await job.digest()).toString('hex');
+  return (await hashFileRange(pool, file, 'MD5', 0, size)).toString('hex');
+}
+
+/** Hashes `length` bytes of `file` from `start` on the pool, in reads of {@link FILE_READ_BYTES} into buffers of its own (transferred, not copied). */
+async function hashFileRange(pool: HashPool, file: string, algorithm: HashAlgorithm, start: number, length: number): Promise<Buffer> {
+  const job = pool.open(algorithm, length);
+  const handle = await open(file, 'r');
+  try {
+    let buffer: Buffer = Buffer.allocUnsafeSlow(Math.min(FILE_READ_BYTES, Math.max(1, length)));
+    for (let done = 0; done < length; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - done), start + done);
+      if (bytesRead === 0) break;
+      buffer = Buffer.from((await job.update(buffer.subarray(0, bytesRead), true)).buffer as ArrayBuffer);
+      done += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return job.digest();
 }

@@ -2,6 +2,7 @@
 import { UploadPartCommand } from '@aws-sdk/client-s3';
 import { MAX_PARTS } from '../../../../rules/limits';
 import { AbortedError, IntegrityError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
+import { hashPoolOf } from '../../core/hashing/hash-pool';
 import { md5Hex, partChecksumOf, unquoteEtag } from '../shared/checksums';
 import { partCountFor } from '../shared/part-size';
 import { ProgressMeter, Slots, withRetry } from '../shared/control';
@@ -88,7 +89,9 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
       );
       break;
     }
-    const task = sendPart(job, plan, partNumber, data, signal)
+    // The part's bytes come back from the hash pool in another Buffer object: the holder keeps the one to release.
+    const holder = { data };
+    const task = sendPart(job, plan, partNumber, holder, signal)
       .then(async (part) => {
         if (part) {
           plan.done.set(partNumber, part);
@@ -98,7 +101,7 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
       })
       .catch((error) => fail(error, partNumber))
       .finally(() => {
-        job.reader.release(data);
+        job.reader.release(holder.data);
         slots.release();
         inflight.delete(task);
       });
@@ -131,17 +134,38 @@ export function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, da
   }
 }
 
+/**
+ * The part's MD5 (hex: for Content-MD5, to verify the multipart ETag when no composite checksum does the job, and so
+ * that a resume can prove the part) and flexible checksum (base64), hashed on the session's hash pool, off the event
+ * loop. `holder.data` is replaced by the same bytes back from the worker (a pooled buffer is transferred, not copied).
+ */
+async function hashPart(job: UploadJob, holder: { data: Buffer }): Promise<{ md5?: string; checksum?: string }> {
+  const pool = hashPoolOf(job.ctx);
+  const transfer = job.reader.ownsBuffers;
+  let md5: string | undefined;
+  let checksum: string | undefined;
+  if (job.hashesMd5) {
+    const hashed = await pool.digest('MD5', holder.data, transfer);
+    holder.data = hashed.data;
+    md5 = hashed.digest.toString('hex');
+  }
+  if (job.flexible) {
+    const hashed = await pool.digest(job.flexible, holder.data, transfer);
+    holder.data = hashed.data;
+    checksum = hashed.digest.toString('base64');
+  }
+  return { md5, checksum };
+}
+
 /** Sends one part with retries; for a part ListParts already shows, only checks that the source still hashes to its ETag. */
-async function sendPart(job: UploadJob, plan: Plan, partNumber: number, data: Buffer, signal: AbortSignal): Promise<CompletedPart | undefined> {
-  // MD5 is the costliest step on a small machine: computed for Content-MD5, to verify the multipart ETag when no
-  // composite checksum does the job, and so that a resume can prove the part.
-  const md5 = job.hashesMd5 ? md5Hex(data) : undefined;
+async function sendPart(job: UploadJob, plan: Plan, partNumber: number, holder: { data: Buffer }, signal: AbortSignal): Promise<CompletedPart | undefined> {
+  const { md5, checksum } = await hashPart(job, holder);
+  const data = holder.data;
   const candidate = plan.candidates.get(partNumber);
   if (candidate && md5 && job.md5Based && unquoteEtag(candidate.etag) === md5 && candidate.size === data.length) {
     job.resumed++;
-    return { partNumber, etag: candidate.etag, size: data.length, md5, checksum: partChecksumOf(job.partChecksum, data), checksumAlgorithm: job.partChecksum };
+    return { partNumber, etag: candidate.etag, size: data.length, md5, checksum: checksum ?? partChecksumOf(job.partChecksum, data), checksumAlgorithm: job.partChecksum };
   }
-  const checksum = job.flexible ? partChecksumOf(job.flexible, data) : undefined;
   const checksumField = job.flexible ? { [PART_INPUT_FIELD[job.flexible]]: checksum } : {};
   const out = await withRetry(async () => {
     const result = await job.ctx.send(
