@@ -1,13 +1,12 @@
 /**
- * The hash engines (known check values, and agreement with the reference implementations in
- * transfer/shared/checksums.ts and node:crypto on odd lengths) and the hash pool: transfer and return of buffers,
+ * The hash engines (known check values, and agreement on odd lengths with node:crypto, zlib and a bit-at-a-time CRC) and the hash pool: transfer and return of buffers,
  * incremental jobs whose state stays in a worker, a dying worker, destroy, and the inline threshold.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { HashWorkerError } from '../../../../lib/storage/errors';
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../../../../lib/storage/s3/core/hashing/engines';
 import { HashPool, engines, hashPoolOf } from '../../../../lib/storage/s3/core/hashing/hash-pool';
-import { crc32, crc32c, crc64nvme } from '../../../../lib/storage/s3/transfer/shared/checksums';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 
 const CHECK = Buffer.from('123456789');
 // Check values: the CRC catalogue (reveng.sourceforge.io/crc-catalogue) for CRC-32/ISO-HDLC, CRC-32/ISCSI and
@@ -21,16 +20,26 @@ const KNOWN: Record<HashAlgorithm, string> = {
   SHA256: '15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225',
 };
 
+/** A reflected CRC computed one bit at a time (init and xorout all ones): slow, and independent of the engines. */
+function bitwiseCrc(data: Uint8Array, poly: bigint, width: bigint): string {
+  const mask = (1n << width) - 1n;
+  let crc = mask;
+  for (const byte of data) {
+    crc ^= BigInt(byte);
+    for (let k = 0; k < 8; k++) crc = crc & 1n ? (crc >> 1n) ^ poly : crc >> 1n;
+  }
+  return ((crc ^ mask) & mask).toString(16).padStart(Number(width / 4n), '0');
+}
+
 /** The digest from an independent implementation. */
 function reference(algorithm: HashAlgorithm, data: Buffer): string {
-  const u32 = (v: number) => v.toString(16).padStart(8, '0');
   switch (algorithm) {
     case 'CRC32':
-      return u32(crc32(data));
+      return ((zlibCrc32 as unknown as (d: Uint8Array) => number)(data) >>> 0).toString(16).padStart(8, '0');
     case 'CRC32C':
-      return u32(crc32c(data));
+      return bitwiseCrc(data, 0x82f63b78n, 32n);
     case 'CRC64NVME':
-      return crc64nvme(data).toString('hex');
+      return bitwiseCrc(data, 0x9a6c9329ac4bc9b5n, 64n);
     default:
       return createHash(algorithm.toLowerCase()).update(data).digest('hex');
   }
