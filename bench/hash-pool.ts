@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, ${availableParallelism()} cores, load ${l1.toFixed(2)} / ${l5.toFixed(2)}, pool workers ${WORKERS}, rounds ${ROUNDS}`);
   console.log(`native zlib.crc32: ${engines().nativeCrc32}`);
   const pool = new HashPool({ workers: WORKERS, inlineBelowBytes: Object.fromEntries(HASH_ALGORITHMS.map((a) => [a, 0])) });
-  const rows: string[] = ['| algorithm | size | inline MB/s | block ms | pool 1 MB/s | pool N MB/s | loop p99 ms (pool N) | copy ms |', '|---|---|---|---|---|---|---|---|'];
+  const rows: string[] = [
+    '| algorithm | size | inline MB/s | block ms | pool 1 MB/s | pool N MB/s | loop p99 ms (pool N) | copy ms |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const mib of SIZES_MIB) {
     const seed = randomFillSync(Buffer.allocUnsafe(mib * MIB));
     for (const algorithm of HASH_ALGORITHMS) rows.push(await measure(pool, algorithm, mib, seed));
@@ -89,7 +92,9 @@ async function measure(pool: HashPool, algorithm: HashAlgorithm, mib: number, se
     (delay.percentile(99) / 1e6).toFixed(1),
     median(copies).toFixed(1),
     '',
-  ].join(' | ').trim();
+  ]
+    .join(' | ')
+    .trim();
 }
 
 void main();

@@ -171,7 +171,12 @@ describe.each(['file', 'stream'] as const)('a flipped byte in one range is caugh
     storage.destroy();
     expect(flips.flipped).toBe(1);
     expect(error).toBeInstanceOf(IntegrityError);
-    const check = { 'multipart-etag': 'multipart-etag', 'md5-etag': 'md5-etag', 'full-object-crc': 'full-object-crc', 'composite-checksum': 'composite-checksum' };
+    const check = {
+      'multipart-etag': 'multipart-etag',
+      'md5-etag': 'md5-etag',
+      'full-object-crc': 'full-object-crc',
+      'composite-checksum': 'composite-checksum',
+    };
     expect((error as IntegrityError).check).toBe(check[expectedCheck(key) as keyof typeof check]);
     expect(existsSync(dest)).toBe(false);
     expect(existsSync(dest + '.partial')).toBe(false);

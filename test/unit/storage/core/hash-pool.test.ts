@@ -62,7 +62,13 @@ describe('hash engines', () => {
   it.each(HASH_ALGORITHMS)('%s agrees with the reference on odd lengths, fed in uneven chunks', (algorithm) => {
     const data = randomBytes(100_003);
     const h = engines().create(algorithm);
-    for (const cut of [[0, 1], [1, 9], [9, 4_100], [4_100, 100_003]]) h.update(data.subarray(cut[0], cut[1]));
+    for (const cut of [
+      [0, 1],
+      [1, 9],
+      [9, 4_100],
+      [4_100, 100_003],
+    ])
+      h.update(data.subarray(cut[0], cut[1]));
     expect(Buffer.from(h.digest()).toString('hex')).toBe(reference(algorithm, data));
   });
 });

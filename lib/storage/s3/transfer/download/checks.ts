@@ -65,7 +65,8 @@ function reportedChecksum(target: DownloadTarget): { algorithm: HashAlgorithm; v
 }
 
 function noneReason(target: DownloadTarget, hasChecksum: boolean): string {
-  if (hasChecksum && !target.partsAligned) return 'the object has a composite checksum, but its part layout could not be told (rangeSizeBytes set, or no HEAD ?partNumber)';
+  if (hasChecksum && !target.partsAligned)
+    return 'the object has a composite checksum, but its part layout could not be told (rangeSizeBytes set, or no HEAD ?partNumber)';
   if (!target.partsAligned && /-\d+"?$/.test(target.etag) && !target.aligned) {
     return 'the object has no flexible checksum, and its multipart ETag cannot be checked (SSE-KMS or SSE-C, or an unknown part layout)';
   }

@@ -84,7 +84,7 @@ async function hashFileRange(pool: HashPool, file: string, algorithm: HashAlgori
   const handle = await open(file, 'r');
   try {
     let buffer: Buffer = Buffer.allocUnsafeSlow(Math.min(FILE_READ_BYTES, Math.max(1, length)));
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - done), start + done);
       if (bytesRead === 0) break;
       buffer = Buffer.from((await job.update(buffer.subarray(0, bytesRead), true)).buffer as ArrayBuffer);

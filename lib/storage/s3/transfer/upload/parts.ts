@@ -164,7 +164,14 @@ async function sendPart(job: UploadJob, plan: Plan, partNumber: number, holder: 
   const candidate = plan.candidates.get(partNumber);
   if (candidate && md5 && job.md5Based && unquoteEtag(candidate.etag) === md5 && candidate.size === data.length) {
     job.resumed++;
-    return { partNumber, etag: candidate.etag, size: data.length, md5, checksum: checksum ?? partChecksumOf(job.partChecksum, data), checksumAlgorithm: job.partChecksum };
+    return {
+      partNumber,
+      etag: candidate.etag,
+      size: data.length,
+      md5,
+      checksum: checksum ?? partChecksumOf(job.partChecksum, data),
+      checksumAlgorithm: job.partChecksum,
+    };
   }
   const checksumField = job.flexible ? { [PART_INPUT_FIELD[job.flexible]]: checksum } : {};
   const out = await withRetry(async () => {
