@@ -3,6 +3,7 @@ import { UploadPartCommand } from '@aws-sdk/client-s3';
 import { MAX_PARTS } from '../../../../rules/limits';
 import { AbortedError, IntegrityError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
 import { hashPoolOf } from '../../core/hashing/hash-pool';
+import { usePrecomputedPayloadHash } from '../shared/payload-hash';
 import { md5Hex, partChecksumOf, unquoteEtag } from '../shared/checksums';
 import { partCountFor } from '../shared/part-size';
 import { ProgressMeter, Slots, withRetry } from '../shared/control';
@@ -139,11 +140,14 @@ export function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, da
  * that a resume can prove the part) and flexible checksum (base64), hashed on the session's hash pool, off the event
  * loop. `holder.data` is replaced by the same bytes back from the worker (a pooled buffer is transferred, not copied).
  */
-async function hashPart(job: UploadJob, holder: { data: Buffer }): Promise<{ md5?: string; checksum?: string }> {
+async function hashPart(job: UploadJob, holder: { data: Buffer }): Promise<{ md5?: string; checksum?: string; sha256: string }> {
   const pool = hashPoolOf(job.ctx);
   const transfer = job.reader.ownsBuffers;
   let md5: string | undefined;
   let checksum: string | undefined;
+  // The SigV4 payload hash, which the SDK's signer would otherwise take on the event loop (payload-hash.ts).
+  const signed = await pool.digest('SHA256', holder.data, transfer);
+  holder.data = signed.data;
   if (job.hashesMd5) {
     const hashed = await pool.digest('MD5', holder.data, transfer);
     holder.data = hashed.data;
@@ -154,12 +158,12 @@ async function hashPart(job: UploadJob, holder: { data: Buffer }): Promise<{ md5
     holder.data = hashed.data;
     checksum = hashed.digest.toString('base64');
   }
-  return { md5, checksum };
+  return { md5, checksum, sha256: signed.digest.toString('hex') };
 }
 
 /** Sends one part with retries; for a part ListParts already shows, only checks that the source still hashes to its ETag. */
 async function sendPart(job: UploadJob, plan: Plan, partNumber: number, holder: { data: Buffer }, signal: AbortSignal): Promise<CompletedPart | undefined> {
-  const { md5, checksum } = await hashPart(job, holder);
+  const { md5, checksum, sha256 } = await hashPart(job, holder);
   const data = holder.data;
   const candidate = plan.candidates.get(partNumber);
   if (candidate && md5 && job.md5Based && unquoteEtag(candidate.etag) === md5 && candidate.size === data.length) {
@@ -175,22 +179,21 @@ async function sendPart(job: UploadJob, plan: Plan, partNumber: number, holder: 
   }
   const checksumField = job.flexible ? { [PART_INPUT_FIELD[job.flexible]]: checksum } : {};
   const out = await withRetry(async () => {
-    const result = await job.ctx.send(
-      new UploadPartCommand({
-        Bucket: job.ctx.bucket,
-        Key: job.key,
-        UploadId: plan.uploadId,
-        PartNumber: partNumber,
-        Body: data,
-        ContentLength: data.length,
-        ContentMD5: job.sendsContentMd5 ? Buffer.from(md5!, 'hex').toString('base64') : undefined,
-        ChecksumAlgorithm: job.flexible,
-        ...checksumField,
-        RequestPayer: job.ctx.requestPayer,
-        ...job.sseC,
-      }),
-      { key: job.key, uploadId: plan.uploadId, partNumber, abortSignal: signal },
-    );
+    const command = new UploadPartCommand({
+      Bucket: job.ctx.bucket,
+      Key: job.key,
+      UploadId: plan.uploadId,
+      PartNumber: partNumber,
+      Body: data,
+      ContentLength: data.length,
+      ContentMD5: job.sendsContentMd5 ? Buffer.from(md5!, 'hex').toString('base64') : undefined,
+      ChecksumAlgorithm: job.flexible,
+      ...checksumField,
+      RequestPayer: job.ctx.requestPayer,
+      ...job.sseC,
+    });
+    usePrecomputedPayloadHash(command, sha256);
+    const result = await job.ctx.send(command, { key: job.key, uploadId: plan.uploadId, partNumber, abortSignal: signal });
     if (md5 && job.md5Based && job.options.verify !== false && result.ETag && unquoteEtag(result.ETag) !== md5) {
       // Retryable: the part is sent again, and bytes damaged on the way may arrive whole.
       throw new IntegrityError(`part ${partNumber}: the store's ETag ${result.ETag} is not the MD5 of the bytes sent`, {
