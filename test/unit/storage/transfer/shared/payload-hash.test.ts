@@ -3,7 +3,7 @@
  * request handler that records the request instead of sending it.
  */
 import { S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import type { HttpRequest } from '@smithy/protocol-http';
+import type { HttpRequest } from '@smithy/types';
 import { createHash } from 'node:crypto';
 import { usePrecomputedPayloadHash } from '../../../../../lib/storage/s3/transfer/shared/payload-hash';
 
