@@ -142,7 +142,10 @@ export function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, da
  */
 async function hashPart(job: UploadJob, holder: { data: Buffer }): Promise<{ md5?: string; checksum?: string; sha256: string }> {
   const pool = hashPoolOf(job.ctx);
-  const transfer = job.reader.ownsBuffers;
+  // A view of the caller's bytes is copied once into a buffer of our own, which is then transferred (and sent),
+  // rather than copied again for every hash.
+  if (!job.reader.ownsBuffers && !pool.inline('SHA256', holder.data.length)) holder.data = Buffer.from(holder.data);
+  const transfer = true;
   let md5: string | undefined;
   let checksum: string | undefined;
   // The SigV4 payload hash, which the SDK's signer would otherwise take on the event loop (payload-hash.ts).
