@@ -144,7 +144,11 @@ async function hashPart(job: UploadJob, holder: { data: Buffer }): Promise<{ md5
   const pool = hashPoolOf(job.ctx);
   // A view of the caller's bytes is copied once into a buffer of our own, which is then transferred (and sent),
   // rather than copied again for every hash.
-  if (!job.reader.ownsBuffers && !pool.inline('SHA256', holder.data.length)) holder.data = Buffer.from(holder.data);
+  if (!job.reader.ownsBuffers && !pool.inline('SHA256', holder.data.length)) {
+    const own = Buffer.allocUnsafeSlow(holder.data.length); // not Buffer.from: that zero-fills first
+    holder.data.copy(own);
+    holder.data = own;
+  }
   const transfer = true;
   let md5: string | undefined;
   let checksum: string | undefined;
