@@ -34,7 +34,7 @@ export interface HashEngines {
 /** The `require` the engines load `node:crypto` and `node:zlib` with. */
 export type RequireLike = (id: string) => unknown;
 
-/* istanbul ignore next -- its source text also runs in the workers, where coverage counters would not exist */
+/* istanbul ignore next -- its source text also runs in the workers, whose coverage is not collected */
 /**
  * Builds the hash engines. Self-contained: see the module comment.
  * CRC32C polynomial 0x82f63b78 (reflected Castagnoli); CRC-64/NVME reflected polynomial 0x9a6c9329ac4bc9b5, init

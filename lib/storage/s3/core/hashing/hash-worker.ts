@@ -66,8 +66,16 @@ export function hashWorkerMain(load: RequireLike, engineFactory: typeof createHa
 
 /**
  * The source text a worker is started with (`new Worker(source, { eval: true })`). It starts with a no-op `__name`:
- * esbuild (tsx, bundlers with `keepNames`) wraps inner functions in that helper, which the worker would lack.
+ * esbuild (tsx, bundlers with `keepNames`) wraps inner functions in that helper, which the worker would lack. Under a
+ * coverage run (istanbul-style instrumentation adds `cov_<id>().s[n]++` counters to the functions' text), each
+ * counter function is defined as a stub that counts nothing, so the worker still runs.
  */
 export function hashWorkerSource(): string {
-  return `var __name = (f) => f;\n(${hashWorkerMain.toString()})(require, ${createHashEngines.toString()});`;
+  const body = `(${hashWorkerMain.toString()})(require, ${createHashEngines.toString()});`;
+  const counters = [...new Set(body.match(/\bcov_[A-Za-z0-9_]+(?=\(\))/g) ?? [])];
+  const stubs = counters.length
+    ? 'var __bkCov = new Proxy(function () {}, { get: (t, k) => (k === Symbol.toPrimitive ? () => 0 : __bkCov), set: () => true });\n' +
+      counters.map((name) => `var ${name} = function () { return __bkCov; };`).join('\n')
+    : '';
+  return `var __name = (f) => f;\n${stubs}\n${body}`;
 }
