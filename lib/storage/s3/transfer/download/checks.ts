@@ -49,7 +49,7 @@ export function planVerification(target: DownloadTarget, options: Pick<DownloadO
   // A plain MD5 ETag: one range's MD5 is the answer; with more, the ranges get a CRC32 (for a resume to prove
   // them) and the whole object's MD5 is taken in order (a stream) or from the file.
   if (target.plainMd5) return { verification: { kind: 'md5-etag' }, rangeAlgorithm: target.ranges === 1 ? 'MD5' : 'CRC32' };
-  return { verification: { kind: 'none', reason: noneReason(target, reported !== undefined) }, rangeAlgorithm: 'CRC32' };
+  return { verification: { kind: 'none', reason: noneReason(target, reported) }, rangeAlgorithm: 'CRC32' };
 }
 
 /** The object's flexible checksum, when it reports one of a plausible length. */
@@ -64,10 +64,13 @@ function reportedChecksum(target: DownloadTarget): { algorithm: HashAlgorithm; v
   return undefined;
 }
 
-function noneReason(target: DownloadTarget, hasChecksum: boolean): string {
-  if (hasChecksum && !target.partsAligned)
-    return 'the object has a composite checksum, but its part layout could not be told (rangeSizeBytes set, or no HEAD ?partNumber)';
-  if (!target.partsAligned && /-\d+"?$/.test(target.etag) && !target.aligned) {
+/** Why no check beyond the size applies. */
+function noneReason(target: DownloadTarget, reported: ReturnType<typeof reportedChecksum>): string {
+  if (reported?.composite) {
+    return `the object's ${reported.algorithm} checksum is COMPOSITE and its part layout could not be told (rangeSizeBytes set, or no HEAD ?partNumber)`;
+  }
+  if (reported) return `the object's ${reported.algorithm} checksum cannot be rebuilt from ranges, and its ETag is not an MD5 of the bytes (SSE-KMS or SSE-C)`;
+  if (/-\d+"?$/.test(target.etag)) {
     return 'the object has no flexible checksum, and its multipart ETag cannot be checked (SSE-KMS or SSE-C, or an unknown part layout)';
   }
   return 'the object has no flexible checksum, and its ETag is not an MD5 of the bytes (SSE-KMS or SSE-C)';

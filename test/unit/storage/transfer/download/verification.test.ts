@@ -113,6 +113,20 @@ describe('moto-shaped answers', () => {
     expect(result.verification).toEqual({ kind: 'multipart-etag' });
   });
 
+  test('a COMPOSITE checksum whose part layout cannot be told (no HEAD ?partNumber): none, naming why', async () => {
+    s3.on(HeadObjectCommand).resolves({
+      ContentLength: data.length,
+      ETag: ETAG,
+      ServerSideEncryption: 'aws:kms',
+      ChecksumSHA256: composite,
+      ChecksumType: 'COMPOSITE',
+    });
+    s3.on(HeadObjectCommand, { PartNumber: 1 }).rejects(Object.assign(new Error('Bad Request'), { name: 'BadRequest', $metadata: { httpStatusCode: 400 } }));
+    serveRanges();
+    const result = await storage.download('k', sink());
+    expect(result.verification).toEqual({ kind: 'none', reason: expect.stringMatching(/SHA256 checksum is COMPOSITE and its part layout could not be told/) });
+  });
+
   test('SSE-KMS without a flexible checksum: none, with the reason', async () => {
     s3.on(HeadObjectCommand).resolves({ ContentLength: data.length, ETag: ETAG, ServerSideEncryption: 'aws:kms' });
     parts.forEach((p, i) => s3.on(HeadObjectCommand, { PartNumber: i + 1 }).resolves({ ContentLength: p.length, ETag: ETAG, PartsCount: 2 }));
