@@ -11,11 +11,13 @@
  * Content-MD5 and the ETag. https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
  */
 
-/** The algorithms the hash engines and the hash pool compute. */
-export type HashAlgorithm = 'MD5' | 'SHA1' | 'SHA256' | 'CRC32' | 'CRC32C' | 'CRC64NVME';
+import { INTEGRITY_CHECKS, type IntegrityCheckName } from '../../../../rules/checksums';
+
+/** The algorithms the hash engines and the hash pool compute: every row of the checksum table (lib/rules/checksums.ts). */
+export type HashAlgorithm = IntegrityCheckName;
 
 /** Every {@link HashAlgorithm}. */
-export const HASH_ALGORITHMS: readonly HashAlgorithm[] = ['MD5', 'SHA1', 'SHA256', 'CRC32', 'CRC32C', 'CRC64NVME'];
+export const HASH_ALGORITHMS: readonly HashAlgorithm[] = INTEGRITY_CHECKS;
 
 /** An incremental hash: feed it bytes, then take the digest once. */
 export interface Hasher {

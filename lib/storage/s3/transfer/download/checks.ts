@@ -4,6 +4,7 @@
  * has per-part checksums, checked against its part before it is written or recorded as done.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
  */
+import { CHECKSUM_TABLE } from '../../../../rules/checksums';
 import { AbortedError, IntegrityError, PreconditionFailedError } from '../../../errors';
 import type { DownloadOptions, DownloadVerification } from '../../../types/transfer';
 import type { S3Context } from '../../core/context';
@@ -17,10 +18,13 @@ type CompositeAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256';
 /** Algorithms of a FULL_OBJECT checksum, which CRC combine can rebuild from the ranges. */
 type FullObjectCrc = 'CRC32' | 'CRC32C' | 'CRC64NVME';
 
-const COMPOSITE_ALGORITHMS: readonly CompositeAlgorithm[] = ['CRC32', 'CRC32C', 'SHA1', 'SHA256'];
-const FULL_OBJECT_CRCS: readonly FullObjectCrc[] = ['CRC32', 'CRC32C', 'CRC64NVME'];
+/** From the checksum table: the algorithms S3 allows as COMPOSITE, and as FULL_OBJECT (all CRCs, so combinable). */
+const COMPOSITE_ALGORITHMS = CHECKSUM_TABLE.filter((r) => (r.multipartTypes as readonly string[]).includes('COMPOSITE')).map(
+  (r) => r.name as CompositeAlgorithm,
+);
+const FULL_OBJECT_CRCS = CHECKSUM_TABLE.filter((r) => (r.multipartTypes as readonly string[]).includes('FULL_OBJECT')).map((r) => r.name as FullObjectCrc);
 /** Digest bytes per algorithm: a reported checksum of another length is not that algorithm's, and is not used. */
-const DIGEST_BYTES: Record<HashAlgorithm, number> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32, MD5: 16 };
+const DIGEST_BYTES = Object.fromEntries(CHECKSUM_TABLE.map((r) => [r.name, r.digestBytes])) as Record<HashAlgorithm, number>;
 
 /** The check a download runs. */
 export interface VerificationPlan {
