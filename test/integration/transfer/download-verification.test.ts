@@ -112,6 +112,16 @@ describe.each(['file', 'stream'] as const)('verification reported, to a %s', (to
   });
 });
 
+test('hashWorkers: 0 hashes inline, with the same checks and results', async () => {
+  const inline = storageFor(b.name, { hashWorkers: 0 });
+  for (const key of ['etag-mp', 'crc32-full']) {
+    const { result, bytes } = await download(inline, key, 'file');
+    expect(sha256(bytes)).toBe(sha256(objects[key]));
+    expect(result.verification.kind).toBe(expectedCheck(key));
+  }
+  inline.destroy();
+});
+
 test('verify: false reports none, with the reason', async () => {
   const { result } = await download(b.storage, 'crc32-full', 'file', { verify: false });
   expect(result.verification).toEqual({ kind: 'none', reason: 'verify: false' });
