@@ -4,7 +4,7 @@ import { MAX_PARTS } from '../../../../rules/limits';
 import { AbortedError, IntegrityError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
 import { hashPoolOf } from '../../core/hashing/hash-pool';
 import { usePrecomputedPayloadHash } from '../shared/payload-hash';
-import { md5Hex, partChecksumOf, unquoteEtag } from '../shared/checksums';
+import { flexibleOf, partChecksumOf, unquoteEtag } from '../shared/checksums';
 import { partCountFor } from '../shared/part-size';
 import { ProgressMeter, Slots, withRetry } from '../shared/control';
 import { UploadJob, Plan, CompletedPart, partsOf } from './job';
@@ -67,13 +67,14 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
     }
     if (!job.reader.randomAccess && plan.done.has(partNumber)) {
       // A stream re-read on resume: check the part here, before any later part is sent.
+      const kept = { data };
       try {
-        checkKeptPart(job, plan, partNumber, data);
+        await checkKeptPart(job, plan, partNumber, kept);
       } catch (error) {
         fail(error, partNumber);
         break;
       } finally {
-        job.reader.release(data);
+        job.reader.release(kept.data);
         slots.release();
       }
       if (ended) break;
@@ -118,15 +119,20 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
 
 /**
  * A part kept from an earlier run (its state vouches for it and ListParts shows it): the source's bytes there must be
- * the ones sent then, proven by the MD5 or flexible checksum the state recorded.
+ * the ones sent then, proven by the MD5 or flexible checksum the state recorded, hashed on the hash pool (a resume
+ * may re-read gigabytes). `holder.data` is replaced by the same bytes back from the worker: release that one.
  * @throws PreconditionFailedError when they differ: the source changed, and the resume is refused
  */
-export function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, data: Buffer): void {
+export async function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, holder: { data: Buffer }): Promise<void> {
   const kept = plan.done.get(partNumber)!;
-  const algorithm = kept.checksumAlgorithm ?? job.partChecksum;
-  const same =
-    kept.size === data.length &&
-    (kept.md5 !== undefined ? kept.md5 === md5Hex(data) : kept.checksum !== undefined && kept.checksum === partChecksumOf(algorithm, data));
+  const flexible = flexibleOf(kept.checksumAlgorithm ?? job.partChecksum);
+  const algorithm = kept.md5 !== undefined ? 'MD5' : kept.checksum !== undefined ? flexible : undefined;
+  let same = kept.size === holder.data.length && algorithm !== undefined;
+  if (same && algorithm !== undefined) {
+    const hashed = await hashPoolOf(job.ctx).digest(algorithm, holder.data, job.reader.ownsBuffers);
+    holder.data = hashed.data;
+    same = algorithm === 'MD5' ? kept.md5 === hashed.digest.toString('hex') : kept.checksum === hashed.digest.toString('base64');
+  }
   if (!same) {
     throw new PreconditionFailedError(
       `upload of ${job.key}: part ${partNumber} of the source differs from the part uploaded before (upload ${plan.uploadId}); the source changed, so the resume is refused. Abort it with abortIncompleteUploads() or pass resume: false`,
