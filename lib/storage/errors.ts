@@ -33,7 +33,8 @@ export type StorageErrorCode =
   | 'SocketPoolExhausted'
   | 'AccelerationFallback'
   | 'EncryptionKeyMismatch'
-  | 'CustomerKeyProvider';
+  | 'CustomerKeyProvider'
+  | 'HashWorker';
 
 /** Context an S3 failure carries. */
 export interface StorageErrorOptions {
@@ -196,9 +197,11 @@ export class MultipartUploadError extends StorageError {
  * - `size`: a byte count (a range shorter or longer than asked for, a file of the wrong length);
  * - `md5-etag`: an ETag that should be the MD5 of the bytes (a single PUT, one part of an upload, a plain object read back);
  * - `multipart-etag`: the multipart ETag (`md5(md5(part 1) || ...)-N`) against the one computed from the parts;
- * - `composite-checksum`: a composite flexible checksum (`CRC32`, `CRC32C`, ... `-N`) against the one computed from the parts.
+ * - `composite-checksum`: a composite flexible checksum (`CRC32`, `CRC32C`, ... `-N`) against the one computed from the parts;
+ * - `part-checksum`: one downloaded range against its part's checksum (HEAD `?partNumber` with checksum mode);
+ * - `full-object-crc`: a FULL_OBJECT CRC32, CRC32C or CRC64NVME against the ranges' CRCs combined.
  */
-export type IntegrityCheck = 'size' | 'md5-etag' | 'multipart-etag' | 'composite-checksum';
+export type IntegrityCheck = 'size' | 'md5-etag' | 'multipart-etag' | 'composite-checksum' | 'part-checksum' | 'full-object-crc';
 
 /** Options of {@link IntegrityError}. */
 export interface IntegrityErrorOptions extends StorageErrorOptions {
@@ -373,5 +376,16 @@ export class CustomerKeyProviderError extends StorageError {
   public constructor(message: string, options: StorageErrorOptions & { keyId: string }) {
     super(message, options);
     this.keyId = options.keyId;
+  }
+}
+
+/**
+ * A hash worker (see `hashWorkers` in the config) died, or the pool was shut down by `destroy()`, while it held a
+ * hash: the hash is failed with this instead of hanging. Retryable: the pool starts a new worker on the next hash.
+ */
+export class HashWorkerError extends StorageError {
+  public override readonly code = 'HashWorker';
+  public constructor(message: string, options: StorageErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
   }
 }

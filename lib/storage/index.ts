@@ -30,6 +30,7 @@ export {
   CustomerKeyProviderError,
   HeldBody,
   AccelerationFallbackError,
+  HashWorkerError,
 } from './errors';
 export { SOCKET_POOL_WARNING_CODE, SOCKET_POOL_WARNING_DELAY_MS } from './s3/core/body-tracker';
 export { toStorageError, ErrorContext } from './s3/core/error-mapping';
@@ -126,6 +127,7 @@ export {
   DownloadDestination,
   DownloadOptions,
   DownloadResult,
+  DownloadVerification,
 } from './types/transfer';
 export { JsonFileUploadStateStore, MemoryUploadStateStore, UPLOAD_STATE_SUFFIX } from './s3/transfer/shared/state';
 export {

@@ -69,7 +69,11 @@ export type Difference =
   /** CopyObject from a missing source bucket answers 404 NoSuchBucket naming the destination bucket in <BucketName>. */
   | 'copy-no-such-bucket-names-destination'
   /** UploadPartCopy from an SSE-C source to another SSE-C key answers 400 InvalidArgument ("calculated MD5 hash of the key did not match"). */
-  | 'part-copy-to-another-sse-c-key-refused';
+  | 'part-copy-to-another-sse-c-key-refused'
+  /** HEAD ?partNumber with ChecksumMode ENABLED reports no part checksum (a download checks the COMPOSITE checksum at the end instead of each part). */
+  | 'part-checksums-not-reported'
+  /** HEAD with ChecksumMode ENABLED reports a wrong FULL_OBJECT CRC32C or CRC64NVME for a multipart object. */
+  | 'full-object-crc-misreported';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -115,6 +119,10 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
     'UploadPartCopy from an SSE-C source to another SSE-C key answers 400 InvalidArgument ("The calculated MD5 hash of the key did not match"): an SSE-C object cannot be re-keyed by copy.',
   'copy-in-place-ignores-encryption-change':
     'CopyObject of an object onto itself without a source version id (an unversioned bucket) answers 400 InvalidRequest "copy to itself" when only the encryption changes.',
+  'part-checksums-not-reported':
+    'HEAD ?partNumber=N with ChecksumMode ENABLED reports no checksum for the part, so a download checks the COMPOSITE checksum once all ranges are in, instead of each part as it arrives (verification composite-checksum).',
+  'full-object-crc-misreported':
+    'HEAD with ChecksumMode ENABLED reports a wrong FULL_OBJECT CRC32C or CRC64NVME for a multipart object (a 4-byte value, not the CRC of the bytes; GET of the whole object has the right one): a verified download of a CRC32C one fails with IntegrityError (full-object-crc); the CRC64NVME value has the wrong width, so it is not used and the multipart ETag checks instead.',
 };
 
 /**
@@ -196,7 +204,14 @@ export const UNIT_TESTED_GAPS: ReadonlyArray<{ readonly target: string; readonly
 
 /** The differences of each target, keyed by BUCKETKIT_TARGET (the compat matrix uses the script names). */
 export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
-  moto: ['copy-source-conditions-ignored', 'part-order-not-checked', 'delete-of-absent-key-adds-no-marker', 'suspended-delete-removes-all-versions'],
+  moto: [
+    'copy-source-conditions-ignored',
+    'part-order-not-checked',
+    'delete-of-absent-key-adds-no-marker',
+    'suspended-delete-removes-all-versions',
+    'part-checksums-not-reported',
+    'full-object-crc-misreported',
+  ],
   minio: [
     'object-lock-denial-is-400',
     'standard-classes-only',

@@ -168,7 +168,7 @@ export interface DownloadOptions {
   readonly retryBaseDelayMs?: number;
   /** Resume from `<path>.partial` and its state sidecar when they match the object. @default true */
   readonly resume?: boolean;
-  /** Check the bytes: size always, and the MD5 ETag or the multipart ETag where they are MD5-based. @default true */
+  /** Check the bytes: size always, and the strongest cheap check the object allows (see {@link DownloadVerification}). @default true */
   readonly verify?: boolean;
   /** When `abortSignal` fires, keep `<path>.partial` and its state for a resume. @default true */
   readonly leaveResumableOnAbort?: boolean;
@@ -178,6 +178,31 @@ export interface DownloadOptions {
   readonly abortSignal?: AbortSignal;
 }
 
+/**
+ * How a download's bytes were checked, beyond their size, in order of preference. The object's checksums come from
+ * HEAD with `ChecksumMode: ENABLED`; every range is hashed off the event loop (the hash pool, `hashWorkers`).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ *
+ * - `part-checksums`: the object has a COMPOSITE checksum, the ranges are its parts, and each range was checked as it
+ *   arrived against its part's checksum (HEAD `?partNumber=N` with `ChecksumMode: ENABLED`), before it was written
+ *   or recorded as done; a range that fails is fetched again. The parts' checksums, combined, equal the object's.
+ * - `composite-checksum`: as above, but the store gave no per-part checksums: the ranges' checksums, combined as S3
+ *   does (the checksum of the concatenated part checksums, `-N`), equal the object's.
+ * - `full-object-crc`: the object has a FULL_OBJECT CRC32, CRC32C or CRC64NVME (S3's default for new objects since
+ *   2025, and any single-part object with one): the ranges' CRCs, combined mathematically (CRC combine), equal it.
+ *   Any range size works and nothing is read twice.
+ * - `multipart-etag`: the ranges are the parts of a multipart object whose ETag is MD5-based: the MD5 of their MD5s.
+ * - `md5-etag`: the ETag is the MD5 of the whole object (a single-part upload without SSE-KMS or SSE-C).
+ * - `none`: nothing above applies (`reason` says why); only the size was checked.
+ */
+export type DownloadVerification =
+  | { readonly kind: 'part-checksums'; readonly algorithm: 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' }
+  | { readonly kind: 'composite-checksum'; readonly algorithm: 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' }
+  | { readonly kind: 'full-object-crc'; readonly algorithm: 'CRC32' | 'CRC32C' | 'CRC64NVME' }
+  | { readonly kind: 'multipart-etag' }
+  | { readonly kind: 'md5-etag' }
+  | { readonly kind: 'none'; readonly reason: string };
+
 /** What a download produced. */
 export interface DownloadResult {
   readonly size: number;
@@ -185,5 +210,8 @@ export interface DownloadResult {
   readonly versionId?: string;
   readonly ranges: number;
   readonly rangesResumed: number;
-  readonly verifiedBy: 'multipart-etag' | 'md5-etag' | 'size';
+  /** The check that passed: see {@link DownloadVerification}. */
+  readonly verification: DownloadVerification;
+  /** The same, as one word: `verification.kind`, with `'size'` for `none`. */
+  readonly verifiedBy: 'part-checksums' | 'composite-checksum' | 'full-object-crc' | 'multipart-etag' | 'md5-etag' | 'size';
 }

@@ -71,6 +71,13 @@ export interface S3StorageConfig extends AccelerationConfig {
   /** Parallel requests per transfer; the keep-alive agent pools this many sockets. @default 8 */
   readonly concurrency?: number;
   /**
+   * Worker threads that hash (MD5, SHA, CRC32/CRC32C/CRC64NVME) off the event loop during transfers; 0 hashes inline.
+   * Started on first use, reused, never keeping the process alive, ended by `destroy()`. Inputs below a per-algorithm
+   * size measured in docs/benchmarks.md ("Hashing") are hashed inline either way.
+   * @default - the cores less one, at least 1 and at most 4 (`defaultHashWorkers()`)
+   */
+  readonly hashWorkers?: number;
+  /**
    * When to send and validate flexible checksums.
    * @default - 'WHEN_SUPPORTED' on Amazon S3, 'WHEN_REQUIRED' on a custom endpoint (many stores reject streamed trailing checksums)
    */
@@ -137,6 +144,8 @@ export interface ResolvedS3StorageConfig extends ResolvedAccelerationConfig {
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly concurrency: number;
+  /** Hash workers; undefined: the pool's default. */
+  readonly hashWorkers?: number;
   readonly checksumPolicy: ChecksumPolicy;
   readonly requestPayer: boolean;
   readonly useAccelerateEndpoint: boolean;
@@ -256,6 +265,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
   const requestTimeoutMs =
     config.requestTimeoutMs === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : integerIn('requestTimeoutMs', config.requestTimeoutMs, 0, 3_600_000);
   const concurrency = config.concurrency === undefined ? DEFAULT_CONCURRENCY : integerIn('concurrency', config.concurrency, 1, 1024);
+  const hashWorkers = config.hashWorkers === undefined ? undefined : integerIn('hashWorkers', config.hashWorkers, 0, 64);
   const checksumPolicy = config.checksumPolicy ?? (customEndpoint ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED');
   if (checksumPolicy !== 'WHEN_SUPPORTED' && checksumPolicy !== 'WHEN_REQUIRED')
     fail('checksumPolicy', "must be 'WHEN_SUPPORTED' or 'WHEN_REQUIRED'", checksumPolicy);
@@ -313,6 +323,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     connectionTimeoutMs,
     requestTimeoutMs,
     concurrency,
+    hashWorkers,
     checksumPolicy,
     requestPayer: config.requestPayer ?? false,
     useAccelerateEndpoint,

@@ -4,6 +4,7 @@ import type { EndpointKind } from '../../types/acceleration';
 import type { CompatibilityProfile } from '../../types/compatibility';
 import type { ErrorContext } from './error-mapping';
 import type { ResolvedS3StorageConfig } from './config';
+import type { HashPool } from './hashing/hash-pool';
 
 /** Any S3 command. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,4 +45,6 @@ export interface S3Context {
   send<C extends S3Command>(command: C, options?: SendOptions): Promise<GetOutputType<C>>;
   /** The compatibility profile in force, or undefined when the config sets none. */
   compatibilityProfile(): Promise<CompatibilityProfile | undefined>;
+  /** The session's hash pool (`hashWorkers`); absent in hand-made contexts, which then hash inline (`hashPoolOf`). */
+  readonly hashPool?: HashPool;
 }

@@ -8,6 +8,7 @@ import { buildS3Client } from './client';
 import { ResolvedS3StorageConfig, S3StorageConfig, resolveS3StorageConfig } from './config';
 import type { S3Command, S3Context, SendOptions } from './context';
 import { sseCUseOf, toStorageError } from './error-mapping';
+import { HashPool } from './hashing/hash-pool';
 
 type SdkCommand = Parameters<S3Client['send']>[0];
 
@@ -43,6 +44,7 @@ export class S3Session implements S3Context {
   private acceleratedInstance?: S3Client;
   /** Picks regional or accelerated per command, keeps the fallback cool-down and counts traffic per endpoint. */
   public readonly acceleration: AccelerationRouter;
+  private hashPoolInstance?: HashPool;
 
   /**
    * @param config validated here (see `resolveS3StorageConfig`)
@@ -152,10 +154,18 @@ export class S3Session implements S3Context {
     }
   }
 
-  /** Closes pooled sockets, when bucketkit built the client. */
+  /** The hash pool, made on first use (its workers start on first hash). */
+  public get hashPool(): HashPool {
+    this.hashPoolInstance ??= new HashPool({ workers: this.config.hashWorkers });
+    return this.hashPoolInstance;
+  }
+
+  /** Closes pooled sockets, when bucketkit built the client, and ends the hash workers. */
   public destroy(): void {
     if (this.ownsClient) this.clientInstance.destroy();
     this.dropAcceleratedClient();
+    void this.hashPoolInstance?.destroy();
+    this.hashPoolInstance = undefined;
   }
 
   /** Destroys the accelerated client when bucketkit built it; the next accelerated request builds a new one. */

@@ -147,6 +147,7 @@ describe('resolveS3StorageConfig', () => {
       connectionTimeoutMs: opt(int),
       requestTimeoutMs: opt(int),
       concurrency: opt(int),
+      hashWorkers: opt(int),
       checksumPolicy: opt(fc.constantFrom('WHEN_SUPPORTED', 'WHEN_REQUIRED', 'ALWAYS')),
       requestPayer: opt(fc.boolean()),
       useAccelerateEndpoint: opt(fc.boolean()),
@@ -175,6 +176,8 @@ describe('resolveS3StorageConfig', () => {
         expect(resolved.maxAttempts).toBeGreaterThanOrEqual(1);
         expect(Number.isInteger(resolved.maxAttempts) && resolved.maxAttempts <= 20).toBe(true);
         expect(Number.isInteger(resolved.concurrency) && resolved.concurrency >= 1 && resolved.concurrency <= 1024).toBe(true);
+        if (resolved.hashWorkers !== undefined)
+          expect(Number.isInteger(resolved.hashWorkers) && resolved.hashWorkers >= 0 && resolved.hashWorkers <= 64).toBe(true);
         expect(Number.isInteger(resolved.connectionTimeoutMs) && resolved.connectionTimeoutMs >= 1).toBe(true);
         expect(Number.isInteger(resolved.requestTimeoutMs) && resolved.requestTimeoutMs >= 0).toBe(true);
         expect(['standard', 'adaptive']).toContain(resolved.retryMode);

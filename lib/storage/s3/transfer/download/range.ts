@@ -10,8 +10,14 @@ import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, Slots, linkedCo
 import type { BufferPool } from '../shared/source';
 import { rangeLength, rangeStart, type DownloadTarget } from './target';
 
-/** Fetches one range into a buffer, with retries; a changed object (412) is never retried. */
-export async function fetchRange(
+/** What {@link fetchRange} gives when no `inspect` step is passed: the bytes, as received. */
+const asReceived = async (data: Buffer): Promise<Buffer> => data;
+
+/**
+ * Fetches one range into a buffer and runs `inspect` on it (a hash and check), with retries of both: a range that
+ * fails its check with a retryable error is fetched again. A changed object (412) is never retried.
+ */
+export async function fetchRange<T = Buffer>(
   ctx: S3Context,
   key: string,
   target: DownloadTarget,
@@ -19,8 +25,19 @@ export async function fetchRange(
   options: DownloadOptions,
   signal: AbortSignal,
   pool?: BufferPool,
-): Promise<Buffer> {
-  return withRetry(() => fetchRangeOnce(ctx, key, target, index, options, signal, pool), {
+  inspect: (data: Buffer) => Promise<T> = asReceived as unknown as (data: Buffer) => Promise<T>,
+): Promise<T> {
+  const attempt = async (): Promise<T> => {
+    const data = await fetchRangeOnce(ctx, key, target, index, options, signal, pool);
+    try {
+      return await inspect(data);
+    } catch (error) {
+      // The bytes failed their check (or the hash pool lost its worker): the buffer goes back, the range is fetched again.
+      if (data.length > 0) pool?.give(data);
+      throw error;
+    }
+  };
+  return withRetry(attempt, {
     maxAttempts: options.maxRangeAttempts ?? DEFAULT_MAX_PART_ATTEMPTS,
     baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
     signal,

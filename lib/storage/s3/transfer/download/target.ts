@@ -5,6 +5,7 @@ import type { DownloadOptions } from '../../../types/transfer';
 import { etagIsMd5Based, unquoteEtag } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { headObject } from '../../objects/get';
+import type { ChecksumAlgorithmName } from '../../../../rules/checksums';
 
 /** The object being downloaded, as HEAD saw it, and the range layout chosen for it. */
 export interface DownloadTarget {
@@ -15,16 +16,27 @@ export interface DownloadTarget {
   readonly ranges: number;
   /** True when ranges are the object's parts, so their MD5s give the multipart ETag. */
   readonly aligned: boolean;
+  /** True when ranges are the object's parts (range i is part i + 1), whatever its encryption. */
+  readonly partsAligned: boolean;
+  /** The object's flexible checksums, from HEAD with `ChecksumMode: ENABLED` (none when the store sends none). */
+  readonly checksums: Partial<Record<ChecksumAlgorithmName, string>>;
+  /** The type of those checksums, when the store says. */
+  readonly checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
   /** True when the ETag is a plain MD5 of the whole object. */
   readonly plainMd5: boolean;
 }
 
 /**
- * HEAD for the size and ETag; for a multipart object, HEAD of part 1 for the part size, so ranges follow parts.
+ * HEAD for the size, ETag and (unless `verify: false`) flexible checksums; for a multipart object, HEAD of part 1 for the part size, so ranges follow parts.
  * (No If-Match on the part HEAD: some stores compare it with the part's own ETag. The ranged GETs carry it.)
  */
 export async function resolveTarget(ctx: S3Context, key: string, options: DownloadOptions): Promise<DownloadTarget> {
-  const head = await headObject(ctx, key, { versionId: options.versionId, customerKey: options.customerKey, abortSignal: options.abortSignal });
+  const head = await headObject(ctx, key, {
+    versionId: options.versionId,
+    customerKey: options.customerKey,
+    checksumMode: options.verify !== false,
+    abortSignal: options.abortSignal,
+  });
   const etag = head.etag;
   const match = /-(\d+)$/.exec(unquoteEtag(etag));
   const md5Based = etagIsMd5Based(head.serverSideEncryption, head.sseCustomerAlgorithm);
@@ -35,13 +47,17 @@ export async function resolveTarget(ctx: S3Context, key: string, options: Downlo
     options.rangeSizeBytes ?? (partSize !== undefined && partSize <= MAX_ALIGNED_RANGE_SIZE_BYTES ? partSize : DEFAULT_RANGE_SIZE_BYTES),
   );
   const ranges = Math.ceil(head.size / rangeSize);
+  const partsAligned = partsCount !== undefined && partSize === rangeSize && ranges === partsCount;
   return {
     size: head.size,
     etag,
     versionId: head.versionId,
     rangeSize,
     ranges,
-    aligned: md5Based && partsCount !== undefined && partSize === rangeSize && ranges === partsCount,
+    aligned: md5Based && partsAligned,
+    partsAligned,
+    checksums: head.checksums,
+    checksumType: head.checksumType,
     plainMd5: md5Based && match === null && /^[0-9a-f]{32}$/.test(unquoteEtag(etag)),
   };
 }

@@ -1,32 +1,35 @@
 /**
- * Download to a file: positional writes into `<path>.partial`, the finished ranges recorded in `<path>.partial.json`
- * (so a later call resumes), and an atomic rename only after the size and ETag checks pass.
+ * Download to a file: positional writes (`FileHandle.write` at the range's offset) into `<path>.partial`, sized up
+ * front, so ranges land as they arrive: memory stays at concurrency x range size, with no head-of-line blocking. A
+ * range is recorded as finished in `<path>.partial.json` (so a later call resumes) only after it was hashed and
+ * checked (see checks.ts) and written; the file is renamed into place only after the size and the final check pass.
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { AbortedError, IntegrityError, PreconditionFailedError } from '../../../errors';
 import type { DownloadOptions, DownloadResult } from '../../../types/transfer';
-import { md5Hex } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { ProgressMeter } from '../shared/control';
 import { BufferPool } from '../shared/source';
 import { fetchRange, runRanges } from './range';
 import { DownloadStateWriter, downloadFilesFor, loadFinishedRanges, type DownloadFiles, type FinishedRanges } from './resume-state';
 import { rangeLength, rangeStart, type DownloadTarget } from './target';
-import { assertMultipartEtag, verifyFromFile, type VerifiedBy } from './verify';
+import { RangeChecker, planVerification } from './checks';
+import { assertRangesMatch, digestsOfFile, md5OfFile } from './verify';
 
 /** Downloads `target` to `path`, resuming from a matching partial file unless `resume: false`. */
 export async function downloadToFile(ctx: S3Context, key: string, path: string, target: DownloadTarget, options: DownloadOptions): Promise<DownloadResult> {
   const files = downloadFilesFor(path);
-  const done = await loadFinishedRanges(ctx.bucket, key, files, target, options);
+  const checker = new RangeChecker(ctx, key, target, planVerification(target, options), options);
+  const done = await loadFinishedRanges(ctx.bucket, key, files, target, options, checker.plan.rangeAlgorithm, checker.pool);
   const rangesResumed = Object.keys(done).length;
   if (rangesResumed === 0) await rm(files.state, { force: true });
   const handle = await open(files.partial, rangesResumed > 0 ? 'r+' : 'w');
   let keepPartial = true;
   try {
     if (rangesResumed === 0) await handle.truncate(target.size);
-    const state = new DownloadStateWriter(ctx.bucket, key, files.state, target, done);
+    const state = new DownloadStateWriter(ctx.bucket, key, files.state, target, done, checker.plan.rangeAlgorithm);
     try {
-      await fetchMissingRanges(ctx, key, handle, target, done, state, options);
+      await fetchMissingRanges(ctx, key, handle, target, done, state, checker, options);
     } catch (error) {
       await state.save(true).catch(() => undefined);
       keepPartial = keepsPartialAfter(error, options);
@@ -36,10 +39,12 @@ export async function downloadToFile(ctx: S3Context, key: string, path: string, 
     // From here on, a partial file that fails a check is removed: it could never be resumed.
     keepPartial = false;
     await assertWrittenSize(ctx, key, handle, target);
-    const verifiedBy = await verifyPartial(ctx, key, files.partial, target, done, options);
+    await verifyPartial(ctx, key, files.partial, target, done, checker);
+    const verification = checker.reported();
     keepPartial = true;
     await moveIntoPlace(handle, files);
-    return { size: target.size, etag: target.etag, versionId: target.versionId, ranges: target.ranges, rangesResumed, verifiedBy };
+    const verifiedBy = verification.kind === 'none' ? 'size' : verification.kind;
+    return { size: target.size, etag: target.etag, versionId: target.versionId, ranges: target.ranges, rangesResumed, verification, verifiedBy };
   } finally {
     await handle.close().catch(() => undefined);
     if (!keepPartial) {
@@ -50,9 +55,9 @@ export async function downloadToFile(ctx: S3Context, key: string, path: string, 
 }
 
 /**
- * Fetches every range not in `done` and writes it at its offset; records each in `done` (with its MD5) and in the
- * state sidecar. Range buffers are reused, so
- * memory stays at about concurrency x range size.
+ * Fetches every range not in `done`, hashes and checks it (a range that fails its part's checksum is fetched again,
+ * within `maxRangeAttempts`), writes it at its offset, and only then records it in `done` (with its digest) and in
+ * the state sidecar. Range buffers are reused, so memory stays at about concurrency x range size.
  */
 async function fetchMissingRanges(
   ctx: S3Context,
@@ -61,9 +66,10 @@ async function fetchMissingRanges(
   target: DownloadTarget,
   done: FinishedRanges,
   state: DownloadStateWriter,
+  checker: RangeChecker,
   options: DownloadOptions,
 ): Promise<void> {
-  // Every range's MD5 goes into the state, so that a resume can prove the partial file still holds it.
+  // Every range's digest goes into the state, so that a resume can prove the partial file still holds it.
   const pool = new BufferPool();
   const resumedBytes = Object.keys(done).reduce((sum, i) => sum + rangeLength(target, Number(i)), 0);
   const progress = new ProgressMeter(options.onProgress, target.size, target.ranges, { bytes: resumedBytes, parts: Object.keys(done).length });
@@ -72,10 +78,10 @@ async function fetchMissingRanges(
     options,
     (i) => done[String(i)] !== undefined,
     async (i, signal) => {
-      const data = await fetchRange(ctx, key, target, i, options, signal, pool);
-      const md5 = md5Hex(data);
+      checker.prefetch(i, signal);
+      const { data, digest } = await fetchRange(ctx, key, target, i, options, signal, pool, (bytes) => checker.inspect(i, bytes, signal));
       await writeAt(handle, data, rangeStart(target, i)).finally(() => pool.give(data));
-      done[String(i)] = md5;
+      done[String(i)] = digest;
       await state.save();
       progress.partDone(data.length);
     },
@@ -114,25 +120,16 @@ async function assertWrittenSize(ctx: S3Context, key: string, handle: FileHandle
 }
 
 /**
- * Checks the partial file against the ETag, when asked and when the ETag says something about the bytes: from the
- * ranges' MD5s when every range was hashed, else by hashing the file (a whole-object MD5, or ranges resumed from a run
- * that did not hash them).
+ * The final check of the partial file: from the ranges' digests, hashing from the file only what no digest covers (a
+ * range resumed from a run that did not record one, or the whole-object MD5 of a plain-MD5 object in several ranges).
  */
-async function verifyPartial(
-  ctx: S3Context,
-  key: string,
-  partial: string,
-  target: DownloadTarget,
-  done: FinishedRanges,
-  options: DownloadOptions,
-): Promise<VerifiedBy> {
-  if (options.verify === false || !(target.aligned || target.plainMd5)) return 'size';
-  const md5s = Array.from({ length: target.ranges }, (_, i) => done[String(i)]);
-  if (target.aligned && md5s.every((m) => m)) {
-    assertMultipartEtag(ctx, key, target, md5s);
-    return 'multipart-etag';
-  }
-  return verifyFromFile(ctx, key, partial, target);
+async function verifyPartial(ctx: S3Context, key: string, partial: string, target: DownloadTarget, done: FinishedRanges, checker: RangeChecker): Promise<void> {
+  const { plan, pool } = checker;
+  if (plan.verification.kind === 'none') return;
+  let digests = Array.from({ length: target.ranges }, (_, i) => done[String(i)]);
+  if (!digests.every((d) => d)) digests = await digestsOfFile(pool, partial, target, plan.rangeAlgorithm);
+  const wholeMd5 = plan.verification.kind === 'md5-etag' && target.ranges !== 1 ? await md5OfFile(pool, partial, target.size) : undefined;
+  assertRangesMatch(ctx, key, target, plan, digests, wholeMd5);
 }
 
 /** Closes the partial file, renames it to the destination and removes the state sidecar. */

@@ -1,14 +1,17 @@
-/** Download to a Writable: ranges fetched in parallel, written in order through a reorder buffer of at most `2 x concurrency` ranges. */
-import { createHash } from 'node:crypto';
+/**
+ * Download to a Writable: ranges fetched (and hashed, off the event loop) in parallel, written in order through a
+ * reorder buffer of at most `2 x concurrency` ranges. A stream cannot be written at offsets, so this path stays ordered.
+ */
 import type { Writable } from 'node:stream';
 import { AbortedError, CallerStreamError } from '../../../errors';
 import type { DownloadOptions, DownloadResult } from '../../../types/transfer';
-import { md5Hex } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { ProgressMeter } from '../shared/control';
 import { fetchRange, runRanges } from './range';
 import type { DownloadTarget } from './target';
-import { assertHashMatches, assertMultipartEtag, type VerifiedBy } from './verify';
+import type { HashJob } from '../../core/hashing/hash-pool';
+import { RangeChecker, planVerification } from './checks';
+import { assertRangesMatch } from './verify';
 
 /** Downloads `target` into `out`, in order, then ends `out`. */
 export async function downloadToWritable(
@@ -21,16 +24,24 @@ export async function downloadToWritable(
   const concurrency = options.concurrency ?? ctx.config.concurrency;
   // A destination that errors or is destroyed stops the download at once (no range waits on a 'drain' that never comes).
   const destination = watchDestination(out, ctx.bucket, key, options.abortSignal);
-  const writer = new OrderedWriter(out, target, options.verify !== false, 2 * concurrency);
+  const checker = new RangeChecker(ctx, key, target, planVerification(target, options), options);
+  const kind = checker.plan.verification.kind;
+  // A plain MD5 over several ranges is taken in order, as they are written; every other check needs each range's digest.
+  const wholeMd5 = kind === 'md5-etag' && target.ranges !== 1 ? checker.pool.open('MD5', target.size) : undefined;
+  const perRange = kind !== 'none' && wholeMd5 === undefined;
+  const writer = new OrderedWriter(out, 2 * concurrency, wholeMd5);
   const progress = new ProgressMeter(options.onProgress, target.size, target.ranges);
   await runRanges(
     target,
     { ...options, abortSignal: destination.signal },
     () => false,
     async (i, signal) => {
-      const data = await fetchRange(ctx, key, target, i, options, signal);
+      if (perRange) checker.prefetch(i, signal);
+      const { data, digest } = await fetchRange(ctx, key, target, i, options, signal, undefined, (bytes) =>
+        perRange ? checker.inspect(i, bytes, signal) : Promise.resolve({ data: bytes, digest: '' }),
+      );
       progress.partDone(data.length);
-      await writer.push(i, data);
+      await writer.push(i, data, digest);
     },
     concurrency,
     (i, signal) => writer.waitForRoom(i, signal),
@@ -40,36 +51,38 @@ export async function downloadToWritable(
     throw error;
   });
   await writer.flushed();
-  const verifiedBy = writer.verify(ctx, key);
+  if (kind !== 'none') assertRangesMatch(ctx, key, target, checker.plan, writer.digests, await wholeMd5?.digest().then((d) => d.toString('hex')));
+  const verification = checker.reported();
+  const verifiedBy = verification.kind === 'none' ? 'size' : verification.kind;
   await endWritable(out).catch((error) => {
     throw destination.failure() ?? error;
   });
-  return { size: target.size, etag: target.etag, versionId: target.versionId, ranges: target.ranges, rangesResumed: 0, verifiedBy };
+  return { size: target.size, etag: target.etag, versionId: target.versionId, ranges: target.ranges, rangesResumed: 0, verification, verifiedBy };
 }
 
 /**
- * Writes ranges to `out` in index order, whatever order they arrive in, honouring back-pressure; hashes them on the
- * way when the ETag can be checked.
+ * Writes ranges to `out` in index order, whatever order they arrive in, honouring back-pressure; keeps their digests,
+ * and feeds the whole-object MD5 job (when there is one) in order, before each write.
  */
 class OrderedWriter {
+  /** The ranges' digests, by index. */
+  public readonly digests: string[] = [];
   private readonly pending = new Map<number, Buffer>();
-  private readonly md5s: string[] = [];
-  private readonly whole = createHash('md5');
   private cursor = 0;
   private advanced: () => void = () => undefined;
   private flushing: Promise<void> = Promise.resolve();
 
   public constructor(
     private readonly out: Writable,
-    private readonly target: DownloadTarget,
-    private readonly verifying: boolean,
     /** Ranges held at most: range `i` starts only once `i < cursor + window`. */
     private readonly window: number,
+    private readonly wholeMd5?: HashJob,
   ) {}
 
   /** Adds range `index` and writes every range that is now next in line. */
-  public push(index: number, data: Buffer): Promise<void> {
+  public push(index: number, data: Buffer, digest: string): Promise<void> {
     this.pending.set(index, data);
+    this.digests[index] = digest;
     this.flushing = this.flushing.then(() => this.flush());
     return this.flushing;
   }
@@ -89,25 +102,12 @@ class OrderedWriter {
     return this.flushing;
   }
 
-  /** Checks what was written against the ETag: a whole-object MD5, or the multipart ETag when ranges are parts. */
-  public verify(ctx: S3Context, key: string): VerifiedBy {
-    if (this.verifying && this.target.plainMd5) {
-      assertHashMatches(ctx, key, this.target, 'md5-etag', this.whole.digest('hex'));
-      return 'md5-etag';
-    }
-    if (this.verifying && this.target.aligned) {
-      assertMultipartEtag(ctx, key, this.target, this.md5s);
-      return 'multipart-etag';
-    }
-    return 'size';
-  }
-
   private async flush(): Promise<void> {
     while (this.pending.has(this.cursor)) {
-      const data = this.pending.get(this.cursor)!;
+      let data = this.pending.get(this.cursor)!;
       this.pending.delete(this.cursor);
-      if (this.verifying && this.target.plainMd5) this.whole.update(data);
-      if (this.verifying && this.target.aligned) this.md5s.push(md5Hex(data));
+      // Hashed before it is written: once in the stream's buffer, it must not be transferred to a worker.
+      if (this.wholeMd5) data = await this.wholeMd5.update(data, true);
       if (this.out.destroyed) throw new Error('the destination was destroyed');
       if (!this.out.write(data)) await drained(this.out);
       this.cursor++;

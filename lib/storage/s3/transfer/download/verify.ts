@@ -1,72 +1,97 @@
-/** The download engine's end-to-end checks: the bytes received against the object's ETag. */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+/**
+ * The download engine's end-to-end checks, after every range is in: the ranges' digests against the object's
+ * checksum (composite or full-object, by CRC combine) or ETag (multipart or plain MD5).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ */
+import { open } from 'node:fs/promises';
 import { MIB } from '../../../../rules/limits';
-import { IntegrityError } from '../../../errors';
-import type { DownloadResult } from '../../../types/transfer';
-import { multipartEtag, unquoteEtag } from '../shared/checksums';
+import { IntegrityError, type IntegrityCheck } from '../../../errors';
 import type { S3Context } from '../../core/context';
-import type { DownloadTarget } from './target';
+import { crcCombineAll, type CombinableCrc } from '../../core/hashing/crc-combine';
+import type { HashAlgorithm } from '../../core/hashing/engines';
+import { engines, type HashPool } from '../../core/hashing/hash-pool';
+import { multipartEtag, unquoteEtag } from '../shared/checksums';
+import type { VerificationPlan } from './checks';
+import { rangeLength, type DownloadTarget } from './target';
 
-/** How a download's bytes were checked against the object's ETag. */
-export type VerifiedBy = DownloadResult['verifiedBy'];
+/** Bytes per read when a file is hashed again (ranges resumed without a digest, a whole-object MD5). */
+const FILE_READ_BYTES = 8 * MIB;
 
-/** The multipart ETag computed from the ranges' MD5s, checked against the object's. */
-export function assertMultipartEtag(ctx: S3Context, key: string, target: DownloadTarget, md5s: readonly string[]): void {
-  const computed = multipartEtag(md5s);
-  const expected = unquoteEtag(target.etag);
-  if (computed !== expected) {
-    throw new IntegrityError(`download of ${key}: the multipart ETag of the bytes received, ${computed}, differs from ${target.etag}`, {
-      check: 'multipart-etag',
-      expected,
-      actual: computed,
-      bucket: ctx.bucket,
-      key,
-    });
-  }
-}
-
-/** `computed` (the MD5 of the bytes, or a multipart ETag computed from the file), checked against the object's ETag. */
-export function assertHashMatches(ctx: S3Context, key: string, target: DownloadTarget, check: 'md5-etag' | 'multipart-etag', computed: string): void {
-  const expected = unquoteEtag(target.etag);
-  if (computed !== expected) {
-    throw new IntegrityError(`download of ${key}: the bytes received hash to ${computed}, not ${target.etag}`, {
-      check,
-      expected,
-      actual: computed,
-      bucket: ctx.bucket,
-      key,
-    });
-  }
-}
-
-/** Hashes a written file in the object's part layout (or whole, for a plain MD5 ETag) and compares with the ETag. */
-export async function verifyFromFile(ctx: S3Context, key: string, file: string, target: DownloadTarget): Promise<VerifiedBy> {
-  const md5s = await md5sOfFile(file, target.plainMd5 ? Number.MAX_SAFE_INTEGER : target.rangeSize);
-  if (target.plainMd5) assertHashMatches(ctx, key, target, 'md5-etag', md5s[0]);
-  else assertHashMatches(ctx, key, target, 'multipart-etag', multipartEtag(md5s));
-  return target.plainMd5 ? 'md5-etag' : 'multipart-etag';
-}
-
-/** The MD5 of every `chunkSize` bytes of `file` (one digest for an empty file). */
-async function md5sOfFile(file: string, chunkSize: number): Promise<string[]> {
-  const md5s: string[] = [];
-  let hash = createHash('md5');
-  let inRange = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: MIB })) {
-    let bytes = chunk as Buffer;
-    while (bytes.length > 0) {
-      const take = Math.min(bytes.length, chunkSize - inRange);
-      hash.update(bytes.subarray(0, take));
-      inRange += take;
-      bytes = bytes.subarray(take);
-      if (inRange === chunkSize) {
-        md5s.push(hash.digest('hex'));
-        hash = createHash('md5');
-        inRange = 0;
-      }
+/**
+ * Runs the plan's final check on the ranges' digests (hex, in range order). `wholeMd5` is the MD5 of the whole object
+ * for an `md5-etag` plan with other than one range (taken in order by the caller); with one range its digest is it.
+ * @throws IntegrityError when the bytes do not match
+ */
+export function assertRangesMatch(
+  ctx: S3Context,
+  key: string,
+  target: DownloadTarget,
+  plan: VerificationPlan,
+  digests: readonly string[],
+  wholeMd5?: string,
+): void {
+  const v = plan.verification;
+  switch (v.kind) {
+    case 'part-checksums':
+    case 'composite-checksum': {
+      const hasher = engines().create(v.algorithm);
+      for (const d of digests) hasher.update(Buffer.from(d, 'hex'));
+      return expectEqual(ctx, key, 'composite-checksum', plan.expected!, Buffer.from(hasher.digest()).toString('base64'));
     }
+    case 'full-object-crc': {
+      const pieces = digests.map((d, i) => ({ crc: Buffer.from(d, 'hex'), length: rangeLength(target, i) }));
+      return expectEqual(ctx, key, 'full-object-crc', plan.expected!, crcCombineAll(v.algorithm as CombinableCrc, pieces).toString('base64'));
+    }
+    case 'multipart-etag':
+      return expectEqual(ctx, key, 'multipart-etag', unquoteEtag(target.etag), multipartEtag(digests));
+    case 'md5-etag':
+      // One range: its MD5 is the object's. None (an empty object) or several: the whole MD5 taken by the caller.
+      return expectEqual(ctx, key, 'md5-etag', unquoteEtag(target.etag), target.ranges === 1 ? digests[0] : wholeMd5!);
+    default:
+      return undefined;
   }
-  if (inRange > 0 || md5s.length === 0) md5s.push(hash.digest('hex'));
-  return md5s;
+}
+
+function expectEqual(ctx: S3Context, key: string, check: IntegrityCheck, expected: string, actual: string): void {
+  if (actual === expected) return;
+  throw new IntegrityError(`download of ${key}: the bytes received give ${check} ${actual}, not the object's ${expected}`, {
+    check,
+    expected,
+    actual,
+    bucket: ctx.bucket,
+    key,
+  });
+}
+
+/** The digests of `file` in the target's ranges, hashed with `algorithm` on the pool (for ranges resumed without one). */
+export async function digestsOfFile(pool: HashPool, file: string, target: DownloadTarget, algorithm: VerificationPlan['rangeAlgorithm']): Promise<string[]> {
+  const digests: string[] = [];
+  for (let i = 0; i < target.ranges; i++) {
+    const start = i * target.rangeSize;
+    digests.push((await hashFileRange(pool, file, algorithm, start, rangeLength(target, i))).toString('hex'));
+  }
+  return digests;
+}
+
+/** The MD5 of the whole `file`, hashed on the pool. */
+export async function md5OfFile(pool: HashPool, file: string, size: number): Promise<string> {
+  return (await hashFileRange(pool, file, 'MD5', 0, size)).toString('hex');
+}
+
+/** Hashes `length` bytes of `file` from `start` on the pool, in reads of {@link FILE_READ_BYTES} into buffers of its own (transferred, not copied). */
+async function hashFileRange(pool: HashPool, file: string, algorithm: HashAlgorithm, start: number, length: number): Promise<Buffer> {
+  const job = pool.open(algorithm, length);
+  const handle = await open(file, 'r');
+  try {
+    let buffer: Buffer = Buffer.allocUnsafeSlow(Math.min(FILE_READ_BYTES, Math.max(1, length)));
+    for (let done = 0; done < length;) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - done), start + done);
+      if (bytesRead === 0) break;
+      buffer = Buffer.from((await job.update(buffer.subarray(0, bytesRead), true)).buffer as ArrayBuffer);
+      done += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return job.digest();
 }

@@ -7,66 +7,39 @@ import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { isChecksumAlgorithm, type ChecksumAlgorithmName } from '../../../../rules/checksums';
 import { InvalidArgumentError } from '../../../errors';
+import { crcCombine } from '../../core/hashing/crc-combine';
+import { engines } from '../../core/hashing/hash-pool';
 import type { PartChecksum, UploadOptions } from '../../../types/transfer';
 
-const CRC32C_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
-
-/** CRC32C (Castagnoli), as an unsigned 32-bit integer. */
+/** CRC32C (Castagnoli), as an unsigned 32-bit integer. `previous` continues an earlier CRC (0 to start). */
 export function crc32c(data: Uint8Array, previous = 0): number {
-  let crc = ~previous;
-  for (let i = 0; i < data.length; i++) crc = CRC32C_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return ~crc >>> 0;
+  return crcAsUint32('CRC32C', data, previous);
 }
 
-/** CRC32 (IEEE), as an unsigned 32-bit integer: zlib's native implementation. */
+/** CRC32 (IEEE), as an unsigned 32-bit integer: zlib's native implementation where Node has it. */
 export function crc32(data: Uint8Array, previous = 0): number {
-  return (zlib as unknown as { crc32(data: Uint8Array, value?: number): number }).crc32(data, previous) >>> 0;
+  const native = (zlib as unknown as { crc32?(data: Uint8Array, value?: number): number }).crc32;
+  return native ? native(data, previous) >>> 0 : crcAsUint32('CRC32', data, previous);
 }
 
-// CRC-64/NVME: reflected polynomial 0x9a6c9329ac4bc9b5, init and xorout all ones; kept as two 32-bit halves.
-const CRC64_LO = new Uint32Array(256);
-const CRC64_HI = new Uint32Array(256);
-(() => {
-  const POLY_LO = 0xac4bc9b5;
-  const POLY_HI = 0x9a6c9329;
-  for (let n = 0; n < 256; n++) {
-    let lo = n;
-    let hi = 0;
-    for (let k = 0; k < 8; k++) {
-      const odd = lo & 1;
-      lo = ((lo >>> 1) | (hi << 31)) >>> 0;
-      hi = hi >>> 1;
-      if (odd) {
-        lo = (lo ^ POLY_LO) >>> 0;
-        hi = (hi ^ POLY_HI) >>> 0;
-      }
-    }
-    CRC64_LO[n] = lo;
-    CRC64_HI[n] = hi;
+/** A 32-bit CRC on the hash engines (slicing-by-8), continuing `previous` by CRC combine when it is not 0. */
+function crcAsUint32(algorithm: 'CRC32' | 'CRC32C', data: Uint8Array, previous: number): number {
+  const hasher = engines().create(algorithm);
+  hasher.update(data);
+  let digest: Buffer = Buffer.from(hasher.digest());
+  if (previous !== 0) {
+    const before = Buffer.alloc(4);
+    before.writeUInt32BE(previous >>> 0);
+    digest = crcCombine(algorithm, before, digest, data.length);
   }
-})();
+  return digest.readUInt32BE(0);
+}
 
 /** CRC-64/NVME (S3's `CRC64NVME`), as 8 big-endian bytes. Check value: "123456789" gives ae8b14860a799888. */
 export function crc64nvme(data: Uint8Array): Buffer {
-  let lo = 0xffffffff;
-  let hi = 0xffffffff;
-  for (let i = 0; i < data.length; i++) {
-    const index = (lo ^ data[i]) & 0xff;
-    lo = (((lo >>> 8) | (hi << 24)) ^ CRC64_LO[index]) >>> 0;
-    hi = ((hi >>> 8) ^ CRC64_HI[index]) >>> 0;
-  }
-  const out = Buffer.alloc(8);
-  out.writeUInt32BE(~hi >>> 0, 0);
-  out.writeUInt32BE(~lo >>> 0, 4);
-  return out;
+  const hasher = engines().create('CRC64NVME');
+  hasher.update(data);
+  return Buffer.from(hasher.digest());
 }
 
 function uint32Base64(value: number): string {

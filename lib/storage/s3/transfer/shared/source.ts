@@ -17,6 +17,11 @@ export interface SourceReader {
   readonly filePath?: string;
   /** True when any part can be read at any time (file, bytes); false for a stream, read once in order. */
   readonly randomAccess: boolean;
+  /**
+   * True when the part buffers are the reader's own (pooled: file, stream), so the hash pool may transfer them to a
+   * worker and back; false when they are views of the caller's bytes, which are copied for hashing instead.
+   */
+  readonly ownsBuffers: boolean;
   /** Random access: the bytes of `[offset, offset + size)`. */
   readPart(offset: number, size: number): Promise<Buffer>;
   /** Streams: the next `size` bytes (fewer at the end), and whether the stream has ended after them. */
@@ -76,6 +81,7 @@ function bytesReader(bytes: Buffer): SourceReader {
     size: bytes.length,
     fingerprint: { size: bytes.length },
     randomAccess: true,
+    ownsBuffers: false,
     readPart: async (offset, size) => bytes.subarray(offset, offset + size),
     readNext: unsupported('readNext'),
     release: () => undefined,
@@ -99,6 +105,7 @@ async function fileReader(filePath: string): Promise<SourceReader> {
     fingerprint: { size: info.size, mtimeMs: info.mtimeMs },
     filePath,
     randomAccess: true,
+    ownsBuffers: true,
     async readPart(offset, size) {
       const buffer = pool.take(size);
       let filled = 0;
@@ -144,6 +151,7 @@ function streamReader(iterator: AsyncIterator<Uint8Array | string>, sizeBytes: n
     size: sizeBytes,
     fingerprint: { size: sizeBytes },
     randomAccess: false,
+    ownsBuffers: true,
     readPart: unsupported('readPart'),
     async readNext(size) {
       const buffer = pool.take(size);

@@ -2,7 +2,9 @@
 import { UploadPartCommand } from '@aws-sdk/client-s3';
 import { MAX_PARTS } from '../../../../rules/limits';
 import { AbortedError, IntegrityError, InvalidArgumentError, MultipartUploadError, PreconditionFailedError } from '../../../errors';
-import { md5Hex, partChecksumOf, unquoteEtag } from '../shared/checksums';
+import { hashPoolOf } from '../../core/hashing/hash-pool';
+import { usePrecomputedPayloadHash } from '../shared/payload-hash';
+import { flexibleOf, partChecksumOf, unquoteEtag } from '../shared/checksums';
 import { partCountFor } from '../shared/part-size';
 import { ProgressMeter, Slots, withRetry } from '../shared/control';
 import { UploadJob, Plan, CompletedPart, partsOf } from './job';
@@ -65,13 +67,14 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
     }
     if (!job.reader.randomAccess && plan.done.has(partNumber)) {
       // A stream re-read on resume: check the part here, before any later part is sent.
+      const kept = { data };
       try {
-        checkKeptPart(job, plan, partNumber, data);
+        await checkKeptPart(job, plan, partNumber, kept);
       } catch (error) {
         fail(error, partNumber);
         break;
       } finally {
-        job.reader.release(data);
+        job.reader.release(kept.data);
         slots.release();
       }
       if (ended) break;
@@ -88,7 +91,9 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
       );
       break;
     }
-    const task = sendPart(job, plan, partNumber, data, signal)
+    // The part's bytes come back from the hash pool in another Buffer object: the holder keeps the one to release.
+    const holder = { data };
+    const task = sendPart(job, plan, partNumber, holder, signal)
       .then(async (part) => {
         if (part) {
           plan.done.set(partNumber, part);
@@ -98,7 +103,7 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
       })
       .catch((error) => fail(error, partNumber))
       .finally(() => {
-        job.reader.release(data);
+        job.reader.release(holder.data);
         slots.release();
         inflight.delete(task);
       });
@@ -114,15 +119,20 @@ export async function sendParts(job: UploadJob, plan: Plan, controller: AbortCon
 
 /**
  * A part kept from an earlier run (its state vouches for it and ListParts shows it): the source's bytes there must be
- * the ones sent then, proven by the MD5 or flexible checksum the state recorded.
+ * the ones sent then, proven by the MD5 or flexible checksum the state recorded, hashed on the hash pool (a resume
+ * may re-read gigabytes). `holder.data` is replaced by the same bytes back from the worker: release that one.
  * @throws PreconditionFailedError when they differ: the source changed, and the resume is refused
  */
-export function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, data: Buffer): void {
+export async function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, holder: { data: Buffer }): Promise<void> {
   const kept = plan.done.get(partNumber)!;
-  const algorithm = kept.checksumAlgorithm ?? job.partChecksum;
-  const same =
-    kept.size === data.length &&
-    (kept.md5 !== undefined ? kept.md5 === md5Hex(data) : kept.checksum !== undefined && kept.checksum === partChecksumOf(algorithm, data));
+  const flexible = flexibleOf(kept.checksumAlgorithm ?? job.partChecksum);
+  const algorithm = kept.md5 !== undefined ? 'MD5' : kept.checksum !== undefined ? flexible : undefined;
+  let same = kept.size === holder.data.length && algorithm !== undefined;
+  if (same && algorithm !== undefined) {
+    const hashed = await hashPoolOf(job.ctx).digest(algorithm, holder.data, job.reader.ownsBuffers);
+    holder.data = hashed.data;
+    same = algorithm === 'MD5' ? kept.md5 === hashed.digest.toString('hex') : kept.checksum === hashed.digest.toString('base64');
+  }
   if (!same) {
     throw new PreconditionFailedError(
       `upload of ${job.key}: part ${partNumber} of the source differs from the part uploaded before (upload ${plan.uploadId}); the source changed, so the resume is refused. Abort it with abortIncompleteUploads() or pass resume: false`,
@@ -131,35 +141,72 @@ export function checkKeptPart(job: UploadJob, plan: Plan, partNumber: number, da
   }
 }
 
+/**
+ * The part's MD5 (hex: for Content-MD5, to verify the multipart ETag when no composite checksum does the job, and so
+ * that a resume can prove the part) and flexible checksum (base64), hashed on the session's hash pool, off the event
+ * loop. `holder.data` is replaced by the same bytes back from the worker (a pooled buffer is transferred, not copied).
+ */
+async function hashPart(job: UploadJob, holder: { data: Buffer }): Promise<{ md5?: string; checksum?: string; sha256: string }> {
+  const pool = hashPoolOf(job.ctx);
+  // A view of the caller's bytes is copied once into a buffer of our own, which is then transferred (and sent),
+  // rather than copied again for every hash.
+  if (!job.reader.ownsBuffers && !pool.inline('SHA256', holder.data.length)) {
+    const own = Buffer.allocUnsafeSlow(holder.data.length); // not Buffer.from: that zero-fills first
+    holder.data.copy(own);
+    holder.data = own;
+  }
+  const transfer = true;
+  let md5: string | undefined;
+  let checksum: string | undefined;
+  // The SigV4 payload hash, which the SDK's signer would otherwise take on the event loop (payload-hash.ts).
+  const signed = await pool.digest('SHA256', holder.data, transfer);
+  holder.data = signed.data;
+  if (job.hashesMd5) {
+    const hashed = await pool.digest('MD5', holder.data, transfer);
+    holder.data = hashed.data;
+    md5 = hashed.digest.toString('hex');
+  }
+  if (job.flexible) {
+    const hashed = await pool.digest(job.flexible, holder.data, transfer);
+    holder.data = hashed.data;
+    checksum = hashed.digest.toString('base64');
+  }
+  return { md5, checksum, sha256: signed.digest.toString('hex') };
+}
+
 /** Sends one part with retries; for a part ListParts already shows, only checks that the source still hashes to its ETag. */
-async function sendPart(job: UploadJob, plan: Plan, partNumber: number, data: Buffer, signal: AbortSignal): Promise<CompletedPart | undefined> {
-  // MD5 is the costliest step on a small machine: computed for Content-MD5, to verify the multipart ETag when no
-  // composite checksum does the job, and so that a resume can prove the part.
-  const md5 = job.hashesMd5 ? md5Hex(data) : undefined;
+async function sendPart(job: UploadJob, plan: Plan, partNumber: number, holder: { data: Buffer }, signal: AbortSignal): Promise<CompletedPart | undefined> {
+  const { md5, checksum, sha256 } = await hashPart(job, holder);
+  const data = holder.data;
   const candidate = plan.candidates.get(partNumber);
   if (candidate && md5 && job.md5Based && unquoteEtag(candidate.etag) === md5 && candidate.size === data.length) {
     job.resumed++;
-    return { partNumber, etag: candidate.etag, size: data.length, md5, checksum: partChecksumOf(job.partChecksum, data), checksumAlgorithm: job.partChecksum };
+    return {
+      partNumber,
+      etag: candidate.etag,
+      size: data.length,
+      md5,
+      checksum: checksum ?? partChecksumOf(job.partChecksum, data),
+      checksumAlgorithm: job.partChecksum,
+    };
   }
-  const checksum = job.flexible ? partChecksumOf(job.flexible, data) : undefined;
   const checksumField = job.flexible ? { [PART_INPUT_FIELD[job.flexible]]: checksum } : {};
   const out = await withRetry(async () => {
-    const result = await job.ctx.send(
-      new UploadPartCommand({
-        Bucket: job.ctx.bucket,
-        Key: job.key,
-        UploadId: plan.uploadId,
-        PartNumber: partNumber,
-        Body: data,
-        ContentLength: data.length,
-        ContentMD5: job.sendsContentMd5 ? Buffer.from(md5!, 'hex').toString('base64') : undefined,
-        ChecksumAlgorithm: job.flexible,
-        ...checksumField,
-        RequestPayer: job.ctx.requestPayer,
-        ...job.sseC,
-      }),
-      { key: job.key, uploadId: plan.uploadId, partNumber, abortSignal: signal },
-    );
+    const command = new UploadPartCommand({
+      Bucket: job.ctx.bucket,
+      Key: job.key,
+      UploadId: plan.uploadId,
+      PartNumber: partNumber,
+      Body: data,
+      ContentLength: data.length,
+      ContentMD5: job.sendsContentMd5 ? Buffer.from(md5!, 'hex').toString('base64') : undefined,
+      ChecksumAlgorithm: job.flexible,
+      ...checksumField,
+      RequestPayer: job.ctx.requestPayer,
+      ...job.sseC,
+    });
+    usePrecomputedPayloadHash(command, sha256);
+    const result = await job.ctx.send(command, { key: job.key, uploadId: plan.uploadId, partNumber, abortSignal: signal });
     if (md5 && job.md5Based && job.options.verify !== false && result.ETag && unquoteEtag(result.ETag) !== md5) {
       // Retryable: the part is sent again, and bytes damaged on the way may arrive whole.
       throw new IntegrityError(`part ${partNumber}: the store's ETag ${result.ETag} is not the MD5 of the bytes sent`, {

@@ -145,11 +145,11 @@ async function proveKeptParts(job: UploadJob, plan: Plan): Promise<void> {
       plan.done.delete(part.partNumber);
       continue;
     }
-    const data = await job.reader.readPart(offset, size);
+    const holder = { data: await job.reader.readPart(offset, size) };
     try {
-      checkKeptPart(job, plan, part.partNumber, data);
+      await checkKeptPart(job, plan, part.partNumber, holder);
     } finally {
-      job.reader.release(data);
+      job.reader.release(holder.data);
     }
   }
 }

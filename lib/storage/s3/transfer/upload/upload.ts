@@ -9,6 +9,7 @@ import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from '../../../../rules/chec
 import { AbortedError, IntegrityError, InvalidArgumentError } from '../../../errors';
 import type { PutOptions, PutResult } from '../../../types/objects';
 import type { UploadOptions, UploadResult, UploadSource } from '../../../types/transfer';
+import { hashPoolOf } from '../../core/hashing/hash-pool';
 import { PART_CHECKSUMS, etagIsMd5Based, md5Hex, resolvePartChecksum, unquoteEtag } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { putObject } from '../../objects/put';
@@ -123,13 +124,16 @@ async function singlePut(ctx: S3Context, key: string, reader: SourceReader, opti
 async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options: UploadOptions): Promise<UploadResult> {
   const signal = options.abortSignal;
   const sentBeforeCancel = signal?.aborted !== true;
+  // The MD5 the ETag is checked against, taken on the hash pool (a copy: the bytes are the caller's) while the PUT runs.
+  const md5 = options.verify !== false ? hashPoolOf(ctx).digest('MD5', data) : undefined;
+  md5?.catch(() => undefined);
   const put = await putObject(ctx, key, data, putOptionsOf(options)).catch((error: unknown) => {
     if (!(error instanceof AbortedError) || !sentBeforeCancel) throw error;
     return settleCancelledPut(ctx, key, data, options, error);
   });
   if ('partsCount' in put) return put;
   const md5Based = etagIsMd5Based(put.serverSideEncryption, options.encryption?.type === 'SSE-C' ? 'AES256' : undefined);
-  const sent = options.verify !== false && md5Based ? md5Hex(data) : undefined;
+  const sent = md5 && md5Based ? (await md5).digest.toString('hex') : undefined;
   if (sent !== undefined && unquoteEtag(put.etag) !== sent) {
     throw new IntegrityError(`upload of ${key}: the stored object's ETag ${put.etag} is not the MD5 of the bytes sent`, {
       check: 'md5-etag',

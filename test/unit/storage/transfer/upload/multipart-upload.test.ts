@@ -105,7 +105,8 @@ test('at most `concurrency` parts are in flight', async () => {
   let peak = 0;
   s3.on(UploadPartCommand).callsFake(async (input: { Body: Buffer }) => {
     peak = Math.max(peak, ++inFlight);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Longer than hashing a part on the hash pool (one worker on a 2-core machine), so parts overlap.
+    await new Promise((resolve) => setTimeout(resolve, 60));
     inFlight--;
     return { ETag: `"${md5(input.Body)}"` };
   });
