@@ -34,6 +34,7 @@ export {
   DEFAULT_RESTORE_MAX_CONCURRENCY,
   DEFAULT_RESTORE_RESULTS_PREFIX,
 } from './constructs';
+export { BatchOperationsRole, BatchOperationsRoleProps, BATCH_OPERATIONS_PRINCIPAL } from './constructs';
 export {
   RuleProblem,
   InvalidArgumentError,

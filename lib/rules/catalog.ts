@@ -127,6 +127,10 @@ const RULE_ROWS = /* @__PURE__ */ (() =>
   { id: 'BUCKETKIT-SCALE-OUT-TOLERATED-FAILURES', area: 'scale-out', title: 'A Distributed Map tolerates 0 to 100 percent of failed items', docUrl: 'https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html' },
   { id: 'BUCKETKIT-SCALE-OUT-RESTORE-DAYS', area: 'scale-out', title: 'A restored copy stays a whole number of days, 1 or more', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html' },
   { id: 'BUCKETKIT-SCALE-OUT-RESULTS-PREFIX', area: 'scale-out', title: 'A results prefix is a key prefix of at most 924 bytes that does not start with /', docUrl: 'https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html' },
+  // S3 Batch Operations (BatchOperationsRole)
+  { id: 'BUCKETKIT-BATCH-ROLE-OPERATION', area: 'scale-out', title: 'A Batch Operations role is for at least one operation: restore, copy or invoke', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html' },
+  { id: 'BUCKETKIT-BATCH-ROLE-COPY', area: 'scale-out', title: 'A Batch Operations copy role names both the source and the destination bucket', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html' },
+  { id: 'BUCKETKIT-BATCH-ROLE-PREFIX', area: 'scale-out', title: 'A manifest or report prefix is a key prefix: no leading /, no *, at most 1,024 bytes', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html' },
   ] as const satisfies readonly Omit<RuleDefinition, 'severity'>[])();
 
 /** Every rule id of {@link RULE_CATALOG}, as a type: a check that names an id outside it does not compile. */
