@@ -16,6 +16,7 @@ import type { Command } from 'commander';
 import type { TransferProgress } from '../../lib/storage';
 import { UsageError } from './exit-codes';
 import { reporterFor, type ProgressReporter } from './progress';
+import { addCpBatchOptions, cpBatchCommand } from './batch-commands';
 import { addS3Options, formatBytes, isS3Url, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
 
 /** The smallest part S3 accepts (but the last): 5 MiB. https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
@@ -213,6 +214,7 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
     .option('--part-size-mib <n>', `part size (and ranged-GET size) in MiB, at least ${MIN_PART_SIZE_MIB} (default: 16, raised to stay within 10,000 parts)`)
     .option('--concurrency <n>', 'parts in flight at once (default 8)')
     .option('--multipart-threshold-mib <n>', 'upload a file larger than this in parts (default 100)');
+  addCpBatchOptions(command); // --batch: an S3 Batch Operations job per prefix (batch-commands.ts)
   addS3Options(command)
     .addHelpText(
       'after',
@@ -230,6 +232,7 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
         dst: string,
         opts: { json?: boolean; quiet?: boolean; partSizeMib?: string; concurrency?: string; multipartThresholdMib?: string } & S3CommandOptions,
       ) => {
+        if ((opts as { batch?: boolean }).batch) return cpBatchCommand(src, dst, opts, { out, err, json: opts.json });
         const partSizeMib = positiveInt(opts.partSizeMib, '--part-size-mib');
         if (partSizeMib !== undefined && partSizeMib < MIN_PART_SIZE_MIB)
           throw new UsageError(`--part-size-mib: at least ${MIN_PART_SIZE_MIB} (got ${partSizeMib})`);
