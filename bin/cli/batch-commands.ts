@@ -19,7 +19,17 @@ import { MAX_SINGLE_PUT_SIZE_BYTES } from '../../lib/rules';
 import type { RestoreTier } from '../../lib/storage';
 import { EXIT_FAILURE, EXIT_INCOMPLETE, EXIT_OK, UsageError } from './exit-codes';
 import { LocalManifests, manifestObjectKey, type UploadedManifest } from './batch-manifest';
-import { addBatchOptions, controlClient, createJob, createJobInput, parseBatchOptions, waitForJob, type BatchJobOptions, type BatchJobOutcome, type BatchRawOptions } from './batch-job';
+import {
+  addBatchOptions,
+  controlClient,
+  createJob,
+  createJobInput,
+  parseBatchOptions,
+  waitForJob,
+  type BatchJobOptions,
+  type BatchJobOutcome,
+  type BatchRawOptions,
+} from './batch-job';
 import { formatBytes, openStorage, parseS3Url, type S3CommandOptions, type S3Url } from './s3-target';
 import { taskReporterFor } from './task-progress';
 
@@ -76,7 +86,13 @@ async function submit(
       const key = manifestObjectKey(withSlash(options.manifest.key), job.label, job.group);
       const uploaded: UploadedManifest = await manifests.upload(job.group, manifestStorage, options.manifest.bucket, key);
       const jobId = await createJob(client, createJobInput(options, job.operation, uploaded, `${description} (${job.label})`));
-      const entry = { jobId, operation: job.label, objects: uploaded.count, bytes: manifests.bytes.get(job.group) ?? 0, manifest: `s3://${uploaded.bucket}/${uploaded.key}` };
+      const entry = {
+        jobId,
+        operation: job.label,
+        objects: uploaded.count,
+        bytes: manifests.bytes.get(job.group) ?? 0,
+        manifest: `s3://${uploaded.bucket}/${uploaded.key}`,
+      };
       if (!io.json) io.out(`job ${jobId}: ${job.label} of ${entry.objects} object(s), ${formatBytes(entry.bytes)} (manifest ${entry.manifest})`);
       created.push(entry);
     }
@@ -140,7 +156,9 @@ export async function runBatchCopy(
   const from = parseS3Url(src, '<src>');
   const to: S3Url = parseS3Url(dst, '<dst>');
   if (raw.functionArn !== undefined && !FUNCTION_ARN.test(raw.functionArn))
-    throw new UsageError(`--function-arn: expected a Lambda function ARN such as arn:aws:lambda:us-east-1:123456789012:function:transfer (got ${JSON.stringify(raw.functionArn)})`);
+    throw new UsageError(
+      `--function-arn: expected a Lambda function ARN such as arn:aws:lambda:us-east-1:123456789012:function:transfer (got ${JSON.stringify(raw.functionArn)})`,
+    );
   if (to.key.length > 1024) throw new UsageError('<dst>: the destination prefix is longer than 1,024 characters');
   const options = parseBatchOptions(raw);
   const storage = openStorage(from.bucket, raw);
@@ -186,7 +204,9 @@ export function reportBatchRun(r: BatchRunResult, io: BatchIo): number {
     for (const j of r.jobs) {
       const o = j.outcome;
       if (!o) continue;
-      io.out(`job ${j.jobId}: ${o.status}${o.timedOut ? ' (still running; stopped waiting)' : ''}, ${o.succeeded} succeeded, ${o.failed} failed of ${o.total ?? '?'}`);
+      io.out(
+        `job ${j.jobId}: ${o.status}${o.timedOut ? ' (still running; stopped waiting)' : ''}, ${o.succeeded} succeeded, ${o.failed} failed of ${o.total ?? '?'}`,
+      );
       for (const reason of o.reasons) io.out(`  ${reason}`);
     }
     if (r.jobs.length > 0) io.out(`completion reports: ${r.report}`);
@@ -206,7 +226,15 @@ export function addCpBatchOptions(command: Command): Command {
 }
 
 /** `cp --batch`, run and printed. @throws Error when a job failed, has failed tasks or is still running at the timeout */
-export async function cpBatchCommand(src: string, dst: string, raw: BatchRawOptions & S3CommandOptions & { functionArn?: string; json?: boolean }, io: BatchIo): Promise<void> {
+export async function cpBatchCommand(
+  src: string,
+  dst: string,
+  raw: BatchRawOptions & S3CommandOptions & { functionArn?: string; json?: boolean },
+  io: BatchIo,
+): Promise<void> {
   const code = reportBatchRun(await runBatchCopy(src, dst, raw, io), io);
-  if (code !== EXIT_OK) throw new Error(code === EXIT_INCOMPLETE ? 'cp --batch: stopped waiting; the job(s) go on' : 'cp --batch: a job failed or has failed tasks (see the completion report)');
+  if (code !== EXIT_OK)
+    throw new Error(
+      code === EXIT_INCOMPLETE ? 'cp --batch: stopped waiting; the job(s) go on' : 'cp --batch: a job failed or has failed tasks (see the completion report)',
+    );
 }

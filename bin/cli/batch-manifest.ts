@@ -114,6 +114,9 @@ export class LocalManifests {
 
 /** A manifest key under `prefix`: `<prefix>bucketkit-<operation>-<UTC time>-<random>-<group>.csv`. */
 export function manifestObjectKey(prefix: string, operation: string, group: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${prefix}bucketkit-${operation}-${stamp}-${randomUUID().slice(0, 8)}-${group}.csv`;
 }

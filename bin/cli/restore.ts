@@ -5,6 +5,9 @@
  * of outcomes (and each failed key) follows. `--state-file` makes a rerun after a crash send no restore twice.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html
  *
+ * At scale the requests can come from AWS instead: `--batch` creates an S3 Batch Operations job (batch-commands.ts),
+ * `--engine step-functions` runs a BulkRestore state machine (sfn-restore.ts). See docs/scale-out.md.
+ *
  * Exit codes: 0 every key started, already restored, in progress or not archived; 1 some failed; 2 usage;
  * 3 bucket not found; 4 access denied.
  */
@@ -84,7 +87,11 @@ export function addRestoreCommand(program: Command, out: (s: string) => void, er
     .option('--state-file <path>', 'a ledger (JSON lines): a rerun with the same file sends no restore twice')
     .option('--concurrency <n>', 'requests in flight at once (default 32)')
     .option('--json', 'print one JSON object per key, no table or live count')
-    .addOption(new Option('--engine <engine>', 'who sends the restores: this process, or a BulkRestore state machine').choices(['local', 'step-functions']).default('local'))
+    .addOption(
+      new Option('--engine <engine>', 'who sends the restores: this process, or a BulkRestore state machine')
+        .choices(['local', 'step-functions'])
+        .default('local'),
+    )
     .option('--state-machine-arn <arn>', '--engine step-functions: the BulkRestore state machine')
     .option('--csv-manifest-key <key>', '--engine step-functions: restore the rows of this CSV (bucket,key[,versionId]) in the manifest bucket')
     .option('--inventory-manifest-key <key>', '--engine step-functions: restore the objects of this S3 Inventory manifest.json');
@@ -103,7 +110,8 @@ export function addRestoreCommand(program: Command, out: (s: string) => void, er
       const days = positiveInt(opts.days, '--days')!;
       const concurrency = positiveInt(opts.concurrency, '--concurrency');
       const engine = engineOf(opts);
-      if (engine === 'batch') return done(reportBatchRun(await runBatchRestore(url, { ...opts, days }, { out, err, json: opts.json }), { out, err, json: opts.json }));
+      if (engine === 'batch')
+        return done(reportBatchRun(await runBatchRestore(url, { ...opts, days }, { out, err, json: opts.json }), { out, err, json: opts.json }));
       if (engine === 'step-functions') return done(await sfnRestoreCommand(url, { ...opts, days }, out, err));
       const count = liveCountFor('restore', err, opts.json === true);
       const rows = await runRestore(url, { ...opts, days, concurrency }, (row) => {
@@ -138,11 +146,36 @@ function engineOf(opts: RestoreRawOptions): 'local' | 'batch' | 'step-functions'
     const given = names.find(([, v]) => v !== undefined && v !== false);
     if (given) throw new UsageError(`${given[0]} needs ${needs}`);
   };
-  if (engine !== 'local') only([['--state-file', opts.stateFile], ['--concurrency', opts.concurrency]], 'the local engine (no --batch, no --engine step-functions)');
+  if (engine !== 'local')
+    only(
+      [
+        ['--state-file', opts.stateFile],
+        ['--concurrency', opts.concurrency],
+      ],
+      'the local engine (no --batch, no --engine step-functions)',
+    );
   if (engine !== 'step-functions')
-    only([['--state-machine-arn', opts.stateMachineArn], ['--csv-manifest-key', opts.csvManifestKey], ['--inventory-manifest-key', opts.inventoryManifestKey]], '--engine step-functions');
+    only(
+      [
+        ['--state-machine-arn', opts.stateMachineArn],
+        ['--csv-manifest-key', opts.csvManifestKey],
+        ['--inventory-manifest-key', opts.inventoryManifestKey],
+      ],
+      '--engine step-functions',
+    );
   if (engine !== 'batch')
-    only([['--role-arn', opts.roleArn], ['--manifest', opts.manifest], ['--report', opts.report], ['--priority', opts.priority], ['--confirm', opts.confirm], ['--wait', opts.wait], ['--account-id', opts.accountId]], '--batch');
+    only(
+      [
+        ['--role-arn', opts.roleArn],
+        ['--manifest', opts.manifest],
+        ['--report', opts.report],
+        ['--priority', opts.priority],
+        ['--confirm', opts.confirm],
+        ['--wait', opts.wait],
+        ['--account-id', opts.accountId],
+      ],
+      '--batch',
+    );
   if (engine === 'local') only([['--wait-timeout-minutes', opts.waitTimeoutMinutes]], '--batch --wait or --engine step-functions');
   return engine;
 }

@@ -51,14 +51,21 @@ function whole(value: string, option: string, max: number): number {
 /** Validates the arguments (no request). @throws UsageError naming the option */
 export function parseSfnRestore(url: string, raw: SfnRestoreRawOptions): SfnRestoreRequest {
   const { key: prefix } = parseS3Url(url, '<url>');
-  if (raw.stateMachineArn === undefined) throw new UsageError('--engine step-functions needs --state-machine-arn (the BulkRestore construct\'s stateMachine.stateMachineArn)');
+  if (raw.stateMachineArn === undefined)
+    throw new UsageError("--engine step-functions needs --state-machine-arn (the BulkRestore construct's stateMachine.stateMachineArn)");
   if (!STATE_MACHINE_ARN.test(raw.stateMachineArn))
     throw new UsageError(`--state-machine-arn: expected arn:aws:states:<region>:<account>:stateMachine:<name> (got ${JSON.stringify(raw.stateMachineArn)})`);
   const manifests = [raw.csvManifestKey, raw.inventoryManifestKey].filter((k) => k !== undefined);
   if (manifests.length > 1) throw new UsageError('give --csv-manifest-key or --inventory-manifest-key, not both');
-  if (manifests.length === 1 && prefix !== '') throw new UsageError(`<url>: with a manifest, give the bucket alone (s3://bucket), not a prefix (got ${JSON.stringify(url)})`);
+  if (manifests.length === 1 && prefix !== '')
+    throw new UsageError(`<url>: with a manifest, give the bucket alone (s3://bucket), not a prefix (got ${JSON.stringify(url)})`);
   if (manifests.some((k) => k === '')) throw new UsageError('the manifest key is empty');
-  const source = raw.csvManifestKey !== undefined ? { csvManifestKey: raw.csvManifestKey } : raw.inventoryManifestKey !== undefined ? { inventoryManifestKey: raw.inventoryManifestKey } : { prefix };
+  const source =
+    raw.csvManifestKey !== undefined
+      ? { csvManifestKey: raw.csvManifestKey }
+      : raw.inventoryManifestKey !== undefined
+        ? { inventoryManifestKey: raw.inventoryManifestKey }
+        : { prefix };
   return {
     stateMachineArn: raw.stateMachineArn,
     input: { ...source, days: raw.days, tier: raw.tier ?? 'Standard' },

@@ -33,17 +33,36 @@ beforeEach(() => {
 });
 
 function list(objects: { key: string; size?: number; storageClass?: string }[]): void {
-  const Contents: _Object[] = objects.map((o) => ({ Key: o.key, Size: o.size ?? 10, StorageClass: (o.storageClass ?? 'STANDARD') as _Object['StorageClass'], ETag: '"x"' }));
+  const Contents: _Object[] = objects.map((o) => ({
+    Key: o.key,
+    Size: o.size ?? 10,
+    StorageClass: (o.storageClass ?? 'STANDARD') as _Object['StorageClass'],
+    ETag: '"x"',
+  }));
   s3.on(ListObjectsV2Command).resolves({ Contents, KeyCount: Contents.length, IsTruncated: false });
 }
 
 const createJobInputs = (): CreateJobCommandInput[] => control.commandCalls(CreateJobCommand).map((c) => c.args[0].input);
-const restoreArgs = (...extra: string[]) => ['restore', 's3://archive/2020/', '--days', '7', '--batch', '--role-arn', ROLE, '--manifest', 's3://ops/batch/', ...extra];
+const restoreArgs = (...extra: string[]) => [
+  'restore',
+  's3://archive/2020/',
+  '--days',
+  '7',
+  '--batch',
+  '--role-arn',
+  ROLE,
+  '--manifest',
+  's3://ops/batch/',
+  ...extra,
+];
 
 describe('bad arguments exit 2 and send nothing', () => {
   test.each([
     [['restore', 's3://archive/2020/', '--days', '1', '--batch', '--manifest', 's3://ops/m/'], /--role-arn/],
-    [['restore', 's3://archive/2020/', '--days', '1', '--batch', '--role-arn', 'role/batch', '--manifest', 's3://ops/m/'], /--role-arn: expected an IAM role ARN/],
+    [
+      ['restore', 's3://archive/2020/', '--days', '1', '--batch', '--role-arn', 'role/batch', '--manifest', 's3://ops/m/'],
+      /--role-arn: expected an IAM role ARN/,
+    ],
     [['restore', 's3://archive/2020/', '--days', '1', '--batch', '--role-arn', ROLE], /--manifest/],
     [['restore', 's3://archive/2020/', '--days', '1', '--batch', '--role-arn', ROLE, '--manifest', 'ops/m/'], /--manifest: expected an s3:\/\/bucket/],
     [restoreArgs('--tier', 'Expedited'), /Standard or Bulk only/],
@@ -54,7 +73,10 @@ describe('bad arguments exit 2 and send nothing', () => {
     [restoreArgs('--state-file', 'x.jsonl'), /--state-file needs the local engine/],
     [['restore', 's3://archive/2020/', '--days', '1', '--role-arn', ROLE], /--role-arn needs --batch/],
     [restoreArgs('--engine', 'step-functions'), /pick one engine/],
-    [['cp', 's3://src/a/', 's3://dst/b/', '--batch', '--role-arn', ROLE, '--manifest', 's3://ops/m/', '--function-arn', 'transfer'], /--function-arn: expected a Lambda function ARN/],
+    [
+      ['cp', 's3://src/a/', 's3://dst/b/', '--batch', '--role-arn', ROLE, '--manifest', 's3://ops/m/', '--function-arn', 'transfer'],
+      /--function-arn: expected a Lambda function ARN/,
+    ],
     [['cp', 's3://src/a/', 's3://dst/b/', '--batch', '--manifest', 's3://ops/m/'], /--role-arn/],
   ])('%j', async (args, message) => {
     const r = await cli(args);
@@ -107,9 +129,16 @@ describe('restore --batch', () => {
   });
 
   test('--wait follows DescribeJob to Complete and prints the counts', async () => {
-    list([{ key: '2020/a.bin', storageClass: 'GLACIER' }, { key: '2020/b.bin', storageClass: 'GLACIER' }]);
+    list([
+      { key: '2020/a.bin', storageClass: 'GLACIER' },
+      { key: '2020/b.bin', storageClass: 'GLACIER' },
+    ]);
     const job = (Status: string, succeeded: number, failed = 0): { Job: JobDescriptor } => ({
-      Job: { JobId: 'job-1', Status: Status as JobDescriptor['Status'], ProgressSummary: { TotalNumberOfTasks: 2, NumberOfTasksSucceeded: succeeded, NumberOfTasksFailed: failed, Timers: { ElapsedTimeInActiveSeconds: 4 } } },
+      Job: {
+        JobId: 'job-1',
+        Status: Status as JobDescriptor['Status'],
+        ProgressSummary: { TotalNumberOfTasks: 2, NumberOfTasksSucceeded: succeeded, NumberOfTasksFailed: failed, Timers: { ElapsedTimeInActiveSeconds: 4 } },
+      },
     });
     control.on(DescribeJobCommand).resolvesOnce(job('Preparing', 0)).resolvesOnce(job('Active', 1)).resolves(job('Complete', 2));
     const r = await cli(restoreArgs('--wait', '--poll-interval-ms', '1'));
@@ -139,7 +168,10 @@ describe('cp --batch', () => {
   const cpArgs = (...extra: string[]) => ['cp', 's3://src/logs/', 's3://dst/backup/', '--batch', '--role-arn', ROLE, '--manifest', 's3://ops/batch/', ...extra];
 
   test('an object over 5 GiB and no --function-arn: refused before any manifest or job', async () => {
-    list([{ key: 'logs/small', size: 100 }, { key: 'logs/huge', size: 6 * GIB }]);
+    list([
+      { key: 'logs/small', size: 100 },
+      { key: 'logs/huge', size: 6 * GIB },
+    ]);
     const r = await cli(cpArgs());
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/1 object\(s\) under s3:\/\/src\/logs\/ are over 5 GiB \(6\.0 GiB\)[\s\S]*--function-arn[\s\S]*Nothing was written/);
@@ -148,7 +180,11 @@ describe('cp --batch', () => {
   });
 
   test('a Copy job up to 5 GiB (exactly 5 GiB included) and a LambdaInvoke job (schema 2.0) for the larger ones', async () => {
-    list([{ key: 'logs/small', size: 100 }, { key: 'logs/edge', size: 5 * GIB }, { key: 'logs/huge', size: 5 * GIB + 1 }]);
+    list([
+      { key: 'logs/small', size: 100 },
+      { key: 'logs/edge', size: 5 * GIB },
+      { key: 'logs/huge', size: 5 * GIB + 1 },
+    ]);
     const fn = 'arn:aws:lambda:us-east-1:111122223333:function:bucketkit-transfer';
     const r = await cli(cpArgs('--function-arn', fn, '--report-scope', 'FailedTasksOnly', '--json'));
     expect(r.code).toBe(0);
@@ -191,7 +227,11 @@ describe('waitForJob and the task progress', () => {
   test('plain lines: at most one a second while the status holds, a new status at once, the last always', () => {
     let t = 0;
     const lines: string[] = [];
-    const r = plainTaskReporter('job', (l) => lines.push(l), () => t);
+    const r = plainTaskReporter(
+      'job',
+      (l) => lines.push(l),
+      () => t,
+    );
     r.update({ status: 'Active', total: 10, succeeded: 1, failed: 0 });
     t = 500;
     r.update({ status: 'Active', total: 10, succeeded: 2, failed: 0 });
@@ -204,6 +244,8 @@ describe('waitForJob and the task progress', () => {
       'job: Completing, 10 of 10 tasks (100%), 1 failed',
       'job: Completing, 10 of 10 tasks (100%), ETA 0s',
     ]);
-    expect(taskProgressLine('job', { status: 'Active', total: 100, succeeded: 40, failed: 0, tasksPerSecond: 2 })).toBe('job: Active, 40 of 100 tasks (40%), ETA 30s');
+    expect(taskProgressLine('job', { status: 'Active', total: 100, succeeded: 40, failed: 0, tasksPerSecond: 2 })).toBe(
+      'job: Active, 40 of 100 tasks (40%), ETA 30s',
+    );
   });
 });

@@ -22,7 +22,9 @@ beforeAll(async () => {
   for (let i = 0; i < KEYS.length; i += 100)
     await Promise.all(
       KEYS.slice(i, i + 100).map((Key, j) =>
-        source.raw.send(new PutObjectCommand({ Bucket: source.name, Key, Body: 'x'.repeat(1 + ((i + j) % 7)), StorageClass: (i + j) % 3 === 0 ? 'GLACIER' : 'STANDARD' })),
+        source.raw.send(
+          new PutObjectCommand({ Bucket: source.name, Key, Body: 'x'.repeat(1 + ((i + j) % 7)), StorageClass: (i + j) % 3 === 0 ? 'GLACIER' : 'STANDARD' }),
+        ),
       ),
     );
   await source.raw.send(new PutObjectCommand({ Bucket: source.name, Key: 'other/outside-the-prefix', Body: 'x', StorageClass: 'GLACIER' }));
@@ -33,7 +35,9 @@ afterAll(async () => {
 });
 
 test('every object under the prefix lands in its group, the CSV is uploaded with its ETag, and the transfer handler decodes each key back', async () => {
-  const manifests = await LocalManifests.list(source.storage, source.name, 'logs/', (o) => (o.storageClass === 'GLACIER' ? 'archived' : { skip: o.storageClass }));
+  const manifests = await LocalManifests.list(source.storage, source.name, 'logs/', (o) =>
+    o.storageClass === 'GLACIER' ? 'archived' : { skip: o.storageClass },
+  );
   try {
     const archived = KEYS.filter((_, i) => i % 3 === 0);
     expect(manifests.count('archived')).toBe(archived.length);
