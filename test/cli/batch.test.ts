@@ -1,6 +1,6 @@
 /**
  * `bucketkit restore --batch` and `bucketkit cp --batch` with recorded responses: moto has no S3 Batch Operations
- * (s3control CreateJob/DescribeJob are not implemented, docs/compatibility.md), so S3 Control is answered by
+ * (s3control CreateJob/DescribeJob are not implemented; named in docs/compatibility.md via UNIT_TESTED_GAPS), so S3 Control is answered by
  * aws-sdk-client-mock with the shapes of the API reference
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html, API_control_DescribeJob.html).
  * The listing and the manifest upload run against moto in test/integration/cli/batch-manifest.test.ts.
