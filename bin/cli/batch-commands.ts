@@ -93,7 +93,9 @@ async function submit(
         bytes: manifests.bytes.get(job.group) ?? 0,
         manifest: `s3://${uploaded.bucket}/${uploaded.key}`,
       };
-      if (!io.json) io.out(`job ${jobId}: ${job.label} of ${entry.objects} object(s), ${formatBytes(entry.bytes)} (manifest ${entry.manifest})`);
+      // Said at once (on stderr with --json), so a job id is never lost when a later step fails.
+      const line = `job ${jobId}: ${job.label} of ${entry.objects} object(s), ${formatBytes(entry.bytes)} (manifest ${entry.manifest})`;
+      (io.json ? io.err : io.out)(line);
       created.push(entry);
     }
     if (!options.wait) return created;

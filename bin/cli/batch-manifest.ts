@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ObjectSummary, S3Storage } from '../../lib/storage';
 
-/** The CSV format Batch Operations reads (CreateJob `Manifest.Spec.Format`) and the fields bucketkit writes. */
+/** The CSV format Batch Operations reads (CreateJob `Manifest.Spec.Format`). */
 export const CSV_MANIFEST_FORMAT = 'S3BatchOperations_CSV_20180820';
+/** The columns bucketkit writes (CreateJob `Manifest.Spec.Fields`): the current version of each key, no VersionId. */
 export const CSV_MANIFEST_FIELDS = ['Bucket', 'Key'] as const;
 
 /** A key as a manifest row needs it: URL-encoded (UTF-8), with `/` kept for readability. */

@@ -195,6 +195,7 @@ describe('cp --batch', () => {
     expect(invoke.Operation).toEqual({
       LambdaInvoke: { FunctionArn: fn, InvocationSchemaVersion: '2.0', UserArguments: { destinationBucket: 'dst', destinationPrefix: 'backup/' } },
     });
+    expect(r.err).toMatch(/^job job-1: copy of 2 object\(s\)[\s\S]*^job job-2: lambda-copy of 1 object\(s\)/m); // ids on stderr at once
     const printed = JSON.parse(r.out) as { jobs: { jobId: string; operation: string; objects: number }[] };
     expect(printed.jobs.map((j) => [j.jobId, j.operation, j.objects])).toEqual([
       ['job-1', 'copy', 2],
