@@ -35,6 +35,10 @@ export const BATCH_COPY_SOURCE_ACTIONS = [
 ] as const;
 /** "Copy": what is written to each destination object. */
 export const BATCH_COPY_DESTINATION_ACTIONS = ['s3:PutObject', 's3:PutObjectAcl', 's3:PutObjectTagging'] as const;
+/** Reading objects (or a manifest) encrypted with a bucket's KMS key. */
+export const BATCH_KMS_READ_ACTIONS = ['kms:Decrypt'] as const;
+/** Writing objects (or a report) with a bucket's KMS key; Decrypt as well, for multipart writes. */
+export const BATCH_KMS_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
 /** "Invoke AWS Lambda function" (LambdaInvoke). */
 export const BATCH_INVOKE_ACTIONS = ['lambda:InvokeFunction'] as const;
 
@@ -103,15 +107,15 @@ export class BatchOperationsRole extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'BucketLocation', actions: [...BATCH_BUCKET_LOCATION_ACTIONS], resources: locationBuckets.map((b) => b.bucketArn) }),
     );
-    props.manifestBucket.encryptionKey?.grantDecrypt(this.role);
-    reportBucket.encryptionKey?.grantEncrypt(this.role);
+    this.allowKey('ManifestKey', BATCH_KMS_READ_ACTIONS, props.manifestBucket);
+    this.allowKey('ReportKey', BATCH_KMS_WRITE_ACTIONS, reportBucket);
 
     if (props.restoreBucket) allow('Restore', BATCH_RESTORE_ACTIONS, props.restoreBucket, '*');
     if (props.copySourceBucket && props.copyDestinationBucket) {
       allow('CopyFromSource', BATCH_COPY_SOURCE_ACTIONS, props.copySourceBucket, '*');
       allow('CopyToDestination', BATCH_COPY_DESTINATION_ACTIONS, props.copyDestinationBucket, '*');
-      props.copySourceBucket.encryptionKey?.grantDecrypt(this.role);
-      props.copyDestinationBucket.encryptionKey?.grantEncrypt(this.role);
+      this.allowKey('CopySourceKey', BATCH_KMS_READ_ACTIONS, props.copySourceBucket);
+      this.allowKey('CopyDestinationKey', BATCH_KMS_WRITE_ACTIONS, props.copyDestinationBucket);
     }
     if (props.invokeFunction) {
       this.role.addToPrincipalPolicy(
@@ -126,6 +130,12 @@ export class BatchOperationsRole extends Construct {
     return this.role.grantPassRole(grantee);
   }
 
+  /** The bucket's KMS key, if it has one: `actions` on that key only (no action wildcard, unlike CDK's key grants). */
+  private allowKey(sid: string, actions: readonly string[], bucket: s3.IBucket): void {
+    const key = bucket.encryptionKey;
+    if (key) this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions: [...actions], resources: [key.keyArn] }));
+  }
+
   /** cdk-nag AwsSolutions-IAM5 on `bucket/prefix*`: the AWS guide's own policies name objects with a wildcard. */
   private acknowledgeObjectArns(arns: readonly string[]): void {
     const policy = this.role.node.tryFindChild('DefaultPolicy');
@@ -137,9 +147,6 @@ export class BatchOperationsRole extends Construct {
         `AwsSolutions-IAM5[Resource::${id}]`,
         'Objects of one bucket (under one prefix where given): a job acts on the keys its manifest names, known only at run time; the AWS guide (batch-ops-iam-role-policies) scopes them the same way.',
       );
-    // The KMS grants (kms:GenerateDataKey*, kms:ReEncrypt*) are CDK's own action wildcards on the one key given.
-    acknowledgeRule(policy, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', "CDK's KMS grant on the one key of a bucket given: data keys to write objects.");
-    acknowledgeRule(policy, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', "CDK's KMS grant on the one key of a bucket given.");
   }
 }
 

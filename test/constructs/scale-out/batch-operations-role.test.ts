@@ -120,9 +120,12 @@ describe('GIVEN a copy role to a KMS-encrypted bucket, with the transfer functio
     });
   });
 
-  test("THEN the destination's key is granted for encryption", () => {
-    const kmsStatement = statements.find((s) => ([] as string[]).concat(s.Action).includes('kms:GenerateDataKey*'));
-    expect(kmsStatement?.Resource).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] });
+  test("THEN the destination's key (and only it) is usable for writing: GenerateDataKey and Decrypt, no action wildcard", () => {
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] };
+    expect(sid('CopyDestinationKey')).toMatchObject({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: keyArn });
+    expect(sid('ReportKey')).toMatchObject({ Resource: keyArn });
+    expect(sid('CopySourceKey')).toBeUndefined();
+    expect(statements.flatMap((s) => ([] as string[]).concat(s.Action)).filter((a) => a.includes('*'))).toEqual([]);
   });
 
   test('THEN cdk-nag AwsSolutions reports zero errors', () => {
