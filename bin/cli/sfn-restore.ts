@@ -17,6 +17,12 @@ import { taskReporterFor, type TaskProgressReporter } from './task-progress';
 
 /** DescribeExecution / DescribeMapRun polls, by default, ms. */
 export const DEFAULT_SFN_POLL_INTERVAL_MS = 2_000;
+/**
+ * Map Run reads (ListMapRuns, DescribeMapRun) that may fail in a row, after the SDK's own retries, before following
+ * gives up: a progress read failing once does not stop the follow (moto answers ListMapRuns 500 right after
+ * StartExecution now and then, docs/scale-out.md); the last counts are shown meanwhile.
+ */
+export const MAX_CONSECUTIVE_PROGRESS_FAILURES = 5;
 /** A state machine ARN. */
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_.-]{1,80}$/;
 
@@ -127,14 +133,22 @@ export async function runSfnRestore(
   );
   if (!executionArn) throw new Error('StartExecution returned no executionArn');
   const deadline = request.waitTimeoutMs === undefined ? Infinity : now() + request.waitTimeoutMs;
+  let counts: MapRunCounts = { total: 0, succeeded: 0, failed: 0, running: 0, pending: 0 };
+  let failures = 0;
   try {
     for (;;) {
       const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-      const counts = await mapRunCounts(client, executionArn);
+      try {
+        counts = await mapRunCounts(client, executionArn);
+        failures = 0;
+      } catch (error) {
+        if (++failures >= MAX_CONSECUTIVE_PROGRESS_FAILURES) throw error;
+      }
       const status = execution.status ?? 'UNKNOWN';
       reporter.update({ status, total: counts.total || undefined, succeeded: counts.succeeded, failed: counts.failed });
       const timedOut = status === 'RUNNING' && now() + request.pollIntervalMs > deadline;
-      if (status !== 'RUNNING' || timedOut) {
+      // The final counts must be read, not carried over from an earlier poll.
+      if ((status !== 'RUNNING' && failures === 0) || timedOut) {
         return { executionArn, status, counts, results: resultsOf(execution.output), error: execution.error, cause: execution.cause, timedOut };
       }
       await sleep(request.pollIntervalMs);
