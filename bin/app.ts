@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BucketRulesChecker, LargeObjectCopy, ProbeFunction, RestoreFunction, StorageBucket, TransferFunction, acknowledgeRule } from '../lib';
 import { handlerBundleContext } from '../integ/scenarios/common';
+import { ScaleOutExampleStack } from '../examples/scale-out-app';
 
 /**
  * A data bucket with KMS, versioning, Transfer Acceleration, a STANDARD -> STANDARD_IA -> GLACIER -> DEEP_ARCHIVE
@@ -96,10 +97,12 @@ export class BucketkitExampleStack extends Stack {
 }
 
 /** Builds the example app; `Aspects` make every bucket in it, ours or not, go through the same rules. */
-export function buildExampleApp(app: App = new App()): { app: App; stack: BucketkitExampleStack } {
+export function buildExampleApp(app: App = new App()): { app: App; stack: BucketkitExampleStack; scaleOut: ScaleOutExampleStack } {
   const stack = new BucketkitExampleStack(app, 'BucketkitExample');
+  // The scale-out example (BulkRestore, BatchOperationsRole): examples/scale-out-app.ts, docs/scale-out.md.
+  const scaleOut = new ScaleOutExampleStack(app, 'BucketkitScaleOutExample');
   Aspects.of(app).add(new BucketRulesChecker());
-  return { app, stack };
+  return { app, stack, scaleOut };
 }
 
 if (require.main === module) {

@@ -45,6 +45,7 @@ export {
   NotificationsFunctionProps,
   NOTIFICATIONS_BUCKET_ACTIONS,
 } from './constructs';
+export { BatchOperationsRole, BatchOperationsRoleProps, BATCH_OPERATIONS_PRINCIPAL } from './constructs';
 export {
   RuleProblem,
   InvalidArgumentError,

@@ -17,6 +17,7 @@ import type { TransferProgress } from '../../lib/storage';
 import { isEngineRun, runEngineCp, type EngineOptions } from './cp-engine';
 import { UsageError } from './exit-codes';
 import { reporterFor, type ProgressReporter } from './progress';
+import { addCpBatchOptions, cpBatchCommand } from './batch-commands';
 import { addS3Options, formatBytes, isS3Url, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
 
 /** The smallest part S3 accepts (but the last): 5 MiB. https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
@@ -216,6 +217,7 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
     .option('--multipart-threshold-mib <n>', 'upload a file larger than this in parts (default 100)')
     .option('--engine <engine>', 'local (this process, default) or step-functions (S3 to S3 on a LargeObjectCopy: --state-machine-arn)')
     .option('--state-machine-arn <arn>', 'the LargeObjectCopy state machine for --engine step-functions');
+  addCpBatchOptions(command); // --batch: an S3 Batch Operations job per prefix (batch-commands.ts)
   addS3Options(command)
     .addHelpText(
       'after',
@@ -234,6 +236,10 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
         opts: { json?: boolean; quiet?: boolean; partSizeMib?: string; concurrency?: string; multipartThresholdMib?: string } & S3CommandOptions &
           EngineOptions,
       ) => {
+        if ((opts as { batch?: boolean }).batch) {
+          if (isEngineRun(opts)) throw new UsageError('--batch and --engine step-functions are two engines: choose one');
+          return cpBatchCommand(src, dst, opts, { out, err, json: opts.json });
+        }
         const partSizeMib = positiveInt(opts.partSizeMib, '--part-size-mib');
         if (partSizeMib !== undefined && partSizeMib < MIN_PART_SIZE_MIB)
           throw new UsageError(`--part-size-mib: at least ${MIN_PART_SIZE_MIB} (got ${partSizeMib})`);

@@ -5,12 +5,18 @@
  * of outcomes (and each failed key) follows. `--state-file` makes a rerun after a crash send no restore twice.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html
  *
+ * At scale the requests can come from AWS instead: `--batch` creates an S3 Batch Operations job (batch-commands.ts),
+ * `--engine step-functions` runs a BulkRestore state machine (sfn-restore.ts). See docs/scale-out.md.
+ *
  * Exit codes: 0 every key started, already restored, in progress or not archived; 1 some failed; 2 usage;
  * 3 bucket not found; 4 access denied.
  */
 import { Option, type Command } from 'commander';
 import { RESTORE_TIERS, type RestoreManyItem, type RestoreTier } from '../../lib/storage';
-import { EXIT_FAILURE, EXIT_OK } from './exit-codes';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from './exit-codes';
+import { addBatchOptions, type BatchRawOptions } from './batch-job';
+import { reportBatchRun, runBatchRestore } from './batch-commands';
+import { sfnRestoreCommand } from './sfn-restore';
 import { liveCountFor } from './live-count';
 import { addS3Options, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
 import { renderTable } from './table';
@@ -80,17 +86,33 @@ export function addRestoreCommand(program: Command, out: (s: string) => void, er
     .addOption(new Option('--tier <tier>', 'the retrieval tier').choices(RESTORE_TIERS).default('Standard'))
     .option('--state-file <path>', 'a ledger (JSON lines): a rerun with the same file sends no restore twice')
     .option('--concurrency <n>', 'requests in flight at once (default 32)')
-    .option('--json', 'print one JSON object per key, no table or live count');
+    .option('--json', 'print one JSON object per key, no table or live count')
+    .addOption(
+      new Option('--engine <engine>', 'who sends the restores: this process, or a BulkRestore state machine')
+        .choices(['local', 'step-functions'])
+        .default('local'),
+    )
+    .option('--state-machine-arn <arn>', '--engine step-functions: the BulkRestore state machine')
+    .option('--csv-manifest-key <key>', '--engine step-functions: restore the rows of this CSV (bucket,key[,versionId]) in the manifest bucket')
+    .option('--inventory-manifest-key <key>', '--engine step-functions: restore the objects of this S3 Inventory manifest.json');
+  addBatchOptions(command);
   addS3Options(command)
     .addHelpText(
       'after',
       '\nExamples:\n  bucketkit restore s3://my-archive/2024/ --days 7 --tier Bulk\n  bucketkit restore s3://my-archive/2024/ --days 1 --state-file restore.jsonl\n\n' +
         'Follow with `bucketkit restore-status s3://my-archive/2024/`.\n\n' +
+        'At scale, on AWS engines (docs/scale-out.md):\n' +
+        '  bucketkit restore s3://my-archive/2024/ --days 1 --tier Bulk --batch --role-arn <BatchOperationsRole> --manifest s3://ops/batch/ --wait\n' +
+        '  bucketkit restore s3://my-archive/2024/ --days 1 --engine step-functions --state-machine-arn <BulkRestore>\n\n' +
         'Exit codes: 0 ok, 1 some keys failed, 2 usage, 3 bucket not found, 4 access denied.',
     )
-    .action(async (url: string, opts: S3CommandOptions & { days: string; tier: RestoreTier; stateFile?: string; concurrency?: string; json?: boolean }) => {
+    .action(async (url: string, opts: RestoreRawOptions) => {
       const days = positiveInt(opts.days, '--days')!;
       const concurrency = positiveInt(opts.concurrency, '--concurrency');
+      const engine = engineOf(opts);
+      if (engine === 'batch')
+        return done(reportBatchRun(await runBatchRestore(url, { ...opts, days }, { out, err, json: opts.json }), { out, err, json: opts.json }));
+      if (engine === 'step-functions') return done(await sfnRestoreCommand(url, { ...opts, days }, out, err));
       const count = liveCountFor('restore', err, opts.json === true);
       const rows = await runRestore(url, { ...opts, days, concurrency }, (row) => {
         count.add(row.status);
@@ -100,4 +122,60 @@ export function addRestoreCommand(program: Command, out: (s: string) => void, er
       if (!opts.json) out(formatRestore(rows));
       done(rows.some((r) => r.status === 'failed') ? EXIT_FAILURE : EXIT_OK);
     });
+}
+
+type RestoreRawOptions = S3CommandOptions &
+  BatchRawOptions & {
+    days: string;
+    tier: RestoreTier;
+    stateFile?: string;
+    concurrency?: string;
+    json?: boolean;
+    batch?: boolean;
+    engine?: string;
+    stateMachineArn?: string;
+    csvManifestKey?: string;
+    inventoryManifestKey?: string;
+  };
+
+/** Which engine the options ask for. @throws UsageError for options of another engine */
+function engineOf(opts: RestoreRawOptions): 'local' | 'batch' | 'step-functions' {
+  const engine = opts.batch ? 'batch' : opts.engine === 'step-functions' ? 'step-functions' : 'local';
+  if (opts.batch && opts.engine === 'step-functions') throw new UsageError('--batch and --engine step-functions: pick one engine');
+  const only = (names: [string, unknown][], needs: string) => {
+    const given = names.find(([, v]) => v !== undefined && v !== false);
+    if (given) throw new UsageError(`${given[0]} needs ${needs}`);
+  };
+  if (engine !== 'local')
+    only(
+      [
+        ['--state-file', opts.stateFile],
+        ['--concurrency', opts.concurrency],
+      ],
+      'the local engine (no --batch, no --engine step-functions)',
+    );
+  if (engine !== 'step-functions')
+    only(
+      [
+        ['--state-machine-arn', opts.stateMachineArn],
+        ['--csv-manifest-key', opts.csvManifestKey],
+        ['--inventory-manifest-key', opts.inventoryManifestKey],
+      ],
+      '--engine step-functions',
+    );
+  if (engine !== 'batch')
+    only(
+      [
+        ['--role-arn', opts.roleArn],
+        ['--manifest', opts.manifest],
+        ['--report', opts.report],
+        ['--priority', opts.priority],
+        ['--confirm', opts.confirm],
+        ['--wait', opts.wait],
+        ['--account-id', opts.accountId],
+      ],
+      '--batch',
+    );
+  if (engine === 'local') only([['--wait-timeout-minutes', opts.waitTimeoutMinutes]], '--batch --wait or --engine step-functions');
+  return engine;
 }

@@ -129,6 +129,10 @@ const RULE_ROWS = /* @__PURE__ */ (() =>
   { id: 'BUCKETKIT-SCALE-OUT-RESULTS-PREFIX', area: 'scale-out', title: 'A results prefix is a key prefix of at most 924 bytes that does not start with /', docUrl: 'https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html' },
   { id: 'BUCKETKIT-SCALE-OUT-PARTS-PER-BATCH', area: 'scale-out', title: 'A LargeObjectCopy batch copies 1 to 10,000 parts (S3 allows 10,000 parts per upload)', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html' },
   { id: 'BUCKETKIT-SCALE-OUT-PART-CONCURRENCY', area: 'scale-out', title: 'A transfer handler invocation copies 1 to 32 parts at once', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html' },
+  // S3 Batch Operations (BatchOperationsRole)
+  { id: 'BUCKETKIT-BATCH-ROLE-OPERATION', area: 'scale-out', title: 'A Batch Operations role is for at least one operation: restore, copy or invoke', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html' },
+  { id: 'BUCKETKIT-BATCH-ROLE-COPY', area: 'scale-out', title: 'A Batch Operations copy role names both the source and the destination bucket', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html' },
+  { id: 'BUCKETKIT-BATCH-ROLE-PREFIX', area: 'scale-out', title: 'A manifest or report prefix is a key prefix: no leading /, no *, at most 1,024 bytes', docUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html' },
   ] as const satisfies readonly Omit<RuleDefinition, 'severity'>[])();
 
 /** Every rule id of {@link RULE_CATALOG}, as a type: a check that names an id outside it does not compile. */

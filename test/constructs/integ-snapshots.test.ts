@@ -15,8 +15,9 @@ test('integ snapshots are up to date (integ-runner, offline)', () => {
     'transfer-function',
     'restore-function',
     'probe-function',
+    'scale-out',
   ];
   for (const scenario of scenarios) expect(output).toMatch(new RegExp(`UNCHANGED\\s+integ\\.${scenario}\\b`));
-  expect(output).toMatch(/Tests:\s+8 passed, 8 total/);
+  expect(output).toMatch(/Tests:\s+9 passed, 9 total/);
   expect(result.status).toBe(0);
 }, 120_000);

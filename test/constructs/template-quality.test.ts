@@ -12,6 +12,7 @@ import { notificationsScenario } from '../../integ/scenarios/notifications';
 import { probeFunctionScenario } from '../../integ/scenarios/probe-function';
 import { restoreFunctionScenario } from '../../integ/scenarios/restore-function';
 import { transferFunctionScenario } from '../../integ/scenarios/transfer-function';
+import { scaleOutScenario } from '../../integ/scenarios/scale-out';
 import { TestApps } from './support';
 
 // cdk-nag's AwsSolutions pack and cfn-lint on the example app and on every integ scenario.
@@ -28,8 +29,8 @@ interface Target {
 
 const TARGETS: Target[] = [
   (() => {
-    const { app, stack } = buildExampleApp(apps.app());
-    return { name: 'example app (bin/app.ts)', app, stacks: [stack] };
+    const { app, stack, scaleOut } = buildExampleApp(apps.app());
+    return { name: 'example app (bin/app.ts, examples/scale-out-app.ts)', app, stacks: [stack, scaleOut] };
   })(),
   ...(
     [
@@ -41,6 +42,7 @@ const TARGETS: Target[] = [
       ['integ.transfer-function', transferFunctionScenario],
       ['integ.restore-function', restoreFunctionScenario],
       ['integ.probe-function', probeFunctionScenario],
+      ['integ.scale-out', scaleOutScenario],
     ] as const
   ).map(([name, build]) => {
     const { app, stacks } = build(scenarioApp(apps.app()));
@@ -82,7 +84,7 @@ describe.each(TARGETS)('$name', (target) => {
 
 test('cfn-lint: zero errors on every synthesized template (test and assertion stacks)', () => {
   const templates = [...ASSEMBLIES.values()].flatMap((assembly) => assembly.stacks.map((s) => s.templateFullPath));
-  expect(templates.length).toBe(1 + 8 * 2);
+  expect(templates.length).toBe(2 + 9 * 2);
   const result = spawnSync('bash', [path.join(__dirname, '../../scripts/cfn-lint.sh'), ...templates], { encoding: 'utf8' });
   const errors = `${result.stdout}`.split('\n').filter((line) => /:E\d{4}:/.test(line));
   expect(errors).toEqual([]);

@@ -73,7 +73,7 @@ export function acknowledgeFunctionInvoke(stateMachine: sfn.StateMachine, functi
 }
 
 /** How cdk-nag writes a resolved policy resource in a finding id: `<Logical.Arn>` for Fn::GetAtt, `<Name>` for Ref. */
-function nagResource(value: unknown): string {
+export function nagResource(value: unknown): string {
   if (typeof value === 'string') return value;
   const o = value as Record<string, unknown>;
   if (o.Ref !== undefined) return `<${String(o.Ref)}>`;

@@ -99,7 +99,7 @@ export class SfnMoto {
     if (this.server.exitCode === null) {
       const exited = new Promise<void>((resolve) => this.server.once('exit', () => resolve()));
       this.server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       if (this.server.exitCode === null) this.server.kill('SIGKILL');
     }
   }
