@@ -277,7 +277,12 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     const dotted = checkBucketName(config.bucket, { transferAcceleration: true });
     if (dotted.length > 0) fail('useAccelerateEndpoint', dotted.map((p) => p.message).join('; '), config.bucket);
   }
-  const acceleration = resolveAccelerationConfig(config, { customEndpoint, forcePathStyle: config.forcePathStyle ?? customEndpoint });
+  // The SDK also takes an endpoint from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (configured endpoints), which it cannot
+  // combine with acceleration either: 'on' is refused for it too, here rather than at the first request.
+  const acceleration = resolveAccelerationConfig(
+    { ...config, endpoint: endpoint ?? configuredEndpointFromEnv() },
+    { customEndpoint: customEndpoint || configuredEndpointFromEnv() !== undefined, forcePathStyle: config.forcePathStyle ?? customEndpoint },
+  );
   const providers = ['auto', ...PROVIDER_NAMES];
   if (
     config.compatibility !== undefined &&
@@ -335,4 +340,14 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     ...acceleration,
     customerKeys: redactKeyProvider(config.customerKeys ?? (config.encryption?.type === 'SSE-C' ? config.encryption.keyProvider : undefined)),
   };
+}
+
+/**
+ * The endpoint the SDK reads from the environment when the config gives none: `AWS_ENDPOINT_URL_S3`, else
+ * `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`.
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ */
+export function configuredEndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
+  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }

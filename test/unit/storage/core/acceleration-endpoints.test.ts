@@ -15,6 +15,18 @@ import {
 import { AccelerationStatus, InvalidArgumentError, S3Storage, S3StorageConfig, resolveS3StorageConfig } from '../../../../lib/storage';
 import type { S3Session } from '../../../../lib/storage/s3/core/session';
 
+// npm test's integration project exports AWS_ENDPOINT_URL_S3 (the moto endpoint) for the whole run; the SDK would take
+// it as a configured endpoint, so these offline tests run without it (the env case is tested on its own below).
+const configuredEndpointVars = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] as const;
+const savedEndpointEnv = Object.fromEntries(configuredEndpointVars.map((n) => [n, process.env[n]]));
+beforeAll(() => configuredEndpointVars.forEach((n) => delete process.env[n]));
+afterAll(() =>
+  configuredEndpointVars.forEach((n) => {
+    if (savedEndpointEnv[n] === undefined) delete process.env[n];
+    else process.env[n] = savedEndpointEnv[n];
+  }),
+);
+
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const BUCKET = 'my-bucket';
 
@@ -155,6 +167,25 @@ describe('endpoint choice details', () => {
 });
 
 describe('accelerate config validation (at construction, before any request)', () => {
+  test("accelerate: 'on' with an endpoint configured in the environment (AWS_ENDPOINT_URL_S3) is refused too, unless ignored", () => {
+    process.env.AWS_ENDPOINT_URL_S3 = 'http://127.0.0.1:9000';
+    try {
+      let error: unknown;
+      try {
+        new S3Storage({ bucket: 'plain-name', region: 'us-east-1', accelerate: 'on' }).destroy();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toMatch(/custom endpoint \(http:\/\/127\.0\.0\.1:9000\)/);
+      process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS = 'true';
+      expect(() => new S3Storage({ bucket: 'plain-name', region: 'us-east-1', accelerate: 'on' }).destroy()).not.toThrow();
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_S3;
+      delete process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS;
+    }
+  });
+
   test('defaults: off, 5-minute cool-down, no dual-stack', () => {
     expect(resolveS3StorageConfig({ bucket: BUCKET, region: 'eu-west-1' }, {})).toMatchObject({
       accelerate: 'off',

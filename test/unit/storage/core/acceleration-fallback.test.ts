@@ -8,6 +8,18 @@ import { AccelerationFallbackError, AccessDeniedError, S3Storage, StorageError }
 import { fallbackReason } from '../../../../lib/storage/s3/core/acceleration-router';
 import { S3Session } from '../../../../lib/storage/s3/core/session';
 
+// npm test's integration project exports AWS_ENDPOINT_URL_S3 (the moto endpoint) for the whole run; the SDK would take
+// it as a configured endpoint, so these offline tests run without it (the env case is tested on its own below).
+const configuredEndpointVars = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] as const;
+const savedEndpointEnv = Object.fromEntries(configuredEndpointVars.map((n) => [n, process.env[n]]));
+beforeAll(() => configuredEndpointVars.forEach((n) => delete process.env[n]));
+afterAll(() =>
+  configuredEndpointVars.forEach((n) => {
+    if (savedEndpointEnv[n] === undefined) delete process.env[n];
+    else process.env[n] = savedEndpointEnv[n];
+  }),
+);
+
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const BUCKET = 'my-bucket';
 
