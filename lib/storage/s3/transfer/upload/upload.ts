@@ -146,14 +146,26 @@ async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options
   return { ...put, partsCount: 1, partsResumed: 0, verifiedBy: options.verify !== false && md5Based ? 'md5-etag' : 'none' };
 }
 
+/** Pauses before the HEADs that confirm a cancelled PutObject stored nothing: 1.4 s in all. */
+const CANCELLED_PUT_SETTLE_MS = [200, 400, 800] as const;
+
 /**
  * A PutObject cancelled after it was sent may have stored the object (the store answered, but the answer was not
  * read). HEAD tells: the object holds these bytes (its MD5 ETag) -> resolve; it does not -> AbortedError "nothing
- * stored"; cannot tell (a non-MD5 ETag) -> AbortedError that says the object may be stored.
+ * stored" once it stays absent through {@link CANCELLED_PUT_SETTLE_MS}; cannot tell (a non-MD5 ETag) -> AbortedError
+ * that says the object may be stored.
  */
 async function settleCancelledPut(ctx: S3Context, key: string, data: Buffer, options: UploadOptions, error: AbortedError): Promise<UploadResult> {
   const sseC = options.encryption?.type === 'SSE-C' ? customerKeyInput(customerKeyOf(options.encryption)) : {};
-  const verdict = await checkStored(ctx, key, { etag: md5Hex(data) }, sseC);
+  const expected = { etag: md5Hex(data) };
+  let verdict = await checkStored(ctx, key, expected, sseC);
+  // A store that had the whole body when the connection closed may still commit it a moment later (seen on Ceph
+  // RGW): "nothing stored" is said only after the object has stayed absent through the settle window.
+  for (const delay of CANCELLED_PUT_SETTLE_MS) {
+    if (verdict.stored !== 'no') break;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    verdict = await checkStored(ctx, key, expected, sseC);
+  }
   if (verdict.stored === 'yes') {
     const { head } = verdict;
     return {

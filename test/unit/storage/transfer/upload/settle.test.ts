@@ -155,6 +155,20 @@ describe('single PutObject cancelled after it was sent', () => {
     putLostToCancel(controller);
     s3.on(HeadObjectCommand).rejects(notFound());
     await expect(storage.upload('k', small, { abortSignal: controller.signal })).rejects.toThrow(/cancelled; k does not hold its bytes: nothing was stored/);
+    // Said only after the object stayed absent through the settle window: four HEADs.
+    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(4);
+  });
+
+  test('committed a moment after the cancel (Ceph RGW): the settle window sees it, and the upload resolves', async () => {
+    const controller = new AbortController();
+    putLostToCancel(controller);
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(notFound())
+      .rejectsOnce(notFound())
+      .resolves({ ETag: `"${md5(small)}"`, VersionId: 'v-late' });
+    const result = await storage.upload('k', small, { abortSignal: controller.signal });
+    expect(result).toMatchObject({ versionId: 'v-late', verifiedBy: 'md5-etag' });
+    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(3);
   });
 
   test('cancelled before it started: AbortedError, no HEAD', async () => {
