@@ -18,6 +18,11 @@ for (const [name, artifact] of stacks) {
     const assets = JSON.parse(fs.readFileSync(path.join(out, assetsFile.properties.file), 'utf8'));
     const files = Object.values(assets.files || {}).filter((f) => !String(f.source.path).endsWith('.template.json'));
     console.log(`  assets: ${files.length} file asset(s), ${Object.keys(assets.dockerImages || {}).length} image asset(s)`);
-    for (const f of files) console.log(`    ${f.displayName || f.source.path}`);
+    for (const f of files) {
+      // A placeholder handler (integ/fixtures/handler-bundles) synthesizes like the real one but fails every call.
+      const entry = path.join(out, String(f.source.path), 'index.js');
+      const placeholder = fs.existsSync(entry) && fs.readFileSync(entry, 'utf8').includes('bucketkit placeholder');
+      console.log(`    ${f.displayName || f.source.path}${placeholder ? '  (placeholder handler: run npm run build for the real one)' : ''}`);
+    }
   }
 }
