@@ -95,9 +95,14 @@ test(
       const destination = `copies/${run}`;
       const delayMs = Math.floor(Math.random() * 1_500);
       let timer: NodeJS.Timeout | undefined;
-      // Killed `delayMs` after it starts: before CreateMultipartUpload, between parts or after Complete.
+      // Even rounds: killed `delayMs` after it starts (before CreateMultipartUpload, between parts or after Complete).
+      // Odd rounds: killed after a random number (0 to 4) of its 5 parts were copied, so kills land mid-copy
+      // whatever the machine's speed.
+      const afterParts = Math.floor(Math.random() * 5);
+      let parts = 0;
       await runAndKill('copy-child.ts', [b.name, 'source', destination, String(PART)], (line, kill) => {
-        if (line === 'start') timer = setTimeout(kill, delayMs);
+        if (run % 2 === 0 && line === 'start') timer = setTimeout(kill, delayMs);
+        if (run % 2 === 1 && ((line === 'created' && afterParts === 0) || (line === 'part' && ++parts === afterParts))) kill();
       });
       clearTimeout(timer);
       const leftByKilledRun = await openUploads(destination);
