@@ -33,8 +33,6 @@ import type { TransferProgress } from '../../lib/storage';
 import { reporterFor, type ProgressReporter } from './progress';
 import { isS3Url, openStorage, parseS3Url, type S3CommandOptions } from './s3-target';
 
-/** The engines `cp --engine` takes: `local` (this process, the default) or `step-functions` (a LargeObjectCopy). */
-export const CP_ENGINES = ['local', 'step-functions'] as const;
 /** How often the execution and its Map Run are read, by default (ms). */
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 
@@ -42,17 +40,6 @@ export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 export interface EngineOptions {
   readonly engine?: string;
   readonly stateMachineArn?: string;
-}
-
-/**
- * True when `cp` runs on an engine other than this process. @throws UsageError for an unknown engine, or
- * `--state-machine-arn` without `--engine step-functions`
- */
-export function isEngineRun(options: EngineOptions): boolean {
-  const engine = options.engine ?? 'local';
-  if (!(CP_ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--engine: one of ${CP_ENGINES.join(', ')} (got ${JSON.stringify(engine)})`);
-  if (engine === 'local' && options.stateMachineArn !== undefined) throw new UsageError('--state-machine-arn: only with --engine step-functions');
-  return engine !== 'local';
 }
 
 /** Runs `cp` on the engine `options.engine` names (only `step-functions` today). */
@@ -132,6 +119,7 @@ export function fixedBuckets(definition: string | undefined): { sourceBucket: st
 export async function runStepFunctionsCp(src: string, dst: string, options: StepFunctionsCpOptions, err: (s: string) => void): Promise<StepFunctionsCpOutcome> {
   if (!isS3Url(src) || !isS3Url(dst)) throw new UsageError('--engine step-functions: <src> and <dst> must both be s3://bucket/key URLs');
   if (!options.stateMachineArn) throw new UsageError('--engine step-functions needs --state-machine-arn <arn> (a LargeObjectCopy state machine)');
+  const stateMachineArn = options.stateMachineArn;
   const from = parseS3Url(src, '<src>');
   const to = parseS3Url(dst, '<dst>');
   if (from.key === '' || from.key.endsWith('/')) throw new UsageError(`<src>: ${src} names no object (cp copies one object)`);
@@ -139,7 +127,7 @@ export async function runStepFunctionsCp(src: string, dst: string, options: Step
   const client = options.client ?? new SFNClient({ region: options.region, endpoint: process.env.AWS_ENDPOINT_URL_SFN || undefined });
   const reporter = options.reporter ?? reporterFor('cp', { quiet: options.json === true || options.quiet === true, err });
   try {
-    const machine = await client.send(new DescribeStateMachineCommand({ stateMachineArn: options.stateMachineArn }));
+    const machine = await client.send(new DescribeStateMachineCommand({ stateMachineArn }));
     const buckets = fixedBuckets(machine.definition);
     if (buckets && (buckets.sourceBucket !== from.bucket || buckets.destinationBucket !== to.bucket))
       throw new UsageError(
@@ -150,7 +138,7 @@ export async function runStepFunctionsCp(src: string, dst: string, options: Step
     const input = { sourceKey: from.key, destinationKey: key, ...(partSizeBytes === undefined ? {} : { partSizeBytes }) };
     // A name of our own (Step Functions makes one when none is given; moto does not), unique and at most 80 characters.
     const name = `bucketkit-cp-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, name, input: JSON.stringify(input) }));
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
     if (!executionArn) throw new Error('StartExecution returned no executionArn');
     if (!options.json && !options.quiet) err(`cp: started ${executionArn}`);
     const done = await follow(client, executionArn, layoutOf(sizeBytes, partSizeBytes, buckets?.partsPerBatch), reporter, options);

@@ -14,7 +14,8 @@ import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import type { TransferProgress } from '../../lib/storage';
-import { isEngineRun, runEngineCp, type EngineOptions } from './cp-engine';
+import { runEngineCp, type EngineOptions } from './cp-engine';
+import { selectEngine } from './engine-options';
 import { UsageError } from './exit-codes';
 import { reporterFor, type ProgressReporter } from './progress';
 import { addCpBatchOptions, cpBatchCommand } from './batch-commands';
@@ -233,13 +234,18 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
       async (
         src: string,
         dst: string,
-        opts: { json?: boolean; quiet?: boolean; partSizeMib?: string; concurrency?: string; multipartThresholdMib?: string } & S3CommandOptions &
+        opts: {
+          json?: boolean;
+          quiet?: boolean;
+          partSizeMib?: string;
+          concurrency?: string;
+          multipartThresholdMib?: string;
+          batch?: boolean;
+        } & S3CommandOptions &
           EngineOptions,
       ) => {
-        if ((opts as { batch?: boolean }).batch) {
-          if (isEngineRun(opts)) throw new UsageError('--batch and --engine step-functions are two engines: choose one');
-          return cpBatchCommand(src, dst, opts, { out, err, json: opts.json });
-        }
+        const engine = selectEngine(opts);
+        if (engine === 'batch') return cpBatchCommand(src, dst, opts, { out, err, json: opts.json });
         const partSizeMib = positiveInt(opts.partSizeMib, '--part-size-mib');
         if (partSizeMib !== undefined && partSizeMib < MIN_PART_SIZE_MIB)
           throw new UsageError(`--part-size-mib: at least ${MIN_PART_SIZE_MIB} (got ${partSizeMib})`);
@@ -249,9 +255,19 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
         const onSigint = (): void => controller.abort(new Error('interrupted (Ctrl-C); run the same command again to resume'));
         process.once('SIGINT', onSigint);
         try {
-          const outcome = isEngineRun(opts)
-            ? await runEngineCp(src, dst, { ...opts, partSizeMib, abortSignal: controller.signal }, err)
-            : await runCp(src, dst, { ...opts, partSizeMib, concurrency, multipartThresholdMib, abortSignal: controller.signal }, err);
+          const outcome =
+            engine === 'step-functions'
+              ? await runEngineCp(
+                  src,
+                  dst,
+                  {
+                    ...opts,
+                    partSizeMib,
+                    abortSignal: controller.signal,
+                  },
+                  err,
+                )
+              : await runCp(src, dst, { ...opts, partSizeMib, concurrency, multipartThresholdMib, abortSignal: controller.signal }, err);
           out(opts.json ? JSON.stringify(outcome, null, 2) : summary(outcome));
         } finally {
           process.removeListener('SIGINT', onSigint);

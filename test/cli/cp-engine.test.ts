@@ -1,5 +1,6 @@
 /** `cp --engine step-functions` pieces that need no server: progress from Map Run counts, exit codes, the definition's buckets. */
-import { executionError, fixedBuckets, isEngineRun, progressOf } from '../../bin/cli/cp-engine';
+import { executionError, fixedBuckets, progressOf } from '../../bin/cli/cp-engine';
+import { selectEngine } from '../../bin/cli/engine-options';
 import { EXIT_ACCESS_DENIED, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, exitCodeFor } from '../../bin/cli/exit-codes';
 
 const MIB = 1024 * 1024;
@@ -59,10 +60,14 @@ test('fixedBuckets reads a LargeObjectCopy definition and nothing else', () => {
   expect(fixedBuckets(undefined)).toBeUndefined();
 });
 
-test('isEngineRun: local by default; an unknown engine or an ARN without step-functions is a usage error', () => {
-  expect(isEngineRun({})).toBe(false);
-  expect(isEngineRun({ engine: 'local' })).toBe(false);
-  expect(isEngineRun({ engine: 'step-functions', stateMachineArn: 'arn' })).toBe(true);
-  expect(() => isEngineRun({ engine: 'batch' })).toThrow(/--engine: one of local, step-functions/);
-  expect(() => isEngineRun({ stateMachineArn: 'arn' })).toThrow(/--state-machine-arn: only with --engine step-functions/);
+test('selectEngine: local by default; an unknown engine, two engines or an option of another engine is a usage error', () => {
+  const ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:LargeObjectCopy';
+  expect(selectEngine({})).toBe('local');
+  expect(selectEngine({ engine: 'local' })).toBe('local');
+  expect(selectEngine({ engine: 'step-functions', stateMachineArn: ARN })).toBe('step-functions');
+  expect(selectEngine({ batch: true, roleArn: 'r' })).toBe('batch');
+  expect(() => selectEngine({ engine: 'batch' })).toThrow(/--engine: one of local, step-functions/);
+  expect(() => selectEngine({ batch: true, engine: 'local' })).toThrow(/--batch and --engine local: pick one engine/);
+  expect(() => selectEngine({ stateMachineArn: ARN })).toThrow(/--state-machine-arn needs --engine step-functions/);
+  expect(() => selectEngine({ confirm: false })).not.toThrow();
 });
