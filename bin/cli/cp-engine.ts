@@ -29,6 +29,7 @@ import {
   partSizeForKnownSize,
 } from '../../lib/storage';
 import { UsageError } from './exit-codes';
+import { stateMachineArnOf } from './engine-options';
 import type { TransferProgress } from '../../lib/storage';
 import { reporterFor, type ProgressReporter } from './progress';
 import { isS3Url, openStorage, parseS3Url, type S3CommandOptions } from './s3-target';
@@ -118,8 +119,7 @@ export function fixedBuckets(definition: string | undefined): { sourceBucket: st
  */
 export async function runStepFunctionsCp(src: string, dst: string, options: StepFunctionsCpOptions, err: (s: string) => void): Promise<StepFunctionsCpOutcome> {
   if (!isS3Url(src) || !isS3Url(dst)) throw new UsageError('--engine step-functions: <src> and <dst> must both be s3://bucket/key URLs');
-  if (!options.stateMachineArn) throw new UsageError('--engine step-functions needs --state-machine-arn <arn> (a LargeObjectCopy state machine)');
-  const stateMachineArn = options.stateMachineArn;
+  const stateMachineArn = stateMachineArnOf(options.stateMachineArn, 'a LargeObjectCopy state machine');
   const from = parseS3Url(src, '<src>');
   const to = parseS3Url(dst, '<dst>');
   if (from.key === '' || from.key.endsWith('/')) throw new UsageError(`<src>: ${src} names no object (cp copies one object)`);

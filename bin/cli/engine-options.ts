@@ -70,3 +70,17 @@ export function selectEngine(options: object): EngineName {
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return engine;
 }
+
+/** A Step Functions state machine ARN. https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html */
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_.-]{1,80}$/;
+
+/**
+ * Checks `--state-machine-arn` before any request. @throws UsageError when it is missing (naming `construct`, the
+ * state machine the engine wants) or is not a state machine ARN
+ */
+export function stateMachineArnOf(value: string | undefined, construct: string): string {
+  if (value === undefined || value === '') throw new UsageError(`--engine step-functions needs --state-machine-arn <arn> (${construct})`);
+  if (!STATE_MACHINE_ARN.test(value))
+    throw new UsageError(`--state-machine-arn: expected arn:aws:states:<region>:<account>:stateMachine:<name> (got ${JSON.stringify(value)})`);
+  return value;
+}

@@ -1,7 +1,7 @@
 /** `cp --engine step-functions` pieces that need no server: progress from Map Run counts, exit codes, the definition's buckets. */
 import { executionError, fixedBuckets, progressOf } from '../../bin/cli/cp-engine';
-import { selectEngine } from '../../bin/cli/engine-options';
-import { EXIT_ACCESS_DENIED, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, exitCodeFor } from '../../bin/cli/exit-codes';
+import { selectEngine, stateMachineArnOf } from '../../bin/cli/engine-options';
+import { EXIT_ACCESS_DENIED, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, UsageError, exitCodeFor } from '../../bin/cli/exit-codes';
 
 const MIB = 1024 * 1024;
 
@@ -70,4 +70,12 @@ test('selectEngine: local by default; an unknown engine, two engines or an optio
   expect(() => selectEngine({ batch: true, engine: 'local' })).toThrow(/--batch and --engine local: pick one engine/);
   expect(() => selectEngine({ stateMachineArn: ARN })).toThrow(/--state-machine-arn needs --engine step-functions/);
   expect(() => selectEngine({ confirm: false })).not.toThrow();
+});
+
+test('stateMachineArnOf: a missing or malformed ARN is a usage error naming the construct', () => {
+  const ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:LargeObjectCopy';
+  expect(stateMachineArnOf(ARN, 'x')).toBe(ARN);
+  expect(() => stateMachineArnOf(undefined, 'a LargeObjectCopy')).toThrow(/needs --state-machine-arn <arn> \(a LargeObjectCopy\)/);
+  expect(() => stateMachineArnOf('notanarn', 'x')).toThrow(/expected arn:aws:states:<region>:<account>:stateMachine:<name> \(got "notanarn"\)/);
+  expect(() => stateMachineArnOf(ARN.replace('stateMachine', 'activity'), 'x')).toThrow(UsageError);
 });

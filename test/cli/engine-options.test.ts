@@ -55,6 +55,16 @@ describe('an option of another engine, or two engines: exit 2, usage, nothing se
     [[...BATCH, '--engine', 'step-functions'], /--batch and --engine step-functions: pick one engine/],
     [[...RESTORE, '--batch', '--role-arn', ROLE, '--manifest', 's3://ops-bucket/m/', '--engine', 'local'], /--batch and --engine local: pick one engine/],
     [[...COPY, '--engine', 'warp'], /--engine: one of local, step-functions/],
+    // The state machine ARN, checked the same way by cp and restore before StartExecution.
+    [
+      [...COPY, '--engine', 'step-functions', '--state-machine-arn', 'notanarn'],
+      /--state-machine-arn: expected arn:aws:states:<region>:<account>:stateMachine:<name>/,
+    ],
+    [
+      [...RESTORE, '--engine', 'step-functions', '--state-machine-arn', 'notanarn'],
+      /--state-machine-arn: expected arn:aws:states:<region>:<account>:stateMachine:<name>/,
+    ],
+    [[...COPY, '--engine', 'step-functions'], /--engine step-functions needs --state-machine-arn <arn> \(a LargeObjectCopy state machine\)/],
   ])('%j', async (args, message) => {
     const r = await cli(args);
     expect(r.err).toMatch(message);
