@@ -79,7 +79,11 @@ export function addBatchOptions(command: Command): Command {
     .option('--confirm', '--batch: create the job suspended; it runs once confirmed (console or UpdateJobStatus)')
     .option('--account-id <id>', "--batch: the job's account (default: the role ARN's account)")
     .option('--wait', '--batch: follow the job until it ends, with progress')
-    .option('--wait-timeout-minutes <n>', '--wait: stop waiting after this long (the job goes on)')
+    .option(
+      '--wait-timeout-minutes <n>',
+      'with --batch --wait: stop waiting for the job after this long; with --engine step-functions (which always follows its execution): ' +
+        'stop following it after this long. The work goes on; exit 5',
+    )
     .addOption(new Option('--poll-interval-ms <n>', 'DescribeJob interval with --wait').hideHelp());
 }
 

@@ -28,7 +28,7 @@ import {
   partCountFor,
   partSizeForKnownSize,
 } from '../../lib/storage';
-import { UsageError } from './exit-codes';
+import { IncompleteError, UsageError } from './exit-codes';
 import { stateMachineArnOf } from './engine-options';
 import type { TransferProgress } from '../../lib/storage';
 import { reporterFor, type ProgressReporter } from './progress';
@@ -65,6 +65,11 @@ export interface StepFunctionsCpOptions extends S3CommandOptions {
   readonly abortSignal?: AbortSignal;
   /** @default DEFAULT_POLL_INTERVAL_MS */
   readonly pollIntervalMs?: number;
+  /**
+   * Stop following after this many ms with an {@link IncompleteError} (exit 5); the execution goes on.
+   * @default - follow until the execution ends
+   */
+  readonly waitTimeoutMs?: number;
   /** @default - an SFNClient on `AWS_ENDPOINT_URL_SFN` (else Step Functions itself) and `region` */
   readonly client?: SFNClient;
   /** @default - {@link reporterFor} on stderr */
@@ -226,6 +231,7 @@ export function progressOf(counts: { succeeded?: number; total?: number }, layou
 async function follow(client: SFNClient, executionArn: string, layout: CopyLayout | undefined, reporter: ProgressReporter, options: StepFunctionsCpOptions) {
   const started = Date.now();
   const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const deadline = options.waitTimeoutMs === undefined ? Infinity : started + options.waitTimeoutMs;
   let mapRunArn: string | undefined;
   for (;;) {
     if (options.abortSignal?.aborted)
@@ -241,6 +247,8 @@ async function follow(client: SFNClient, executionArn: string, layout: CopyLayou
     if (execution.status === 'SUCCEEDED') return execution;
     if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE')
       throw executionError(execution.status ?? 'UNKNOWN', execution.error, execution.cause, executionArn);
+    if (Date.now() + interval > deadline)
+      throw new IncompleteError(`stopped following ${executionArn} at --wait-timeout-minutes; the execution goes on (${execution.status})`);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, interval);
       options.abortSignal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });

@@ -228,7 +228,8 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
         '  bucketkit cp s3://my-bucket/a.bin s3://other-bucket/b.bin --json\n\n' +
         'An interrupted upload or download (Ctrl-C, a crash, kill -9) resumes when the same command is run again:\n' +
         'only the missing parts are sent.\n\n' +
-        'Exit codes: 0 ok, 1 failure, 2 usage, 3 not found (file, bucket or key), 4 access denied.',
+        'Exit codes: 0 ok, 1 failure, 2 usage, 3 not found (file, bucket or key), 4 access denied,\n' +
+        '5 incomplete (--batch --wait or --engine step-functions stopped following at --wait-timeout-minutes; the work goes on).',
     )
     .action(
       async (
@@ -240,6 +241,8 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
           partSizeMib?: string;
           concurrency?: string;
           multipartThresholdMib?: string;
+          waitTimeoutMinutes?: string;
+          pollIntervalMs?: string;
           batch?: boolean;
         } & S3CommandOptions &
           EngineOptions,
@@ -249,6 +252,7 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
         const partSizeMib = positiveInt(opts.partSizeMib, '--part-size-mib');
         if (partSizeMib !== undefined && partSizeMib < MIN_PART_SIZE_MIB)
           throw new UsageError(`--part-size-mib: at least ${MIN_PART_SIZE_MIB} (got ${partSizeMib})`);
+        const waitTimeoutMinutes = positiveInt(opts.waitTimeoutMinutes, '--wait-timeout-minutes');
         const concurrency = positiveInt(opts.concurrency, '--concurrency');
         const multipartThresholdMib = positiveInt(opts.multipartThresholdMib, '--multipart-threshold-mib');
         const controller = new AbortController();
@@ -263,6 +267,8 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
                   {
                     ...opts,
                     partSizeMib,
+                    waitTimeoutMs: waitTimeoutMinutes === undefined ? undefined : waitTimeoutMinutes * 60_000,
+                    pollIntervalMs: positiveInt(opts.pollIntervalMs, '--poll-interval-ms'),
                     abortSignal: controller.signal,
                   },
                   err,

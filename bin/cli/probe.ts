@@ -98,6 +98,12 @@ export function addProbeCommand(program: Command, out: (s: string) => void, done
     .option('--json', 'print the report as JSON')
     .option('--timeout-ms <ms>', 'time allowed for each probe, in ms (default 15000)')
     .option('--kms-key-id <id>', 'a KMS key id to try SSE-KMS with')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 failure, 2 usage, 5 incomplete (some features could not be determined: a probe timed out or\n' +
+        'failed for a reason unrelated to its feature). A feature that only needs an input (SSE-KMS without --kms-key-id) is\n' +
+        'listed on stderr but exits 0.',
+    )
     .action(async (opts: { endpoint: string; region?: string; json?: boolean; timeoutMs?: string; kmsKeyId?: string }) => {
       const options: Record<string, string | true> = { endpoint: opts.endpoint };
       if (opts.region !== undefined) options.region = opts.region;

@@ -9,7 +9,8 @@
  * `--engine step-functions` runs a BulkRestore state machine (sfn-restore.ts). See docs/scale-out.md.
  *
  * Exit codes: 0 every key started, already restored, in progress or not archived; 1 some failed; 2 usage;
- * 3 bucket not found; 4 access denied.
+ * 3 bucket not found; 4 access denied; 5 `--batch --wait` or `--engine step-functions` stopped following at
+ * `--wait-timeout-minutes` (the work goes on).
  */
 import { Option, type Command } from 'commander';
 import { RESTORE_TIERS, type RestoreManyItem, type RestoreTier } from '../../lib/storage';
@@ -103,7 +104,8 @@ export function addRestoreCommand(program: Command, out: (s: string) => void, er
         'At scale, on AWS engines (docs/scale-out.md):\n' +
         '  bucketkit restore s3://my-archive/2024/ --days 1 --tier Bulk --batch --role-arn <BatchOperationsRole> --manifest s3://ops/batch/ --wait\n' +
         '  bucketkit restore s3://my-archive/2024/ --days 1 --engine step-functions --state-machine-arn <BulkRestore>\n\n' +
-        'Exit codes: 0 ok, 1 some keys failed, 2 usage, 3 bucket not found, 4 access denied.',
+        'Exit codes: 0 ok, 1 some keys failed, 2 usage, 3 bucket not found, 4 access denied,\n' +
+        '5 incomplete (--batch --wait or --engine step-functions stopped following at --wait-timeout-minutes; the work goes on).',
     )
     .action(async (url: string, opts: RestoreRawOptions) => {
       const days = positiveInt(opts.days, '--days')!;

@@ -75,3 +75,16 @@ describe('an option of another engine, or two engines: exit 2, usage, nothing se
     expect(sfn.calls()).toHaveLength(0);
   });
 });
+
+describe('help: exit 5 wherever it can happen, and what --wait-timeout-minutes does per engine', () => {
+  test.each([['cp'], ['restore'], ['probe']])('%s --help lists exit code 5', async (command) => {
+    const r = await cli([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Exit codes: 0 ok, 1 [^]*2 usage[^]*5 incomplete/);
+  });
+
+  test.each([['cp'], ['restore']])('%s --help: --wait-timeout-minutes for --batch --wait and for --engine step-functions', async (command) => {
+    const help = (await cli([command, '--help'])).out.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--wait-timeout-minutes <n> with --batch --wait: stop waiting for the job after this long; with --engine step-functions/);
+  });
+});
