@@ -4,14 +4,16 @@
  * - local to S3: `S3Storage.upload` (multipart above 100 MiB). The upload state is kept beside the file
  *   (`<file>.bucketkit-upload.json`) after every part, so a run that is killed (even SIGKILL) and started again
  *   sends only the parts S3 does not have. Ctrl-C keeps the upload for such a resume.
- * - S3 to local: `S3Storage.download`, written via `<file>.partial`, resumed the same way.
+ * - S3 to local: `S3Storage.download`, written via `<file>.partial`, resumed the same way; missing parent
+ *   directories of the destination are made, as `aws s3 cp` does.
  * - S3 to S3: `S3Storage.copy` (CopyObject; multipart UploadPartCopy above 5 GiB), server-side.
  *
  * Progress: a bar with bytes, rate and ETA when stderr is a terminal, plain lines otherwise; `--json` prints one JSON
  * object with the result on stdout and no progress.
  */
 import { statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdir, rmdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { TransferProgress } from '../../lib/storage';
 import { runEngineCp, type EngineOptions } from './cp-engine';
@@ -155,6 +157,8 @@ async function download(
   onProgress: (p: TransferProgress) => void,
 ): Promise<CpOutcome> {
   const path = destinationPath(dst, from.key);
+  // As `aws s3 cp` does: the missing parent directories are made (and removed again, while empty, if the download fails).
+  const made = await mkdir(dirname(path), { recursive: true });
   const storage = openStorage(from.bucket, options);
   try {
     const r = await storage.download(from.key, path, { rangeSizeBytes, concurrency: options.concurrency, onProgress, abortSignal: options.abortSignal });
@@ -169,8 +173,23 @@ async function download(
       resumed: r.rangesResumed,
       verifiedBy: r.verifiedBy,
     };
+  } catch (error) {
+    if (made !== undefined) await removeEmptyDirectories(dirname(path), made);
+    throw error;
   } finally {
     storage.destroy();
+  }
+}
+
+/** Removes `deepest` and its parents up to `top`, each only while empty (a resumable `.partial` keeps its folder). */
+async function removeEmptyDirectories(deepest: string, top: string): Promise<void> {
+  for (let d = deepest; ; d = dirname(d)) {
+    try {
+      await rmdir(d);
+    } catch {
+      return;
+    }
+    if (d === top || dirname(d) === d) return;
   }
 }
 

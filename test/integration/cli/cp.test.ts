@@ -4,7 +4,7 @@
  * resume: a cp killed with SIGKILL mid-upload, started again, sends only the parts S3 does not have (counted at a
  * proxy in front of the server), leaves no multipart upload and yields the same bytes.
  */
-import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,24 @@ test('file -> S3 (multipart) -> file and S3 -> S3 across buckets, byte-identical
   // Not a TTY: plain progress lines on stderr, the last one at 100%.
   expect(down.stderr.trim().split('\n').pop()).toMatch(/^cp: 12\.0 MiB of 12\.0 MiB \(100%\), 3 of 3 parts, [\d.]+ \S+\/s, ETA 0s$/);
   expect(sha256(readFileSync(join(dir, 'copy.bin')))).toBe(sha256(data));
+});
+
+test('S3 -> a file in directories that do not exist yet: they are made (as aws s3 cp does); left out again for a missing key', async () => {
+  const data = randomBytes(1234);
+  await a.raw.send(new PutObjectCommand({ Bucket: a.name, Key: 'deep.bin', Body: data }));
+  const target = join(dir, 'deep', 'new', 'dir', 'file.bin');
+  const down = await bucketkit(['cp', `s3://${a.name}/deep.bin`, target]);
+  expect(down).toMatchObject({ code: 0, stderr: expect.not.stringMatching(/ENOENT/) });
+  expect(sha256(readFileSync(target))).toBe(sha256(data));
+  expect(existsSync(`${target}.partial`)).toBe(false);
+  // A trailing separator names a directory: the object keeps its name inside it.
+  const intoDir = await bucketkit(['cp', `s3://${a.name}/deep.bin`, `${join(dir, 'other', 'place')}/`]);
+  expect(intoDir.code).toBe(0);
+  expect(sha256(readFileSync(join(dir, 'other', 'place', 'deep.bin')))).toBe(sha256(data));
+  // Nothing to download: no directory is left behind.
+  const missing = await bucketkit(['cp', `s3://${a.name}/no/such/key`, join(dir, 'ghost', 'sub', 'file.bin')]);
+  expect(missing.code).toBe(3);
+  expect(existsSync(join(dir, 'ghost'))).toBe(false);
 });
 
 test('a missing key or file exits 3, a missing bucket exits 3, and nothing is written', async () => {
