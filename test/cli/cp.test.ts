@@ -42,8 +42,8 @@ test('cp --help prints the usage with examples and exits 0', async () => {
 });
 
 test('s3:// URLs and destination keys', () => {
-  expect(parseS3Url('s3://b/a/b/c.txt', '<src>')).toEqual({ bucket: 'b', key: 'a/b/c.txt' });
-  expect(parseS3Url('S3://b', '<src>')).toEqual({ bucket: 'b', key: '' });
+  expect(parseS3Url('s3://bkt/a/b/c.txt', '<src>')).toEqual({ bucket: 'bkt', key: 'a/b/c.txt' });
+  expect(parseS3Url('S3://bkt', '<src>')).toEqual({ bucket: 'bkt', key: '' });
   expect(() => parseS3Url('/tmp/x', '<dst>')).toThrow(UsageError);
   expect(() => parseS3Url('/tmp/x', '<dst>')).toThrow(/<dst>/);
   expect(destinationKey('', 'f.bin')).toBe('f.bin');
@@ -99,4 +99,21 @@ test('the summary line', () => {
     'upload: f to s3://b/f (40.0 MiB, 8 parts, 4 resumed)',
   );
   expect(summary({ operation: 'copy', source: 's3://a/k', destination: 's3://b/k' })).toBe('copy: s3://a/k to s3://b/k');
+});
+
+describe('config validation in CLI terms: the argument or option, with the usage; nothing sent', () => {
+  test.each([
+    [['cp', 'a.txt', 's3://My_Bad_Bucket/x'], /^bucketkit: <dst>: bucket name "My_Bad_Bucket": Bucket name may contain only lowercase letters/, 'cp'],
+    [['cp', 's3://ab/k', '/tmp/x'], /^bucketkit: <src>: bucket name "ab": Bucket name must be 3 to 63 characters long, not 2/, 'cp'],
+    [['ls', 's3://-bad-'], /^bucketkit: <url>: bucket name "-bad-": Bucket name must begin and end with a letter or number/, 'ls'],
+    [['cp', 's3://good-bucket/k', '/tmp/x', '--endpoint', 'not a url'], /^bucketkit: --endpoint: must be an absolute http\(s\) URL/, 'cp'],
+    [['ls', 's3://good-bucket', '--region', 'Not A Region'], /^bucketkit: --region: /, 'ls'],
+  ])('%j', async (args, message, command) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(message.source, 'm'));
+    expect(r.err).not.toMatch(/config\./);
+    expect(r.err).toMatch(new RegExp(`Usage: bucketkit ${command} \\[options\\]`));
+    expect(s3.calls()).toHaveLength(0);
+  });
 });
