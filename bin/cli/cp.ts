@@ -15,7 +15,7 @@ import { statSync } from 'node:fs';
 import { mkdir, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import type { TransferProgress } from '../../lib/storage';
+import { BucketNotFoundError, ObjectNotFoundError, type S3Storage, type TransferProgress } from '../../lib/storage';
 import { runEngineCp, type EngineOptions } from './cp-engine';
 import { selectEngine } from './engine-options';
 import { UsageError } from './exit-codes';
@@ -175,10 +175,32 @@ async function download(
     };
   } catch (error) {
     if (made !== undefined) await removeEmptyDirectories(dirname(path), made);
-    throw error;
+    throw error instanceof ObjectNotFoundError ? await whichIsMissing(storage, from, error) : error;
   } finally {
     storage.destroy();
   }
+}
+
+/**
+ * A HEAD that gets 404 has no body, so it cannot tell a missing bucket from a missing key. One ListObjectsV2 of at most
+ * one key can: S3 answers NoSuchBucket for a missing bucket. Any other failure of the listing (e.g. no
+ * s3:ListBucket) keeps the HEAD's error.
+ */
+async function whichIsMissing(storage: S3Storage, from: { bucket: string; key: string }, error: ObjectNotFoundError): Promise<Error> {
+  const where = { bucket: from.bucket, key: from.key, httpStatus: 404, cause: error };
+  try {
+    const pages = storage.list({ prefix: from.key, pageSize: 1 });
+    await pages.next();
+    await pages.return?.(undefined);
+  } catch (listError) {
+    if (listError instanceof BucketNotFoundError)
+      return new BucketNotFoundError(`NoSuchBucket: the bucket ${from.bucket} does not exist (s3://${from.bucket}/${from.key})`, {
+        ...where,
+        s3Code: 'NoSuchBucket',
+      });
+    return error;
+  }
+  return new ObjectNotFoundError(`NoSuchKey: no object s3://${from.bucket}/${from.key} (the bucket exists)`, { ...where, s3Code: 'NoSuchKey' });
 }
 
 /** Removes `deepest` and its parents up to `top`, each only while empty (a resumable `.partial` keeps its folder). */

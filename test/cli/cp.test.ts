@@ -3,7 +3,10 @@
  * destination naming, and the progress output: plain lines throttled to one a second, rate and ETA formats.
  * The transfers themselves run against a real server in test/integration/cli/cp.test.ts.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cli } from './run-cli';
 import { destinationKey, summary } from '../../bin/cli/cp';
@@ -115,5 +118,39 @@ describe('config validation in CLI terms: the argument or option, with the usage
     expect(r.err).not.toMatch(/config\./);
     expect(r.err).toMatch(new RegExp(`Usage: bucketkit ${command} \\[options\\]`));
     expect(s3.calls()).toHaveLength(0);
+  });
+});
+
+describe('a download whose HEAD gets 404: the bucket or the key, told apart by one ListObjectsV2', () => {
+  const notFound = () => Object.assign(new Error('UnknownError'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
+  const tmp = mkdtempSync(join(tmpdir(), 'bucketkit-cp-404-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const dst = () => join(tmp, 'x.bin');
+
+  test('NoSuchBucket on the listing: the bucket is missing (exit 3)', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(ListObjectsV2Command).rejects(
+      Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } }),
+    );
+    const r = await cli(['cp', 's3://no-such-bucket/k', dst(), '--region', 'us-east-1']);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/NoSuchBucket: the bucket no-such-bucket does not exist \(s3:\/\/no-such-bucket\/k\)/);
+    expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input).toMatchObject({ Bucket: 'no-such-bucket', Prefix: 'k', MaxKeys: 1 });
+  });
+
+  test('the listing answers: the key is missing (exit 3)', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(ListObjectsV2Command).resolves({ Contents: [], KeyCount: 0, IsTruncated: false });
+    const r = await cli(['cp', 's3://some-bucket/k', dst(), '--region', 'us-east-1']);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/NoSuchKey: no object s3:\/\/some-bucket\/k \(the bucket exists\)/);
+  });
+
+  test('the listing is denied: the HEAD error as it was (still exit 3)', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const r = await cli(['cp', 's3://some-bucket/k', dst(), '--region', 'us-east-1']);
+    expect(r.code).toBe(3);
+    expect(r.err).not.toMatch(/NoSuchBucket|NoSuchKey|denied/i);
   });
 });

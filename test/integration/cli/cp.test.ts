@@ -78,15 +78,19 @@ test('S3 -> a file in directories that do not exist yet: they are made (as aws s
   expect(existsSync(join(dir, 'ghost'))).toBe(false);
 });
 
-test('a missing key or file exits 3, a missing bucket exits 3, and nothing is written', async () => {
+test('a missing key or file exits 3, a missing bucket exits 3 and says the bucket is missing, and nothing is written', async () => {
   const missingKey = await bucketkit(['cp', `s3://${a.name}/no/such/key`, join(dir, 'never.bin')]);
   expect(missingKey.code).toBe(3);
   expect(existsSync(join(dir, 'never.bin'))).toBe(false);
   const missingFile = await bucketkit(['cp', join(dir, 'no-such-file'), `s3://${a.name}/x`]);
   expect(missingFile.code).toBe(3);
   expect(missingFile.stderr).toMatch(/no such file/);
-  const missingBucket = await bucketkit(['cp', `s3://bk-no-such-bucket-${Date.now()}/k`, join(dir, 'never.bin')]);
+  expect(missingKey.stderr).toMatch(new RegExp(`NoSuchKey: no object s3://${a.name}/no/such/key \\(the bucket exists\\)`));
+  const noBucket = `bk-no-such-bucket-${Date.now()}`;
+  const missingBucket = await bucketkit(['cp', `s3://${noBucket}/k`, join(dir, 'never.bin')]);
   expect(missingBucket.code).toBe(3);
+  // A HEAD 404 alone cannot say which is missing; the CLI asks (one ListObjectsV2) and says the bucket is.
+  expect(missingBucket.stderr).toMatch(new RegExp(`NoSuchBucket: the bucket ${noBucket} does not exist`));
 });
 
 test('killed with SIGKILL mid-upload, a second cp sends only the missing parts; byte-identical, no upload left', async () => {
