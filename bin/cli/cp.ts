@@ -15,6 +15,7 @@ import { statSync } from 'node:fs';
 import { mkdir, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { MAX_PART_SIZE_BYTES, MIB, MIN_PART_SIZE_BYTES } from '../../lib/rules';
 import { BucketNotFoundError, ObjectNotFoundError, type S3Storage, type TransferProgress } from '../../lib/storage';
 import { runEngineCp, type EngineOptions } from './cp-engine';
 import { selectEngine } from './engine-options';
@@ -23,8 +24,18 @@ import { reporterFor, type ProgressReporter } from './progress';
 import { addCpBatchOptions, cpBatchCommand } from './batch-commands';
 import { addS3Options, formatBytes, isS3Url, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
 
-/** The smallest part S3 accepts (but the last): 5 MiB. https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
-export const MIN_PART_SIZE_MIB = 5;
+/** The smallest part S3 accepts (but the last): 5 MiB (lib/rules). https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
+export const MIN_PART_SIZE_MIB = MIN_PART_SIZE_BYTES / MIB;
+/** The largest part S3 accepts: 5 GiB = 5,120 MiB (lib/rules). https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
+export const MAX_PART_SIZE_MIB = MAX_PART_SIZE_BYTES / MIB;
+
+/** Parses `--part-size-mib`. @throws UsageError for a value that is not a whole number of MiB from 5 to 5,120 */
+export function partSizeMibOf(value: string | undefined): number | undefined {
+  const mib = positiveInt(value, '--part-size-mib');
+  if (mib !== undefined && (mib < MIN_PART_SIZE_MIB || mib > MAX_PART_SIZE_MIB))
+    throw new UsageError(`--part-size-mib: from ${MIN_PART_SIZE_MIB} to ${MAX_PART_SIZE_MIB} (5 GiB), S3's part size limits (got ${mib})`);
+  return mib;
+}
 
 /** Options of {@link runCp}. */
 export interface CpOptions extends S3CommandOptions {
@@ -254,7 +265,10 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
     .argument('<dst>', 'a local path or s3://bucket/key (a trailing / or a bucket alone keeps the source name)')
     .option('--json', 'print the result as JSON on stdout, no progress')
     .option('--quiet', 'no progress output')
-    .option('--part-size-mib <n>', `part size (and ranged-GET size) in MiB, at least ${MIN_PART_SIZE_MIB} (default: 16, raised to stay within 10,000 parts)`)
+    .option(
+      '--part-size-mib <n>',
+      `part size (and ranged-GET size) in MiB, ${MIN_PART_SIZE_MIB} to ${MAX_PART_SIZE_MIB} (default: 16, raised to stay within 10,000 parts)`,
+    )
     .option('--concurrency <n>', 'parts in flight at once (default 8)')
     .option('--multipart-threshold-mib <n>', 'upload a file larger than this in parts (default 100)')
     .option('--engine <engine>', 'local (this process, default) or step-functions (S3 to S3 on a LargeObjectCopy: --state-machine-arn)')
@@ -290,9 +304,7 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
       ) => {
         const engine = selectEngine(opts);
         if (engine === 'batch') return cpBatchCommand(src, dst, opts, { out, err, json: opts.json });
-        const partSizeMib = positiveInt(opts.partSizeMib, '--part-size-mib');
-        if (partSizeMib !== undefined && partSizeMib < MIN_PART_SIZE_MIB)
-          throw new UsageError(`--part-size-mib: at least ${MIN_PART_SIZE_MIB} (got ${partSizeMib})`);
+        const partSizeMib = partSizeMibOf(opts.partSizeMib);
         const waitTimeoutMinutes = positiveInt(opts.waitTimeoutMinutes, '--wait-timeout-minutes');
         const concurrency = positiveInt(opts.concurrency, '--concurrency');
         const multipartThresholdMib = positiveInt(opts.multipartThresholdMib, '--multipart-threshold-mib');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cli } from './run-cli';
-import { destinationKey, summary } from '../../bin/cli/cp';
+import { MAX_PART_SIZE_MIB, destinationKey, partSizeMibOf, summary } from '../../bin/cli/cp';
 import { formatEta, formatRate, plainReporter, progressLine } from '../../bin/cli/progress';
 import { formatBytes, parseS3Url } from '../../bin/cli/s3-target';
 import { UsageError } from '../../bin/cli/exit-codes';
@@ -152,5 +152,41 @@ describe('a download whose HEAD gets 404: the bucket or the key, told apart by o
     const r = await cli(['cp', 's3://some-bucket/k', dst(), '--region', 'us-east-1']);
     expect(r.code).toBe(3);
     expect(r.err).not.toMatch(/NoSuchBucket|NoSuchKey|denied/i);
+  });
+});
+
+describe("--part-size-mib within S3's part limits (lib/rules: 5 MiB to 5 GiB)", () => {
+  test.each([
+    [['cp', 'a.txt', 's3://good-bucket/k', '--part-size-mib', '6000']],
+    [['cp', 's3://good-bucket/k', '/tmp/x', '--part-size-mib', '5121']],
+    [['cp', 's3://good-bucket/k', 's3://other-bucket/k', '--part-size-mib', '6000']],
+    [
+      [
+        'cp',
+        's3://good-bucket/k',
+        's3://other-bucket/k',
+        '--part-size-mib',
+        '6000',
+        '--engine',
+        'step-functions',
+        '--state-machine-arn',
+        'arn:aws:states:us-east-1:123456789012:stateMachine:C',
+      ],
+    ],
+  ])('%j: exit 2 with the usage, nothing sent', async (args) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--part-size-mib: from 5 to 5120 \(5 GiB\), S3's part size limits \(got (5121|6000)\)/);
+    expect(r.err).toMatch(/Usage: bucketkit cp \[options\]/);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  test('the edges: 5 and 5120 pass, 4 and 5121 do not', () => {
+    expect(MAX_PART_SIZE_MIB).toBe(5120);
+    expect(partSizeMibOf('5')).toBe(5);
+    expect(partSizeMibOf('5120')).toBe(5120);
+    expect(partSizeMibOf(undefined)).toBeUndefined();
+    expect(() => partSizeMibOf('4')).toThrow(/got 4\)/);
+    expect(() => partSizeMibOf('5121')).toThrow(/got 5121\)/);
   });
 });
