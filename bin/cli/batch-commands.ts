@@ -17,7 +17,7 @@ import type { JobOperation } from '@aws-sdk/client-s3-control';
 import type { Command } from 'commander';
 import { MAX_SINGLE_PUT_SIZE_BYTES } from '../../lib/rules';
 import type { RestoreTier } from '../../lib/storage';
-import { EXIT_FAILURE, EXIT_INCOMPLETE, EXIT_OK, UsageError } from './exit-codes';
+import { EXIT_FAILURE, EXIT_INCOMPLETE, EXIT_OK, IncompleteError, UsageError } from './exit-codes';
 import { LocalManifests, manifestObjectKey, type UploadedManifest } from './batch-manifest';
 import {
   addBatchOptions,
@@ -227,7 +227,7 @@ export function addCpBatchOptions(command: Command): Command {
   );
 }
 
-/** `cp --batch`, run and printed. @throws Error when a job failed, has failed tasks or is still running at the timeout */
+/** `cp --batch`, run and printed. @throws Error when a job failed or has failed tasks; IncompleteError (exit 5) when one is still running at the timeout */
 export async function cpBatchCommand(
   src: string,
   dst: string,
@@ -235,8 +235,6 @@ export async function cpBatchCommand(
   io: BatchIo,
 ): Promise<void> {
   const code = reportBatchRun(await runBatchCopy(src, dst, raw, io), io);
-  if (code !== EXIT_OK)
-    throw new Error(
-      code === EXIT_INCOMPLETE ? 'cp --batch: stopped waiting; the job(s) go on' : 'cp --batch: a job failed or has failed tasks (see the completion report)',
-    );
+  if (code === EXIT_INCOMPLETE) throw new IncompleteError('cp --batch: stopped waiting; the job(s) go on');
+  if (code !== EXIT_OK) throw new Error('cp --batch: a job failed or has failed tasks (see the completion report)');
 }

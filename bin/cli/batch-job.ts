@@ -74,12 +74,16 @@ export function addBatchOptions(command: Command): Command {
     .option('--role-arn <arn>', '--batch: the IAM role the job runs as (the BatchOperationsRole construct provides one)')
     .option('--manifest <s3url>', '--batch: where to write the CSV manifest, s3://bucket/prefix/')
     .option('--report <s3url>', '--batch: where the completion report goes, s3://bucket/prefix/ (default: the manifest location)')
-    .addOption(new Option('--report-scope <scope>', '--batch: the tasks the report lists').choices(['AllTasks', 'FailedTasksOnly']).default('AllTasks'))
+    .addOption(new Option('--report-scope <scope>', '--batch: the tasks the report lists (default: AllTasks)').choices(['AllTasks', 'FailedTasksOnly']))
     .option('--priority <n>', `--batch: job priority, 0 to ${MAX_BATCH_PRIORITY} (default ${DEFAULT_BATCH_PRIORITY})`)
     .option('--confirm', '--batch: create the job suspended; it runs once confirmed (console or UpdateJobStatus)')
     .option('--account-id <id>', "--batch: the job's account (default: the role ARN's account)")
     .option('--wait', '--batch: follow the job until it ends, with progress')
-    .option('--wait-timeout-minutes <n>', '--wait: stop waiting after this long (the job goes on)')
+    .option(
+      '--wait-timeout-minutes <n>',
+      'with --batch --wait: stop waiting for the job after this long; with --engine step-functions (which always follows its execution): ' +
+        'stop following it after this long. The work goes on; exit 5',
+    )
     .addOption(new Option('--poll-interval-ms <n>', 'DescribeJob interval with --wait').hideHelp());
 }
 

@@ -90,6 +90,30 @@ export async function runCost(options: CostCommandOptions): Promise<CostOutcome>
 
 const usd = (n: number): string => `$${n.toFixed(2)}`;
 
+/**
+ * Decimal places of the USD figures `--json` prints (`totalUsd`, each month's and each line's `usd`): a millionth of a
+ * dollar, finer than any per-request price in the tables (e.g. $0.005 per 1,000 PUTs is $0.000005 a request), so
+ * the sums' floating-point noise (276.00000000000006) goes and no priced amount does. Unit prices are printed as the
+ * table has them.
+ */
+export const JSON_USD_DECIMALS = 6;
+
+const roundUsd = (n: number): number => Number(n.toFixed(JSON_USD_DECIMALS));
+
+/** The outcome with its USD figures rounded to {@link JSON_USD_DECIMALS} places, for `--json`; the estimate itself is untouched. */
+export function roundedForJson(o: CostOutcome): CostOutcome {
+  const e = o.estimate;
+  return {
+    ...o,
+    estimate: {
+      ...e,
+      totalUsd: roundUsd(e.totalUsd),
+      months: e.months.map((m) => ({ ...m, usd: roundUsd(m.usd) })),
+      lines: e.lines.map((l) => ({ ...l, usd: roundUsd(l.usd) })),
+    },
+  };
+}
+
 /** Month, cost, and where the storage sits (GB-months by class), then the total, the price table and the notes. */
 export function formatCost(o: CostOutcome): string {
   const e = o.estimate;
@@ -127,7 +151,7 @@ export function addCostCommand(program: Command, out: (s: string) => void): void
     .requiredOption('--count <n>', 'how many objects are written on day 0')
     .requiredOption('--months <n>', 'months to estimate')
     .option('--price-region <region>', 'the price table (default: --region, else us-east-1)')
-    .option('--json', 'print the estimate as JSON');
+    .option('--json', `print the estimate as JSON (USD amounts rounded to ${JSON_USD_DECIMALS} decimal places)`);
   addS3Options(command)
     .addHelpText(
       'after',
@@ -154,7 +178,7 @@ export function addCostCommand(program: Command, out: (s: string) => void): void
           count: positiveInt(opts.count, '--count')!,
           months: positiveInt(opts.months, '--months')!,
         });
-        out(opts.json ? JSON.stringify(o, null, 2) : formatCost(o));
+        out(opts.json ? JSON.stringify(roundedForJson(o), null, 2) : formatCost(o));
       },
     );
 }

@@ -28,13 +28,12 @@ import {
   partCountFor,
   partSizeForKnownSize,
 } from '../../lib/storage';
-import { UsageError } from './exit-codes';
+import { IncompleteError, UsageError } from './exit-codes';
+import { stateMachineArnOf } from './engine-options';
 import type { TransferProgress } from '../../lib/storage';
 import { reporterFor, type ProgressReporter } from './progress';
 import { isS3Url, openStorage, parseS3Url, type S3CommandOptions } from './s3-target';
 
-/** The engines `cp --engine` takes: `local` (this process, the default) or `step-functions` (a LargeObjectCopy). */
-export const CP_ENGINES = ['local', 'step-functions'] as const;
 /** How often the execution and its Map Run are read, by default (ms). */
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 
@@ -42,17 +41,6 @@ export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 export interface EngineOptions {
   readonly engine?: string;
   readonly stateMachineArn?: string;
-}
-
-/**
- * True when `cp` runs on an engine other than this process. @throws UsageError for an unknown engine, or
- * `--state-machine-arn` without `--engine step-functions`
- */
-export function isEngineRun(options: EngineOptions): boolean {
-  const engine = options.engine ?? 'local';
-  if (!(CP_ENGINES as readonly string[]).includes(engine)) throw new UsageError(`--engine: one of ${CP_ENGINES.join(', ')} (got ${JSON.stringify(engine)})`);
-  if (engine === 'local' && options.stateMachineArn !== undefined) throw new UsageError('--state-machine-arn: only with --engine step-functions');
-  return engine !== 'local';
 }
 
 /** Runs `cp` on the engine `options.engine` names (only `step-functions` today). */
@@ -77,6 +65,11 @@ export interface StepFunctionsCpOptions extends S3CommandOptions {
   readonly abortSignal?: AbortSignal;
   /** @default DEFAULT_POLL_INTERVAL_MS */
   readonly pollIntervalMs?: number;
+  /**
+   * Stop following after this many ms with an {@link IncompleteError} (exit 5); the execution goes on.
+   * @default - follow until the execution ends
+   */
+  readonly waitTimeoutMs?: number;
   /** @default - an SFNClient on `AWS_ENDPOINT_URL_SFN` (else Step Functions itself) and `region` */
   readonly client?: SFNClient;
   /** @default - {@link reporterFor} on stderr */
@@ -131,7 +124,7 @@ export function fixedBuckets(definition: string | undefined): { sourceBucket: st
  */
 export async function runStepFunctionsCp(src: string, dst: string, options: StepFunctionsCpOptions, err: (s: string) => void): Promise<StepFunctionsCpOutcome> {
   if (!isS3Url(src) || !isS3Url(dst)) throw new UsageError('--engine step-functions: <src> and <dst> must both be s3://bucket/key URLs');
-  if (!options.stateMachineArn) throw new UsageError('--engine step-functions needs --state-machine-arn <arn> (a LargeObjectCopy state machine)');
+  const stateMachineArn = stateMachineArnOf(options.stateMachineArn, 'a LargeObjectCopy state machine');
   const from = parseS3Url(src, '<src>');
   const to = parseS3Url(dst, '<dst>');
   if (from.key === '' || from.key.endsWith('/')) throw new UsageError(`<src>: ${src} names no object (cp copies one object)`);
@@ -139,7 +132,7 @@ export async function runStepFunctionsCp(src: string, dst: string, options: Step
   const client = options.client ?? new SFNClient({ region: options.region, endpoint: process.env.AWS_ENDPOINT_URL_SFN || undefined });
   const reporter = options.reporter ?? reporterFor('cp', { quiet: options.json === true || options.quiet === true, err });
   try {
-    const machine = await client.send(new DescribeStateMachineCommand({ stateMachineArn: options.stateMachineArn }));
+    const machine = await client.send(new DescribeStateMachineCommand({ stateMachineArn }));
     const buckets = fixedBuckets(machine.definition);
     if (buckets && (buckets.sourceBucket !== from.bucket || buckets.destinationBucket !== to.bucket))
       throw new UsageError(
@@ -150,7 +143,7 @@ export async function runStepFunctionsCp(src: string, dst: string, options: Step
     const input = { sourceKey: from.key, destinationKey: key, ...(partSizeBytes === undefined ? {} : { partSizeBytes }) };
     // A name of our own (Step Functions makes one when none is given; moto does not), unique and at most 80 characters.
     const name = `bucketkit-cp-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, name, input: JSON.stringify(input) }));
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
     if (!executionArn) throw new Error('StartExecution returned no executionArn');
     if (!options.json && !options.quiet) err(`cp: started ${executionArn}`);
     const done = await follow(client, executionArn, layoutOf(sizeBytes, partSizeBytes, buckets?.partsPerBatch), reporter, options);
@@ -238,6 +231,7 @@ export function progressOf(counts: { succeeded?: number; total?: number }, layou
 async function follow(client: SFNClient, executionArn: string, layout: CopyLayout | undefined, reporter: ProgressReporter, options: StepFunctionsCpOptions) {
   const started = Date.now();
   const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const deadline = options.waitTimeoutMs === undefined ? Infinity : started + options.waitTimeoutMs;
   let mapRunArn: string | undefined;
   for (;;) {
     if (options.abortSignal?.aborted)
@@ -253,6 +247,8 @@ async function follow(client: SFNClient, executionArn: string, layout: CopyLayou
     if (execution.status === 'SUCCEEDED') return execution;
     if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE')
       throw executionError(execution.status ?? 'UNKNOWN', execution.error, execution.cause, executionArn);
+    if (Date.now() + interval > deadline)
+      throw new IncompleteError(`stopped following ${executionArn} at --wait-timeout-minutes; the execution goes on (${execution.status})`);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, interval);
       options.abortSignal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });

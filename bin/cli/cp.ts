@@ -4,24 +4,38 @@
  * - local to S3: `S3Storage.upload` (multipart above 100 MiB). The upload state is kept beside the file
  *   (`<file>.bucketkit-upload.json`) after every part, so a run that is killed (even SIGKILL) and started again
  *   sends only the parts S3 does not have. Ctrl-C keeps the upload for such a resume.
- * - S3 to local: `S3Storage.download`, written via `<file>.partial`, resumed the same way.
+ * - S3 to local: `S3Storage.download`, written via `<file>.partial`, resumed the same way; missing parent
+ *   directories of the destination are made, as `aws s3 cp` does.
  * - S3 to S3: `S3Storage.copy` (CopyObject; multipart UploadPartCopy above 5 GiB), server-side.
  *
  * Progress: a bar with bytes, rate and ETA when stderr is a terminal, plain lines otherwise; `--json` prints one JSON
  * object with the result on stdout and no progress.
  */
 import { statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdir, rmdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import type { TransferProgress } from '../../lib/storage';
-import { isEngineRun, runEngineCp, type EngineOptions } from './cp-engine';
+import { MAX_PART_SIZE_BYTES, MIB, MIN_PART_SIZE_BYTES } from '../../lib/rules';
+import { BucketNotFoundError, ObjectNotFoundError, type S3Storage, type TransferProgress } from '../../lib/storage';
+import { runEngineCp, type EngineOptions } from './cp-engine';
+import { selectEngine } from './engine-options';
 import { UsageError } from './exit-codes';
 import { reporterFor, type ProgressReporter } from './progress';
 import { addCpBatchOptions, cpBatchCommand } from './batch-commands';
 import { addS3Options, formatBytes, isS3Url, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
 
-/** The smallest part S3 accepts (but the last): 5 MiB. https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
-export const MIN_PART_SIZE_MIB = 5;
+/** The smallest part S3 accepts (but the last): 5 MiB (lib/rules). https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
+export const MIN_PART_SIZE_MIB = MIN_PART_SIZE_BYTES / MIB;
+/** The largest part S3 accepts: 5 GiB = 5,120 MiB (lib/rules). https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
+export const MAX_PART_SIZE_MIB = MAX_PART_SIZE_BYTES / MIB;
+
+/** Parses `--part-size-mib`. @throws UsageError for a value that is not a whole number of MiB from 5 to 5,120 */
+export function partSizeMibOf(value: string | undefined): number | undefined {
+  const mib = positiveInt(value, '--part-size-mib');
+  if (mib !== undefined && (mib < MIN_PART_SIZE_MIB || mib > MAX_PART_SIZE_MIB))
+    throw new UsageError(`--part-size-mib: from ${MIN_PART_SIZE_MIB} to ${MAX_PART_SIZE_MIB} (5 GiB), S3's part size limits (got ${mib})`);
+  return mib;
+}
 
 /** Options of {@link runCp}. */
 export interface CpOptions extends S3CommandOptions {
@@ -154,6 +168,8 @@ async function download(
   onProgress: (p: TransferProgress) => void,
 ): Promise<CpOutcome> {
   const path = destinationPath(dst, from.key);
+  // As `aws s3 cp` does: the missing parent directories are made (and removed again, while empty, if the download fails).
+  const made = await mkdir(dirname(path), { recursive: true });
   const storage = openStorage(from.bucket, options);
   try {
     const r = await storage.download(from.key, path, { rangeSizeBytes, concurrency: options.concurrency, onProgress, abortSignal: options.abortSignal });
@@ -168,8 +184,45 @@ async function download(
       resumed: r.rangesResumed,
       verifiedBy: r.verifiedBy,
     };
+  } catch (error) {
+    if (made !== undefined) await removeEmptyDirectories(dirname(path), made);
+    throw error instanceof ObjectNotFoundError ? await whichIsMissing(storage, from, error) : error;
   } finally {
     storage.destroy();
+  }
+}
+
+/**
+ * A HEAD that gets 404 has no body, so it cannot tell a missing bucket from a missing key. One ListObjectsV2 of at most
+ * one key can: S3 answers NoSuchBucket for a missing bucket. Any other failure of the listing (e.g. no
+ * s3:ListBucket) keeps the HEAD's error.
+ */
+async function whichIsMissing(storage: S3Storage, from: { bucket: string; key: string }, error: ObjectNotFoundError): Promise<Error> {
+  const where = { bucket: from.bucket, key: from.key, httpStatus: 404, cause: error };
+  try {
+    const pages = storage.list({ prefix: from.key, pageSize: 1 });
+    await pages.next();
+    await pages.return?.(undefined);
+  } catch (listError) {
+    if (listError instanceof BucketNotFoundError)
+      return new BucketNotFoundError(`NoSuchBucket: the bucket ${from.bucket} does not exist (s3://${from.bucket}/${from.key})`, {
+        ...where,
+        s3Code: 'NoSuchBucket',
+      });
+    return error;
+  }
+  return new ObjectNotFoundError(`NoSuchKey: no object s3://${from.bucket}/${from.key} (the bucket exists)`, { ...where, s3Code: 'NoSuchKey' });
+}
+
+/** Removes `deepest` and its parents up to `top`, each only while empty (a resumable `.partial` keeps its folder). */
+async function removeEmptyDirectories(deepest: string, top: string): Promise<void> {
+  for (let d = deepest; ; d = dirname(d)) {
+    try {
+      await rmdir(d);
+    } catch {
+      return;
+    }
+    if (d === top || dirname(d) === d) return;
   }
 }
 
@@ -212,7 +265,10 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
     .argument('<dst>', 'a local path or s3://bucket/key (a trailing / or a bucket alone keeps the source name)')
     .option('--json', 'print the result as JSON on stdout, no progress')
     .option('--quiet', 'no progress output')
-    .option('--part-size-mib <n>', `part size (and ranged-GET size) in MiB, at least ${MIN_PART_SIZE_MIB} (default: 16, raised to stay within 10,000 parts)`)
+    .option(
+      '--part-size-mib <n>',
+      `part size (and ranged-GET size) in MiB, ${MIN_PART_SIZE_MIB} to ${MAX_PART_SIZE_MIB} (default: 16, raised to stay within 10,000 parts)`,
+    )
     .option('--concurrency <n>', 'parts in flight at once (default 8)')
     .option('--multipart-threshold-mib <n>', 'upload a file larger than this in parts (default 100)')
     .option('--engine <engine>', 'local (this process, default) or step-functions (S3 to S3 on a LargeObjectCopy: --state-machine-arn)')
@@ -227,31 +283,50 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
         '  bucketkit cp s3://my-bucket/a.bin s3://other-bucket/b.bin --json\n\n' +
         'An interrupted upload or download (Ctrl-C, a crash, kill -9) resumes when the same command is run again:\n' +
         'only the missing parts are sent.\n\n' +
-        'Exit codes: 0 ok, 1 failure, 2 usage, 3 not found (file, bucket or key), 4 access denied.',
+        'Exit codes: 0 ok, 1 failure, 2 usage, 3 not found (file, bucket or key), 4 access denied,\n' +
+        '5 incomplete (--batch --wait or --engine step-functions stopped following at --wait-timeout-minutes; the work goes on).',
     )
     .action(
       async (
         src: string,
         dst: string,
-        opts: { json?: boolean; quiet?: boolean; partSizeMib?: string; concurrency?: string; multipartThresholdMib?: string } & S3CommandOptions &
+        opts: {
+          json?: boolean;
+          quiet?: boolean;
+          partSizeMib?: string;
+          concurrency?: string;
+          multipartThresholdMib?: string;
+          waitTimeoutMinutes?: string;
+          pollIntervalMs?: string;
+          batch?: boolean;
+        } & S3CommandOptions &
           EngineOptions,
       ) => {
-        if ((opts as { batch?: boolean }).batch) {
-          if (isEngineRun(opts)) throw new UsageError('--batch and --engine step-functions are two engines: choose one');
-          return cpBatchCommand(src, dst, opts, { out, err, json: opts.json });
-        }
-        const partSizeMib = positiveInt(opts.partSizeMib, '--part-size-mib');
-        if (partSizeMib !== undefined && partSizeMib < MIN_PART_SIZE_MIB)
-          throw new UsageError(`--part-size-mib: at least ${MIN_PART_SIZE_MIB} (got ${partSizeMib})`);
+        const engine = selectEngine(opts);
+        if (engine === 'batch') return cpBatchCommand(src, dst, opts, { out, err, json: opts.json });
+        const partSizeMib = partSizeMibOf(opts.partSizeMib);
+        const waitTimeoutMinutes = positiveInt(opts.waitTimeoutMinutes, '--wait-timeout-minutes');
         const concurrency = positiveInt(opts.concurrency, '--concurrency');
         const multipartThresholdMib = positiveInt(opts.multipartThresholdMib, '--multipart-threshold-mib');
         const controller = new AbortController();
         const onSigint = (): void => controller.abort(new Error('interrupted (Ctrl-C); run the same command again to resume'));
         process.once('SIGINT', onSigint);
         try {
-          const outcome = isEngineRun(opts)
-            ? await runEngineCp(src, dst, { ...opts, partSizeMib, abortSignal: controller.signal }, err)
-            : await runCp(src, dst, { ...opts, partSizeMib, concurrency, multipartThresholdMib, abortSignal: controller.signal }, err);
+          const outcome =
+            engine === 'step-functions'
+              ? await runEngineCp(
+                  src,
+                  dst,
+                  {
+                    ...opts,
+                    partSizeMib,
+                    waitTimeoutMs: waitTimeoutMinutes === undefined ? undefined : waitTimeoutMinutes * 60_000,
+                    pollIntervalMs: positiveInt(opts.pollIntervalMs, '--poll-interval-ms'),
+                    abortSignal: controller.signal,
+                  },
+                  err,
+                )
+              : await runCp(src, dst, { ...opts, partSizeMib, concurrency, multipartThresholdMib, abortSignal: controller.signal }, err);
           out(opts.json ? JSON.stringify(outcome, null, 2) : summary(outcome));
         } finally {
           process.removeListener('SIGINT', onSigint);

@@ -1,7 +1,7 @@
 /**
  * The CLI's exit codes, one per error class, so scripts can branch on them:
  * 0 ok, 1 failure, 2 usage (a bad argument; usage is printed), 3 not found, 4 access denied, 5 incomplete (a probe
- * that could not tell for some features: a timeout is not a verdict).
+ * that could not tell for some features: a timeout is not a verdict; a wait timeout of an AWS engine).
  */
 import { AccessDeniedError, BucketNotFoundError, InvalidArgumentError, ObjectNotFoundError } from '../../lib/storage';
 
@@ -10,7 +10,10 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_NOT_FOUND = 3;
 export const EXIT_ACCESS_DENIED = 4;
-/** `bucketkit probe`: the report was printed, but some features are `unknown` (timeout, unrelated failure, missing input). */
+/**
+ * Incomplete: `bucketkit probe` printed its report but some features are `unknown` (timeout, unrelated failure), or
+ * `--batch --wait` / `--engine step-functions` stopped following at `--wait-timeout-minutes` (the work goes on).
+ */
 export const EXIT_INCOMPLETE = 5;
 
 /** A bad command line: exits {@link EXIT_USAGE} with the command's usage. */
@@ -18,6 +21,17 @@ export class UsageError extends Error {
   public constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * Work that goes on where this process stopped following it (`--batch --wait` or `--engine step-functions` at
+ * `--wait-timeout-minutes`): exits {@link EXIT_INCOMPLETE}.
+ */
+export class IncompleteError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'IncompleteError';
   }
 }
 
@@ -34,6 +48,7 @@ const ACCESS_DENIED_NAMES = new Set([
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof InvalidArgumentError) return EXIT_USAGE;
+  if (error instanceof IncompleteError) return EXIT_INCOMPLETE;
   if (error instanceof ObjectNotFoundError || error instanceof BucketNotFoundError) return EXIT_NOT_FOUND;
   if (error instanceof AccessDeniedError) return EXIT_ACCESS_DENIED;
   const name = (error as { name?: string })?.name ?? '';

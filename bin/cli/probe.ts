@@ -1,7 +1,9 @@
 /**
  * `bucketkit probe`: the capability report of an S3 endpoint.
  *
- *   bucketkit probe --endpoint URL [--region R] [--json] [--timeout-ms N] [--kms-key-id ID]
+ *   bucketkit probe [--endpoint URL] [--region R] [--json] [--timeout-ms N] [--kms-key-id ID]
+ *
+ * The endpoint is `--endpoint`, else `AWS_ENDPOINT_URL_S3`, as for the other S3 commands.
  *
  * Credentials come from the SDK's default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, ...).
  * The code below `parseArgs` was moved verbatim from bin/cli.ts (the command's behaviour is unchanged); commander
@@ -9,7 +11,8 @@
  */
 import type { Command } from 'commander';
 import { FEATURES, probeCapabilities, CapabilityReport } from '../../lib/storage';
-import { EXIT_INCOMPLETE } from './exit-codes';
+import { EXIT_INCOMPLETE, UsageError } from './exit-codes';
+import { endpointOf } from './s3-target';
 
 export const USAGE = 'usage: bucketkit probe --endpoint URL [--region R] [--json] [--timeout-ms N] [--kms-key-id ID]';
 
@@ -93,13 +96,22 @@ export function addProbeCommand(program: Command, out: (s: string) => void, done
   program
     .command('probe')
     .description('measure what an S3-compatible endpoint supports (28 probes in a scratch bucket it creates and deletes)')
-    .requiredOption('--endpoint <url>', 'the S3 endpoint, e.g. http://127.0.0.1:9000')
+    .option('--endpoint <url>', 'the S3 endpoint, e.g. http://127.0.0.1:9000 (default: AWS_ENDPOINT_URL_S3)')
     .option('--region <region>', 'the region to sign for')
     .option('--json', 'print the report as JSON')
     .option('--timeout-ms <ms>', 'time allowed for each probe, in ms (default 15000)')
     .option('--kms-key-id <id>', 'a KMS key id to try SSE-KMS with')
-    .action(async (opts: { endpoint: string; region?: string; json?: boolean; timeoutMs?: string; kmsKeyId?: string }) => {
-      const options: Record<string, string | true> = { endpoint: opts.endpoint };
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 failure, 2 usage, 5 incomplete (some features could not be determined: a probe timed out or\n' +
+        'failed for a reason unrelated to its feature). A feature that only needs an input (SSE-KMS without --kms-key-id) is\n' +
+        'listed on stderr but exits 0.',
+    )
+    .action(async (opts: { endpoint?: string; region?: string; json?: boolean; timeoutMs?: string; kmsKeyId?: string }) => {
+      // As the other S3 commands (s3-target.ts): --endpoint, else AWS_ENDPOINT_URL_S3; probe has no Amazon S3 default.
+      const endpoint = endpointOf(opts);
+      if (endpoint === undefined) throw new UsageError('probe needs --endpoint <url> or AWS_ENDPOINT_URL_S3 (the S3-compatible endpoint to measure)');
+      const options: Record<string, string | true> = { endpoint };
       if (opts.region !== undefined) options.region = opts.region;
       if (opts.json) options.json = true;
       if (opts.timeoutMs !== undefined) options['timeout-ms'] = opts.timeoutMs;

@@ -1,8 +1,10 @@
 /**
  * The `bucketkit` command line on commander: one file per command in this folder, exit codes in exit-codes.ts.
- * `bucketkit --help` and `bucketkit <command> --help` print help and exit 0; a bad argument prints the error and
- * the command's usage and exits 2.
+ * `bucketkit --help`, `bucketkit <command> --help` and `bucketkit --version` print and exit 0; a bad argument prints
+ * the error and the command's usage and exits 2.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from './exit-codes';
 import { addCostCommand } from './cost';
@@ -16,6 +18,18 @@ import { addRmCommand } from './rm';
 import { addUndeleteCommand } from './undelete';
 import { addVersionsCommand } from './versions';
 
+/**
+ * bucketkit's version: `version` of the nearest package.json above this file (the checkout's in a source run,
+ * the installed package's from dist/), or `unknown`.
+ */
+export function packageVersion(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
+
 /** Runs the CLI with `argv` (without `node` and the script); returns the exit code. */
 export async function main(argv: readonly string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
   let code = EXIT_OK;
@@ -24,6 +38,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
   };
   const program = new Command('bucketkit')
     .description('bucketkit: S3 storage, compatibility probes and the bucketkit Lambda handlers, from the command line')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: (s) => err(s.replace(/\n$/, '')) });

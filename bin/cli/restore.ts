@@ -9,11 +9,13 @@
  * `--engine step-functions` runs a BulkRestore state machine (sfn-restore.ts). See docs/scale-out.md.
  *
  * Exit codes: 0 every key started, already restored, in progress or not archived; 1 some failed; 2 usage;
- * 3 bucket not found; 4 access denied.
+ * 3 bucket not found; 4 access denied; 5 `--batch --wait` or `--engine step-functions` stopped following at
+ * `--wait-timeout-minutes` (the work goes on).
  */
 import { Option, type Command } from 'commander';
 import { RESTORE_TIERS, type RestoreManyItem, type RestoreTier } from '../../lib/storage';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from './exit-codes';
+import { EXIT_FAILURE, EXIT_OK } from './exit-codes';
+import { ENGINE_CHOICES, selectEngine } from './engine-options';
 import { addBatchOptions, type BatchRawOptions } from './batch-job';
 import { reportBatchRun, runBatchRestore } from './batch-commands';
 import { sfnRestoreCommand } from './sfn-restore';
@@ -88,9 +90,7 @@ export function addRestoreCommand(program: Command, out: (s: string) => void, er
     .option('--concurrency <n>', 'requests in flight at once (default 32)')
     .option('--json', 'print one JSON object per key, no table or live count')
     .addOption(
-      new Option('--engine <engine>', 'who sends the restores: this process, or a BulkRestore state machine')
-        .choices(['local', 'step-functions'])
-        .default('local'),
+      new Option('--engine <engine>', 'who sends the restores: this process (local, the default), or a BulkRestore state machine').choices(ENGINE_CHOICES),
     )
     .option('--state-machine-arn <arn>', '--engine step-functions: the BulkRestore state machine')
     .option('--csv-manifest-key <key>', '--engine step-functions: restore the rows of this CSV (bucket,key[,versionId]) in the manifest bucket')
@@ -104,12 +104,13 @@ export function addRestoreCommand(program: Command, out: (s: string) => void, er
         'At scale, on AWS engines (docs/scale-out.md):\n' +
         '  bucketkit restore s3://my-archive/2024/ --days 1 --tier Bulk --batch --role-arn <BatchOperationsRole> --manifest s3://ops/batch/ --wait\n' +
         '  bucketkit restore s3://my-archive/2024/ --days 1 --engine step-functions --state-machine-arn <BulkRestore>\n\n' +
-        'Exit codes: 0 ok, 1 some keys failed, 2 usage, 3 bucket not found, 4 access denied.',
+        'Exit codes: 0 ok, 1 some keys failed, 2 usage, 3 bucket not found, 4 access denied,\n' +
+        '5 incomplete (--batch --wait or --engine step-functions stopped following at --wait-timeout-minutes; the work goes on).',
     )
     .action(async (url: string, opts: RestoreRawOptions) => {
       const days = positiveInt(opts.days, '--days')!;
       const concurrency = positiveInt(opts.concurrency, '--concurrency');
-      const engine = engineOf(opts);
+      const engine = selectEngine(opts);
       if (engine === 'batch')
         return done(reportBatchRun(await runBatchRestore(url, { ...opts, days }, { out, err, json: opts.json }), { out, err, json: opts.json }));
       if (engine === 'step-functions') return done(await sfnRestoreCommand(url, { ...opts, days }, out, err));
@@ -137,45 +138,3 @@ type RestoreRawOptions = S3CommandOptions &
     csvManifestKey?: string;
     inventoryManifestKey?: string;
   };
-
-/** Which engine the options ask for. @throws UsageError for options of another engine */
-function engineOf(opts: RestoreRawOptions): 'local' | 'batch' | 'step-functions' {
-  const engine = opts.batch ? 'batch' : opts.engine === 'step-functions' ? 'step-functions' : 'local';
-  if (opts.batch && opts.engine === 'step-functions') throw new UsageError('--batch and --engine step-functions: pick one engine');
-  const only = (names: [string, unknown][], needs: string) => {
-    const given = names.find(([, v]) => v !== undefined && v !== false);
-    if (given) throw new UsageError(`${given[0]} needs ${needs}`);
-  };
-  if (engine !== 'local')
-    only(
-      [
-        ['--state-file', opts.stateFile],
-        ['--concurrency', opts.concurrency],
-      ],
-      'the local engine (no --batch, no --engine step-functions)',
-    );
-  if (engine !== 'step-functions')
-    only(
-      [
-        ['--state-machine-arn', opts.stateMachineArn],
-        ['--csv-manifest-key', opts.csvManifestKey],
-        ['--inventory-manifest-key', opts.inventoryManifestKey],
-      ],
-      '--engine step-functions',
-    );
-  if (engine !== 'batch')
-    only(
-      [
-        ['--role-arn', opts.roleArn],
-        ['--manifest', opts.manifest],
-        ['--report', opts.report],
-        ['--priority', opts.priority],
-        ['--confirm', opts.confirm],
-        ['--wait', opts.wait],
-        ['--account-id', opts.accountId],
-      ],
-      '--batch',
-    );
-  if (engine === 'local') only([['--wait-timeout-minutes', opts.waitTimeoutMinutes]], '--batch --wait or --engine step-functions');
-  return engine;
-}

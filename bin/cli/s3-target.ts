@@ -6,7 +6,8 @@
  * Credentials come from the SDK's default chain.
  */
 import type { Command } from 'commander';
-import { S3Storage } from '../../lib/storage';
+import { checkBucketName } from '../../lib/rules';
+import { InvalidArgumentError, S3Storage } from '../../lib/storage';
 import { UsageError } from './exit-codes';
 
 /** A parsed `s3://bucket/key` URL; `key` is '' for `s3://bucket` and `s3://bucket/`. */
@@ -27,7 +28,9 @@ export function isS3Url(value: string): boolean {
 }
 
 /**
- * Parses `s3://bucket/key`. @throws UsageError naming `what` when the value is not an s3:// URL or has no bucket
+ * Parses `s3://bucket/key`. @throws UsageError naming `what` when the value is not an s3:// URL, has no bucket or a
+ * bucket name S3's naming rules refuse (the library's own rule, `checkBucketName`, checked here so the error names
+ * the argument rather than the library's `config.bucket`)
  */
 export function parseS3Url(value: string, what: string): S3Url {
   if (!isS3Url(value)) throw new UsageError(`${what}: expected an s3://bucket/key URL (got ${JSON.stringify(value)})`);
@@ -36,6 +39,8 @@ export function parseS3Url(value: string, what: string): S3Url {
   const bucket = slash < 0 ? rest : rest.slice(0, slash);
   const key = slash < 0 ? '' : rest.slice(slash + 1);
   if (bucket.length === 0) throw new UsageError(`${what}: the URL names no bucket (got ${JSON.stringify(value)})`);
+  const problems = checkBucketName(bucket);
+  if (problems.length > 0) throw new UsageError(`${what}: bucket name ${JSON.stringify(bucket)}: ${problems.map((p) => p.message).join('; ')}`);
   return { bucket, key };
 }
 
@@ -51,9 +56,25 @@ export function endpointOf(options: S3CommandOptions): string | undefined {
   return options.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || undefined);
 }
 
-/** An S3Storage on `bucket` with the command's endpoint and region; credentials from the SDK chain. */
+/** Where each S3Storage config field the CLI fills comes from, for usage errors in CLI terms. */
+const CONFIG_SOURCES: Readonly<Record<string, (options: S3CommandOptions) => string>> = {
+  'config.endpoint': (o) => (o.endpoint === undefined ? 'AWS_ENDPOINT_URL_S3' : '--endpoint'),
+  'config.region': (o) => (o.region === undefined ? 'AWS_REGION' : '--region'),
+  'config.bucket': () => 'the bucket',
+};
+
+/**
+ * An S3Storage on `bucket` with the command's endpoint and region; credentials from the SDK chain.
+ * @throws UsageError naming the option (or variable) when the library's config validation refuses a value
+ */
 export function openStorage(bucket: string, options: S3CommandOptions): S3Storage {
-  return new S3Storage({ bucket, endpoint: endpointOf(options), region: options.region });
+  try {
+    return new S3Storage({ bucket, endpoint: endpointOf(options), region: options.region });
+  } catch (error) {
+    const source = error instanceof InvalidArgumentError && error.field !== undefined ? CONFIG_SOURCES[error.field] : undefined;
+    if (source === undefined) throw error;
+    throw new UsageError(`${source(options)}: ${error instanceof Error ? error.message.replace(/^config\.\w+: /, '') : String(error)}`);
+  }
 }
 
 /** Parses a positive integer option. @throws UsageError naming the option */

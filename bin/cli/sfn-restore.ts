@@ -12,6 +12,7 @@ import { DescribeExecutionCommand, DescribeMapRunCommand, ListMapRunsCommand, SF
 import type { RestoreTier } from '../../lib/storage';
 import { EXIT_FAILURE, EXIT_INCOMPLETE, EXIT_OK, UsageError } from './exit-codes';
 import { parseS3Url } from './s3-target';
+import { stateMachineArnOf } from './engine-options';
 import { renderTable } from './table';
 import { taskReporterFor, type TaskProgressReporter } from './task-progress';
 
@@ -23,8 +24,6 @@ export const DEFAULT_SFN_POLL_INTERVAL_MS = 2_000;
  * StartExecution now and then, docs/scale-out.md); the last counts are shown meanwhile.
  */
 export const MAX_CONSECUTIVE_PROGRESS_FAILURES = 5;
-/** A state machine ARN. */
-const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_.-]{1,80}$/;
 
 /** The options `restore --engine step-functions` reads (raw strings from commander). */
 export interface SfnRestoreRawOptions {
@@ -57,10 +56,7 @@ function whole(value: string, option: string, max: number): number {
 /** Validates the arguments (no request). @throws UsageError naming the option */
 export function parseSfnRestore(url: string, raw: SfnRestoreRawOptions): SfnRestoreRequest {
   const { key: prefix } = parseS3Url(url, '<url>');
-  if (raw.stateMachineArn === undefined)
-    throw new UsageError("--engine step-functions needs --state-machine-arn (the BulkRestore construct's stateMachine.stateMachineArn)");
-  if (!STATE_MACHINE_ARN.test(raw.stateMachineArn))
-    throw new UsageError(`--state-machine-arn: expected arn:aws:states:<region>:<account>:stateMachine:<name> (got ${JSON.stringify(raw.stateMachineArn)})`);
+  const stateMachineArn = stateMachineArnOf(raw.stateMachineArn, "the BulkRestore construct's stateMachine.stateMachineArn");
   const manifests = [raw.csvManifestKey, raw.inventoryManifestKey].filter((k) => k !== undefined);
   if (manifests.length > 1) throw new UsageError('give --csv-manifest-key or --inventory-manifest-key, not both');
   if (manifests.length === 1 && prefix !== '')
@@ -73,7 +69,7 @@ export function parseSfnRestore(url: string, raw: SfnRestoreRawOptions): SfnRest
         ? { inventoryManifestKey: raw.inventoryManifestKey }
         : { prefix };
   return {
-    stateMachineArn: raw.stateMachineArn,
+    stateMachineArn,
     input: { ...source, days: raw.days, tier: raw.tier ?? 'Standard' },
     pollIntervalMs: raw.pollIntervalMs === undefined ? DEFAULT_SFN_POLL_INTERVAL_MS : whole(raw.pollIntervalMs, '--poll-interval-ms', 3_600_000),
     waitTimeoutMs: raw.waitTimeoutMinutes === undefined ? undefined : whole(raw.waitTimeoutMinutes, '--wait-timeout-minutes', 525_600) * 60_000,

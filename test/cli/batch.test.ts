@@ -204,6 +204,39 @@ describe('cp --batch', () => {
   });
 });
 
+describe('--wait-timeout-minutes: a job still running when the wait ends exits 5 (the job goes on)', () => {
+  test.each([
+    ['restore', restoreArgs('--wait', '--wait-timeout-minutes', '1', '--poll-interval-ms', '3600000')],
+    [
+      'cp',
+      [
+        'cp',
+        's3://archive/2020/',
+        's3://dst/backup/',
+        '--batch',
+        '--role-arn',
+        ROLE,
+        '--manifest',
+        's3://ops/batch/',
+        '--wait',
+        '--wait-timeout-minutes',
+        '1',
+        '--poll-interval-ms',
+        '3600000',
+      ],
+    ],
+  ])('%s --batch --wait', async (_command, args) => {
+    list([{ key: '2020/a.bin', storageClass: 'GLACIER' }]);
+    control
+      .on(DescribeJobCommand)
+      .resolves({ Job: { JobId: 'job-1', Status: 'Active', ProgressSummary: { TotalNumberOfTasks: 1, NumberOfTasksSucceeded: 0, NumberOfTasksFailed: 0 } } });
+    const r = await cli(args);
+    expect(r.out).toMatch(/job job-1: Active \(still running; stopped waiting\)/);
+    expect(r.code).toBe(5);
+    expect(control.commandCalls(DescribeJobCommand)).toHaveLength(1);
+  });
+});
+
 describe('waitForJob and the task progress', () => {
   test('stops at the wait timeout with the job still running, and says once that a Suspended job awaits confirmation', async () => {
     control.on(DescribeJobCommand).resolves({ Job: { JobId: 'j', Status: 'Suspended' } });

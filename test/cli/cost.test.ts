@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StorageBucket } from 'bucketkit';
 import { cli } from './run-cli';
-import { parseSize } from '../../bin/cli/cost';
+import { JSON_USD_DECIMALS, parseSize, roundedForJson, type CostOutcome } from '../../bin/cli/cost';
 import { rulesFromS3, rulesFromTemplate } from '../../bin/cli/cost-rules';
 
 let dir: string;
@@ -45,8 +45,15 @@ test('the template estimate equals StorageBucket.estimateCost, month by month', 
   expect(r.code).toBe(0);
   const viaCli = JSON.parse(r.out) as { estimate: { totalUsd: number; months: { month: number; usd: number }[] } };
   const direct = bucket.estimateCost({ objects: [{ sizeBytes: 512 * 1024, count: 200_000 }], months: 14 });
-  expect(viaCli.estimate.months).toEqual(direct.months);
-  expect(viaCli.estimate.totalUsd).toBeCloseTo(direct.totalUsd, 10);
+  // USD figures rounded to JSON_USD_DECIMALS (6) places; the library's numbers are not.
+  expect(viaCli.estimate.months).toEqual(direct.months.map((m) => ({ month: m.month, usd: Math.round(m.usd * 1e6) / 1e6 })));
+  expect(viaCli.estimate.totalUsd).toBe(Math.round(direct.totalUsd * 1e6) / 1e6);
+  const figures = [
+    viaCli.estimate.totalUsd,
+    ...viaCli.estimate.months.map((m) => m.usd),
+    ...(JSON.parse(r.out) as { estimate: { lines: { usd: number }[] } }).estimate.lines.map((l) => l.usd),
+  ];
+  for (const usd of figures) expect(String(usd)).toMatch(/^\d+(\.\d{1,6})?$/);
   expect(viaCli.estimate.totalUsd).toBeGreaterThan(0);
 
   const table = await cli(['cost', '--template', templateFile, '--bucket-id', logicalId, '--size', '512KiB', '--count', '200000', '--months', '14']);
@@ -136,4 +143,26 @@ test('a template with two buckets needs --bucket-id; a missing file exits 3; an 
   ]);
   expect(region.code).toBe(2);
   expect(region.err).toMatch(/region/);
+});
+
+test('roundedForJson rounds the USD figures to 6 places and leaves the estimate it was given alone', () => {
+  const line = { month: 1, category: 'storage', storageClass: 'STANDARD', unit: 'GB-month', quantity: 12000, unitPriceUsd: 0.023, usd: 276.00000000000006 };
+  const outcome = {
+    source: 't',
+    rules: [],
+    estimate: {
+      totalUsd: 276.00000000000006 + 0.1 + 0.2,
+      months: [{ month: 1, usd: 276.00000000000006 }],
+      lines: [line, { ...line, unit: 'requests', quantity: 1, unitPriceUsd: 0.000005, usd: 0.000005 }],
+      prices: { region: 'us-east-1', source: 's', retrievedOn: '2025-01-01' },
+      notes: [],
+    },
+  } as unknown as CostOutcome;
+  const json = roundedForJson(outcome).estimate;
+  expect(JSON_USD_DECIMALS).toBe(6);
+  expect(json.totalUsd).toBe(276.3);
+  expect(json.months).toEqual([{ month: 1, usd: 276 }]);
+  expect(json.lines.map((l) => l.usd)).toEqual([276, 0.000005]);
+  expect(json.lines[1].unitPriceUsd).toBe(0.000005);
+  expect(outcome.estimate.months[0].usd).toBe(276.00000000000006);
 });

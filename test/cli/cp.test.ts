@@ -3,10 +3,13 @@
  * destination naming, and the progress output: plain lines throttled to one a second, rate and ETA formats.
  * The transfers themselves run against a real server in test/integration/cli/cp.test.ts.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cli } from './run-cli';
-import { destinationKey, summary } from '../../bin/cli/cp';
+import { MAX_PART_SIZE_MIB, destinationKey, partSizeMibOf, summary } from '../../bin/cli/cp';
 import { formatEta, formatRate, plainReporter, progressLine } from '../../bin/cli/progress';
 import { formatBytes, parseS3Url } from '../../bin/cli/s3-target';
 import { UsageError } from '../../bin/cli/exit-codes';
@@ -42,8 +45,8 @@ test('cp --help prints the usage with examples and exits 0', async () => {
 });
 
 test('s3:// URLs and destination keys', () => {
-  expect(parseS3Url('s3://b/a/b/c.txt', '<src>')).toEqual({ bucket: 'b', key: 'a/b/c.txt' });
-  expect(parseS3Url('S3://b', '<src>')).toEqual({ bucket: 'b', key: '' });
+  expect(parseS3Url('s3://bkt/a/b/c.txt', '<src>')).toEqual({ bucket: 'bkt', key: 'a/b/c.txt' });
+  expect(parseS3Url('S3://bkt', '<src>')).toEqual({ bucket: 'bkt', key: '' });
   expect(() => parseS3Url('/tmp/x', '<dst>')).toThrow(UsageError);
   expect(() => parseS3Url('/tmp/x', '<dst>')).toThrow(/<dst>/);
   expect(destinationKey('', 'f.bin')).toBe('f.bin');
@@ -99,4 +102,91 @@ test('the summary line', () => {
     'upload: f to s3://b/f (40.0 MiB, 8 parts, 4 resumed)',
   );
   expect(summary({ operation: 'copy', source: 's3://a/k', destination: 's3://b/k' })).toBe('copy: s3://a/k to s3://b/k');
+});
+
+describe('config validation in CLI terms: the argument or option, with the usage; nothing sent', () => {
+  test.each([
+    [['cp', 'a.txt', 's3://My_Bad_Bucket/x'], /^bucketkit: <dst>: bucket name "My_Bad_Bucket": Bucket name may contain only lowercase letters/, 'cp'],
+    [['cp', 's3://ab/k', '/tmp/x'], /^bucketkit: <src>: bucket name "ab": Bucket name must be 3 to 63 characters long, not 2/, 'cp'],
+    [['ls', 's3://-bad-'], /^bucketkit: <url>: bucket name "-bad-": Bucket name must begin and end with a letter or number/, 'ls'],
+    [['cp', 's3://good-bucket/k', '/tmp/x', '--endpoint', 'not a url'], /^bucketkit: --endpoint: must be an absolute http\(s\) URL/, 'cp'],
+    [['ls', 's3://good-bucket', '--region', 'Not A Region'], /^bucketkit: --region: /, 'ls'],
+  ])('%j', async (args, message, command) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(message.source, 'm'));
+    expect(r.err).not.toMatch(/config\./);
+    expect(r.err).toMatch(new RegExp(`Usage: bucketkit ${command} \\[options\\]`));
+    expect(s3.calls()).toHaveLength(0);
+  });
+});
+
+describe('a download whose HEAD gets 404: the bucket or the key, told apart by one ListObjectsV2', () => {
+  const notFound = () => Object.assign(new Error('UnknownError'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
+  const tmp = mkdtempSync(join(tmpdir(), 'bucketkit-cp-404-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const dst = () => join(tmp, 'x.bin');
+
+  test('NoSuchBucket on the listing: the bucket is missing (exit 3)', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(ListObjectsV2Command).rejects(
+      Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } }),
+    );
+    const r = await cli(['cp', 's3://no-such-bucket/k', dst(), '--region', 'us-east-1']);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/NoSuchBucket: the bucket no-such-bucket does not exist \(s3:\/\/no-such-bucket\/k\)/);
+    expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input).toMatchObject({ Bucket: 'no-such-bucket', Prefix: 'k', MaxKeys: 1 });
+  });
+
+  test('the listing answers: the key is missing (exit 3)', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(ListObjectsV2Command).resolves({ Contents: [], KeyCount: 0, IsTruncated: false });
+    const r = await cli(['cp', 's3://some-bucket/k', dst(), '--region', 'us-east-1']);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/NoSuchKey: no object s3:\/\/some-bucket\/k \(the bucket exists\)/);
+  });
+
+  test('the listing is denied: the HEAD error as it was (still exit 3)', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const r = await cli(['cp', 's3://some-bucket/k', dst(), '--region', 'us-east-1']);
+    expect(r.code).toBe(3);
+    expect(r.err).not.toMatch(/NoSuchBucket|NoSuchKey|denied/i);
+  });
+});
+
+describe("--part-size-mib within S3's part limits (lib/rules: 5 MiB to 5 GiB)", () => {
+  test.each([
+    [['cp', 'a.txt', 's3://good-bucket/k', '--part-size-mib', '6000']],
+    [['cp', 's3://good-bucket/k', '/tmp/x', '--part-size-mib', '5121']],
+    [['cp', 's3://good-bucket/k', 's3://other-bucket/k', '--part-size-mib', '6000']],
+    [
+      [
+        'cp',
+        's3://good-bucket/k',
+        's3://other-bucket/k',
+        '--part-size-mib',
+        '6000',
+        '--engine',
+        'step-functions',
+        '--state-machine-arn',
+        'arn:aws:states:us-east-1:123456789012:stateMachine:C',
+      ],
+    ],
+  ])('%j: exit 2 with the usage, nothing sent', async (args) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--part-size-mib: from 5 to 5120 \(5 GiB\), S3's part size limits \(got (5121|6000)\)/);
+    expect(r.err).toMatch(/Usage: bucketkit cp \[options\]/);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  test('the edges: 5 and 5120 pass, 4 and 5121 do not', () => {
+    expect(MAX_PART_SIZE_MIB).toBe(5120);
+    expect(partSizeMibOf('5')).toBe(5);
+    expect(partSizeMibOf('5120')).toBe(5120);
+    expect(partSizeMibOf(undefined)).toBeUndefined();
+    expect(() => partSizeMibOf('4')).toThrow(/got 4\)/);
+    expect(() => partSizeMibOf('5121')).toThrow(/got 5121\)/);
+  });
 });

@@ -402,6 +402,15 @@ describe('the tarball installed offline into an empty project', () => {
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/\btsx\b|Cannot find module/);
   }, 30_000);
 
+  test('npx bucketkit --version prints the installed package.json version (found from dist/bin/cli/)', () => {
+    const result = run('npx', ['--no-install', 'bucketkit', '--version'], consumer, 'npx bucketkit --version');
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(
+      (JSON.parse(readFileSync(join(consumer, 'node_modules', 'bucketkit', 'package.json'), 'utf8')) as { version: string }).version,
+    );
+    expect(result.stdout.trim()).not.toBe('unknown');
+  }, 30_000);
+
   test('an installed package never falls back to tsx: without dist/bin/cli.js it says the install is incomplete', () => {
     const broken = join(work, 'broken', 'node_modules', 'bucketkit');
     cpSync(join(consumer, 'node_modules', 'bucketkit'), broken, { recursive: true });

@@ -4,7 +4,7 @@
  * resume: a cp killed with SIGKILL mid-upload, started again, sends only the parts S3 does not have (counted at a
  * proxy in front of the server), leaves no multipart upload and yields the same bytes.
  */
-import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,15 +60,37 @@ test('file -> S3 (multipart) -> file and S3 -> S3 across buckets, byte-identical
   expect(sha256(readFileSync(join(dir, 'copy.bin')))).toBe(sha256(data));
 });
 
-test('a missing key or file exits 3, a missing bucket exits 3, and nothing is written', async () => {
+test('S3 -> a file in directories that do not exist yet: they are made (as aws s3 cp does); left out again for a missing key', async () => {
+  const data = randomBytes(1234);
+  await a.raw.send(new PutObjectCommand({ Bucket: a.name, Key: 'deep.bin', Body: data }));
+  const target = join(dir, 'deep', 'new', 'dir', 'file.bin');
+  const down = await bucketkit(['cp', `s3://${a.name}/deep.bin`, target]);
+  expect(down).toMatchObject({ code: 0, stderr: expect.not.stringMatching(/ENOENT/) });
+  expect(sha256(readFileSync(target))).toBe(sha256(data));
+  expect(existsSync(`${target}.partial`)).toBe(false);
+  // A trailing separator names a directory: the object keeps its name inside it.
+  const intoDir = await bucketkit(['cp', `s3://${a.name}/deep.bin`, `${join(dir, 'other', 'place')}/`]);
+  expect(intoDir.code).toBe(0);
+  expect(sha256(readFileSync(join(dir, 'other', 'place', 'deep.bin')))).toBe(sha256(data));
+  // Nothing to download: no directory is left behind.
+  const missing = await bucketkit(['cp', `s3://${a.name}/no/such/key`, join(dir, 'ghost', 'sub', 'file.bin')]);
+  expect(missing.code).toBe(3);
+  expect(existsSync(join(dir, 'ghost'))).toBe(false);
+});
+
+test('a missing key or file exits 3, a missing bucket exits 3 and says the bucket is missing, and nothing is written', async () => {
   const missingKey = await bucketkit(['cp', `s3://${a.name}/no/such/key`, join(dir, 'never.bin')]);
   expect(missingKey.code).toBe(3);
   expect(existsSync(join(dir, 'never.bin'))).toBe(false);
   const missingFile = await bucketkit(['cp', join(dir, 'no-such-file'), `s3://${a.name}/x`]);
   expect(missingFile.code).toBe(3);
   expect(missingFile.stderr).toMatch(/no such file/);
-  const missingBucket = await bucketkit(['cp', `s3://bk-no-such-bucket-${Date.now()}/k`, join(dir, 'never.bin')]);
+  expect(missingKey.stderr).toMatch(new RegExp(`NoSuchKey: no object s3://${a.name}/no/such/key \\(the bucket exists\\)`));
+  const noBucket = `bk-no-such-bucket-${Date.now()}`;
+  const missingBucket = await bucketkit(['cp', `s3://${noBucket}/k`, join(dir, 'never.bin')]);
   expect(missingBucket.code).toBe(3);
+  // A HEAD 404 alone cannot say which is missing; the CLI asks (one ListObjectsV2) and says the bucket is.
+  expect(missingBucket.stderr).toMatch(new RegExp(`NoSuchBucket: the bucket ${noBucket} does not exist`));
 });
 
 test('killed with SIGKILL mid-upload, a second cp sends only the missing parts; byte-identical, no upload left', async () => {
