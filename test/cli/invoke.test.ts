@@ -121,7 +121,15 @@ describe('exit codes', () => {
     [['frobnicate']],
     [[]],
   ])('bad arguments %j exit 2 with usage, and invoke nothing', async (args) => {
-    const r = await cli(args);
+    // `probe` takes its endpoint from AWS_ENDPOINT_URL_S3 too, which npm test exports (moto) for the whole run: here
+    // it has neither.
+    const saved = { s3: process.env.AWS_ENDPOINT_URL_S3, any: process.env.AWS_ENDPOINT_URL };
+    delete process.env.AWS_ENDPOINT_URL_S3;
+    delete process.env.AWS_ENDPOINT_URL;
+    const r = await cli(args).finally(() => {
+      if (saved.s3 !== undefined) process.env.AWS_ENDPOINT_URL_S3 = saved.s3;
+      if (saved.any !== undefined) process.env.AWS_ENDPOINT_URL = saved.any;
+    });
     expect(r.code).toBe(2);
     expect(`${r.out}\n${r.err}`).toMatch(/usage|--payload|--max-invocations/i);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
