@@ -70,93 +70,76 @@ minio_env() {
     MINIO_REGION MINIO_REGION_NAME MINIO_KMS_KES_ENDPOINT MINIO_KMS_SERVER MINIO_KMS_SECRET_KEY_FILE MINIO_IDENTITY_OPENID_CONFIG_URL
 }
 
-up() {
+# Starts MinIO with its state in $1 ("" plain http; "tls" https with a self-signed certificate made in $1/certs),
+# on port $3 (a free one if empty), and waits until it answers. Both servers share everything else.
+start_in() {
+  local state="$1" tls="$2" port="${3:-$(free_port)}" name="minio${2:+ (tls)}"
   install
-  if [ -f "$STATE/pid" ] && ours "$(cat "$STATE/pid")"; then
+  if [ -f "$state/pid" ] && ours "$(cat "$state/pid")"; then
     return 0
   fi
-  local port="${1:-$(free_port)}"
   port_free "$port" || { echo "minio: 127.0.0.1:$port is already in use" >&2; exit 1; }
   local console_port; console_port="$(free_port)"
   while [ "$console_port" = "$port" ]; do console_port="$(free_port)"; done
-  rm -rf "$STATE"
-  mkdir -p "$STATE/data" "$STATE/config" "$STATE/certs"
+  rm -rf "$state"
+  mkdir -p "$state/data" "$state/config" "$state/certs"
+  local scheme=http curl_ca=()
+  if [ -n "$tls" ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=127.0.0.1" \
+      -addext "subjectAltName=IP:127.0.0.1" -keyout "$state/certs/private.key" -out "$state/certs/public.crt" \
+      >/dev/null 2>&1 || { echo "minio: openssl could not make the test certificate" >&2; rm -rf "$state"; exit 1; }
+    chmod 600 "$state/certs/private.key"
+    scheme=https curl_ca=(--cacert "$state/certs/public.crt")
+  fi
   (
     minio_env
-    exec "$MINIO_BIN" server --quiet --config-dir "$STATE/config" --certs-dir "$STATE/certs" \
-      --address "127.0.0.1:$port" --console-address "127.0.0.1:$console_port" "$STATE/data"
-  ) >"$STATE/server.log" 2>&1 &
-  echo $! >"$STATE/pid"
-  echo "$port" >"$STATE/port"
-  echo "$console_port" >"$STATE/console_port"
+    exec "$MINIO_BIN" server --quiet --config-dir "$state/config" --certs-dir "$state/certs" \
+      --address "127.0.0.1:$port" --console-address "127.0.0.1:$console_port" "$state/data"
+  ) >"$state/server.log" 2>&1 &
+  echo $! >"$state/pid"
+  echo "$port" >"$state/port"
+  echo "$console_port" >"$state/console_port"
   for _ in $(seq 1 300); do
-    if curl -sf -o /dev/null "http://127.0.0.1:$port/minio/health/live"; then return 0; fi
-    if ! alive "$(cat "$STATE/pid")"; then
-      echo "minio exited; its log:" >&2; cat "$STATE/server.log" >&2; down; exit 1
+    if curl -sf -o /dev/null "${curl_ca[@]}" "$scheme://127.0.0.1:$port/minio/health/live"; then return 0; fi
+    if ! alive "$(cat "$state/pid")"; then
+      echo "$name exited; its log:" >&2; cat "$state/server.log" >&2; stop_in "$state"; exit 1
     fi
     sleep 0.1
   done
-  echo "minio did not answer on 127.0.0.1:$port within 30 s; its log:" >&2
-  cat "$STATE/server.log" >&2
-  down
+  echo "$name did not answer on $scheme://127.0.0.1:$port within 30 s; its log:" >&2
+  cat "$state/server.log" >&2
+  stop_in "$state"
   exit 1
 }
 
-env_() {
-  [ -f "$STATE/port" ] || { echo "minio is not up (run: $0 up)" >&2; exit 1; }
-  print_env minio "http://127.0.0.1:$(cat "$STATE/port")" "$ROOT_USER" "$ROOT_PASSWORD" "$KMS_KEY_ID"
-}
-
-down() {
-  if [ -f "$STATE/pid" ]; then
-    local pid; pid="$(cat "$STATE/pid")"
+# Stops the server whose state is in $1, only if that pid is ours, and removes the state.
+stop_in() {
+  local state="$1"
+  if [ -f "$state/pid" ]; then
+    local pid; pid="$(cat "$state/pid")"
     if ours "$pid"; then
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
       alive "$pid" && kill -9 "$pid" 2>/dev/null || true
     fi
   fi
-  rm -rf "$STATE"
+  rm -rf "$state"
 }
+
+up() { start_in "$STATE" "" "${1:-}"; }
+
+env_() {
+  [ -f "$STATE/port" ] || { echo "minio is not up (run: $0 up)" >&2; exit 1; }
+  print_env minio "http://127.0.0.1:$(cat "$STATE/port")" "$ROOT_USER" "$ROOT_PASSWORD" "$KMS_KEY_ID"
+}
+
+down() { stop_in "$STATE"; }
 
 # The TLS server: the same settings, its certificate in its own --certs-dir (MinIO reads public.crt / private.key).
 # The certificate is self-signed, valid one day, for IP 127.0.0.1 only; its key never leaves the state dir.
 # BUCKETKIT_MINIO_TLS_DIR picks another state dir, so that test files running at once each start and stop their own.
 STATE_TLS="${BUCKETKIT_MINIO_TLS_DIR:-${STATE}-tls}"
-up_tls() {
-  install
-  if [ -f "$STATE_TLS/pid" ] && ours "$(cat "$STATE_TLS/pid")"; then
-    return 0
-  fi
-  local port="${1:-$(free_port)}"
-  port_free "$port" || { echo "minio: 127.0.0.1:$port is already in use" >&2; exit 1; }
-  local console_port; console_port="$(free_port)"
-  while [ "$console_port" = "$port" ]; do console_port="$(free_port)"; done
-  rm -rf "$STATE_TLS"
-  mkdir -p "$STATE_TLS/data" "$STATE_TLS/config" "$STATE_TLS/certs"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=127.0.0.1" \
-    -addext "subjectAltName=IP:127.0.0.1" -keyout "$STATE_TLS/certs/private.key" -out "$STATE_TLS/certs/public.crt" \
-    >/dev/null 2>&1 || { echo "minio: openssl could not make the test certificate" >&2; rm -rf "$STATE_TLS"; exit 1; }
-  chmod 600 "$STATE_TLS/certs/private.key"
-  (
-    minio_env
-    exec "$MINIO_BIN" server --quiet --config-dir "$STATE_TLS/config" --certs-dir "$STATE_TLS/certs" \
-      --address "127.0.0.1:$port" --console-address "127.0.0.1:$console_port" "$STATE_TLS/data"
-  ) >"$STATE_TLS/server.log" 2>&1 &
-  echo $! >"$STATE_TLS/pid"
-  echo "$port" >"$STATE_TLS/port"
-  for _ in $(seq 1 300); do
-    if curl -sf -o /dev/null --cacert "$STATE_TLS/certs/public.crt" "https://127.0.0.1:$port/minio/health/live"; then return 0; fi
-    if ! alive "$(cat "$STATE_TLS/pid")"; then
-      echo "minio (tls) exited; its log:" >&2; cat "$STATE_TLS/server.log" >&2; down_tls; exit 1
-    fi
-    sleep 0.1
-  done
-  echo "minio (tls) did not answer on https://127.0.0.1:$port within 30 s; its log:" >&2
-  cat "$STATE_TLS/server.log" >&2
-  down_tls
-  exit 1
-}
+up_tls() { start_in "$STATE_TLS" tls "${1:-}"; }
 
 env_tls() {
   [ -f "$STATE_TLS/port" ] || { echo "minio (tls) is not up (run: $0 up-tls)" >&2; exit 1; }
@@ -164,17 +147,7 @@ env_tls() {
   _export AWS_CA_BUNDLE "$STATE_TLS/certs/public.crt"
 }
 
-down_tls() {
-  if [ -f "$STATE_TLS/pid" ]; then
-    local pid; pid="$(cat "$STATE_TLS/pid")"
-    if ours "$pid"; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
-      alive "$pid" && kill -9 "$pid" 2>/dev/null || true
-    fi
-  fi
-  rm -rf "$STATE_TLS"
-}
+down_tls() { stop_in "$STATE_TLS"; }
 
 version() { install; echo "MinIO $MINIO_RELEASE (go module $MINIO_MODULE_VERSION, built with $(go version | cut -d" " -f3))"; }
 

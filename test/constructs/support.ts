@@ -1,4 +1,7 @@
-import { App, AppProps } from 'aws-cdk-lib';
+import { App, AppProps, Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { spawnSync } from 'child_process';
+import type { IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -27,4 +30,19 @@ export class TestApps {
   public cleanUp(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** cdk-nag AwsSolutions errors of a scope, one line per rule and the paths it flags (empty: none). */
+export function nagErrors(scope: IConstruct): string[] {
+  return new AwsSolutionsChecks()
+    .validateScope(scope)
+    .violations.filter((v) => v.severity === 'error')
+    .map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+}
+
+/** cfn-lint (scripts/cfn-lint.sh) on one synthesized stack: its error lines and exit status. */
+export function cfnLint(app: App, stack: Stack): { errors: string[]; status: number | null } {
+  const template = app.synth().getStackArtifact(stack.artifactId).templateFullPath;
+  const result = spawnSync('bash', [path.join(__dirname, '../../scripts/cfn-lint.sh'), template], { encoding: 'utf8' });
+  return { errors: `${result.stdout}`.split('\n').filter((line) => /:E\d{4}:/.test(line)), status: result.status };
 }

@@ -127,19 +127,20 @@ export function resolveAccelerationConfig(
     fail('acceleratedClient', 'must be an S3Client');
   }
   if (accelerate === 'on') {
-    const why = "S3 Transfer Acceleration has its own endpoint (<bucket>.s3-accelerate.amazonaws.com), so accelerate: 'on'";
+    // A refusal names the field the user set: accelerate, or the deprecated useAccelerateEndpoint.
+    const field = given === undefined ? 'useAccelerateEndpoint' : 'accelerate';
+    const why = `S3 Transfer Acceleration has its own endpoint (<bucket>.s3-accelerate.amazonaws.com), so ${field === 'accelerate' ? "accelerate: 'on'" : 'useAccelerateEndpoint: true'}`;
     if (acceleratedClient === undefined && resolved.customEndpoint) {
       fail(
-        'accelerate',
+        field,
         `${why} cannot be combined with a custom endpoint (${config.endpoint}); S3-compatible stores have no accelerate endpoint. Remove endpoint, or use accelerate: 'off' (or 'auto', which never accelerates there)`,
       );
     }
     if (acceleratedClient === undefined && resolved.forcePathStyle) {
-      fail('accelerate', `${why} needs virtual-hosted-style requests; it cannot be combined with forcePathStyle: true`);
+      fail(field, `${why} needs virtual-hosted-style requests; it cannot be combined with forcePathStyle: true`);
     }
     const problems = checkBucketName(config.bucket, { transferAcceleration: true }).filter((p) => p.ruleId === 'S3-ACCELERATE-BUCKET-NAME-DOTS');
-    if (problems.length > 0)
-      fail('accelerate', `${why} cannot be used for bucket ${config.bucket}: ${problems.map((p) => `${p.message} (${p.fix})`).join('; ')}`);
+    if (problems.length > 0) fail(field, `${why} cannot be used for bucket ${config.bucket}: ${problems.map((p) => `${p.message} (${p.fix})`).join('; ')}`);
   }
   return { accelerate, accelerationCoolDownMs: cool ?? DEFAULT_ACCELERATION_COOL_DOWN_MS, dualStack, acceleratedClient };
 }

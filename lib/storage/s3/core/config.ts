@@ -272,16 +272,13 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
   if (config.forcePathStyle !== undefined && typeof config.forcePathStyle !== 'boolean') fail('forcePathStyle', 'must be a boolean', config.forcePathStyle);
   if (config.requestPayer !== undefined && typeof config.requestPayer !== 'boolean') fail('requestPayer', 'must be a boolean', config.requestPayer);
   const useAccelerateEndpoint = config.useAccelerateEndpoint ?? false;
-  if (useAccelerateEndpoint) {
-    if (customEndpoint) fail('useAccelerateEndpoint', 'cannot be combined with a custom endpoint');
-    const dotted = checkBucketName(config.bucket, { transferAcceleration: true });
-    if (dotted.length > 0) fail('useAccelerateEndpoint', dotted.map((p) => p.message).join('; '), config.bucket);
-  }
   // The SDK also takes an endpoint from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (configured endpoints), which it cannot
-  // combine with acceleration either: 'on' is refused for it too, here rather than at the first request.
+  // combine with acceleration either: 'on' (or the deprecated useAccelerateEndpoint) is refused for it too, here
+  // rather than at the first request.
+  const envEndpoint = endpoint === undefined ? configuredEndpointFromEnv() : undefined;
   const acceleration = resolveAccelerationConfig(
-    { ...config, endpoint: endpoint ?? configuredEndpointFromEnv() },
-    { customEndpoint: customEndpoint || configuredEndpointFromEnv() !== undefined, forcePathStyle: config.forcePathStyle ?? customEndpoint },
+    { ...config, endpoint: endpoint ?? envEndpoint },
+    { customEndpoint: customEndpoint || envEndpoint !== undefined, forcePathStyle: config.forcePathStyle ?? customEndpoint },
   );
   const providers = ['auto', ...PROVIDER_NAMES];
   if (
