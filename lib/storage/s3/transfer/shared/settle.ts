@@ -13,6 +13,7 @@ import type { S3Context } from '../../core/context';
 import type { SseCustomerInput } from '../../core/encryption';
 import { checksumsOf, normalizeEtag } from '../../core/mapping';
 import { etagIsMd5Based, unquoteEtag } from './checksums';
+import { withRetry } from './control';
 import { abortUpload, listUploadedParts } from './uploads-admin';
 
 /** What an AbortMultipartUpload did: aborted the upload, found it gone (completed, or aborted by someone else), or failed. */
@@ -22,21 +23,33 @@ export type AbortOutcome = { readonly kind: 'aborted' } | { readonly kind: 'gone
 const MAX_ABORTS = 3;
 /** Wait between them. */
 const ABORT_RECHECK_DELAY_MS = 100;
+/**
+ * Attempts of each AbortMultipartUpload and confirming ListParts that fails transiently (a reset, a 5xx, throttling),
+ * on top of the SDK's own: a client built with `maxAttempts: 1`, or a keep-alive socket the server closed as the
+ * abort was sent, must not turn a failed transfer into an orphaned upload.
+ */
+const ABORT_REQUEST_ATTEMPTS = 4;
+/** Back-off base of those attempts (full jitter, doubling). */
+const ABORT_RETRY_BASE_DELAY_MS = 100;
 
 /**
  * AbortMultipartUpload, without the caller's signal (it has usually fired), reporting what happened instead of hiding
  * it. A part still in flight on the server when the abort lands may outlive it ("it might be necessary to abort a
- * given multipart upload multiple times"), so the abort is confirmed with ListParts and repeated while the upload is there.
+ * given multipart upload multiple times"), so the abort is confirmed with ListParts and repeated while the upload is
+ * there. Each request is retried on its own when it fails transiently ({@link isRetryable}).
  */
 export async function tryAbortUpload(ctx: S3Context, key: string, uploadId: string): Promise<AbortOutcome> {
+  const retry = { maxAttempts: ABORT_REQUEST_ATTEMPTS, baseDelayMs: ABORT_RETRY_BASE_DELAY_MS };
   for (let attempt = 1; ; attempt++) {
     try {
-      await abortUpload(ctx, key, uploadId);
+      await withRetry(() => abortUpload(ctx, key, uploadId), retry);
     } catch (error) {
       if (isGone(error)) return { kind: attempt === 1 ? 'gone' : 'aborted' };
       return { kind: 'failed', error };
     }
-    const stillThere = await listUploadedParts(ctx, key, uploadId).then(
+    // Still listed: abort again. Gone: done. Unknown after the retries (the listing keeps failing): the abort itself
+    // was answered, which is what S3 documents as the abort.
+    const stillThere = await withRetry(() => listUploadedParts(ctx, key, uploadId), retry).then(
       () => true,
       () => false,
     );

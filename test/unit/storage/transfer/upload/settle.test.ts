@@ -5,6 +5,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   NoSuchUpload,
   NotFound,
   PutObjectCommand,
@@ -127,6 +128,23 @@ test('a part failure whose Abort fails says so, not "was aborted"', async () => 
   expect(error).toBeInstanceOf(MultipartUploadError);
   expect((error as Error).message).toMatch(/could not be aborted .* abortIncompleteUploads\(\)/);
   expect((error as Error).message).not.toMatch(/was aborted/);
+});
+
+test('an Abort that fails transiently is retried (the client has maxAttempts 1): "was aborted", no orphan', async () => {
+  storeParts();
+  s3.on(UploadPartCommand).rejects(
+    new S3ServiceException({ name: 'EntityTooSmall', $fault: 'client', message: 'too small', $metadata: { httpStatusCode: 400 } }),
+  );
+  s3.on(AbortMultipartUploadCommand)
+    .rejectsOnce(serverError())
+    .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+    .resolves({});
+  s3.on(ListPartsCommand).rejectsOnce(serverError()).rejects(noSuchUpload());
+  const error = await storage.upload('k', DATA, { ...options, maxPartAttempts: 1 }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(MultipartUploadError);
+  expect((error as Error).message).toMatch(/upload u-1 was aborted/);
+  expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(3);
+  expect(s3.commandCalls(ListPartsCommand)).toHaveLength(2);
 });
 
 describe('single PutObject cancelled after it was sent', () => {
