@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HashWorkerError } from '../../../../lib/storage/errors';
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../../../../lib/storage/s3/core/hashing/engines';
-import { HashPool, engines, hashPoolOf } from '../../../../lib/storage/s3/core/hashing/hash-pool';
+import { HashPool, engines, hashPoolOf, sharedBuffer } from '../../../../lib/storage/s3/core/hashing/hash-pool';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 
 const CHECK = Buffer.from('123456789');
@@ -95,6 +95,32 @@ describe('HashPool', () => {
     expect(digest.toString('hex')).toBe(reference('MD5', Buffer.from(slice)));
     expect(slice.length).toBe(150_000);
     expect(data).toBe(slice);
+  });
+
+  it.each(HASH_ALGORITHMS)('%s of shared memory: hashed in place, at an offset, never detached, the same Buffer back', async (algorithm) => {
+    const data = randomBytes(700_000);
+    const memory = sharedBuffer(1_000_000);
+    data.copy(memory, 123);
+    const view = memory.subarray(123, 123 + data.length);
+    const pending = pool.digest(algorithm, view, true);
+    // Nothing moved: the caller's view keeps its bytes while the worker reads them.
+    expect(view.length).toBe(data.length);
+    const { digest, data: back } = await pending;
+    expect(digest.toString('hex')).toBe(reference(algorithm, data));
+    expect(back).toBe(view);
+    expect(back.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('an incremental job over shared memory gives the digest of every chunk in order', async () => {
+    const data = randomBytes(900_000);
+    const memory = sharedBuffer(data.length);
+    data.copy(memory);
+    const job = pool.open('MD5', data.length);
+    for (let offset = 0; offset < data.length; offset += 300_000) {
+      const chunk = memory.subarray(offset, offset + 300_000);
+      expect(await job.update(chunk, true)).toBe(chunk);
+    }
+    expect((await job.digest()).toString('hex')).toBe(reference('MD5', data));
   });
 
   it("without transfer, copies: a caller's buffer (here the start of a larger one) is never detached", async () => {

@@ -4,7 +4,10 @@
  * - Lazy: no worker starts before the first hash that goes to one; then at most `workers` run, and are reused.
  * - Unref'd while idle, so the pool never keeps the process alive; ref'd while a hash is pending, so a pending hash
  *   is never dropped by the process exiting under it.
- * - Buffers the caller owns (`transfer: true`) are transferred to the worker and back (`transferList`), not copied.
+ * - Buffers on a `SharedArrayBuffer` (the transfer engines' pooled range and part buffers, {@link sharedBuffer}) are
+ *   hashed in place: posted, never transferred, copied or detached, and no new backing store comes back, which keeps
+ *   garbage collection (and event-loop pauses) down. The caller must not write them while the hash is pending.
+ * - Other buffers the caller owns (`transfer: true`) are transferred to the worker and back (`transferList`), not copied.
  *   While a hash is pending, such a buffer is detached (empty): use the one the promise gives back. Other buffers
  *   (a caller's own bytes, a slice, Node's small-buffer slab) are copied into a fresh ArrayBuffer, and the caller
  *   keeps the original.
@@ -187,23 +190,26 @@ export class HashPool {
     if (slot.dead) throw slot.dead;
     const id = this.nextId++;
     const length = data?.length ?? 0;
-    const owned = data === undefined || (transfer && ownsItsMemory(data));
+    // Shared memory (the transfer engines' range and part buffers) is hashed in place: nothing is detached, copied
+    // or allocated, and the caller's buffer stays usable. It must not be written while the hash is pending.
+    const shared = data !== undefined && data.buffer instanceof SharedArrayBuffer;
+    const owned = data === undefined || shared || (transfer && ownsItsMemory(data));
     const buffer = data === undefined ? undefined : owned ? data.buffer : copyOut(data);
     const request: HashRequest = {
       id,
       job,
       algorithm,
-      data: buffer as ArrayBuffer | undefined,
-      offset: 0,
+      data: buffer as ArrayBuffer | SharedArrayBuffer | undefined,
+      offset: shared ? data.byteOffset : 0,
       length,
       end,
     };
     const reply = await new Promise<HashReply>((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage(request, buffer ? [buffer as ArrayBuffer] : []);
+      slot.worker.postMessage(request, buffer && !shared ? [buffer as ArrayBuffer] : []);
     });
-    const back = data === undefined ? Buffer.alloc(0) : owned ? Buffer.from(reply.data!, 0, length) : data;
+    const back = data === undefined ? Buffer.alloc(0) : shared ? data : owned ? Buffer.from(reply.data as ArrayBuffer, 0, length) : data;
     if (reply.error !== undefined) throw new HashWorkerError(`a hash worker could not hash: ${reply.error}`);
     return { digest: Buffer.from(reply.digest ?? []), data: back };
   }
@@ -218,6 +224,14 @@ export class HashPool {
 function ownsItsMemory(data: Buffer): boolean {
   const memory = data.buffer;
   return memory instanceof ArrayBuffer && data.byteOffset === 0 && (data.byteLength === memory.byteLength || memory.byteLength > Buffer.poolSize);
+}
+
+/**
+ * A Buffer of `size` bytes on a `SharedArrayBuffer`: hash pools hash it in place, with no transfer (see the header).
+ * Its bytes are not zeroed-out garbage but zeros (SharedArrayBuffer memory starts zeroed).
+ */
+export function sharedBuffer(size: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(size));
 }
 
 /** A copy of `data` in a fresh ArrayBuffer, to transfer in its place. */

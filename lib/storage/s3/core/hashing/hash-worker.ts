@@ -12,7 +12,8 @@ export interface HashRequest {
   /** The job: its hasher lives in the worker from the first message that names it until `end`. */
   readonly job: number;
   readonly algorithm: HashAlgorithm;
-  readonly data?: ArrayBuffer;
+  /** The bytes: an ArrayBuffer is transferred (and comes back); a SharedArrayBuffer is read in place and not sent back. */
+  readonly data?: ArrayBuffer | SharedArrayBuffer;
   readonly offset?: number;
   readonly length?: number;
   /** Digest, and forget the job. */
@@ -46,7 +47,9 @@ export function hashWorkerMain(load: RequireLike, engineFactory: typeof createHa
   const jobs = new Map<number, Hasher>();
   port.on('message', (request) => {
     if (request.crash) process.exit(70);
-    const back = request.data ? [request.data] : [];
+    // Shared memory is read in place: nothing to send back (and it cannot be in a transfer list).
+    const data = request.data instanceof ArrayBuffer ? request.data : undefined;
+    const back = data ? [data] : [];
     try {
       let hasher = jobs.get(request.job);
       if (!hasher) {
@@ -54,12 +57,12 @@ export function hashWorkerMain(load: RequireLike, engineFactory: typeof createHa
         jobs.set(request.job, hasher);
       }
       if (request.data) hasher.update(new Uint8Array(request.data, request.offset ?? 0, request.length ?? request.data.byteLength));
-      if (!request.end) return port.postMessage({ id: request.id, data: request.data }, back);
+      if (!request.end) return port.postMessage({ id: request.id, data }, back);
       jobs.delete(request.job);
-      port.postMessage({ id: request.id, data: request.data, digest: hasher.digest() }, back);
+      port.postMessage({ id: request.id, data, digest: hasher.digest() }, back);
     } catch (error) {
       jobs.delete(request.job);
-      port.postMessage({ id: request.id, data: request.data, error: String((error as Error)?.message ?? error) }, back);
+      port.postMessage({ id: request.id, data, error: String((error as Error)?.message ?? error) }, back);
     }
   });
 }

@@ -6,6 +6,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { InvalidArgumentError, StorageError } from '../../../errors';
 import type { UploadSource } from '../../../types/transfer';
+import { sharedBuffer } from '../../core/hashing/hash-pool';
 
 /** A source the engine reads parts from. */
 export interface SourceReader {
@@ -180,7 +181,9 @@ function streamReader(iterator: AsyncIterator<Uint8Array | string>, sizeBytes: n
 
 /**
  * Reuses part buffers, so memory stays at about `concurrency x partSize` instead of growing with garbage.
- * Keeps at most {@link BufferPool.maxFree} free buffers, of the last size asked for.
+ * Keeps at most {@link BufferPool.maxFree} free buffers, of the last size asked for. The buffers live on
+ * SharedArrayBuffers, which the hash pool hashes in place ({@link sharedBuffer}): a 16 MiB range costs no transfer
+ * and no new backing store (each one returned by a worker counted as a fresh 16 MiB allocation, and drove full GCs).
  */
 export class BufferPool {
   private readonly free: Buffer[] = [];
@@ -189,7 +192,7 @@ export class BufferPool {
   public take(size: number): Buffer {
     const buffer = this.free.pop();
     if (buffer && buffer.buffer.byteLength >= size) return Buffer.from(buffer.buffer, buffer.byteOffset, size);
-    return Buffer.allocUnsafeSlow(size);
+    return sharedBuffer(size);
   }
 
   public give(buffer: Buffer): void {
