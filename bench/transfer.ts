@@ -3,10 +3,16 @@
  * the AWS CLI and rclone, on one local server (MinIO when scripts/servers/minio.sh can start it, else moto).
  *
  *   bash bench/peers.sh install   (once: rclone and the AWS CLI, pinned, into ~/.cache/bucketkit/peers)
- *   npm run bench:transfer -- [--sizes 1,4] [--server minio|moto] [--no-write]
+ *   npm run bench:transfer -- [--sizes 1,4] [--runs 3] [--server minio|moto] [--no-long-distance] [--no-write]
  *
  * Every engine runs in its own child process under /usr/bin/time, which reports the child's peak RSS (and, for
- * the CLIs, their wall time). The Node engines time the transfer itself, excluding process start-up.
+ * the CLIs, their wall time). The Node engines time the transfer itself, excluding process start-up, after a
+ * warm-up transfer of 1 MiB (so lazily loaded modules are compiled before the clock starts), and record the event
+ * loop's delay (`monitorEventLoopDelay`, 10 ms resolution) while the transfer runs.
+ * Engines alternate within each round, and every pair is measured `--runs` times: each ratio is taken within its
+ * round (same machine state) and the table reports the median ratio. bucketkit runs with its defaults (integrity
+ * checks on); the peers run at bucketkit's default part size and concurrency, which is faster than their own defaults.
+ * The long-distance relay profile (bench/long-distance.ts) runs last, unless `--no-long-distance`.
  * Results go to docs/benchmarks.md, section "## Transfer" (other sections are kept).
  */
 import { GetObjectCommand, PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -14,6 +20,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -33,31 +40,37 @@ interface Server {
   stop(): void;
 }
 
+/** A storage with bucketkit's defaults (concurrency 8, 16 MiB parts and ranges: the constants above match them). */
 function storage(server: { endpoint: string; accessKeyId: string; secretAccessKey: string }, bucket: string): S3Storage {
   return new S3Storage({
     bucket,
     endpoint: server.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    concurrency: CONCURRENCY,
   });
 }
 
-/** Child mode: run one engine once and print the transfer's seconds. */
+/** Object keys: the one every download engine reads (bucketkit defaults), and a copy uploaded with CRC32 part checksums. */
+const crc32Key = (key: string) => `${key}.crc32`;
+
+/** Child mode: run one engine once and print the transfer's seconds and the event loop's delay while it ran. */
 async function child(engine: string, file: string, bucket: string, key: string): Promise<void> {
   const server = { endpoint: process.env.S3_ENDPOINT!, accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! };
   const s = storage(server, bucket);
   const client: S3Client = s.client;
+  await warmUp(engine, s, file);
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   const started = process.hrtime.bigint();
   switch (engine) {
     case 'bucketkit-upload':
-      await s.upload(key, { filePath: file }, { targetPartSizeBytes: PART_SIZE, concurrency: CONCURRENCY });
+      await s.upload(key, { filePath: file });
       break;
     case 'bucketkit-upload-nocheck':
-      await s.upload(key, { filePath: file }, { targetPartSizeBytes: PART_SIZE, concurrency: CONCURRENCY, partChecksum: 'NONE', verify: false });
+      await s.upload(key, { filePath: file }, { partChecksum: 'NONE', verify: false });
       break;
     case 'bucketkit-upload-crc32':
-      await s.upload(key, { filePath: file }, { targetPartSizeBytes: PART_SIZE, concurrency: CONCURRENCY, partChecksum: 'CRC32' });
+      await s.upload(crc32Key(key), { filePath: file }, { partChecksum: 'CRC32' });
       break;
     case 'lib-storage-upload':
       await new Upload({ client, params: { Bucket: bucket, Key: key, Body: createReadStream(file) }, partSize: PART_SIZE, queueSize: CONCURRENCY }).done();
@@ -66,10 +79,13 @@ async function child(engine: string, file: string, bucket: string, key: string):
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: statSync(file).size }));
       break;
     case 'bucketkit-download':
-      await s.download(key, file, { concurrency: CONCURRENCY, resume: false });
+      await s.download(key, file, { resume: false });
+      break;
+    case 'bucketkit-download-crc32-object':
+      await s.download(crc32Key(key), file, { resume: false });
       break;
     case 'bucketkit-download-noverify':
-      await s.download(key, file, { concurrency: CONCURRENCY, resume: false, verify: false });
+      await s.download(key, file, { resume: false, verify: false });
       break;
     case 'getobject': {
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -80,8 +96,22 @@ async function child(engine: string, file: string, bucket: string, key: string):
       throw new Error(`unknown engine ${engine}`);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  delay.disable();
   s.destroy();
-  process.stdout.write(`BENCH_SECONDS ${seconds}\n`);
+  process.stdout.write(`BENCH_SECONDS ${seconds}\nBENCH_LOOP_P99_MS ${delay.percentile(99) / 1e6}\nBENCH_LOOP_MAX_MS ${delay.max / 1e6}\n`);
+}
+
+/** One small transfer of the same kind before the clock starts: module loading and compiling are not the transfer. */
+async function warmUp(engine: string, s: S3Storage, file: string): Promise<void> {
+  const small = Buffer.alloc(MIB, 1);
+  if (engine.includes('upload') || engine === 'putobject') {
+    await s.upload('warm-up', small, { multipartThresholdBytes: 5 * MIB });
+    await new Upload({ client: s.client, params: { Bucket: s.bucket, Key: 'warm-up', Body: small } }).done();
+  } else {
+    await s.put('warm-up', small);
+    await s.download('warm-up', `${file}.warm-up`, { resume: false });
+    rmSync(`${file}.warm-up`, { force: true });
+  }
 }
 
 function startServer(preferred: string | undefined): Server {
@@ -122,9 +152,14 @@ interface Run {
   readonly engine: string;
   readonly op: 'upload' | 'download';
   readonly sizeBytes: number;
+  /** 1-based round: ratios are taken between runs of the same round. */
+  readonly round: number;
   readonly seconds: number;
   readonly peakRssMiB: number;
   readonly timing: 'in-process' | 'wall';
+  /** Event-loop delay while the transfer ran (Node engines). */
+  readonly loopP99Ms?: number;
+  readonly loopMaxMs?: number;
 }
 
 /** Runs a command under /usr/bin/time; returns its wall seconds, peak RSS and stdout. */
@@ -155,7 +190,11 @@ async function main(): Promise<void> {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const sizes = (option('--sizes') ?? '1,4').split(',').map((s) => Number(s) * GIB);
-  const loadStart = loadavg()[0];
+  const rounds = Number(option('--runs') ?? 3);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--runs: a whole number of at least 1 (got ${option('--runs')})`);
+  const loads: string[] = [];
+  const noteLoad = (when: string) => loads.push(`${when} ${loadavg()[0].toFixed(2)}`);
+  noteLoad('start');
   const server = startServer(option('--server'));
   const work = mkdtempSync(join(tmpdir(), 'bk-bench-'));
   const bucket = `bench-${Date.now().toString(36)}`;
@@ -193,17 +232,29 @@ async function main(): Promise<void> {
       const source = join(work, `source-${size}.bin`);
       execFileSync('bash', ['-c', `head -c ${size} /dev/urandom > '${source}'`]);
       const key = `obj-${size}`;
-      const node = async (engine: string, op: 'upload' | 'download', file: string) => {
+      let round = 0;
+      const node = async (engine: string, op: 'upload' | 'download', file: string, keep = true) => {
         const result = await timed(process.execPath, ['--import', 'tsx', __filename, '--child', engine, file, bucket, key], env);
-        const seconds = Number(/BENCH_SECONDS ([\d.e+-]+)/.exec(result.stdout)?.[1]);
-        runs.push({ engine, op, sizeBytes: size, seconds, peakRssMiB: result.rssKiB / 1024, timing: 'in-process' });
-        report(runs.at(-1)!);
+        const figure = (name: string) => Number(new RegExp(`${name} ([\\d.e+-]+)`).exec(result.stdout)?.[1]);
+        const run: Run = {
+          engine,
+          op,
+          sizeBytes: size,
+          round,
+          seconds: figure('BENCH_SECONDS'),
+          peakRssMiB: result.rssKiB / 1024,
+          timing: 'in-process',
+          loopP99Ms: figure('BENCH_LOOP_P99_MS'),
+          loopMaxMs: figure('BENCH_LOOP_MAX_MS'),
+        };
+        if (keep) runs.push(run);
+        report(run);
       };
       const cli = async (engine: string, op: 'upload' | 'download', command: string, args: string[]) => {
         // The targets are plain-HTTP loopback servers: a CA bundle from the environment only breaks rclone's S3 client.
         const { AWS_CA_BUNDLE: _bundle, ...cliEnv } = env;
         const result = await timed(command, args, cliEnv);
-        runs.push({ engine, op, sizeBytes: size, seconds: result.wall, peakRssMiB: result.rssKiB / 1024, timing: 'wall' });
+        runs.push({ engine, op, sizeBytes: size, round, seconds: result.wall, peakRssMiB: result.rssKiB / 1024, timing: 'wall' });
         report(runs.at(-1)!);
       };
       const dest = join(work, 'dest.bin');
@@ -211,47 +262,49 @@ async function main(): Promise<void> {
         if (statSync(dest).size !== size) throw new Error(`download of ${size} bytes wrote ${statSync(dest).size}`);
         rmSync(dest, { force: true });
       };
-      for (const engine of ['bucketkit-upload', 'bucketkit-upload-crc32', 'bucketkit-upload-nocheck', 'lib-storage-upload', 'putobject'])
-        await node(engine, 'upload', source);
-      if (hasAws)
-        await cli('aws s3 cp', 'upload', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', source, `s3://${bucket}/${key}`]);
-      if (hasRclone) {
-        await cli('rclone', 'upload', 'rclone', [
-          'copyto',
-          source,
-          `bench:${bucket}/${key}`,
-          '--s3-chunk-size',
-          `${PART_SIZE / MIB}M`,
-          '--s3-upload-concurrency',
-          String(CONCURRENCY),
-          '--s3-upload-cutoff',
-          `${PART_SIZE / MIB}M`,
-          '--ignore-times',
-        ]);
-      }
-      // The object downloaded by every engine: a bucketkit multipart upload (16 MiB parts).
-      await node('bucketkit-upload', 'upload', source);
-      runs.pop();
-      for (const engine of ['bucketkit-download', 'bucketkit-download-noverify', 'getobject']) {
-        await node(engine, 'download', dest);
-        checkDownload();
-      }
-      if (hasAws) {
-        await cli('aws s3 cp', 'download', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', `s3://${bucket}/${key}`, dest]);
-        checkDownload();
-      }
-      if (hasRclone) {
-        await cli('rclone', 'download', 'rclone', [
-          'copyto',
-          `bench:${bucket}/${key}`,
-          dest,
-          '--multi-thread-streams',
-          String(CONCURRENCY),
-          '--multi-thread-cutoff',
-          `${PART_SIZE / MIB}M`,
-          '--ignore-times',
-        ]);
-        checkDownload();
+      for (round = 1; round <= rounds; round++) {
+        noteLoad(`${size / GIB} GiB round ${round}`);
+        for (const engine of ['bucketkit-upload', 'bucketkit-upload-crc32', 'bucketkit-upload-nocheck', 'lib-storage-upload', 'putobject'])
+          await node(engine, 'upload', source);
+        if (hasAws)
+          await cli('aws s3 cp', 'upload', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', source, `s3://${bucket}/${key}`]);
+        if (hasRclone) {
+          await cli('rclone', 'upload', 'rclone', [
+            'copyto',
+            source,
+            `bench:${bucket}/${key}`,
+            '--s3-chunk-size',
+            `${PART_SIZE / MIB}M`,
+            '--s3-upload-concurrency',
+            String(CONCURRENCY),
+            '--s3-upload-cutoff',
+            `${PART_SIZE / MIB}M`,
+            '--ignore-times',
+          ]);
+        }
+        // The object every download engine reads: a bucketkit upload with its defaults (not timed).
+        await node('bucketkit-upload', 'upload', source, false);
+        for (const engine of ['bucketkit-download', 'bucketkit-download-crc32-object', 'bucketkit-download-noverify', 'getobject']) {
+          await node(engine, 'download', dest);
+          checkDownload();
+        }
+        if (hasAws) {
+          await cli('aws s3 cp', 'download', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', `s3://${bucket}/${key}`, dest]);
+          checkDownload();
+        }
+        if (hasRclone) {
+          await cli('rclone', 'download', 'rclone', [
+            'copyto',
+            `bench:${bucket}/${key}`,
+            dest,
+            '--multi-thread-streams',
+            String(CONCURRENCY),
+            '--multi-thread-cutoff',
+            `${PART_SIZE / MIB}M`,
+            '--ignore-times',
+          ]);
+          checkDownload();
+        }
       }
       rmSync(source, { force: true });
     }
@@ -259,7 +312,17 @@ async function main(): Promise<void> {
     server.stop();
     rmSync(work, { recursive: true, force: true });
   }
-  const markdown = render(runs, server.name, sizes, { hasAws, hasRclone, loadStart, loadEnd: loadavg()[0] });
+  noteLoad('end');
+  let longDistance = '';
+  if (!argv.includes('--no-long-distance')) {
+    // Its own MinIO behind the latency relay; its table is quoted here (and written to its own section too).
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'long-distance.ts'), ...(argv.includes('--no-write') ? ['--no-write'] : [])], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    longDistance = out.slice(out.indexOf('Measured ')).trim();
+  }
+  const markdown = render(runs, server.name, sizes, { hasAws, hasRclone, loads, rounds, longDistance });
   process.stdout.write(`\n${markdown}\n`);
   if (!argv.includes('--no-write')) writeSection(join(ROOT, 'docs/benchmarks.md'), markdown);
 }
@@ -274,20 +337,45 @@ function spawnOk(command: string, args: string[]): boolean {
 }
 
 function report(run: Run): void {
+  const loop = run.loopP99Ms === undefined ? '' : `, event loop p99 ${run.loopP99Ms.toFixed(1)} ms (max ${run.loopMaxMs?.toFixed(1)} ms)`;
   process.stderr.write(
-    `${run.op} ${run.sizeBytes / GIB} GiB ${run.engine}: ${run.seconds.toFixed(2)} s, ${(run.sizeBytes / MIB / run.seconds).toFixed(0)} MiB/s, peak RSS ${run.peakRssMiB.toFixed(0)} MiB\n`,
+    `round ${run.round}: ${run.op} ${run.sizeBytes / GIB} GiB ${run.engine}: ${run.seconds.toFixed(2)} s, ${(run.sizeBytes / MIB / run.seconds).toFixed(0)} MiB/s, peak RSS ${run.peakRssMiB.toFixed(0)} MiB${loop}\n`,
   );
 }
 
-function render(runs: Run[], serverName: string, sizes: number[], tools: { hasAws: boolean; hasRclone: boolean; loadStart: number; loadEnd: number }): string {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The median over rounds of `peer seconds / engine seconds`, each ratio within one round; undefined without the peer. */
+function medianRatio(rows: readonly Run[], engine: string, peer: string): number | undefined {
+  const ratios: number[] = [];
+  for (const r of rows.filter((x) => x.engine === engine)) {
+    const p = rows.find((x) => x.engine === peer && x.round === r.round);
+    if (p) ratios.push(p.seconds / r.seconds);
+  }
+  return ratios.length ? median(ratios) : undefined;
+}
+
+const x = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(2)}x`);
+
+function render(
+  runs: Run[],
+  serverName: string,
+  sizes: number[],
+  tools: { hasAws: boolean; hasRclone: boolean; loads: string[]; rounds: number; longDistance: string },
+): string {
   const lines = [
     '## Transfer',
     '',
-    `Measured by \`npm run bench:transfer\` (\`bash scripts/with-offline-env.sh node --import tsx bench/transfer.ts\`) on ${new Date().toISOString().slice(0, 10)}, against ${serverName} on 127.0.0.1, on this ${cpus().length}-core machine (client and server share the cores; files in the page cache).`,
-    `Part size ${PART_SIZE / MIB} MiB and concurrency ${CONCURRENCY} for every multipart engine (bucketkit, lib-storage \`partSize\`/\`queueSize\`, the AWS CLI's \`multipart_chunksize\`/\`max_concurrent_requests\`, rclone's \`--s3-chunk-size\`/\`--s3-upload-concurrency\`/\`--multi-thread-streams\`).`,
-    `Load average (1 min) ${tools.loadStart.toFixed(1)} at the start, ${tools.loadEnd.toFixed(1)} at the end: other work on the machine skews the figures, so compare engines within one run.`,
-    'Peak RSS is the whole child process (`/usr/bin/time %M`), Node and tsx included. Node engines are timed inside the process; the CLIs by wall time, start-up included.',
-    '`bucketkit-upload` runs the defaults for a custom endpoint: Content-MD5 on every part (the store checks it) and the multipart ETag checked at the end. `-crc32` sends a CRC32 per part instead (the store checks it; the composite checksum is checked at the end), the default on AWS. `-nocheck` sends neither; lib-storage, on the same client, sends none. `bucketkit-download` hashes every range (MD5) to check the multipart ETag; `-noverify` checks the size only, like the single GetObject.',
+    `Measured by \`npm run bench:transfer\` (\`bash scripts/with-offline-env.sh node --import tsx bench/transfer.ts\`) on ${new Date().toISOString().slice(0, 10)}, against ${serverName} on 127.0.0.1, on this ${cpus().length}-core machine (client and server share the cores; files in the page cache), Node ${process.version}.`,
+    `${tools.rounds} rounds; in each round every engine runs once, one after another, each in its own process. A ratio is \`peer seconds / engine seconds\` within one round (above 1.00x: the engine is faster), and the tables give the median over the rounds; seconds are medians too, peak RSS the largest of the rounds.`,
+    `bucketkit runs with its defaults: concurrency 8, 16 MiB parts and ranges, integrity checks on. The peers run at the same part size and concurrency (lib-storage \`partSize\`/\`queueSize\`, the AWS CLI's \`multipart_chunksize\`/\`max_concurrent_requests\`, rclone's \`--s3-chunk-size\`/\`--s3-upload-concurrency\`/\`--multi-thread-streams\`), which is faster than their own defaults.`,
+    `Load average (1 min): ${tools.loads.join('; ')}. Other work on the machine skews the figures, so compare engines within one run.`,
+    'Peak RSS is the whole child process (`/usr/bin/time %M`), Node and tsx included. Node engines are timed inside the process, after a 1 MiB warm-up transfer (module loading is not the transfer), and report the event-loop delay while the transfer ran (`monitorEventLoopDelay`, 10 ms resolution); the CLIs are timed by wall time, start-up included.',
+    '`bucketkit-upload` runs the defaults for a custom endpoint: Content-MD5 on every part (the store checks it; MD5 on the hash pool) and the multipart ETag checked at the end. `-crc32` sends a CRC32 per part instead (the store checks it; the composite checksum is checked at the end), the default on AWS. `-nocheck` sends neither; lib-storage, on the same client, sends none. `bucketkit-download` reads the object `bucketkit-upload` wrote and checks its multipart ETag (MD5 of every range on the hash pool); `-crc32-object` reads the object `-crc32` wrote and checks each range against its part\'s CRC32 (`part-checksums`); `-noverify` checks the size only, like the single GetObject. rclone checks neither upload nor download of a multipart object here.',
     `${tools.hasAws ? '' : 'The AWS CLI was not installed. '}${tools.hasRclone ? '' : 'rclone was not installed. '}`,
     '',
   ];
@@ -295,23 +383,28 @@ function render(runs: Run[], serverName: string, sizes: number[], tools: { hasAw
     for (const op of ['upload', 'download'] as const) {
       const rows = runs.filter((r) => r.sizeBytes === size && r.op === op);
       if (rows.length === 0) continue;
-      const baseline = rows.find((r) => r.engine === (op === 'upload' ? 'lib-storage-upload' : 'getobject'));
+      const baseline = op === 'upload' ? 'lib-storage-upload' : 'getobject';
       lines.push(
         `### ${op}, ${size / GIB} GiB`,
         '',
-        `| engine | seconds | MiB/s | vs ${op === 'upload' ? 'lib-storage' : 'single GetObject'} | peak RSS MiB |`,
-        '|---|---|---|---|---|',
+        `| engine | median s | MiB/s | vs ${op === 'upload' ? 'lib-storage' : 'single GetObject'} | vs AWS CLI | vs rclone | peak RSS MiB | event loop p99 / max ms |`,
+        '|---|---|---|---|---|---|---|---|',
       );
-      for (const r of rows) {
-        const ratio = baseline ? (baseline.seconds / r.seconds).toFixed(2) + 'x' : '-';
+      for (const engine of [...new Set(rows.map((r) => r.engine))]) {
+        const mine = rows.filter((r) => r.engine === engine);
+        const seconds = median(mine.map((r) => r.seconds));
+        const loop = mine[0].loopP99Ms === undefined ? '-' : `${median(mine.map((r) => r.loopP99Ms!)).toFixed(1)} / ${Math.max(...mine.map((r) => r.loopMaxMs!)).toFixed(1)}`;
         lines.push(
-          `| ${r.engine}${r.timing === 'wall' ? ' (wall)' : ''} | ${r.seconds.toFixed(2)} | ${(size / MIB / r.seconds).toFixed(0)} | ${ratio} | ${r.peakRssMiB.toFixed(0)} |`,
+          `| ${engine}${mine[0].timing === 'wall' ? ' (wall)' : ''} | ${seconds.toFixed(2)} | ${(size / MIB / seconds).toFixed(0)} | ${x(medianRatio(rows, engine, baseline))} | ${x(medianRatio(rows, engine, 'aws s3 cp'))} | ${x(medianRatio(rows, engine, 'rclone'))} | ${Math.max(...mine.map((r) => r.peakRssMiB)).toFixed(0)} | ${loop} |`,
         );
       }
       lines.push('');
     }
   }
-  const rss = (engine: string, size: number) => runs.find((r) => r.engine === engine && r.sizeBytes === size)?.peakRssMiB;
+  const rss = (engine: string, size: number) => {
+    const values = runs.filter((r) => r.engine === engine && r.sizeBytes === size).map((r) => r.peakRssMiB);
+    return values.length ? Math.max(...values) : undefined;
+  };
   if (sizes.length > 1) {
     lines.push(
       '### Bounded memory',
@@ -319,7 +412,7 @@ function render(runs: Run[], serverName: string, sizes: number[], tools: { hasAw
       '| engine | ' + sizes.map((s) => `${s / GIB} GiB peak RSS MiB`).join(' | ') + ' | growth |',
       '|---|' + sizes.map(() => '---|').join('') + '---|',
     );
-    for (const engine of ['bucketkit-upload', 'bucketkit-download', 'lib-storage-upload', 'putobject', 'getobject']) {
+    for (const engine of ['bucketkit-upload', 'bucketkit-download', 'bucketkit-download-crc32-object', 'lib-storage-upload', 'putobject', 'getobject']) {
       const values = sizes.map((s) => rss(engine, s));
       if (values.some((v) => v === undefined)) continue;
       const growth = ((values.at(-1)! / values[0]! - 1) * 100).toFixed(1);
@@ -327,6 +420,7 @@ function render(runs: Run[], serverName: string, sizes: number[], tools: { hasAw
     }
     lines.push('');
   }
+  if (tools.longDistance) lines.push('### Long-distance relay profile (bench/long-distance.ts, same run)', '', tools.longDistance, '');
   return lines.join('\n');
 }
 
