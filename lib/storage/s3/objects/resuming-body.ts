@@ -68,6 +68,29 @@ interface ResumePlan {
 export function resumingBody(ctx: S3Context, key: string, options: GetOptions, output: GetObjectCommandOutput): Readable {
   const body = output.Body as Readable | undefined;
   if (!body) return Readable.from([]);
+  return new ResumingBody(body, planOf(ctx, key, options, output));
+}
+
+/**
+ * The rest of an answer whose body broke after `delivered` bytes were read straight from it (the fast path of
+ * `getBuffer`, which reads the SDK's body without this stream's extra hop until it breaks): a stream of the bytes
+ * after those, resumed exactly as {@link resumingBody} resumes, or failing as it fails.
+ */
+export function resumeAfterBreak(
+  ctx: S3Context,
+  key: string,
+  options: GetOptions,
+  output: GetObjectCommandOutput,
+  delivered: number,
+  error: unknown,
+): Readable {
+  const body = new ResumingBody(undefined, planOf(ctx, key, options, output), delivered);
+  queueMicrotask(() => body.breakWith(error));
+  return body;
+}
+
+/** What a resume needs to know about the first answer. */
+function planOf(ctx: S3Context, key: string, options: GetOptions, output: GetObjectCommandOutput): ResumePlan {
   const contentRange = parseContentRange(output.ContentRange);
   const length = output.ContentLength;
   let span: Span | undefined;
@@ -75,8 +98,7 @@ export function resumingBody(ctx: S3Context, key: string, options: GetOptions, o
   else if (length !== undefined) span = { start: 0, end: length - 1 };
   if (span && length !== undefined && span.end - span.start + 1 !== length) span = undefined;
   const total = contentRange ? (Number.isNaN(contentRange.total) ? undefined : contentRange.total) : length;
-  const plan: ResumePlan = { ctx, key, options, span, total, etag: output.ETag || undefined, maxResponses: ctx.config.maxAttempts };
-  return new ResumingBody(body, plan);
+  return { ctx, key, options, span, total, etag: output.ETag || undefined, maxResponses: ctx.config.maxAttempts };
 }
 
 class ResumingBody extends Readable {
@@ -86,21 +108,23 @@ class ResumingBody extends Readable {
   /** Answers whose body was (or is being) read, the first one included. */
   private responses = 1;
   /** Cancels a resumed request or its back-off when the stream is destroyed. */
-  private readonly stop = new AbortController();
+  private stopController: AbortController | undefined;
   private readonly onCallerAbort = () => {
     const { ctx, key } = this.plan;
     this.destroy(new AbortedError(`the read of ${key} was cancelled after ${this.delivered} bytes`, { bucket: ctx.bucket, key }));
   };
 
   public constructor(
-    first: Readable,
+    first: Readable | undefined,
     private readonly plan: ResumePlan,
+    delivered = 0,
   ) {
     super();
+    this.delivered = delivered;
     // A body the caller never reads must not crash the process when it fails: the error stays on the stream
     // (`errored`) and reaches whoever reads it (for await, pipe, toArray).
     this.on('error', () => undefined);
-    this.attach(first);
+    if (first) this.attach(first);
     const signal = plan.options.abortSignal;
     if (signal?.aborted) queueMicrotask(this.onCallerAbort);
     else signal?.addEventListener('abort', this.onCallerAbort, { once: true });
@@ -111,12 +135,18 @@ class ResumingBody extends Readable {
   }
 
   public override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.stop.abort();
+    this.stopController?.abort();
     this.plan.options.abortSignal?.removeEventListener('abort', this.onCallerAbort);
     const source = this.source;
     this.source = undefined;
     source?.destroy();
     callback(error);
+  }
+
+  /** The signal of a resumed request and its back-off; made on the first resume only (most bodies never need one). */
+  private get stopSignal(): AbortSignal {
+    this.stopController ??= new AbortController();
+    return this.stopController.signal;
   }
 
   private get length(): number | undefined {
@@ -170,6 +200,11 @@ class ResumingBody extends Readable {
     return { check: 'size' as const, expected, actual, retryable, bucket: this.plan.ctx.bucket, key: this.plan.key };
   }
 
+  /** The first answer, read by someone else, broke after the bytes this body was told were delivered. */
+  public breakWith(error: unknown): void {
+    this.onBreak(error);
+  }
+
   /** The current answer broke: ask for the rest, or fail. */
   private onBreak(error: unknown): void {
     if (this.destroyed) return;
@@ -211,7 +246,7 @@ class ResumingBody extends Readable {
     let last: StorageError = lastBreak;
     while (this.responses < this.plan.maxResponses) {
       const attempt = this.responses++;
-      await sleep(Math.random() * Math.min(MAX_RESUME_DELAY_MS, RESUME_BASE_DELAY_MS * 2 ** (attempt - 1)), this.stop.signal);
+      await sleep(Math.random() * Math.min(MAX_RESUME_DELAY_MS, RESUME_BASE_DELAY_MS * 2 ** (attempt - 1)), this.stopSignal);
       const start = span.start + this.delivered;
       let output: GetObjectCommandOutput;
       try {
@@ -225,7 +260,7 @@ class ResumingBody extends Readable {
             RequestPayer: ctx.requestPayer,
             ...customerKeyInput(options.customerKey),
           }),
-          { key, abortSignal: this.stop.signal },
+          { key, abortSignal: this.stopSignal },
         );
       } catch (error) {
         if (this.destroyed) return;

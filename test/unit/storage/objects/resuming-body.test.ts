@@ -75,3 +75,28 @@ test('a resumed answer that is not exactly the rest is refused: no repeated or s
   expect(error).toBeInstanceOf(IntegrityError);
   expect((error as Error).message).toMatch(/not bytes 100000-299999/);
 });
+
+describe('getBuffer reads the SDK body directly until it breaks', () => {
+  test('an answer longer than its Content-Length: IntegrityError, not resumed, no repeated byte', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: Readable.from([object, object.subarray(0, 10)]) as never, ContentLength: object.length, ETag: ETAG });
+    const error = await storage.getBuffer('k').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrityError);
+    expect((error as IntegrityError).retryable).toBe(false);
+    expect((error as Error).message).toMatch(/ran past its 300000 bytes/);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
+  });
+
+  test('an answer that ends short of its Content-Length is resumed from the next byte: every byte once', async () => {
+    const cut = 200_000;
+    s3.on(GetObjectCommand)
+      .resolvesOnce({ Body: Readable.from([object.subarray(0, cut)]) as never, ContentLength: object.length, ETag: ETAG })
+      .resolvesOnce({
+        Body: Readable.from([object.subarray(cut)]) as never,
+        ContentLength: object.length - cut,
+        ContentRange: `bytes ${cut}-${object.length - 1}/${object.length}`,
+        ETag: ETAG,
+      });
+    expect((await storage.getBuffer('k')).equals(object)).toBe(true);
+    expect(s3.commandCalls(GetObjectCommand)[1].args[0].input).toMatchObject({ Range: `bytes=${cut}-${object.length - 1}`, IfMatch: ETAG });
+  });
+});
