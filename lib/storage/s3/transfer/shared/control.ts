@@ -1,4 +1,5 @@
 /** Shared machinery of the transfer engine: retry with back-off, cancellation, a slot semaphore and progress. */
+import { setMaxListeners } from 'node:events';
 import { AbortedError, StorageError, UnknownStorageError } from '../../../errors';
 import type { TransferProgress } from '../../../types/transfer';
 
@@ -79,9 +80,21 @@ function brokenConnection(cause: unknown): boolean {
   return typeof e?.message === 'string' && BROKEN_CONNECTION_MESSAGE.test(e.message);
 }
 
-/** A controller that fires when the caller's signal does, or when the transfer itself gives up. */
+/**
+ * Listeners one transfer's own signal may hold before Node warns. Every request in flight (parts, ranges, part-checksum
+ * HEADs, retries' back-off) listens on it, so a transfer at concurrency 8 passes Node's default of 10 without any
+ * leak (`MaxListenersExceededWarning` in test:compat runs). A leak would still show, past this many.
+ */
+export const TRANSFER_SIGNAL_MAX_LISTENERS = 1_000;
+
+/**
+ * A controller that fires when the caller's signal does, or when the transfer itself gives up. The caller's signal
+ * gets one listener (removed by `dispose`); the controller's own signal takes up to
+ * {@link TRANSFER_SIGNAL_MAX_LISTENERS} without a warning.
+ */
 export function linkedController(signal: AbortSignal | undefined): { controller: AbortController; dispose: () => void } {
   const controller = new AbortController();
+  setMaxListeners(TRANSFER_SIGNAL_MAX_LISTENERS, controller.signal);
   if (!signal) return { controller, dispose: () => undefined };
   const onAbort = () => controller.abort(signal.reason);
   if (signal.aborted) onAbort();

@@ -5,7 +5,8 @@
  */
 import { AbortedError, AccessDeniedError, CallerStreamError, MultipartUploadError, ThrottledError } from '../../../../../lib/storage';
 import { toStorageError } from '../../../../../lib/storage/s3/core/error-mapping';
-import { isRetryable } from '../../../../../lib/storage/s3/transfer/shared/control';
+import { getEventListeners, getMaxListeners } from 'node:events';
+import { TRANSFER_SIGNAL_MAX_LISTENERS, isRetryable, linkedController } from '../../../../../lib/storage/s3/transfer/shared/control';
 
 function sdkError(message: string, fields: Record<string, unknown>): Error {
   return Object.assign(new Error(message), fields);
@@ -40,4 +41,21 @@ test.each([
 
 test('throttling stays retryable', () => {
   expect(isRetryable(new ThrottledError('SlowDown', { httpStatus: 503 }))).toBe(true);
+});
+
+describe('linkedController', () => {
+  test("the transfer's own signal takes a listener per request in flight without Node's leak warning; the caller's gets one, removed by dispose", () => {
+    const caller = new AbortController();
+    const { controller, dispose } = linkedController(caller.signal);
+    // Node warns (MaxListenersExceededWarning) past getMaxListeners: 10 on a plain signal.
+    expect(getMaxListeners(new AbortController().signal)).toBe(10);
+    expect(getMaxListeners(controller.signal)).toBe(TRANSFER_SIGNAL_MAX_LISTENERS);
+    const fired: number[] = [];
+    for (let i = 0; i < 40; i++) controller.signal.addEventListener('abort', () => fired.push(i));
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
+    caller.abort();
+    expect(fired).toHaveLength(40);
+    dispose();
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+  });
 });
