@@ -229,3 +229,31 @@ const partChecked = checksumsStored && partsKnown && !targetDiffers('part-checks
     expect(sha256(readFileSync(dest))).toBe(sha256(objects['sha256-composite']));
   });
 });
+
+describe('rangeSizeBytes and the part layout', () => {
+  test('a range size equal to the parts keeps the multipart-ETag check; another one says why nothing but the size is checked', async () => {
+    const same = await b.storage.download('etag-mp', join(dir, 'same.bin'), { rangeSizeBytes: PART });
+    if (partsKnown) expect(same.verification).toEqual({ kind: 'multipart-etag' });
+    const other = await b.storage.download('etag-mp', join(dir, 'other.bin'), { rangeSizeBytes: 3 * MIB });
+    expect(readFileSync(join(dir, 'other.bin')).equals(objects['etag-mp'])).toBe(true);
+    expect(other.verification.kind).toBe('none');
+    if (partsKnown) {
+      expect(other.verification).toEqual({
+        kind: 'none',
+        reason: expect.stringContaining(`rangeSizeBytes ${3 * MIB} does not follow the object's parts of ${PART} bytes`),
+      });
+    }
+  });
+});
+
+test('partChecksum CRC32 on an upload small enough for one PutObject is the object checksum, not dropped', async () => {
+  const data = randomBytes(64 * 1024 + 3);
+  const result = await b.storage.upload('small-crc32', data, { partChecksum: 'CRC32' });
+  expect(result.partsCount ?? 1).toBe(1);
+  if (checksumsStored) {
+    expect(result.checksums?.CRC32).toEqual(expect.any(String));
+    const dest = join(dir, 'small-crc32.bin');
+    await b.storage.download('small-crc32', dest);
+    expect(readFileSync(dest).equals(data)).toBe(true);
+  }
+});

@@ -33,6 +33,8 @@ export interface ErrorContext {
    * from the command ({@link sseCUseOf}), so a 403 is explained without matching message text.
    */
   readonly sseC?: 'read' | 'write';
+  /** The caller's signal: a cancellation's message carries the reason given to `abort(reason)`. */
+  readonly abortSignal?: AbortSignal;
 }
 
 const SSE_C_READS = new Set(['GetObjectCommand', 'HeadObjectCommand', 'GetObjectAttributesCommand']);
@@ -234,7 +236,16 @@ function describe(e: SdkErrorShape, s3Code: string | undefined, httpStatus: numb
   const target = [context.bucket, context.key].filter((p) => p !== undefined).join('/');
   const what = [s3Code ?? e.code, httpStatus ? `HTTP ${httpStatus}` : undefined].filter(Boolean).join(', ');
   const detail = e.message && e.message !== s3Code && e.message !== 'UnknownError' ? `: ${e.message}` : '';
-  return `${what || 'S3 request failed'}${target ? ` (${target})` : ''}${detail}${hintFor(s3Code, e.message)}${sseCHint(s3Code, httpStatus, context)}`;
+  return `${what || 'S3 request failed'}${target ? ` (${target})` : ''}${detail}${hintFor(s3Code, e.message)}${sseCHint(s3Code, httpStatus, context)}${abortReason(s3Code, context)}`;
+}
+
+/** The reason the caller gave `abort(reason)`, for a cancelled request (not the default "This operation was aborted"). */
+function abortReason(s3Code: string | undefined, context: ErrorContext): string {
+  const signal = context.abortSignal;
+  if (s3Code !== 'AbortError' || !signal?.aborted) return '';
+  const reason: unknown = signal.reason;
+  if (reason === undefined || (typeof reason === 'object' && reason !== null && (reason as Error).name === 'AbortError')) return '';
+  return `; cancelled by the caller: ${reason instanceof Error || (typeof reason === 'object' && reason !== null && 'message' in reason) ? (reason as Error).message : String(reason)}`;
 }
 
 /**

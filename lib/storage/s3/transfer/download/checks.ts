@@ -70,6 +70,9 @@ function reportedChecksum(target: DownloadTarget): { algorithm: HashAlgorithm; v
 
 /** Why no check beyond the size applies. */
 function noneReason(target: DownloadTarget, reported: ReturnType<typeof reportedChecksum>): string {
+  if (target.rangeSizeChosen && target.partSize !== undefined && target.partSize !== target.rangeSize) {
+    return `rangeSizeBytes ${target.rangeSize} does not follow the object's parts of ${target.partSize} bytes, so neither its multipart ETag nor its part checksums can be checked: leave rangeSizeBytes unset (ranges then follow the parts)`;
+  }
   if (reported?.composite) {
     return `the object's ${reported.algorithm} checksum is COMPOSITE and its part layout could not be told (rangeSizeBytes set, or no HEAD ?partNumber)`;
   }

@@ -24,6 +24,10 @@ export interface DownloadTarget {
   readonly checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
   /** True when the ETag is a plain MD5 of the whole object. */
   readonly plainMd5: boolean;
+  /** The object's part size (all parts but the last) when it is a multipart object whose layout could be told. */
+  readonly partSize?: number;
+  /** True when the caller chose the range size (`rangeSizeBytes`). */
+  readonly rangeSizeChosen: boolean;
 }
 
 /**
@@ -59,13 +63,15 @@ export async function resolveTarget(ctx: S3Context, key: string, options: Downlo
     checksums: head.checksums,
     checksumType: head.checksumType,
     plainMd5: md5Based && match === null && /^[0-9a-f]{32}$/.test(unquoteEtag(etag)),
+    partSize: partsCount !== undefined && partsCount > 1 ? partSize : undefined,
+    rangeSizeChosen: options.rangeSizeBytes !== undefined,
   };
 }
 
 /** The size of the object's parts (all but the last), or undefined when it is not a multipart object or cannot be told. */
 async function partSizeOf(ctx: S3Context, key: string, size: number, partsCount: number | undefined, options: DownloadOptions): Promise<number | undefined> {
   if (partsCount === 1) return size;
-  if (partsCount === undefined || partsCount <= 1 || options.rangeSizeBytes !== undefined) return undefined;
+  if (partsCount === undefined || partsCount <= 1) return undefined;
   try {
     const part = await headObject(ctx, key, {
       versionId: options.versionId,

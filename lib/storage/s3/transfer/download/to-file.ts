@@ -5,7 +5,7 @@
  * checked (see checks.ts) and written; the file is renamed into place only after the size and the final check pass.
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { AbortedError, IntegrityError, PreconditionFailedError } from '../../../errors';
+import { AbortedError, CallerStreamError, IntegrityError, PreconditionFailedError } from '../../../errors';
 import type { DownloadOptions, DownloadResult } from '../../../types/transfer';
 import type { S3Context } from '../../core/context';
 import { ProgressMeter } from '../shared/control';
@@ -23,7 +23,14 @@ export async function downloadToFile(ctx: S3Context, key: string, path: string, 
   const done = await loadFinishedRanges(ctx.bucket, key, files, target, options, checker.plan.rangeAlgorithm, checker.pool);
   const rangesResumed = Object.keys(done).length;
   if (rangesResumed === 0) await rm(files.state, { force: true });
-  const handle = await open(files.partial, rangesResumed > 0 ? 'r+' : 'w');
+  const handle = await open(files.partial, rangesResumed > 0 ? 'r+' : 'w').catch((error: NodeJS.ErrnoException) => {
+    throw new CallerStreamError(`destination: ${files.partial} cannot be opened for writing (${error.code ?? error.message})`, {
+      field: 'destination',
+      cause: error,
+      bucket: ctx.bucket,
+      key,
+    });
+  });
   let keepPartial = true;
   try {
     if (rangesResumed === 0) await handle.truncate(target.size);
@@ -42,7 +49,12 @@ export async function downloadToFile(ctx: S3Context, key: string, path: string, 
     await verifyPartial(ctx, key, files.partial, target, done, checker);
     const verification = checker.reported();
     keepPartial = true;
-    await moveIntoPlace(handle, files);
+    await moveIntoPlace(handle, files).catch((error: NodeJS.ErrnoException) => {
+      throw new CallerStreamError(
+        `destination: the download of ${key} is complete and checked in ${files.partial}, but it could not be renamed to ${files.path} (${error.code ?? error.message}); a second download resumes from it and renames it`,
+        { field: 'destination', cause: error, bucket: ctx.bucket, key },
+      );
+    });
     const verifiedBy = verification.kind === 'none' ? 'size' : verification.kind;
     return { size: target.size, etag: target.etag, versionId: target.versionId, ranges: target.ranges, rangesResumed, verification, verifiedBy };
   } finally {

@@ -10,7 +10,7 @@ import { AbortedError, IntegrityError, InvalidArgumentError } from '../../../err
 import type { PutOptions, PutResult } from '../../../types/objects';
 import type { UploadOptions, UploadResult, UploadSource } from '../../../types/transfer';
 import { hashPoolOf } from '../../core/hashing/hash-pool';
-import { PART_CHECKSUMS, etagIsMd5Based, md5Hex, resolvePartChecksum, unquoteEtag } from '../shared/checksums';
+import { PART_CHECKSUMS, etagIsMd5Based, flexibleOf, md5Hex, resolvePartChecksum, unquoteEtag } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { putObject } from '../../objects/put';
 import { DEFAULT_MULTIPART_THRESHOLD_BYTES, layoutFor, usesMultipart } from '../shared/part-size';
@@ -182,6 +182,10 @@ async function settleCancelledPut(ctx: S3Context, key: string, data: Buffer, opt
   throw new AbortedError(`upload of ${key} was cancelled${suffix}`, { bucket: ctx.bucket, key, cause: error });
 }
 
+/**
+ * The PutObject options of an upload that goes in one request. A flexible `partChecksum` (CRC32, CRC32C, SHA1, SHA256,
+ * CRC64NVME) is the object's checksum then, as it would be each part's: asked for, it is never silently dropped.
+ */
 function putOptionsOf(options: UploadOptions): PutOptions {
   const { abortSignal, contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage, expires, metadata, tags, acl, storageClass } = options;
   const { checksumAlgorithm, objectLockMode, objectLockRetainUntil, objectLockLegalHold, ifNoneMatch, ifMatch, encryption, websiteRedirectLocation } = options;
@@ -197,7 +201,7 @@ function putOptionsOf(options: UploadOptions): PutOptions {
     tags,
     acl,
     storageClass,
-    checksumAlgorithm,
+    checksumAlgorithm: checksumAlgorithm ?? flexibleOf(options.partChecksum ?? 'NONE'),
     objectLockMode,
     objectLockRetainUntil,
     objectLockLegalHold,
