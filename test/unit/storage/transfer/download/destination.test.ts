@@ -52,7 +52,7 @@ test('a parent that is a file is refused', async () => {
 test('rangeSizeBytes above 5 GiB (S3s largest part) is refused; 5 GiB itself passes validation', async () => {
   await refused(join(dir, 'big.bin'), /rangeSizeBytes: at most 5368709120/, { rangeSizeBytes: 5 * 1024 ** 3 + 1 });
   s3.on(GetObjectCommand).resolves({
-    Body: Readable.from([Buffer.alloc(10)]),
+    Body: Readable.from([Buffer.alloc(10)]) as never,
     ContentLength: 10,
     ContentRange: 'bytes 0-9/10',
     ETag: '"0123456789abcdef0123456789abcdef"',
