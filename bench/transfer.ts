@@ -24,6 +24,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { S3Storage } from '../lib/storage';
 
 const ROOT = join(__dirname, '..');
@@ -55,7 +56,19 @@ function storage(server: { endpoint: string; accessKeyId: string; secretAccessKe
 /** Object keys: the one every download engine reads (bucketkit defaults), and a copy uploaded with CRC32 part checksums. */
 const crc32Key = (key: string) => `${key}.crc32`;
 
-/** Child mode: run one engine once and print the transfer's seconds and the event loop's delay while it ran. */
+/**
+ * The bucketkit upload engines go multipart from PART_SIZE, as the peers are told to (lib-storage always does; the
+ * AWS CLI's `multipart_threshold`, rclone's `--s3-upload-cutoff`), so that a size under bucketkit's 100 MiB default
+ * threshold still sends parts (and `-crc32` still writes CRC32 part checksums for `-crc32-object` to check). At the
+ * full sizes (1 and 4 GiB, both above 100 MiB) this is the default behaviour. A size of PART_SIZE or less still goes
+ * in one PutObject: the "check" column then shows `md5-etag`.
+ */
+const MULTIPART = { multipartThresholdBytes: PART_SIZE } as const;
+
+/**
+ * Child mode: run one engine once and print the transfer's seconds, the event loop's delay while it ran and, for
+ * bucketkit's engines, the check the result reports (`verifiedBy`: for a download, `verification.kind`, `size` for none).
+ */
 async function child(engine: string, file: string, bucket: string, key: string): Promise<void> {
   const server = { endpoint: process.env.S3_ENDPOINT!, accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! };
   const s = storage(server, bucket);
@@ -64,15 +77,16 @@ async function child(engine: string, file: string, bucket: string, key: string):
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const started = process.hrtime.bigint();
+  let verifiedBy: string | undefined;
   switch (engine) {
     case 'bucketkit-upload':
-      await s.upload(key, { filePath: file });
+      ({ verifiedBy } = await s.upload(key, { filePath: file }, MULTIPART));
       break;
     case 'bucketkit-upload-nocheck':
-      await s.upload(key, { filePath: file }, { partChecksum: 'NONE', verify: false });
+      ({ verifiedBy } = await s.upload(key, { filePath: file }, { ...MULTIPART, partChecksum: 'NONE', verify: false }));
       break;
     case 'bucketkit-upload-crc32':
-      await s.upload(crc32Key(key), { filePath: file }, { partChecksum: 'CRC32' });
+      ({ verifiedBy } = await s.upload(crc32Key(key), { filePath: file }, { ...MULTIPART, partChecksum: 'CRC32' }));
       break;
     case 'lib-storage-upload':
       await new Upload({ client, params: { Bucket: bucket, Key: key, Body: createReadStream(file) }, partSize: PART_SIZE, queueSize: CONCURRENCY }).done();
@@ -81,13 +95,13 @@ async function child(engine: string, file: string, bucket: string, key: string):
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: statSync(file).size }));
       break;
     case 'bucketkit-download':
-      await s.download(key, file, { resume: false });
+      ({ verifiedBy } = await s.download(key, file, { resume: false }));
       break;
     case 'bucketkit-download-crc32-object':
-      await s.download(crc32Key(key), file, { resume: false });
+      ({ verifiedBy } = await s.download(crc32Key(key), file, { resume: false }));
       break;
     case 'bucketkit-download-noverify':
-      await s.download(key, file, { resume: false, verify: false });
+      ({ verifiedBy } = await s.download(key, file, { resume: false, verify: false }));
       break;
     case 'getobject': {
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -101,6 +115,7 @@ async function child(engine: string, file: string, bucket: string, key: string):
   delay.disable();
   s.destroy();
   process.stdout.write(`BENCH_SECONDS ${seconds}\nBENCH_LOOP_P99_MS ${delay.percentile(99) / 1e6}\nBENCH_LOOP_MAX_MS ${delay.max / 1e6}\n`);
+  if (verifiedBy !== undefined) process.stdout.write(`BENCH_VERIFICATION ${verifiedBy}\n`);
 }
 
 /** One small transfer of the same kind before the clock starts: module loading and compiling are not the transfer. */
@@ -168,6 +183,8 @@ interface Run {
   /** Event-loop delay while the transfer ran (Node engines). */
   readonly loopP99Ms?: number;
   readonly loopMaxMs?: number;
+  /** The check a bucketkit engine's result reported (`BENCH_VERIFICATION`); undefined for the peers. */
+  readonly verification?: string;
 }
 
 /** Runs a command under /usr/bin/time; returns its wall seconds, peak RSS and stdout. */
@@ -187,23 +204,71 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise
   });
 }
 
+interface Options {
+  /** Object sizes in bytes, each a whole number of MiB. */
+  readonly sizes: number[];
+  readonly runs: number;
+  readonly server?: 'minio' | 'moto';
+  readonly longDistance: boolean;
+  readonly write: boolean;
+}
+
+/** `--sizes`: GiB, comma-separated; each a positive number that is a whole number of MiB (`head -c` takes whole bytes). */
+function parseSizes(value: string): number[] {
+  return value.split(',').map((text) => {
+    const gib = Number(text.trim());
+    if (text.trim() === '' || !Number.isFinite(gib) || gib <= 0) throw new InvalidArgumentError(`Each size must be a positive number of GiB (got '${text}')`);
+    const mib = gib * 1024;
+    if (!Number.isInteger(mib)) {
+      throw new InvalidArgumentError(
+        `${text} GiB is ${Number(mib.toFixed(3))} MiB: each size must be a whole number of MiB (n/1024 GiB, e.g. 0.0625 for 64 MiB)`,
+      );
+    }
+    return mib * MIB;
+  });
+}
+
+/** `--runs`: a whole number of at least 1. */
+function parseRuns(value: string): number {
+  const runs = Number(value);
+  if (value.trim() === '' || !Number.isInteger(runs) || runs < 1) throw new InvalidArgumentError(`A whole number of at least 1 (got '${value}')`);
+  return runs;
+}
+
+/** Parses the options; a bad one prints a one-line error and exits 2 (`--help` prints the usage and exits 0). */
+function parseOptions(argv: readonly string[]): Options {
+  const program = new Command('bench:transfer')
+    .description('bucketkit upload and download against lib-storage, PutObject/GetObject, the AWS CLI and rclone (docs/benchmarks.md, "## Transfer")')
+    .addOption(
+      new Option('--sizes <GiB,...>', 'object sizes in GiB, comma-separated, each a whole number of MiB').argParser(parseSizes).default([GIB, 4 * GIB], '1,4'),
+    )
+    .option('--runs <n>', 'rounds: every engine runs once per round', parseRuns, 3)
+    .addOption(new Option('--server <name>', 'the S3 server (default: minio when scripts/servers/minio.sh can start it, else moto)').choices(['minio', 'moto']))
+    .option('--no-long-distance', 'skip the long-distance relay profile (bench/long-distance.ts)')
+    .option('--no-write', 'print the tables only; do not rewrite docs/benchmarks.md')
+    .exitOverride();
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    // commander has printed its message (or the help) already.
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+    throw error;
+  }
+  return program.opts<Options>();
+}
+
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') return child(argv[1], argv[2], argv[3], argv[4]);
+  const options = parseOptions(argv);
+  const { sizes, runs: rounds } = options;
   // The peers bench/peers.sh installs (rclone, the AWS CLI) come first on PATH, for this process and its children.
   const peers = execFileSync('bash', [join(ROOT, 'bench', 'peers.sh'), 'path'], { encoding: 'utf8' }).trim();
   process.env.PATH = `${peers}:${process.env.PATH ?? ''}`;
-  const argv = process.argv.slice(2);
-  if (argv[0] === '--child') return child(argv[1], argv[2], argv[3], argv[4]);
-  const option = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const sizes = (option('--sizes') ?? '1,4').split(',').map((s) => Number(s) * GIB);
-  const rounds = Number(option('--runs') ?? 3);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--runs: a whole number of at least 1 (got ${option('--runs')})`);
   const loads: string[] = [];
   const noteLoad = (when: string) => loads.push(`${when} ${loadavg()[0].toFixed(2)}`);
   noteLoad('start');
-  const server = startServer(option('--server'));
+  const server = startServer(options.server);
   const work = mkdtempSync(join(tmpdir(), 'bk-bench-'));
   const bucket = `bench-${Date.now().toString(36)}`;
   const runs: Run[] = [];
@@ -241,7 +306,8 @@ async function main(): Promise<void> {
       execFileSync('bash', ['-c', `head -c ${size} /dev/urandom > '${source}'`]);
       const key = `obj-${size}`;
       let round = 0;
-      const node = async (engine: string, op: 'upload' | 'download', file: string, keep = true) => {
+      // `prepare`: a step that is not a measurement (logged as such, not in the tables).
+      const node = async (engine: string, op: 'upload' | 'download', file: string, purpose: 'measure' | 'prepare' = 'measure') => {
         const result = await timed(process.execPath, ['--import', 'tsx', __filename, '--child', engine, file, bucket, key], env);
         const figure = (name: string) => Number(new RegExp(`${name} ([\\d.e+-]+)`).exec(result.stdout)?.[1]);
         const run: Run = {
@@ -254,8 +320,15 @@ async function main(): Promise<void> {
           timing: 'in-process',
           loopP99Ms: figure('BENCH_LOOP_P99_MS'),
           loopMaxMs: figure('BENCH_LOOP_MAX_MS'),
+          verification: /BENCH_VERIFICATION (\S+)/.exec(result.stdout)?.[1],
         };
-        if (keep) runs.push(run);
+        if (purpose === 'prepare') {
+          process.stderr.write(
+            `round ${round}: preparation (not a measurement): ${engine} of ${key}, the object every download engine reads, check ${run.verification ?? '-'}\n`,
+          );
+          return;
+        }
+        runs.push(run);
         report(run);
       };
       const cli = async (engine: string, op: 'upload' | 'download', command: string, args: string[]) => {
@@ -298,8 +371,8 @@ async function main(): Promise<void> {
           ]);
           await removeObject(server, bucket, key);
         }
-        // The object every download engine reads: a bucketkit upload with its defaults (not timed).
-        await node('bucketkit-upload', 'upload', source, false);
+        // The object every download engine reads: a bucketkit upload with its defaults (not measured).
+        await node('bucketkit-upload', 'upload', source, 'prepare');
         for (const engine of ['bucketkit-download', 'bucketkit-download-crc32-object', 'bucketkit-download-noverify', 'getobject']) {
           await node(engine, 'download', dest);
           checkDownload();
@@ -330,21 +403,17 @@ async function main(): Promise<void> {
   }
   noteLoad('end');
   let longDistance = '';
-  if (!argv.includes('--no-long-distance')) {
+  if (options.longDistance) {
     // Its own MinIO behind the latency relay; its table is quoted here (and written to its own section too).
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'bench', 'long-distance.ts'), ...(argv.includes('--no-write') ? ['--no-write'] : [])],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'long-distance.ts'), ...(options.write ? [] : ['--no-write'])], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     longDistance = out.slice(out.indexOf('Measured ')).trim();
   }
   const markdown = render(runs, server.name, sizes, { hasAws, hasRclone, loads, rounds, longDistance });
   process.stdout.write(`\n${markdown}\n`);
-  if (!argv.includes('--no-write')) writeSection(join(ROOT, 'docs/benchmarks.md'), markdown);
+  if (options.write) writeSection(join(ROOT, 'docs/benchmarks.md'), markdown);
 }
 
 /** Deletes an object the round no longer needs. */
@@ -375,8 +444,9 @@ function spawnOk(command: string, args: string[]): boolean {
 
 function report(run: Run): void {
   const loop = run.loopP99Ms === undefined ? '' : `, event loop p99 ${run.loopP99Ms.toFixed(1)} ms (max ${run.loopMaxMs?.toFixed(1)} ms)`;
+  const check = run.verification === undefined ? '' : `, check ${run.verification}`;
   process.stderr.write(
-    `round ${run.round}: ${run.op} ${run.sizeBytes / GIB} GiB ${run.engine}: ${run.seconds.toFixed(2)} s, ${(run.sizeBytes / MIB / run.seconds).toFixed(0)} MiB/s, peak RSS ${run.peakRssMiB.toFixed(0)} MiB${loop}\n`,
+    `round ${run.round}: ${run.op} ${run.sizeBytes / GIB} GiB ${run.engine}: ${run.seconds.toFixed(2)} s, ${(run.sizeBytes / MIB / run.seconds).toFixed(0)} MiB/s, peak RSS ${run.peakRssMiB.toFixed(0)} MiB${loop}${check}\n`,
   );
 }
 
@@ -396,6 +466,10 @@ function medianRatio(rows: readonly Run[], engine: string, peer: string): number
   return ratios.length ? median(ratios) : undefined;
 }
 
+/** The options, where to get the peers and what a run without `--no-write` does: a line of the section's header. */
+const OPTIONS_SENTENCE =
+  'Options: `--sizes 1,4` (GiB, each a whole number of MiB), `--runs 3` (rounds), `--server minio|moto` (default: MinIO when it starts, else moto), `--no-long-distance` (skip the long-distance profile) and `--no-write` (print only); `bash bench/peers.sh install` installs the peers (rclone and the AWS CLI, pinned) first, and without `--no-write` the run rewrites this section (at full size about 20 minutes on 2 cores).';
+
 const x = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(2)}x`);
 
 function render(
@@ -408,11 +482,13 @@ function render(
     '## Transfer',
     '',
     `Measured by \`npm run bench:transfer\` (\`bash scripts/with-offline-env.sh node --import tsx bench/transfer.ts\`) on ${new Date().toISOString().slice(0, 10)}, against ${serverName} on 127.0.0.1, on this ${cpus().length}-core machine (client and server share the cores; files in the page cache), Node ${process.version}.`,
-    `${tools.rounds} rounds; in each round every engine runs once, one after another, each in its own process. A ratio is \`peer seconds / engine seconds\` within one round (above 1.00x: the engine is faster), and the tables give the median over the rounds; seconds are medians too, peak RSS the largest of the rounds.`,
+    OPTIONS_SENTENCE,
+    `${tools.rounds} ${tools.rounds === 1 ? 'round' : 'rounds'}; in each round every engine runs once, one after another, each in its own process. A ratio is \`peer seconds / engine seconds\` within one round (above 1.00x: the engine is faster), and the tables give the median over the rounds; seconds are medians too, peak RSS the largest of the rounds.`,
     `bucketkit runs with its defaults: concurrency 8, 16 MiB parts and ranges, integrity checks on. The peers run at the same part size and concurrency (lib-storage \`partSize\`/\`queueSize\`, the AWS CLI's \`multipart_chunksize\`/\`max_concurrent_requests\`, rclone's \`--s3-chunk-size\`/\`--s3-upload-concurrency\`/\`--multi-thread-streams\`), which is faster than their own defaults.`,
     `Load average (1 min): ${tools.loads.join('; ')}. Other work on the machine skews the figures, so compare engines within one run.`,
     'Peak RSS is the whole child process (`/usr/bin/time %M`), Node and tsx included. Node engines are timed inside the process, after a 1 MiB warm-up transfer (module loading is not the transfer), and report the event-loop delay while the transfer ran (`monitorEventLoopDelay`, 10 ms resolution); the CLIs are timed by wall time, start-up included.',
     "`bucketkit-upload` runs the defaults for a custom endpoint: Content-MD5 on every part (the store checks it; MD5 on the hash pool) and the multipart ETag checked at the end. `-crc32` sends a CRC32 per part instead (the store checks it; the composite checksum is checked at the end), the default on AWS. `-nocheck` sends neither; lib-storage, on the same client, sends none. `bucketkit-download` reads the object `bucketkit-upload` wrote and checks its multipart ETag (MD5 of every range on the hash pool); `-crc32-object` reads the object `-crc32` wrote and checks each range against its part's CRC32 (`part-checksums`); `-noverify` checks the size only, like the single GetObject. rclone checks neither upload nor download of a multipart object here.",
+    `The "check" column is the check each bucketkit transfer's result reported (\`verifiedBy\`; every distinct one when the rounds differ).${sizes.some((size) => size <= 100 * MIB) ? ` The bucketkit uploads go multipart above ${PART_SIZE / MIB} MiB (\`multipartThresholdBytes\`), as the peers do, where bucketkit's default sends one PutObject up to 100 MiB; at ${PART_SIZE / MIB} MiB or less they send one PutObject.` : ''}`,
     `${tools.hasAws ? '' : 'The AWS CLI was not installed. '}${tools.hasRclone ? '' : 'rclone was not installed. '}`,
     '',
   ];
@@ -424,8 +500,8 @@ function render(
       lines.push(
         `### ${op}, ${size / GIB} GiB`,
         '',
-        `| engine | median s | MiB/s | vs ${op === 'upload' ? 'lib-storage' : 'single GetObject'} | vs AWS CLI | vs rclone | peak RSS MiB | event loop p99 / max ms |`,
-        '|---|---|---|---|---|---|---|---|',
+        `| engine | check | median s | MiB/s | vs ${op === 'upload' ? 'lib-storage' : 'single GetObject'} | vs AWS CLI | vs rclone | peak RSS MiB | event loop p99 / max ms |`,
+        '|---|---|---|---|---|---|---|---|---|',
       );
       for (const engine of [...new Set(rows.map((r) => r.engine))]) {
         const mine = rows.filter((r) => r.engine === engine);
@@ -434,8 +510,9 @@ function render(
           mine[0].loopP99Ms === undefined
             ? '-'
             : `${median(mine.map((r) => r.loopP99Ms!)).toFixed(1)} / ${Math.max(...mine.map((r) => r.loopMaxMs!)).toFixed(1)}`;
+        const checks = [...new Set(mine.map((r) => r.verification).filter((v) => v !== undefined))];
         lines.push(
-          `| ${engine}${mine[0].timing === 'wall' ? ' (wall)' : ''} | ${seconds.toFixed(2)} | ${(size / MIB / seconds).toFixed(0)} | ${x(medianRatio(rows, engine, baseline))} | ${x(medianRatio(rows, engine, 'aws s3 cp'))} | ${x(medianRatio(rows, engine, 'rclone'))} | ${Math.max(...mine.map((r) => r.peakRssMiB)).toFixed(0)} | ${loop} |`,
+          `| ${engine}${mine[0].timing === 'wall' ? ' (wall)' : ''} | ${checks.length ? checks.join(', ') : '-'} | ${seconds.toFixed(2)} | ${(size / MIB / seconds).toFixed(0)} | ${x(medianRatio(rows, engine, baseline))} | ${x(medianRatio(rows, engine, 'aws s3 cp'))} | ${x(medianRatio(rows, engine, 'rclone'))} | ${Math.max(...mine.map((r) => r.peakRssMiB)).toFixed(0)} | ${loop} |`,
         );
       }
       lines.push('');
