@@ -58,7 +58,13 @@ export interface Storage {
   upload(key: string, source: UploadSource, options?: UploadOptions): Promise<UploadResult>;
   /** Continues an existing multipart upload: sends only the parts ListParts does not show. */
   resumeUpload(uploadId: string, key: string, source: UploadSource, options?: UploadOptions): Promise<UploadResult>;
-  /** Downloads an object with parallel ranged GETs pinned by `If-Match`, to a file (atomically, resumably) or a Writable. */
+  /**
+   * Downloads an object with parallel ranged GETs pinned by `If-Match`, to a file (atomically, resumably) or a Writable.
+   * @throws InvalidArgumentError before any request: a bad option (`rangeSizeBytes` 1 byte to 5 GiB), or a file
+   *   destination that is a directory or whose directory does not exist (field `destination`)
+   * @throws CallerStreamError (field `destination`) when the file cannot be opened or renamed, or the Writable fails
+   * @throws ObjectNotFoundError, PreconditionFailedError (the object changed), IntegrityError, AbortedError
+   */
   download(key: string, destination: DownloadDestination, options?: DownloadOptions): Promise<DownloadResult>;
   /** Lists the bucket's open multipart uploads. */
   listIncompleteUploads(options?: ListIncompleteUploadsOptions): Promise<IncompleteUpload[]>;

@@ -158,7 +158,11 @@ export interface DownloadOptions {
   readonly customerKey?: Uint8Array;
   /** The id of the object's SSE-C key in the config's `customerKeys` provider. @default - found from the object */
   readonly customerKeyId?: string;
-  /** Bytes per ranged GET; aligned to the object's parts when they are known and not larger than 64 MiB. @default 16 MiB */
+  /**
+   * Bytes per ranged GET, 1 byte to 5 GiB (each range is held in memory). Unset, ranges follow the object's parts
+   * when they are known and not larger than 64 MiB, which the multipart-ETag and per-part checks need; a size that
+   * does not match the parts leaves only the size (and a full-object CRC) to check. @default 16 MiB
+   */
   readonly rangeSizeBytes?: number;
   /** Ranged GETs in flight at once. @default - the storage's `concurrency` */
   readonly concurrency?: number;
