@@ -17,13 +17,14 @@ import { Option, type Command } from 'commander';
 import { UsageError } from './exit-codes';
 import type { UploadedManifest } from './batch-manifest';
 import { CSV_MANIFEST_FIELDS, CSV_MANIFEST_FORMAT } from './batch-manifest';
+import { RANGES, wholeNumberOption } from './numeric-options';
 import { parseS3Url, type S3Url } from './s3-target';
 import type { TaskProgressReporter } from './task-progress';
 
 /** Job priority by default (CreateJob: 0 to 2,147,483,647; higher runs first). */
 export const DEFAULT_BATCH_PRIORITY = 10;
 /** The largest priority CreateJob accepts. */
-export const MAX_BATCH_PRIORITY = 2_147_483_647;
+export const MAX_BATCH_PRIORITY = RANGES.batchPriority.max;
 /** DescribeJob polls with `--wait`, by default, ms. */
 export const DEFAULT_BATCH_POLL_INTERVAL_MS = 5_000;
 /** Job states after which nothing changes. */
@@ -82,16 +83,9 @@ export function addBatchOptions(command: Command): Command {
     .option(
       '--wait-timeout-minutes <n>',
       'with --batch --wait: stop waiting for the job after this long; with --engine step-functions (which always follows its execution): ' +
-        'stop following it after this long. The work goes on; exit 5',
+        `stop following it after this long, ${RANGES.waitTimeoutMinutes.min} to ${RANGES.waitTimeoutMinutes.max} minutes. The work goes on; exit 5`,
     )
     .addOption(new Option('--poll-interval-ms <n>', 'DescribeJob interval with --wait').hideHelp());
-}
-
-function wholeNumber(value: string, option: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
-    throw new UsageError(`${option}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
-  return n;
 }
 
 /** A bucket-and-prefix URL: the prefix, when given, ends in `/` or is used as is. */
@@ -114,7 +108,7 @@ export function parseBatchOptions(raw: BatchRawOptions): BatchJobOptions {
   const report = raw.report === undefined ? manifest : parseS3Url(raw.report, '--report');
   const scope = raw.reportScope ?? 'AllTasks';
   if (scope !== 'AllTasks' && scope !== 'FailedTasksOnly') throw new UsageError(`--report-scope: AllTasks or FailedTasksOnly (got ${JSON.stringify(scope)})`);
-  const timeout = raw.waitTimeoutMinutes === undefined ? undefined : wholeNumber(raw.waitTimeoutMinutes, '--wait-timeout-minutes', 1, 525_600);
+  const timeout = wholeNumberOption(raw.waitTimeoutMinutes, '--wait-timeout-minutes', RANGES.waitTimeoutMinutes);
   if (timeout !== undefined && !raw.wait) throw new UsageError('--wait-timeout-minutes needs --wait');
   return {
     roleArn: raw.roleArn,
@@ -122,11 +116,11 @@ export function parseBatchOptions(raw: BatchRawOptions): BatchJobOptions {
     manifest,
     report,
     reportScope: scope,
-    priority: raw.priority === undefined ? DEFAULT_BATCH_PRIORITY : wholeNumber(raw.priority, '--priority', 0, MAX_BATCH_PRIORITY),
+    priority: wholeNumberOption(raw.priority, '--priority', RANGES.batchPriority) ?? DEFAULT_BATCH_PRIORITY,
     confirmationRequired: raw.confirm === true,
     wait: raw.wait === true,
     waitTimeoutMs: timeout === undefined ? undefined : timeout * 60_000,
-    pollIntervalMs: raw.pollIntervalMs === undefined ? DEFAULT_BATCH_POLL_INTERVAL_MS : wholeNumber(raw.pollIntervalMs, '--poll-interval-ms', 1, 3_600_000),
+    pollIntervalMs: wholeNumberOption(raw.pollIntervalMs, '--poll-interval-ms', RANGES.pollIntervalMs) ?? DEFAULT_BATCH_POLL_INTERVAL_MS,
     region: raw.region,
   };
 }

@@ -10,20 +10,29 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { estimateStorageCost, type CostEstimate } from '../../lib/rules';
+import { MAX_OBJECT_SIZE_BYTES, estimateStorageCost, type CostEstimate } from '../../lib/rules';
 import { UsageError } from './exit-codes';
+import { localPathError } from './local-path';
 import { rulesFromBucket, rulesFromTemplate, type RulesForCost } from './cost-rules';
-import { addS3Options, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
+import { RANGES, wholeNumberOption } from './numeric-options';
+import { addS3Options, openStorage, parseS3Url, type S3CommandOptions } from './s3-target';
 import { renderTable } from './table';
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 
-/** Parses `--size`: bytes, or a number with B, KiB, MiB, GiB or TiB (binary units). @throws UsageError */
+/**
+ * Parses `--size`: bytes, or a number with B, KiB, MiB, GiB or TiB (binary units), from 0 to 5 TiB (S3's largest
+ * object, `MAX_OBJECT_SIZE_BYTES`). @throws UsageError naming `--size` and the range
+ */
 export function parseSize(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
   const unit = m ? (m[2] === '' ? 1 : SIZE_UNITS[m[2].toLowerCase()]) : undefined;
-  if (!m || unit === undefined) throw new UsageError(`--size: expected bytes or a number with B, KiB, MiB, GiB or TiB (got ${JSON.stringify(value)})`);
-  return Math.round(Number(m[1]) * unit);
+  const bytes = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : undefined;
+  if (bytes === undefined || bytes > MAX_OBJECT_SIZE_BYTES)
+    throw new UsageError(
+      `--size: must be bytes or a number with B, KiB, MiB, GiB or TiB, from 0 to 5 TiB (S3's largest object) (got ${JSON.stringify(value)})`,
+    );
+  return bytes;
 }
 
 /** Options of {@link runCost}. */
@@ -56,7 +65,7 @@ export async function runCost(options: CostCommandOptions): Promise<CostOutcome>
     try {
       text = readFileSync(options.template, 'utf8');
     } catch (error) {
-      throw Object.assign(new Error(`--template: cannot read ${options.template}: ${(error as Error).message}`), { code: (error as { code?: string }).code });
+      throw localPathError(error, options.template, '--template');
     }
     let template: unknown;
     try {
@@ -147,9 +156,9 @@ export function addCostCommand(program: Command, out: (s: string) => void): void
     .option('--template <file>', 'a synthesized CloudFormation template (JSON), e.g. cdk.out/MyStack.template.json')
     .option('--bucket-id <logicalId>', 'the AWS::S3::Bucket in the template, when it has several')
     .option('--bucket <s3://name>', 'a live bucket: its lifecycle configuration is read (GetBucketLifecycleConfiguration)')
-    .requiredOption('--size <size>', 'the size of each object: bytes, or with B, KiB, MiB, GiB, TiB (e.g. 4MiB)')
-    .requiredOption('--count <n>', 'how many objects are written on day 0')
-    .requiredOption('--months <n>', 'months to estimate')
+    .requiredOption('--size <size>', 'the size of each object, 0 to 5 TiB: bytes, or with B, KiB, MiB, GiB, TiB (e.g. 4MiB)')
+    .requiredOption('--count <n>', 'how many objects are written on day 0 (1 or more)')
+    .requiredOption('--months <n>', `months to estimate, ${RANGES.costMonths.min} to ${RANGES.costMonths.max}`)
     .option('--price-region <region>', 'the price table (default: --region, else us-east-1)')
     .option('--json', `print the estimate as JSON (USD amounts rounded to ${JSON_USD_DECIMALS} decimal places)`);
   addS3Options(command)
@@ -175,8 +184,8 @@ export function addCostCommand(program: Command, out: (s: string) => void): void
         const o = await runCost({
           ...opts,
           sizeBytes: parseSize(opts.size),
-          count: positiveInt(opts.count, '--count')!,
-          months: positiveInt(opts.months, '--months')!,
+          count: wholeNumberOption(opts.count, '--count', RANGES.costCount)!,
+          months: wholeNumberOption(opts.months, '--months', RANGES.costMonths)!,
         });
         out(opts.json ? JSON.stringify(roundedForJson(o), null, 2) : formatCost(o));
       },

@@ -20,9 +20,11 @@ import { BucketNotFoundError, ObjectNotFoundError, type S3Storage, type Transfer
 import { runEngineCp, type EngineOptions } from './cp-engine';
 import { selectEngine } from './engine-options';
 import { UsageError } from './exit-codes';
+import { localPathError, withLocalPath } from './local-path';
 import { reporterFor, type ProgressReporter } from './progress';
 import { addCpBatchOptions, cpBatchCommand } from './batch-commands';
-import { addS3Options, formatBytes, isS3Url, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
+import { RANGES, wholeNumberOption } from './numeric-options';
+import { addS3Options, formatBytes, isS3Url, openStorage, parseS3Url, type S3CommandOptions } from './s3-target';
 
 /** The smallest part S3 accepts (but the last): 5 MiB (lib/rules). https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
 export const MIN_PART_SIZE_MIB = MIN_PART_SIZE_BYTES / MIB;
@@ -31,10 +33,7 @@ export const MAX_PART_SIZE_MIB = MAX_PART_SIZE_BYTES / MIB;
 
 /** Parses `--part-size-mib`. @throws UsageError for a value that is not a whole number of MiB from 5 to 5,120 */
 export function partSizeMibOf(value: string | undefined): number | undefined {
-  const mib = positiveInt(value, '--part-size-mib');
-  if (mib !== undefined && (mib < MIN_PART_SIZE_MIB || mib > MAX_PART_SIZE_MIB))
-    throw new UsageError(`--part-size-mib: from ${MIN_PART_SIZE_MIB} to ${MAX_PART_SIZE_MIB} (5 GiB), S3's part size limits (got ${mib})`);
-  return mib;
+  return wholeNumberOption(value, '--part-size-mib', RANGES.partSizeMib);
 }
 
 /** Options of {@link runCp}. */
@@ -68,11 +67,6 @@ export interface CpOutcome {
   readonly resumed?: number;
   readonly uploadId?: string;
   readonly verifiedBy?: string;
-}
-
-/** A missing local file: exit 3, like a missing object. */
-function notFound(path: string): Error {
-  return Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
 }
 
 /** The key for `dst` when it is a bucket or a "folder" (`''` or ending in `/`): the source's base name appended. */
@@ -124,24 +118,29 @@ async function upload(
     if (stat.isDirectory()) throw new UsageError(`<src>: ${file} is a directory (cp copies one file)`);
     size = stat.size;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw notFound(file);
+    // A missing file: `./missing.bin: no such file`, exit 3, like a missing object (local-path.ts for the others).
+    throw localPathError(error, file);
   }
   const key = destinationKey(to.key, basename(file));
   const storage = openStorage(to.bucket, options);
   try {
-    const r = await storage.upload(
-      key,
-      { filePath: file },
-      {
-        partSizeBytes,
-        multipartThresholdBytes: options.multipartThresholdMib === undefined ? undefined : options.multipartThresholdMib * 1024 * 1024,
-        concurrency: options.concurrency,
-        onProgress,
-        abortSignal: options.abortSignal,
-        leaveResumableOnAbort: true,
-      },
-    );
+    const r = await storage
+      .upload(
+        key,
+        { filePath: file },
+        {
+          partSizeBytes,
+          multipartThresholdBytes: options.multipartThresholdMib === undefined ? undefined : options.multipartThresholdMib * 1024 * 1024,
+          concurrency: options.concurrency,
+          onProgress,
+          abortSignal: options.abortSignal,
+          leaveResumableOnAbort: true,
+        },
+      )
+      .catch((error: unknown) => {
+        // Reading the file, or saving the upload state beside it.
+        throw localPathError(error, file);
+      });
     return {
       operation: 'upload',
       source: file,
@@ -169,7 +168,8 @@ async function download(
 ): Promise<CpOutcome> {
   const path = destinationPath(dst, from.key);
   // As `aws s3 cp` does: the missing parent directories are made (and removed again, while empty, if the download fails).
-  const made = await mkdir(dirname(path), { recursive: true });
+  // A file where a directory is wanted, or no permission: one line naming <dst> (local-path.ts), before any request.
+  const made = await withLocalPath(dst, () => mkdir(dirname(path), { recursive: true }));
   const storage = openStorage(from.bucket, options);
   try {
     const r = await storage.download(from.key, path, { rangeSizeBytes, concurrency: options.concurrency, onProgress, abortSignal: options.abortSignal });
@@ -186,7 +186,8 @@ async function download(
     };
   } catch (error) {
     if (made !== undefined) await removeEmptyDirectories(dirname(path), made);
-    throw error instanceof ObjectNotFoundError ? await whichIsMissing(storage, from, error) : error;
+    // The .partial file, its state sidecar and the final rename: a local path problem names <dst>.
+    throw error instanceof ObjectNotFoundError ? await whichIsMissing(storage, from, error) : localPathError(error, dst);
   } finally {
     storage.destroy();
   }
@@ -269,8 +270,11 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
       '--part-size-mib <n>',
       `part size (and ranged-GET size) in MiB, ${MIN_PART_SIZE_MIB} to ${MAX_PART_SIZE_MIB} (default: 16, raised to stay within 10,000 parts)`,
     )
-    .option('--concurrency <n>', 'parts in flight at once (default 8)')
-    .option('--multipart-threshold-mib <n>', 'upload a file larger than this in parts (default 100)')
+    .option('--concurrency <n>', `parts in flight at once, ${RANGES.cpConcurrency.min} to ${RANGES.cpConcurrency.max} (default 8)`)
+    .option(
+      '--multipart-threshold-mib <n>',
+      `upload a file larger than this in parts, ${RANGES.multipartThresholdMib.min} to ${RANGES.multipartThresholdMib.max} (default 100)`,
+    )
     .option('--engine <engine>', 'local (this process, default) or step-functions (S3 to S3 on a LargeObjectCopy: --state-machine-arn)')
     .option('--state-machine-arn <arn>', 'the LargeObjectCopy state machine for --engine step-functions');
   addCpBatchOptions(command); // --batch: an S3 Batch Operations job per prefix (batch-commands.ts)
@@ -283,7 +287,8 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
         '  bucketkit cp s3://my-bucket/a.bin s3://other-bucket/b.bin --json\n\n' +
         'An interrupted upload or download (Ctrl-C, a crash, kill -9) resumes when the same command is run again:\n' +
         'only the missing parts are sent.\n\n' +
-        'Exit codes: 0 ok, 1 failure, 2 usage, 3 not found (file, bucket or key), 4 access denied,\n' +
+        'Exit codes: 0 ok, 1 failure, 2 usage, 3 not found (bucket, key, or a local path that is missing or has a file in the way),\n' +
+        '4 access denied (by S3 or a local permission), ' +
         '5 incomplete (--batch --wait or --engine step-functions stopped following at --wait-timeout-minutes; the work goes on).',
     )
     .action(
@@ -305,9 +310,9 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
         const engine = selectEngine(opts);
         if (engine === 'batch') return cpBatchCommand(src, dst, opts, { out, err, json: opts.json });
         const partSizeMib = partSizeMibOf(opts.partSizeMib);
-        const waitTimeoutMinutes = positiveInt(opts.waitTimeoutMinutes, '--wait-timeout-minutes');
-        const concurrency = positiveInt(opts.concurrency, '--concurrency');
-        const multipartThresholdMib = positiveInt(opts.multipartThresholdMib, '--multipart-threshold-mib');
+        const waitTimeoutMinutes = wholeNumberOption(opts.waitTimeoutMinutes, '--wait-timeout-minutes', RANGES.waitTimeoutMinutes);
+        const concurrency = wholeNumberOption(opts.concurrency, '--concurrency', RANGES.cpConcurrency);
+        const multipartThresholdMib = wholeNumberOption(opts.multipartThresholdMib, '--multipart-threshold-mib', RANGES.multipartThresholdMib);
         const controller = new AbortController();
         const onSigint = (): void => controller.abort(new Error('interrupted (Ctrl-C); run the same command again to resume'));
         process.once('SIGINT', onSigint);
@@ -321,7 +326,7 @@ export function addCpCommand(program: Command, out: (s: string) => void, err: (s
                     ...opts,
                     partSizeMib,
                     waitTimeoutMs: waitTimeoutMinutes === undefined ? undefined : waitTimeoutMinutes * 60_000,
-                    pollIntervalMs: positiveInt(opts.pollIntervalMs, '--poll-interval-ms'),
+                    pollIntervalMs: wholeNumberOption(opts.pollIntervalMs, '--poll-interval-ms', RANGES.pollIntervalMs),
                     abortSignal: controller.signal,
                   },
                   err,

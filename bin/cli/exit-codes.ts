@@ -45,6 +45,22 @@ const ACCESS_DENIED_NAMES = new Set([
   'ExpiredTokenException',
 ]);
 
+/** File-system codes of a path that is not there or cannot be there as named (a file where a directory is wanted). */
+const LOCAL_NOT_FOUND_CODES = new Set(['ENOENT', 'ENOTDIR', 'EEXIST', 'EISDIR', 'ELOOP', 'ENAMETOOLONG']);
+/** File-system codes of a path this user may not use. */
+const LOCAL_ACCESS_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * The exit code for a local file-system error code: {@link EXIT_NOT_FOUND} for a path that is missing or cannot exist
+ * as named, {@link EXIT_ACCESS_DENIED} for permission denied or a read-only file system, else undefined (a full disk,
+ * an I/O error: a plain failure).
+ */
+export function localPathExitCode(code: string): number | undefined {
+  if (LOCAL_NOT_FOUND_CODES.has(code)) return EXIT_NOT_FOUND;
+  if (LOCAL_ACCESS_CODES.has(code)) return EXIT_ACCESS_DENIED;
+  return undefined;
+}
+
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof InvalidArgumentError) return EXIT_USAGE;
@@ -52,10 +68,11 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof ObjectNotFoundError || error instanceof BucketNotFoundError) return EXIT_NOT_FOUND;
   if (error instanceof AccessDeniedError) return EXIT_ACCESS_DENIED;
   const name = (error as { name?: string })?.name ?? '';
-  // A local file: a missing one is "not found", an unreadable one "access denied" (cp's source or destination).
+  // A local path (bin/cli/local-path.ts): a missing one, or one a file stands in the way of, is "not found"; an
+  // unreadable or unwritable one "access denied" (cp's source or destination, restore's --state-file, ...).
   const code = (error as { code?: unknown })?.code;
-  if (code === 'ENOENT') return EXIT_NOT_FOUND;
-  if (code === 'EACCES' || code === 'EPERM') return EXIT_ACCESS_DENIED;
+  const local = typeof code === 'string' ? localPathExitCode(code) : undefined;
+  if (local !== undefined) return local;
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   // bucketkit/rules' InvalidArgumentError (bad input to a pure function, e.g. the cost estimator) is a usage error too.
   if (name === 'InvalidArgumentError') return EXIT_USAGE;

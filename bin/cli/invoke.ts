@@ -11,7 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { Argument, type Command } from 'commander';
 import { EXIT_ACCESS_DENIED, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes';
+import { localPathError } from './local-path';
 import { createLambdaClient, invokeOnce, type LambdaClientOptions } from './lambda-invoke';
+import { RANGES, wholeNumberOption } from './numeric-options';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 
 /** The handlers `invoke` knows. */
@@ -56,7 +58,9 @@ export function readPayload(value: string): unknown {
     try {
       text = readFileSync(value.slice(1), 'utf8');
     } catch (error) {
-      throw new UsageError(`--payload: cannot read ${value.slice(1)}: ${(error as Error).message}`);
+      // A payload that cannot be read is an invalid payload (exit 2, as documented), told in local-path.ts's words.
+      const local = localPathError(error, value.slice(1), '--payload');
+      throw new UsageError(local instanceof Error ? local.message : `--payload: cannot read ${value.slice(1)}`);
     }
   }
   try {
@@ -146,10 +150,7 @@ export function addInvokeCommand(program: Command, out: (s: string) => void, err
         handler: (typeof HANDLERS)[number],
         opts: { function: string; payload: string; endpoint?: string; region?: string; qualifier?: string; maxInvocations?: string },
       ) => {
-        const maxInvocations = opts.maxInvocations === undefined ? undefined : Number(opts.maxInvocations);
-        if (maxInvocations !== undefined && (!Number.isInteger(maxInvocations) || maxInvocations < 1)) {
-          throw new UsageError(`--max-invocations: must be a positive integer (got ${opts.maxInvocations})`);
-        }
+        const maxInvocations = wholeNumberOption(opts.maxInvocations, '--max-invocations', RANGES.maxInvocations);
         const outcome = await runInvoke(
           {
             handler,

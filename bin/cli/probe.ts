@@ -12,6 +12,7 @@
 import type { Command } from 'commander';
 import { FEATURES, probeCapabilities, CapabilityReport } from '../../lib/storage';
 import { EXIT_INCOMPLETE, UsageError } from './exit-codes';
+import { RANGES, wholeNumberOption } from './numeric-options';
 import { endpointOf } from './s3-target';
 
 export const USAGE = 'usage: bucketkit probe --endpoint URL [--region R] [--json] [--timeout-ms N] [--kms-key-id ID]';
@@ -99,7 +100,7 @@ export function addProbeCommand(program: Command, out: (s: string) => void, done
     .option('--endpoint <url>', 'the S3 endpoint, e.g. http://127.0.0.1:9000 (default: AWS_ENDPOINT_URL_S3)')
     .option('--region <region>', 'the region to sign for')
     .option('--json', 'print the report as JSON')
-    .option('--timeout-ms <ms>', 'time allowed for each probe, in ms (default 15000)')
+    .option('--timeout-ms <ms>', `time allowed for each probe, in ms, ${RANGES.probeTimeoutMs.min} to ${RANGES.probeTimeoutMs.max} (default 15000)`)
     .option('--kms-key-id <id>', 'a KMS key id to try SSE-KMS with')
     .addHelpText(
       'after',
@@ -114,7 +115,7 @@ export function addProbeCommand(program: Command, out: (s: string) => void, done
       const options: Record<string, string | true> = { endpoint };
       if (opts.region !== undefined) options.region = opts.region;
       if (opts.json) options.json = true;
-      if (opts.timeoutMs !== undefined) options['timeout-ms'] = opts.timeoutMs;
+      if (opts.timeoutMs !== undefined) options['timeout-ms'] = String(wholeNumberOption(opts.timeoutMs, '--timeout-ms', RANGES.probeTimeoutMs));
       if (opts.kmsKeyId !== undefined) options['kms-key-id'] = opts.kmsKeyId;
       done(await runProbe(options, out));
     });

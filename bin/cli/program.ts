@@ -10,6 +10,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, exitCodeFor } from './ex
 import { addCostCommand } from './cost';
 import { addCpCommand } from './cp';
 import { addInvokeCommand } from './invoke';
+import { isFileSystemError, localPathError } from './local-path';
 import { addLsCommand } from './ls';
 import { addProbeCommand } from './probe';
 import { addRestoreCommand } from './restore';
@@ -67,8 +68,10 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
       err((command ?? program).helpInformation().replace(/\n$/, ''));
       return EXIT_USAGE;
     }
-    err(`bucketkit: ${error instanceof Error ? error.message : String(error)}`);
-    const mapped = exitCodeFor(error);
+    // A file-system error no command put in words (local-path.ts) still gets one line naming its path.
+    const shown = isFileSystemError(error) ? localPathError(error, error.path) : error;
+    err(`bucketkit: ${shown instanceof Error ? shown.message : String(shown)}`);
+    const mapped = exitCodeFor(shown);
     return mapped === EXIT_OK ? EXIT_FAILURE : mapped;
   }
 }

@@ -20,7 +20,9 @@ import { addBatchOptions, type BatchRawOptions } from './batch-job';
 import { reportBatchRun, runBatchRestore } from './batch-commands';
 import { sfnRestoreCommand } from './sfn-restore';
 import { liveCountFor } from './live-count';
-import { addS3Options, openStorage, parseS3Url, positiveInt, type S3CommandOptions } from './s3-target';
+import { localPathError } from './local-path';
+import { RANGES, wholeNumberOption } from './numeric-options';
+import { addS3Options, openStorage, parseS3Url, type S3CommandOptions } from './s3-target';
 import { renderTable } from './table';
 
 /** Options of {@link runRestore}. */
@@ -57,6 +59,9 @@ export async function runRestore(url: string, options: RestoreCommandOptions, on
       rows.push(row);
       onItem(row);
     }
+  } catch (error) {
+    // The --state-file ledger is the one local file: a problem with it names the option and the path, not Node's error.
+    throw options.stateFile === undefined ? error : localPathError(error, options.stateFile, '--state-file');
   } finally {
     storage.destroy();
   }
@@ -84,10 +89,10 @@ export function addRestoreCommand(program: Command, out: (s: string) => void, er
     .command('restore')
     .description('restore archived (GLACIER, DEEP_ARCHIVE, archived INTELLIGENT_TIERING) objects under a prefix, with a live count')
     .argument('<url>', 's3://bucket/prefix (or one key)')
-    .requiredOption('--days <n>', 'days the restored copy stays (whole days, 1 or more)')
+    .requiredOption('--days <n>', `days the restored copy stays, ${RANGES.restoreDays.min} to ${RANGES.restoreDays.max}`)
     .addOption(new Option('--tier <tier>', 'the retrieval tier').choices(RESTORE_TIERS).default('Standard'))
     .option('--state-file <path>', 'a ledger (JSON lines): a rerun with the same file sends no restore twice')
-    .option('--concurrency <n>', 'requests in flight at once (default 32)')
+    .option('--concurrency <n>', `requests in flight at once, ${RANGES.restoreConcurrency.min} to ${RANGES.restoreConcurrency.max} (default 32)`)
     .option('--json', 'print one JSON object per key, no table or live count')
     .addOption(
       new Option('--engine <engine>', 'who sends the restores: this process (local, the default), or a BulkRestore state machine').choices(ENGINE_CHOICES),
@@ -108,8 +113,8 @@ export function addRestoreCommand(program: Command, out: (s: string) => void, er
         '5 incomplete (--batch --wait or --engine step-functions stopped following at --wait-timeout-minutes; the work goes on).',
     )
     .action(async (url: string, opts: RestoreRawOptions) => {
-      const days = positiveInt(opts.days, '--days')!;
-      const concurrency = positiveInt(opts.concurrency, '--concurrency');
+      const days = wholeNumberOption(opts.days, '--days', RANGES.restoreDays)!;
+      const concurrency = wholeNumberOption(opts.concurrency, '--concurrency', RANGES.restoreConcurrency);
       const engine = selectEngine(opts);
       if (engine === 'batch')
         return done(reportBatchRun(await runBatchRestore(url, { ...opts, days }, { out, err, json: opts.json }), { out, err, json: opts.json }));

@@ -77,15 +77,6 @@ export function openStorage(bucket: string, options: S3CommandOptions): S3Storag
   }
 }
 
-/** Parses a positive integer option. @throws UsageError naming the option */
-export function positiveInt(value: string | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
-    throw new UsageError(`${option}: must be a positive integer (got ${JSON.stringify(value)})`);
-  return n;
-}
-
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
 /** `bytes` in binary units with one decimal, e.g. `200.0 MiB`; whole bytes below 1 KiB. */

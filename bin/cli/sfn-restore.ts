@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { DescribeExecutionCommand, DescribeMapRunCommand, ListMapRunsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { RestoreTier } from '../../lib/storage';
 import { EXIT_FAILURE, EXIT_INCOMPLETE, EXIT_OK, UsageError } from './exit-codes';
+import { RANGES, wholeNumberOption } from './numeric-options';
 import { parseS3Url } from './s3-target';
 import { stateMachineArnOf } from './engine-options';
 import { renderTable } from './table';
@@ -47,12 +48,6 @@ export interface SfnRestoreRequest {
   readonly waitTimeoutMs?: number;
 }
 
-function whole(value: string, option: string, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > max) throw new UsageError(`${option}: a whole number from 1 to ${max} (got ${JSON.stringify(value)})`);
-  return n;
-}
-
 /** Validates the arguments (no request). @throws UsageError naming the option */
 export function parseSfnRestore(url: string, raw: SfnRestoreRawOptions): SfnRestoreRequest {
   const { key: prefix } = parseS3Url(url, '<url>');
@@ -68,11 +63,12 @@ export function parseSfnRestore(url: string, raw: SfnRestoreRawOptions): SfnRest
       : raw.inventoryManifestKey !== undefined
         ? { inventoryManifestKey: raw.inventoryManifestKey }
         : { prefix };
+  const waitTimeoutMinutes = wholeNumberOption(raw.waitTimeoutMinutes, '--wait-timeout-minutes', RANGES.waitTimeoutMinutes);
   return {
     stateMachineArn,
     input: { ...source, days: raw.days, tier: raw.tier ?? 'Standard' },
-    pollIntervalMs: raw.pollIntervalMs === undefined ? DEFAULT_SFN_POLL_INTERVAL_MS : whole(raw.pollIntervalMs, '--poll-interval-ms', 3_600_000),
-    waitTimeoutMs: raw.waitTimeoutMinutes === undefined ? undefined : whole(raw.waitTimeoutMinutes, '--wait-timeout-minutes', 525_600) * 60_000,
+    pollIntervalMs: wholeNumberOption(raw.pollIntervalMs, '--poll-interval-ms', RANGES.pollIntervalMs) ?? DEFAULT_SFN_POLL_INTERVAL_MS,
+    waitTimeoutMs: waitTimeoutMinutes === undefined ? undefined : waitTimeoutMinutes * 60_000,
   };
 }
 

@@ -107,7 +107,7 @@ test('--wait-timeout-minutes: an execution still RUNNING when following stops ex
     expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(1);
     expect(await cli([...args, '--wait-timeout-minutes', '0'])).toMatchObject({
       code: EXIT_USAGE,
-      err: expect.stringMatching(/--wait-timeout-minutes: must be a positive integer/),
+      err: expect.stringMatching(/--wait-timeout-minutes: must be a whole number of minutes from 1 to 525600 \(a year at most\) \(got "0"\)/),
     });
   } finally {
     sfn.restore();

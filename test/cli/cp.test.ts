@@ -176,7 +176,7 @@ describe("--part-size-mib within S3's part limits (lib/rules: 5 MiB to 5 GiB)", 
   ])('%j: exit 2 with the usage, nothing sent', async (args) => {
     const r = await cli(args);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--part-size-mib: from 5 to 5120 \(5 GiB\), S3's part size limits \(got (5121|6000)\)/);
+    expect(r.err).toMatch(/--part-size-mib: must be a whole number of MiB from 5 to 5120 \(S3's part size limits, 5 MiB to 5 GiB\) \(got "(5121|6000)"\)/);
     expect(r.err).toMatch(/Usage: bucketkit cp \[options\]/);
     expect(s3.calls()).toHaveLength(0);
   });
@@ -186,7 +186,9 @@ describe("--part-size-mib within S3's part limits (lib/rules: 5 MiB to 5 GiB)", 
     expect(partSizeMibOf('5')).toBe(5);
     expect(partSizeMibOf('5120')).toBe(5120);
     expect(partSizeMibOf(undefined)).toBeUndefined();
-    expect(() => partSizeMibOf('4')).toThrow(/got 4\)/);
-    expect(() => partSizeMibOf('5121')).toThrow(/got 5121\)/);
+    expect(() => partSizeMibOf('4')).toThrow(/from 5 to 5120 .*\(got "4"\)/);
+    expect(() => partSizeMibOf('5121')).toThrow(/from 5 to 5120 .*\(got "5121"\)/);
+    // 0 is out of the range like any other value, and says so (it once said "must be a positive integer").
+    expect(() => partSizeMibOf('0')).toThrow(/--part-size-mib: must be a whole number of MiB from 5 to 5120 .*\(got "0"\)/);
   });
 });
