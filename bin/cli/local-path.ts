@@ -8,6 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve, relative, isAbsolute, sep } from 'node:path';
+import { CallerStreamError } from '../../lib/storage';
 
 /** A local path the CLI cannot use; its exit code follows `code` ({@link localPathExitCode} in exit-codes.ts). */
 export class LocalPathError extends Error {
@@ -91,8 +92,16 @@ function problemOf(code: string, failedPath: string, syscall: string | undefined
  * @param what - the option that named it, e.g. `--state-file` @default - none (an argument such as cp's `<dst>`)
  */
 export function localPathError(error: unknown, userPath: string, what?: string): unknown {
-  if (error instanceof LocalPathError || !isFileSystemError(error)) return error;
-  return new LocalPathError(userPath, problemOf(error.code, error.path, error.syscall), error.code, { what, cause: error });
+  if (error instanceof LocalPathError) return error;
+  // The library reports a destination file it cannot open or rename as CallerStreamError (field `destination`),
+  // with the file-system error as its cause.
+  const fsError = isFileSystemError(error)
+    ? error
+    : error instanceof CallerStreamError && error.field === 'destination' && isFileSystemError(error.cause)
+      ? error.cause
+      : undefined;
+  if (fsError === undefined) return error;
+  return new LocalPathError(userPath, problemOf(fsError.code, fsError.path, fsError.syscall), fsError.code, { what, cause: error });
 }
 
 /** Runs `fn`; a file-system error it throws becomes a {@link LocalPathError} naming `userPath` (see {@link localPathError}). */
