@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { AbortedError, IntegrityError, ObjectNotFoundError } from '../../errors';
 import type { GetOptions, GetResult, HeadOptions, ObjectMetadata } from '../../types/objects';
@@ -26,6 +26,18 @@ function readInput(ctx: S3Context, key: string, options: GetOptions) {
   };
 }
 
+/** Validates, then sends the GetObject (a delete marker as the latest version is an ObjectNotFoundError that says so). */
+async function sendGet(ctx: S3Context, key: string, options: GetOptions): Promise<GetObjectCommandOutput> {
+  assertKey(key);
+  assertReadOptions(options);
+  return withDeleteMarkerDetection(ctx, key, options.versionId, () =>
+    ctx.send(new GetObjectCommand({ ...readInput(ctx, key, options), Range: options.range ? rangeHeader(options.range) : undefined }), {
+      key,
+      abortSignal: options.abortSignal,
+    }),
+  );
+}
+
 /**
  * GetObject: a stream plus typed metadata. For a range, `size` is the object's total size.
  *
@@ -34,14 +46,7 @@ function readInput(ctx: S3Context, key: string, options: GetOptions) {
  * {@link resumingBody} for the errors it fails with (`PreconditionFailedError` when the object changed meanwhile).
  */
 export async function getObject(ctx: S3Context, key: string, options: GetOptions): Promise<GetResult> {
-  assertKey(key);
-  assertReadOptions(options);
-  const output = await withDeleteMarkerDetection(ctx, key, options.versionId, () =>
-    ctx.send(new GetObjectCommand({ ...readInput(ctx, key, options), Range: options.range ? rangeHeader(options.range) : undefined }), {
-      key,
-      abortSignal: options.abortSignal,
-    }),
-  );
+  const output = await sendGet(ctx, key, options);
   const contentRange = parseContentRange(output.ContentRange);
   const contentLength = output.ContentLength ?? 0;
   return {
@@ -58,14 +63,7 @@ export async function getObject(ctx: S3Context, key: string, options: GetOptions
  * {@link getObject}'s body ({@link resumeAfterBreak}), so both give the same bytes and the same errors.
  */
 export async function getObjectBuffer(ctx: S3Context, key: string, options: GetOptions): Promise<Buffer> {
-  assertKey(key);
-  assertReadOptions(options);
-  const output = await withDeleteMarkerDetection(ctx, key, options.versionId, () =>
-    ctx.send(new GetObjectCommand({ ...readInput(ctx, key, options), Range: options.range ? rangeHeader(options.range) : undefined }), {
-      key,
-      abortSignal: options.abortSignal,
-    }),
-  );
+  const output = await sendGet(ctx, key, options);
   const raw = output.Body as Readable | undefined;
   if (!raw) return Buffer.alloc(0);
   const length = output.ContentLength;
