@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { CompareAccelerationResult, S3Storage } from '../lib/storage';
 import { LatencyRelay } from './latency-relay';
 import { writeSection } from './overhead';
+import { serverEnv } from './server-env';
 
 const ROOT = join(__dirname, '..');
 const KIB = 1024;
@@ -36,17 +37,6 @@ const ACCELERATED_RTT_MS = 40;
 /** A path: a relay with half the round trip each way and a per-connection cap of window / RTT. */
 function startPath(port: number, rttMs: number): Promise<LatencyRelay> {
   return LatencyRelay.start(port, rttMs / 2, WINDOW_BYTES / (rttMs / 1000));
-}
-
-function minioEnv(script: string, env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(
-    execFileSync('bash', [script, 'env'], { env, encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter((l) => l.startsWith('export '))
-      .map((l) => l.slice(7))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
 }
 
 interface Run {
@@ -86,7 +76,7 @@ async function main(): Promise<void> {
   const env = { ...process.env, BUCKETKIT_STATE_DIR: state };
   const script = join(ROOT, 'scripts/servers/minio.sh');
   execFileSync('bash', [script, 'up'], { env, stdio: 'inherit' });
-  const vars = minioEnv(script, env);
+  const vars = serverEnv(script, env);
   const port = Number(new URL(vars.S3_ENDPOINT).port);
   const credentials = { accessKeyId: vars.S3_ACCESS_KEY_ID, secretAccessKey: vars.S3_SECRET_ACCESS_KEY };
   const bucket = `bk-accel-${Date.now().toString(36)}`;

@@ -20,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { S3Storage } from '../lib/storage';
 import { LatencyRelay } from './latency-relay';
 import { writeSection } from './overhead';
+import { serverEnv } from './server-env';
 
 const ROOT = join(__dirname, '..');
 const MIB = 1024 * 1024;
@@ -48,14 +49,7 @@ async function main(): Promise<void> {
   const env = { ...process.env, BUCKETKIT_STATE_DIR: state };
   const script = join(ROOT, 'scripts/servers/minio.sh');
   execFileSync('bash', [script, 'up'], { env, stdio: 'inherit' });
-  const vars = Object.fromEntries(
-    execFileSync('bash', [script, 'env'], { env, encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter((l) => l.startsWith('export '))
-      .map((l) => l.slice(7))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
+  const vars = serverEnv(script, env);
   const port = Number(new URL(vars.S3_ENDPOINT).port);
   const relay = await LatencyRelay.start(port, RTT_MS / 2, (MBIT * 1e6) / 8);
   const credentials = { accessKeyId: vars.S3_ACCESS_KEY_ID, secretAccessKey: vars.S3_SECRET_ACCESS_KEY };

@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Storage } from '../lib/storage';
+import { serverEnv } from './server-env';
 
 const OPS_PER_ROUND = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25); // 2,500 operations per side and kind
@@ -41,14 +42,7 @@ function startServer(): Server {
   const env = { ...process.env, BUCKETKIT_STATE_DIR: mkdtempSync(join(tmpdir(), 'bk-bench-')) };
   const script = join(ROOT, 'scripts/servers/moto.sh');
   execFileSync('bash', [script, 'up'], { env, stdio: 'inherit' });
-  const vars = Object.fromEntries(
-    execFileSync('bash', [script, 'env'], { env })
-      .toString()
-      .trim()
-      .split('\n')
-      .filter((l) => l.startsWith('export '))
-      .map((l) => l.slice(7).split('=') as [string, string]),
-  );
+  const vars = serverEnv(script, env);
   return {
     endpoint: vars.S3_ENDPOINT,
     accessKeyId: vars.S3_ACCESS_KEY_ID,

@@ -22,6 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { S3Storage } from '../lib/storage';
+import { serverEnv } from './server-env';
 
 const ROOT = join(__dirname, '..');
 const MIB = 1024 * 1024;
@@ -52,13 +53,7 @@ function startTarget(): Target {
   const env = { ...process.env, BUCKETKIT_STATE_DIR: mkdtempSync(join(tmpdir(), 'bk-sweep-')) };
   const script = join(ROOT, 'scripts/servers/minio.sh');
   execFileSync('bash', [script, 'up'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const vars = Object.fromEntries(
-    execFileSync('bash', [script, 'env'], { env })
-      .toString()
-      .split('\n')
-      .filter((l) => l.startsWith('export '))
-      .map((l) => [l.slice(7, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
+  const vars = serverEnv(script, env);
   return {
     endpoint: vars.S3_ENDPOINT,
     accessKeyId: vars.S3_ACCESS_KEY_ID,

@@ -26,6 +26,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { S3Storage } from '../lib/storage';
+import { serverEnv } from './server-env';
 
 const ROOT = join(__dirname, '..');
 const MIB = 1024 * 1024;
@@ -139,15 +140,7 @@ function startServer(preferred: string | undefined): Server {
     if (!existsSync(script)) continue;
     try {
       execFileSync('bash', [script, 'up'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-      const vars = Object.fromEntries(
-        execFileSync('bash', [script, 'env'], { env })
-          .toString()
-          .trim()
-          .split('\n')
-          .filter((line) => line.startsWith('export '))
-          .map((line) => line.slice('export '.length))
-          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-      );
+      const vars = serverEnv(script, env);
       return {
         name,
         endpoint: vars.S3_ENDPOINT,

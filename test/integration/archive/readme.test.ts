@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { FIXED_PROFILES, type ProviderName } from '../../../lib/storage';
+import { runExample } from '../../helpers/examples';
 import { createTestBucket, currentTarget, TestBucket } from '../../helpers/target';
 
 // The README's "Archive and restore" section is examples/archive-restore.ts, verbatim; npm test runs it on moto.
@@ -23,17 +22,8 @@ test('the README shows examples/archive-restore.ts verbatim', () => {
 test('and it runs against the server, printing what its comments say', async () => {
   // MinIO and Ceph RGW have no RestoreObject (their profiles say so; test/integration/archive/archive.test.ts).
   if (FIXED_PROFILES[PROFILE].unsupported.has('restoreObject')) return;
-  const t = currentTarget();
-  const { stdout } = await promisify(execFile)('node', ['--import', 'tsx', join(ROOT, 'examples/archive-restore.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      BUCKET: b.name,
-      S3_ENDPOINT: t.endpoint,
-      AWS_ACCESS_KEY_ID: t.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey,
-    },
-  });
+  const { stdout, stderr, code } = await runExample('archive-restore.ts', b.name);
+  expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
   const lines = stdout.trim().split('\n');
   expect(lines.slice(0, 5)).toEqual([
     'archived in GLACIER: restore it first',

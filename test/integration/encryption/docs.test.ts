@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { targetDiffers } from '../../helpers/known-differences';
+import { promisedLines, runExample, type ExampleRun } from '../../helpers/examples';
 import { createTestBucket, currentTarget, TestBucket } from '../../helpers/target';
 import { targetKmsKeys } from './kms';
 
@@ -20,39 +19,22 @@ test('docs/encryption.md opens with examples/encryption.ts, verbatim', () => {
 });
 
 /** Runs the example against the target with the target's KMS keys: key B, or SSE-S3 where the KMS has one key (MinIO). */
-async function runExample(): Promise<{ stdout: string; stderr: string; code: number }> {
-  const t = currentTarget();
+async function runEncryptionExample(): Promise<ExampleRun> {
   const keys = await targetKmsKeys();
-  const run = promisify(execFile)('node', ['--import', 'tsx', join(ROOT, 'examples/encryption.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      BUCKET: b.name,
-      S3_ENDPOINT: t.endpoint,
-      KMS_KEY_A: keys.a.id,
-      KMS_KEY_B: keys.b?.id ?? 'SSE-S3',
-      AWS_ACCESS_KEY_ID: t.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey,
-    },
-  });
-  return run.then(
-    ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
-    (e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }),
-  );
+  return runExample('encryption.ts', b.name, { KMS_KEY_A: keys.a.id, KMS_KEY_B: keys.b?.id ?? 'SSE-S3' });
 }
 
 if (!targetDiffers('bucket-encryption-refused')) {
   test("and it runs against the server with the target's KMS keys, printing what its comments say", async () => {
-    const { stdout, stderr, code } = await runExample();
+    const { stdout, stderr, code } = await runEncryptionExample();
     expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
-    const example = readFileSync(join(ROOT, 'examples/encryption.ts'), 'utf8');
-    const promised = [...example.matchAll(/console\.log\(.*\/\/ (.+)$/gm)].map((m) => m[1]);
+    const promised = promisedLines('encryption.ts');
     expect(promised).toHaveLength(6);
     expect(stdout.trim().split('\n')).toEqual(promised);
   });
 } else {
   test(`and on ${currentTarget().name}, which refuses PutBucketEncryption, it stops at its first call with InvalidArgumentError`, async () => {
-    const { stdout, stderr, code } = await runExample();
+    const { stdout, stderr, code } = await runEncryptionExample();
     expect([code, stdout]).toEqual([1, '']);
     expect(stderr).toMatch(/InvalidArgumentError: InvalidArgument, HTTP 400/);
   });
@@ -68,19 +50,9 @@ test('docs/encryption.md holds examples/customer-keys.ts, verbatim, under its SS
 // without TLS, and Ceph RGW answers a wrong key with 400, which key selection cannot tell from "not SSE-C"
 // (docs/encryption.md); there the CustomerKeyProvider suite (customer-keys.test.ts) covers what each store does.
 (currentTarget().name === 'moto' ? test : test.skip)('and the customer-keys example runs against the server, printing what its comments say', async () => {
-  const t = currentTarget();
-  const { stdout } = await promisify(execFile)('node', ['--import', 'tsx', join(ROOT, 'examples/customer-keys.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      BUCKET: b.name,
-      S3_ENDPOINT: t.endpoint,
-      AWS_ACCESS_KEY_ID: t.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey,
-    },
-  });
-  const example = readFileSync(join(ROOT, 'examples/customer-keys.ts'), 'utf8');
-  const promised = [...example.matchAll(/console\.log\(.*\/\/ (.+)$/gm)].map((m) => m[1]);
+  const { stdout, stderr, code } = await runExample('customer-keys.ts', b.name);
+  expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+  const promised = promisedLines('customer-keys.ts');
   expect(promised).toHaveLength(5);
   expect(stdout.trim().split('\n')).toEqual(promised);
 });

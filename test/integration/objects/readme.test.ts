@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { createTestBucket, currentTarget, TestBucket } from '../../helpers/target';
+import { runExample } from '../../helpers/examples';
+import { createTestBucket, TestBucket } from '../../helpers/target';
 
 const ROOT = join(__dirname, '..', '..', '..');
 let b: TestBucket;
@@ -18,17 +17,8 @@ test('the README shows examples/storage-quickstart.ts verbatim', () => {
 });
 
 test('and it runs against the server, printing what the README says it prints', async () => {
-  const t = currentTarget();
-  const { stdout } = await promisify(execFile)('node', ['--import', 'tsx', join(ROOT, 'examples/storage-quickstart.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      BUCKET: b.name,
-      S3_ENDPOINT: t.endpoint,
-      AWS_ACCESS_KEY_ID: t.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey,
-    },
-  });
+  const { stdout, stderr, code } = await runExample('storage-quickstart.ts', b.name);
+  expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
   expect(stdout.trim().split('\n')).toEqual([
     '14 text/csv finance',
     'id,total',
