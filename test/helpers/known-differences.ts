@@ -73,7 +73,9 @@ export type Difference =
   /** HEAD ?partNumber with ChecksumMode ENABLED reports no part checksum (a download checks the COMPOSITE checksum at the end instead of each part). */
   | 'part-checksums-not-reported'
   /** HEAD with ChecksumMode ENABLED reports a wrong FULL_OBJECT CRC32C or CRC64NVME for a multipart object. */
-  | 'full-object-crc-misreported';
+  | 'full-object-crc-misreported'
+  /** UploadPart takes an x-amz-checksum-crc32 that does not match the bytes (S3 answers 400 BadDigest), though CreateMultipartUpload echoes the declared algorithm. */
+  | 'part-checksum-mismatch-accepted';
 
 /** One sentence per difference, rendered into docs/compatibility.md by npm run compat:matrix. */
 export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
@@ -119,6 +121,8 @@ export const DIFFERENCE_NOTES: Readonly<Record<Difference, string>> = {
     'UploadPartCopy from an SSE-C source to another SSE-C key answers 400 InvalidArgument ("The calculated MD5 hash of the key did not match"): an SSE-C object cannot be re-keyed by copy.',
   'copy-in-place-ignores-encryption-change':
     'CopyObject of an object onto itself without a source version id (an unversioned bucket) answers 400 InvalidRequest "copy to itself" when only the encryption changes.',
+  'part-checksum-mismatch-accepted':
+    "UploadPart answers 200 to an x-amz-checksum-crc32 that does not match the bytes (Amazon S3 answers 400 BadDigest), though CreateMultipartUpload echoes x-amz-checksum-algorithm: CRC32. bucketkit's default part check on a custom endpoint therefore stays Content-MD5 there: the wrong-checksum part it sends to find out is taken, so it aborts that upload and creates a plain one.",
   'part-checksums-not-reported':
     'HEAD ?partNumber=N with ChecksumMode ENABLED reports no checksum for the part, so a download checks the COMPOSITE checksum once all ranges are in, instead of each part as it arrives (verification composite-checksum).',
   'full-object-crc-misreported':
@@ -231,6 +235,7 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
     'suspended-delete-removes-all-versions',
     'part-checksums-not-reported',
     'full-object-crc-misreported',
+    'part-checksum-mismatch-accepted',
   ],
   minio: [
     'object-lock-denial-is-400',
@@ -276,6 +281,22 @@ export const DIFFERENCES: Readonly<Record<string, readonly Difference[]>> = {
 /** True when the current target is known to differ from S3 in this way. */
 export function targetDiffers(difference: Difference, target = process.env.BUCKETKIT_TARGET ?? 'moto'): boolean {
   return (DIFFERENCES[target] ?? []).includes(difference);
+}
+
+/**
+ * The store answers a CreateMultipartUpload that declares CRC32 with `x-amz-checksum-algorithm: CRC32`, so a default
+ * upload sends it one part with a wrong CRC32 to learn whether it checks it (transfer/upload/checksum-negotiation.ts).
+ */
+export function echoesDeclaredChecksum(): boolean {
+  return !targetDiffers('flexible-checksums-not-echoed');
+}
+
+/**
+ * The part check of an upload with bucketkit's defaults on the current target (a custom endpoint): CRC32, where the
+ * store refused a wrong CRC32; else Content-MD5. Also what a download of such an object checks when it follows the parts.
+ */
+export function defaultPartCheck(): 'CRC32' | 'MD5' {
+  return echoesDeclaredChecksum() && !targetDiffers('part-checksum-mismatch-accepted') ? 'CRC32' : 'MD5';
 }
 
 /** A non-default storage class the current target accepts and reports back. */

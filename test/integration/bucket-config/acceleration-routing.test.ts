@@ -180,7 +180,9 @@ describe("accelerate: 'on' with a refusing accelerated endpoint", () => {
       // No cool-down: each accelerated request was tried, refused and replayed (create, parts, complete).
       expect(m.fallbacks).toBeGreaterThanOrEqual(5);
       expect(m.accelerated.failedRequests).toBe(m.fallbacks);
-      expect(m.regional.bytesSent).toBe(data.length);
+      // The data, and the one byte sent with a wrong CRC32 (checksum-negotiation.ts) where the store took it (moto); a
+      // refused request's bytes are not counted as sent.
+      expect(m.regional.bytesSent).toBe(data.length + (targetDiffers('part-checksum-mismatch-accepted') ? 1 : 0));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

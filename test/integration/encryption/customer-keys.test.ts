@@ -23,7 +23,7 @@ import {
   type S3StorageConfig,
 } from '../../../lib/storage';
 import { currentTarget, emptyBucket, rawClient, sha256, uniqueBucketName } from '../../helpers/target';
-import { nonDefaultStorageClass, targetDiffers } from '../../helpers/known-differences';
+import { echoesDeclaredChecksum, nonDefaultStorageClass, targetDiffers } from '../../helpers/known-differences';
 import { recordCommands, startTlsMinio } from './kms';
 
 const onMoto = currentTarget().name === 'moto';
@@ -129,7 +129,8 @@ describe(`SSE-C keys from a CustomerKeyProvider (${strict ? `${currentTarget().n
       expect(sent(wire, name).length).toBeGreaterThan(0);
       for (const c of sent(wire, name)) expect([name, c.input.SSECustomerAlgorithm, c.input.SSECustomerKeyMD5]).toEqual([name, 'AES256', md5(A)]);
     }
-    expect(sent(wire, 'UploadPartCommand')).toHaveLength(3);
+    // Three parts, and before them the one-byte part with a wrong CRC32 that tells whether the store checks CRC32.
+    expect(sent(wire, 'UploadPartCommand')).toHaveLength(echoesDeclaredChecksum() ? 4 : 3);
     for (const key of ['p/small', 'p/big']) {
       const head = await rawHead(key, A);
       expect(head.Metadata).toEqual(expect.objectContaining({ 'bk-sse-c-key-id': 'A', 'bk-sse-c-key-md5': md5(A) }));

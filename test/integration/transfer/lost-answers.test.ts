@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { MIB } from '../../../lib/rules/limits';
 import { StorageError } from '../../../lib/storage';
 import { FaultProxy, type Fault } from '../../helpers/fault-proxy';
+import { targetDiffers } from '../../helpers/known-differences';
 import { createTestBucket, currentTarget, sha256, storageFor, TestBucket } from '../../helpers/target';
 
 const PART = 5 * MIB;
@@ -70,7 +71,9 @@ describe.each(LOST)('a CreateMultipartUpload answer %s after the upload was crea
     const creates = faultFirst('create', key, fault);
     await storage.upload(key, data, { multipartThresholdBytes: 0, targetPartSizeBytes: PART });
     storage.destroy();
-    expect(creates.seen).toBe(2);
+    // The lost one and its retry; where the store takes a wrong CRC32 ('part-checksum-mismatch-accepted', moto), the
+    // default part check then aborts that upload and creates a plain one (checksum-negotiation.ts).
+    expect(creates.seen).toBe(targetDiffers('part-checksum-mismatch-accepted') ? 3 : 2);
     expect(sha256(await b.storage.getBuffer(key))).toBe(sha256(data));
     expect(await openUploads(key)).toEqual([]);
   });

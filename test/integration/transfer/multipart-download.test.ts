@@ -19,7 +19,8 @@ beforeAll(async () => {
   b = await createTestBucket('dl');
   multipartData = randomBytes(4 * PART + 4321);
   singleData = randomBytes(3 * MIB + 11);
-  await b.storage.upload('mp', multipartData, { multipartThresholdBytes: PART, targetPartSizeBytes: PART });
+  // Content-MD5 parts (no flexible checksum), so the download checks the multipart ETag on every target.
+  await b.storage.upload('mp', multipartData, { multipartThresholdBytes: PART, targetPartSizeBytes: PART, partChecksum: 'MD5' });
   await b.storage.put('single', singleData);
 });
 afterAll(async () => {

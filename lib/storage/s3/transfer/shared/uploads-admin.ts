@@ -1,30 +1,52 @@
 /** Multipart upload housekeeping: list parts, abort, and find or clean up incomplete uploads. */
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithmName } from '../../../../rules/checksums';
 import { InvalidArgumentError } from '../../../errors';
 import type { AbortIncompleteUploadsOptions, IncompleteUpload, ListIncompleteUploadsOptions } from '../../../types/transfer';
 import type { S3Context } from '../../core/context';
 import { mapSettledLimit } from '../../core/concurrency';
 
 /** Every part ListParts shows for an upload, by part number. Throws `MultipartUploadError` (NoSuchUpload) for a gone upload. */
-export async function listUploadedParts(
+export async function listUploadedParts(ctx: S3Context, key: string, uploadId: string, abortSignal?: AbortSignal): Promise<Map<number, ListedPart>> {
+  return (await listUpload(ctx, key, uploadId, abortSignal)).parts;
+}
+
+/** A part as ListParts shows it: ETag, size, and the flexible checksums the store reports for it (base64). */
+export interface ListedPart {
+  readonly etag: string;
+  readonly size: number;
+  readonly checksums?: Partial<Record<ChecksumAlgorithmName, string>>;
+}
+
+/**
+ * ListParts, all pages: the parts by part number, and the checksum algorithm the upload was created with
+ * (`x-amz-checksum-algorithm`, when the store reports one). Throws `MultipartUploadError` (NoSuchUpload) for a gone upload.
+ */
+export async function listUpload(
   ctx: S3Context,
   key: string,
   uploadId: string,
   abortSignal?: AbortSignal,
-): Promise<Map<number, { etag: string; size: number }>> {
-  const parts = new Map<number, { etag: string; size: number }>();
+): Promise<{ parts: Map<number, ListedPart>; checksumAlgorithm?: string }> {
+  const parts = new Map<number, ListedPart>();
+  let checksumAlgorithm: string | undefined;
   let marker: string | undefined;
   do {
     const page = await ctx.send(
       new ListPartsCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker, RequestPayer: ctx.requestPayer }),
       { key, uploadId, abortSignal },
     );
+    checksumAlgorithm ??= page.ChecksumAlgorithm;
     for (const p of page.Parts ?? []) {
-      if (p.PartNumber !== undefined && p.ETag) parts.set(p.PartNumber, { etag: p.ETag, size: p.Size ?? 0 });
+      if (p.PartNumber === undefined || !p.ETag) continue;
+      const checksums = Object.fromEntries(
+        CHECKSUM_ALGORITHMS.map((a) => [a, p[`Checksum${a}` as const]]).filter((entry): entry is [ChecksumAlgorithmName, string] => entry[1] !== undefined),
+      );
+      parts.set(p.PartNumber, { etag: p.ETag, size: p.Size ?? 0, checksums });
     }
     marker = page.IsTruncated ? String(page.NextPartNumberMarker ?? '') || undefined : undefined;
   } while (marker);
-  return parts;
+  return { parts, checksumAlgorithm };
 }
 
 /** AbortMultipartUpload: S3 deletes the parts. */

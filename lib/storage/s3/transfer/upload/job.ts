@@ -8,6 +8,7 @@ import { PartLayout } from '../shared/part-size';
 import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS } from '../shared/control';
 import { JsonFileUploadStateStore, STATE_SAVE_INTERVAL_MS, UPLOAD_STATE_SUFFIX } from '../shared/state';
 import { SourceReader } from '../shared/source';
+import type { ListedPart } from '../shared/uploads-admin';
 
 /** A part that is uploaded, with the checksum algorithm it was sent with. */
 export type CompletedPart = UploadedPart & { readonly checksumAlgorithm?: PartChecksum };
@@ -21,8 +22,11 @@ export interface Plan {
   readonly createdAt: string;
   /** Parts confirmed uploaded (by the state and ListParts): never sent again. */
   readonly done: Map<number, CompletedPart>;
-  /** Parts ListParts shows that the state does not vouch for: kept if the source's bytes hash to their ETag. */
-  readonly candidates: Map<number, { etag: string; size: number }>;
+  /**
+   * Parts ListParts shows that the state does not vouch for: kept if the source's bytes hash to their ETag (an MD5),
+   * or to the flexible checksum the store lists for them in the algorithm the parts carry.
+   */
+  readonly candidates: Map<number, ListedPart>;
 }
 
 /** The parts done so far, in part-number order. */
@@ -48,18 +52,27 @@ export function sseTypeOf(options: UploadOptions): string | undefined {
 
 /** One multipart upload in progress: what it sends, where its state goes, and its counters. */
 export class UploadJob {
-  public readonly partChecksum: PartChecksum;
+  // The part checks below are settled before any part is sent: at construction, or by adoptPartChecksum() when the
+  // store confirmed CRC32 on CreateMultipartUpload (see negotiatesChecksum) or a resumed upload began with another.
+  public partChecksum: PartChecksum;
   /** The flexible checksum every part carries (`x-amz-checksum-*`), when there is one. */
-  public readonly flexible?: ChecksumAlgorithmName;
+  public flexible?: ChecksumAlgorithmName;
   /** The multipart checksum type declared on CreateMultipartUpload with {@link flexible}. */
-  public readonly checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
+  public checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
   /** Parts carry `Content-MD5`. */
-  public readonly sendsContentMd5: boolean;
+  public sendsContentMd5 = false;
   /**
    * Each part's MD5 is computed: for Content-MD5, for the multipart ETag check, and so that a resume can prove a kept
    * part holds the same bytes (a part with a composite flexible checksum is proven by that checksum instead).
    */
-  public readonly hashesMd5: boolean;
+  public hashesMd5 = false;
+  /**
+   * The part check is the custom-endpoint default (Content-MD5) and may become CRC32 if the store proves on
+   * CreateMultipartUpload that it checks CRC32 (checksum-negotiation.ts). False once settled, and whenever the caller
+   * chose `partChecksum` or `checksumAlgorithm`, the checksum policy is `WHEN_SUPPORTED` (CRC32 already), or the
+   * compatibility profile says the store has no flexible checksums.
+   */
+  public negotiatesChecksum: boolean;
   public readonly sseC: ReturnType<typeof customerKeyInput>;
   public readonly md5Based: boolean;
   public readonly store?: UploadStateStore;
@@ -77,19 +90,32 @@ export class UploadJob {
     public readonly reader: SourceReader,
     public readonly options: UploadOptions,
     public first: { data: Buffer; ended: boolean } | undefined,
+    noFlexibleChecksums = false,
   ) {
     // The declared checksumAlgorithm when there is one; else CRC32 where the store takes flexible checksums (cheap,
     // and the composite checksum verifies the object); Content-MD5, which every S3-compatible store checks, elsewhere.
     const resolved = resolvePartChecksum(options, ctx.config.checksumPolicy);
     this.partChecksum = resolved.partChecksum;
-    this.flexible = flexibleOf(this.partChecksum);
-    this.checksumType = this.flexible === undefined ? undefined : this.flexible === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE';
-    this.sendsContentMd5 = resolved.contentMd5;
-    this.hashesMd5 = this.sendsContentMd5 || this.checksumType !== 'COMPOSITE';
+    this.adoptPartChecksum(resolved.partChecksum, resolved.contentMd5);
+    this.negotiatesChecksum =
+      options.partChecksum === undefined && options.checksumAlgorithm === undefined && resolved.partChecksum === 'MD5' && !noFlexibleChecksums;
     this.sseC = customerKeyInput(customerKeyOf(options.encryption));
     this.md5Based = etagIsMd5Based(sseTypeOf(options), this.sseC.SSECustomerAlgorithm);
     this.store = options.stateStore ?? (reader.filePath !== undefined ? new JsonFileUploadStateStore(reader.filePath + UPLOAD_STATE_SUFFIX) : undefined);
     this.concurrency = options.concurrency ?? ctx.config.concurrency;
+  }
+
+  /**
+   * Sets the part check every part of this upload is sent with (and ends the negotiation). `contentMd5`: parts also
+   * carry Content-MD5 (`partChecksum: 'MD5'`, or MD5 on top of a declared `checksumAlgorithm`).
+   */
+  public adoptPartChecksum(partChecksum: PartChecksum, contentMd5 = partChecksum === 'MD5'): void {
+    this.partChecksum = partChecksum;
+    this.flexible = flexibleOf(partChecksum);
+    this.checksumType = this.flexible === undefined ? undefined : this.flexible === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE';
+    this.sendsContentMd5 = contentMd5;
+    this.hashesMd5 = this.sendsContentMd5 || this.checksumType !== 'COMPOSITE';
+    this.negotiatesChecksum = false;
   }
 
   public get fingerprint(): UploadState['source'] {

@@ -179,7 +179,11 @@ async function sendPart(job: UploadJob, plan: Plan, partNumber: number, holder: 
   const { md5, checksum, sha256 } = await hashPart(job, holder);
   const data = holder.data;
   const candidate = plan.candidates.get(partNumber);
-  if (candidate && md5 && job.md5Based && unquoteEtag(candidate.etag) === md5 && candidate.size === data.length) {
+  // A part found by ListParts alone is kept when the source's bytes are proven to be its bytes: by its ETag where that
+  // is an MD5, or by the flexible checksum the store lists for it (CRC32 parts carry no MD5 to compare).
+  const provenByMd5 = md5 !== undefined && job.md5Based && unquoteEtag(candidate?.etag) === md5;
+  const provenByChecksum = checksum !== undefined && job.flexible !== undefined && candidate?.checksums?.[job.flexible]?.replace(/-\d+$/, '') === checksum;
+  if (candidate && candidate.size === data.length && (provenByMd5 || provenByChecksum)) {
     job.resumed++;
     return {
       partNumber,

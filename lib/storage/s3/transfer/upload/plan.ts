@@ -3,8 +3,10 @@ import { AbortedError, MultipartUploadError, EncryptionKeyMismatchError, Precond
 import { abortSuffix, tryAbortUpload } from '../shared/settle';
 import type { UploadState } from '../../../types/transfer';
 import { unquoteEtag } from '../shared/checksums';
-import { listUploadedParts } from '../shared/uploads-admin';
+import { listUpload, type ListedPart } from '../shared/uploads-admin';
+import { NEGOTIATED_CHECKSUM, storeChecksCrc32 } from './checksum-negotiation';
 import { fixedLayout, growingLayout, layoutFor, partCountFor } from '../shared/part-size';
+import type { ChecksumAlgorithm } from '@aws-sdk/client-s3';
 import { createMultipartUpload } from '../shared/create-upload';
 import { writeInput } from '../../core/write-input';
 import { UploadJob, Plan, CompletedPart } from './job';
@@ -16,6 +18,8 @@ export async function planUpload(job: UploadJob, explicitUploadId?: string): Pro
   const saved = job.store ? await job.store.load(bucket, job.key) : undefined;
   const usable = saved && job.options.resume !== false && (explicitUploadId === undefined || saved.uploadId === explicitUploadId) ? saved : undefined;
   if (usable) {
+    // A default part check goes on as the upload began (CRC32 if the store proved it checks CRC32, else Content-MD5).
+    if (job.negotiatesChecksum && (usable.partChecksum === 'CRC32' || usable.partChecksum === 'MD5')) job.adoptPartChecksum(usable.partChecksum);
     const checks = describeChecksumChange(usable, job);
     if (checks) {
       throw new PreconditionFailedError(
@@ -44,12 +48,18 @@ export async function planUpload(job: UploadJob, explicitUploadId?: string): Pro
   }
   const uploadId = explicitUploadId ?? usable?.uploadId;
   if (uploadId !== undefined) {
-    const listed = await listUploadedParts(job.ctx, job.key, uploadId, job.options.abortSignal).catch((error: unknown) => {
+    const listing = await listUpload(job.ctx, job.key, uploadId, job.options.abortSignal).catch((error: unknown) => {
       if (explicitUploadId === undefined && error instanceof MultipartUploadError && error.s3Code === 'NoSuchUpload') return undefined;
       throw error;
     });
-    if (listed) {
-      const plan = reconcile(job, uploadId, usable, listed);
+    if (listing) {
+      if (job.negotiatesChecksum) {
+        // An upload resumed by id alone, created by someone else: a store that took a declared CRC32 wants it on every
+        // part; whether it checks it is not known, so Content-MD5 goes along. Otherwise Content-MD5 alone, as before.
+        if (listing.checksumAlgorithm === NEGOTIATED_CHECKSUM) job.adoptPartChecksum(NEGOTIATED_CHECKSUM, true);
+        else job.adoptPartChecksum('MD5');
+      }
+      const plan = reconcile(job, uploadId, usable, listing.parts);
       await proveKeptParts(job, plan);
       return plan;
     }
@@ -58,7 +68,7 @@ export async function planUpload(job: UploadJob, explicitUploadId?: string): Pro
   return createUpload(job);
 }
 
-function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefined, listed: Map<number, { etag: string; size: number }>): Plan {
+function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefined, listed: Map<number, ListedPart>): Plan {
   let layoutKind: 'fixed' | 'growing';
   let partSizeBytes: number;
   if (saved) {
@@ -83,7 +93,7 @@ function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefi
   }
   const layout = layoutKind === 'fixed' ? fixedLayout(partSizeBytes) : growingLayout(partSizeBytes);
   const done = new Map<number, CompletedPart>();
-  const candidates = new Map<number, { etag: string; size: number }>();
+  const candidates = new Map<number, ListedPart>();
   const savedParts = new Map((saved?.parts ?? []).map((p) => [p.partNumber, p]));
   for (const [partNumber, part] of listed) {
     const mine = savedParts.get(partNumber);
@@ -98,15 +108,34 @@ function reconcile(job: UploadJob, uploadId: string, saved: UploadState | undefi
 
 async function createUpload(job: UploadJob): Promise<Plan> {
   const layout = layoutFor(job.reader.size, job.options);
-  // Not cancelled mid-request, and an upload a lost answer left open is aborted (shared/create-upload.ts). It is
-  // short; a cancel that comes meanwhile aborts the upload it created, below.
+  const created = await sendCreate(job, job.negotiatesChecksum ? NEGOTIATED_CHECKSUM : job.flexible);
+  const uploadId = job.negotiatesChecksum ? await settleNegotiation(job, created) : created.uploadId;
+  const plan: Plan = {
+    uploadId,
+    layout,
+    layoutKind: layout.equalParts ? 'fixed' : 'growing',
+    partSizeBytes: layout.partSize(1),
+    createdAt: new Date().toISOString(),
+    done: new Map(),
+    candidates: new Map(),
+  };
+  await job.saveState(plan, true);
+  return plan;
+}
+
+/**
+ * CreateMultipartUpload declaring `flexible` (COMPOSITE, or FULL_OBJECT for CRC64NVME). Not cancelled mid-request, and
+ * an upload a lost answer left open is aborted (shared/create-upload.ts); a cancel that came meanwhile aborts the
+ * upload it created. Resolves with the upload id, and the algorithm the store answered with (`x-amz-checksum-algorithm`).
+ */
+async function sendCreate(job: UploadJob, flexible: ChecksumAlgorithm | undefined): Promise<{ uploadId: string; checksumAlgorithm?: string }> {
   const { output: created } = await createMultipartUpload(
     job.ctx,
     {
       Bucket: job.ctx.bucket,
       Key: job.key,
-      ChecksumAlgorithm: job.flexible,
-      ChecksumType: job.checksumType,
+      ChecksumAlgorithm: flexible,
+      ChecksumType: flexible === undefined ? undefined : flexible === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE',
       RequestPayer: job.ctx.requestPayer,
       ...writeInput(job.options),
     },
@@ -117,17 +146,38 @@ async function createUpload(job: UploadJob): Promise<Plan> {
     const suffix = abortSuffix(created.UploadId, await tryAbortUpload(job.ctx, job.key, created.UploadId));
     throw new AbortedError(`upload of ${job.key} was cancelled${suffix}`, { bucket: job.ctx.bucket, key: job.key });
   }
-  const plan: Plan = {
-    uploadId: created.UploadId,
-    layout,
-    layoutKind: layout.equalParts ? 'fixed' : 'growing',
-    partSizeBytes: layout.partSize(1),
-    createdAt: new Date().toISOString(),
-    done: new Map(),
-    candidates: new Map(),
-  };
-  await job.saveState(plan, true);
-  return plan;
+  return { uploadId: created.UploadId, checksumAlgorithm: created.ChecksumAlgorithm };
+}
+
+/**
+ * Settles the default part check of an upload created declaring CRC32 (checksum-negotiation.ts): CRC32 when the
+ * store answered with it and refused a wrong one; Content-MD5 on the same upload when it ignored the declaration;
+ * Content-MD5 on a new plain upload when it took the declaration but not the check (the first one is aborted).
+ * @returns the upload id the parts go to
+ */
+async function settleNegotiation(job: UploadJob, created: { uploadId: string; checksumAlgorithm?: string }): Promise<string> {
+  const { uploadId } = created;
+  if (created.checksumAlgorithm !== NEGOTIATED_CHECKSUM) {
+    job.adoptPartChecksum('MD5');
+    return uploadId;
+  }
+  const verdict = await storeChecksCrc32(job, uploadId).catch(async (error: unknown) => {
+    const suffix = abortSuffix(uploadId, await tryAbortUpload(job.ctx, job.key, uploadId));
+    throw error instanceof AbortedError ? new AbortedError(`${error.message}${suffix}`, { bucket: job.ctx.bucket, key: job.key, cause: error.cause }) : error;
+  });
+  if (verdict === 'checked') {
+    job.adoptPartChecksum(NEGOTIATED_CHECKSUM);
+    return uploadId;
+  }
+  job.adoptPartChecksum('MD5');
+  const outcome = await tryAbortUpload(job.ctx, job.key, uploadId);
+  if (outcome.kind === 'failed') {
+    throw new MultipartUploadError(
+      `upload of ${job.key}: the store took a CRC32 it does not check, and the upload declared with it${abortSuffix(uploadId, outcome)}`,
+      { uploadId, bucket: job.ctx.bucket, key: job.key, cause: outcome.error },
+    );
+  }
+  return (await sendCreate(job, undefined)).uploadId;
 }
 
 /**

@@ -108,7 +108,9 @@ async function runUpload(ctx: S3Context, key: string, source: UploadSource, requ
       first = await reader.readNext(layoutFor(undefined, options).partSize(1));
       if (first.ended && first.data.length <= threshold) return await singlePutBytes(ctx, key, first.data, options);
     }
-    return await runMultipartUpload(new UploadJob(ctx, key, reader, options, first), explicitUploadId);
+    // A profile that knows the store has no flexible checksums spares the CRC32 negotiation (checksum-negotiation.ts).
+    const noFlexibleChecksums = profile?.unsupported.has('flexibleChecksums') === true;
+    return await runMultipartUpload(new UploadJob(ctx, key, reader, options, first, noFlexibleChecksums), explicitUploadId);
   } finally {
     await reader.close();
   }
