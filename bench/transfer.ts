@@ -54,13 +54,17 @@ function storage(server: { endpoint: string; accessKeyId: string; secretAccessKe
   });
 }
 
-/** Object keys: the one every download engine reads (bucketkit defaults), and a copy uploaded with CRC32 part checksums. */
-const crc32Key = (key: string) => `${key}.crc32`;
+/**
+ * Object keys: the one every download engine reads (bucketkit defaults: CRC32 part checksums on a store that checks
+ * them), and a copy uploaded with Content-MD5 parts and no flexible checksum (as lib-storage, older tools and older
+ * objects have it), whose download can only check the multipart ETag.
+ */
+const md5Key = (key: string) => `${key}.md5`;
 
 /**
  * The bucketkit upload engines go multipart from PART_SIZE, as the peers are told to (lib-storage always does; the
  * AWS CLI's `multipart_threshold`, rclone's `--s3-upload-cutoff`), so that a size under bucketkit's 100 MiB default
- * threshold still sends parts (and `-crc32` still writes CRC32 part checksums for `-crc32-object` to check). At the
+ * threshold still sends parts (and `-md5` still writes a multipart object for `-md5-object` to check). At the
  * full sizes (1 and 4 GiB, both above 100 MiB) this is the default behaviour. A size of PART_SIZE or less still goes
  * in one PutObject: the "check" column then shows `md5-etag`.
  */
@@ -86,8 +90,8 @@ async function child(engine: string, file: string, bucket: string, key: string):
     case 'bucketkit-upload-nocheck':
       ({ verifiedBy } = await s.upload(key, { filePath: file }, { ...MULTIPART, partChecksum: 'NONE', verify: false }));
       break;
-    case 'bucketkit-upload-crc32':
-      ({ verifiedBy } = await s.upload(crc32Key(key), { filePath: file }, { ...MULTIPART, partChecksum: 'CRC32' }));
+    case 'bucketkit-upload-md5':
+      ({ verifiedBy } = await s.upload(md5Key(key), { filePath: file }, { ...MULTIPART, partChecksum: 'MD5' }));
       break;
     case 'lib-storage-upload':
       await new Upload({ client, params: { Bucket: bucket, Key: key, Body: createReadStream(file) }, partSize: PART_SIZE, queueSize: CONCURRENCY }).done();
@@ -98,8 +102,8 @@ async function child(engine: string, file: string, bucket: string, key: string):
     case 'bucketkit-download':
       ({ verifiedBy } = await s.download(key, file, { resume: false }));
       break;
-    case 'bucketkit-download-crc32-object':
-      ({ verifiedBy } = await s.download(crc32Key(key), file, { resume: false }));
+    case 'bucketkit-download-md5-object':
+      ({ verifiedBy } = await s.download(md5Key(key), file, { resume: false }));
       break;
     case 'bucketkit-download-noverify':
       ({ verifiedBy } = await s.download(key, file, { resume: false, verify: false }));
@@ -339,11 +343,11 @@ async function main(): Promise<void> {
       for (round = 1; round <= rounds; round++) {
         noteLoad(`${size / GIB} GiB round ${round}`);
         process.stderr.write(`round ${round}: ${size / GIB} GiB, drive free ${freeGiB(work).toFixed(1)} GiB\n`);
-        for (const engine of ['bucketkit-upload', 'bucketkit-upload-crc32', 'bucketkit-upload-nocheck', 'lib-storage-upload', 'putobject']) {
+        for (const engine of ['bucketkit-upload', 'bucketkit-upload-md5', 'bucketkit-upload-nocheck', 'lib-storage-upload', 'putobject']) {
           await node(engine, 'upload', source);
           // Each overwrite of a 4 GiB object leaves MinIO's old data in its trash; deleting the object and emptying
           // the trash between engines keeps a 3-round 4 GiB run inside the drive (it once hit "minimum free drive threshold").
-          if (engine !== 'bucketkit-upload-crc32') await removeObject(server, bucket, key);
+          if (engine !== 'bucketkit-upload-md5') await removeObject(server, bucket, key);
         }
         if (hasAws) {
           await cli('aws s3 cp', 'upload', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', source, `s3://${bucket}/${key}`]);
@@ -366,7 +370,7 @@ async function main(): Promise<void> {
         }
         // The object every download engine reads: a bucketkit upload with its defaults (not measured).
         await node('bucketkit-upload', 'upload', source, 'prepare');
-        for (const engine of ['bucketkit-download', 'bucketkit-download-crc32-object', 'bucketkit-download-noverify', 'getobject']) {
+        for (const engine of ['bucketkit-download', 'bucketkit-download-md5-object', 'bucketkit-download-noverify', 'getobject']) {
           await node(engine, 'download', dest);
           checkDownload();
         }
@@ -480,7 +484,7 @@ function render(
     `bucketkit runs with its defaults: concurrency 8, 16 MiB parts and ranges, integrity checks on. The peers run at the same part size and concurrency (lib-storage \`partSize\`/\`queueSize\`, the AWS CLI's \`multipart_chunksize\`/\`max_concurrent_requests\`, rclone's \`--s3-chunk-size\`/\`--s3-upload-concurrency\`/\`--multi-thread-streams\`), which is faster than their own defaults.`,
     `Load average (1 min): ${tools.loads.join('; ')}. Other work on the machine skews the figures, so compare engines within one run.`,
     'Peak RSS is the whole child process (`/usr/bin/time %M`), Node and tsx included. Node engines are timed inside the process, after a 1 MiB warm-up transfer (module loading is not the transfer), and report the event-loop delay while the transfer ran (`monitorEventLoopDelay`, 10 ms resolution); the CLIs are timed by wall time, start-up included.',
-    "`bucketkit-upload` runs the defaults for a custom endpoint: Content-MD5 on every part (the store checks it; MD5 on the hash pool) and the multipart ETag checked at the end. `-crc32` sends a CRC32 per part instead (the store checks it; the composite checksum is checked at the end), the default on AWS. `-nocheck` sends neither; lib-storage, on the same client, sends none. `bucketkit-download` reads the object `bucketkit-upload` wrote and checks its multipart ETag (MD5 of every range on the hash pool); `-crc32-object` reads the object `-crc32` wrote and checks each range against its part's CRC32 (`part-checksums`); `-noverify` checks the size only, like the single GetObject. rclone checks neither upload nor download of a multipart object here.",
+    "`bucketkit-upload` runs the defaults for a custom endpoint: CRC32 on every part where the store proves it checks CRC32 (it refused a one-byte part with a wrong CRC32, as MinIO does; the composite checksum is checked at the end), else Content-MD5 (the multipart ETag is then checked). `-md5` sends Content-MD5 on every part instead (MD5 on the hash pool; the store checks it; the multipart ETag is checked at the end), the default on stores that do not check CRC32. `-nocheck` sends neither; lib-storage, on the same client, sends none. `bucketkit-download` reads the object `bucketkit-upload` wrote and checks each range against its part's checksum (`part-checksums`, CRC32 here); `-md5-object` reads the object `-md5` wrote, which has no flexible checksum (as one written by lib-storage or an older tool), and checks its multipart ETag (MD5 of every range on the hash pool); `-noverify` checks the size only, like the single GetObject. rclone checks neither upload nor download of a multipart object here.",
     `The "check" column is the check each bucketkit transfer's result reported (\`verifiedBy\`; every distinct one when the rounds differ).${sizes.some((size) => size <= 100 * MIB) ? ` The bucketkit uploads go multipart above ${PART_SIZE / MIB} MiB (\`multipartThresholdBytes\`), as the peers do, where bucketkit's default sends one PutObject up to 100 MiB; at ${PART_SIZE / MIB} MiB or less they send one PutObject.` : ''}`,
     `${tools.hasAws ? '' : 'The AWS CLI was not installed. '}${tools.hasRclone ? '' : 'rclone was not installed. '}`,
     '',
@@ -522,7 +526,7 @@ function render(
       '| engine | ' + sizes.map((s) => `${s / GIB} GiB peak RSS MiB`).join(' | ') + ' | growth |',
       '|---|' + sizes.map(() => '---|').join('') + '---|',
     );
-    for (const engine of ['bucketkit-upload', 'bucketkit-download', 'bucketkit-download-crc32-object', 'lib-storage-upload', 'putobject', 'getobject']) {
+    for (const engine of ['bucketkit-upload', 'bucketkit-download', 'bucketkit-download-md5-object', 'lib-storage-upload', 'putobject', 'getobject']) {
       const values = sizes.map((s) => rss(engine, s));
       if (values.some((v) => v === undefined)) continue;
       const growth = ((values.at(-1)! / values[0]! - 1) * 100).toFixed(1);
