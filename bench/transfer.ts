@@ -184,8 +184,27 @@ interface Run {
   readonly verification?: string;
 }
 
-/** Runs a command under /usr/bin/time; returns its wall seconds, peak RSS and stdout. */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ wall: number; rssKiB: number; stdout: string }> {
+/**
+ * `items` starting at `by` (mod length): round r starts with the r-th engine, so that no engine is always the one that
+ * runs right after the preparation upload (or another engine's large writes).
+ */
+export function rotated<T>(items: readonly T[], by: number): T[] {
+  const start = ((by % items.length) + items.length) % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
+}
+
+/** Pause after `sync`, before each timed run: lets the dirty pages the previous run left be written back first. */
+const SETTLE_MS = 1000;
+
+/**
+ * Runs a command under /usr/bin/time; returns its wall seconds, peak RSS and stdout. First, untimed, `sync` writes
+ * back what the previous run left in the page cache (up to 4 GiB of object data and the destination file), which
+ * otherwise competes for the two cores with whichever engine runs next (the system time of one 1 GiB download swung
+ * from 0.7 to 3.0 s between identical runs without it; docs/benchmarks.md, "Where the time goes").
+ */
+async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ wall: number; rssKiB: number; stdout: string }> {
+  execFileSync('sync');
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   return new Promise((resolve, reject) => {
     const proc = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M', command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -343,54 +362,73 @@ async function main(): Promise<void> {
       for (round = 1; round <= rounds; round++) {
         noteLoad(`${size / GIB} GiB round ${round}`);
         process.stderr.write(`round ${round}: ${size / GIB} GiB, drive free ${freeGiB(work).toFixed(1)} GiB\n`);
-        for (const engine of ['bucketkit-upload', 'bucketkit-upload-md5', 'bucketkit-upload-nocheck', 'lib-storage-upload', 'putobject']) {
+        // Each overwrite of a 4 GiB object leaves MinIO's old data in its trash; deleting the object and emptying the
+        // trash after each upload keeps a 3-round 4 GiB run inside the drive (it once hit "minimum free drive
+        // threshold"). `-md5`'s object is kept: `-md5-object` reads it.
+        const uploads: (() => Promise<void>)[] = [
+          'bucketkit-upload',
+          'bucketkit-upload-md5',
+          'bucketkit-upload-nocheck',
+          'lib-storage-upload',
+          'putobject',
+        ].map((engine) => async () => {
           await node(engine, 'upload', source);
-          // Each overwrite of a 4 GiB object leaves MinIO's old data in its trash; deleting the object and emptying
-          // the trash between engines keeps a 3-round 4 GiB run inside the drive (it once hit "minimum free drive threshold").
           if (engine !== 'bucketkit-upload-md5') await removeObject(server, bucket, key);
-        }
+        });
         if (hasAws) {
-          await cli('aws s3 cp', 'upload', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', source, `s3://${bucket}/${key}`]);
-          await removeObject(server, bucket, key);
+          uploads.push(async () => {
+            await cli('aws s3 cp', 'upload', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', source, `s3://${bucket}/${key}`]);
+            await removeObject(server, bucket, key);
+          });
         }
         if (hasRclone) {
-          await cli('rclone', 'upload', 'rclone', [
-            'copyto',
-            source,
-            `bench:${bucket}/${key}`,
-            '--s3-chunk-size',
-            `${PART_SIZE / MIB}M`,
-            '--s3-upload-concurrency',
-            String(CONCURRENCY),
-            '--s3-upload-cutoff',
-            `${PART_SIZE / MIB}M`,
-            '--ignore-times',
-          ]);
-          await removeObject(server, bucket, key);
+          uploads.push(async () => {
+            await cli('rclone', 'upload', 'rclone', [
+              'copyto',
+              source,
+              `bench:${bucket}/${key}`,
+              '--s3-chunk-size',
+              `${PART_SIZE / MIB}M`,
+              '--s3-upload-concurrency',
+              String(CONCURRENCY),
+              '--s3-upload-cutoff',
+              `${PART_SIZE / MIB}M`,
+              '--ignore-times',
+            ]);
+            await removeObject(server, bucket, key);
+          });
         }
+        for (const run of rotated(uploads, round - 1)) await run();
         // The object every download engine reads: a bucketkit upload with its defaults (not measured).
         await node('bucketkit-upload', 'upload', source, 'prepare');
-        for (const engine of ['bucketkit-download', 'bucketkit-download-md5-object', 'bucketkit-download-noverify', 'getobject']) {
-          await node(engine, 'download', dest);
-          checkDownload();
-        }
+        const downloads: (() => Promise<void>)[] = ['bucketkit-download', 'bucketkit-download-md5-object', 'bucketkit-download-noverify', 'getobject'].map(
+          (engine) => async () => {
+            await node(engine, 'download', dest);
+            checkDownload();
+          },
+        );
         if (hasAws) {
-          await cli('aws s3 cp', 'download', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', `s3://${bucket}/${key}`, dest]);
-          checkDownload();
+          downloads.push(async () => {
+            await cli('aws s3 cp', 'download', 'aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', `s3://${bucket}/${key}`, dest]);
+            checkDownload();
+          });
         }
         if (hasRclone) {
-          await cli('rclone', 'download', 'rclone', [
-            'copyto',
-            `bench:${bucket}/${key}`,
-            dest,
-            '--multi-thread-streams',
-            String(CONCURRENCY),
-            '--multi-thread-cutoff',
-            `${PART_SIZE / MIB}M`,
-            '--ignore-times',
-          ]);
-          checkDownload();
+          downloads.push(async () => {
+            await cli('rclone', 'download', 'rclone', [
+              'copyto',
+              `bench:${bucket}/${key}`,
+              dest,
+              '--multi-thread-streams',
+              String(CONCURRENCY),
+              '--multi-thread-cutoff',
+              `${PART_SIZE / MIB}M`,
+              '--ignore-times',
+            ]);
+            checkDownload();
+          });
         }
+        for (const run of rotated(downloads, round - 1)) await run();
       }
       rmSync(source, { force: true });
     }
@@ -480,7 +518,7 @@ function render(
     '',
     `Measured by \`npm run bench:transfer\` (\`bash scripts/with-offline-env.sh node --import tsx bench/transfer.ts\`) on ${new Date().toISOString().slice(0, 10)}, against ${serverName} on 127.0.0.1, on this ${cpus().length}-core machine (client and server share the cores; files in the page cache), Node ${process.version}.`,
     OPTIONS_SENTENCE,
-    `${tools.rounds} ${tools.rounds === 1 ? 'round' : 'rounds'}; in each round every engine runs once, one after another, each in its own process. A ratio is \`peer seconds / engine seconds\` within one round (above 1.00x: the engine is faster), and the tables give the median over the rounds; seconds are medians too, peak RSS the largest of the rounds.`,
+    `${tools.rounds} ${tools.rounds === 1 ? 'round' : 'rounds'}; in each round every engine runs once, one after another, each in its own process, after an untimed \`sync\` and 1 s pause (the previous run's dirty pages are written back first); round r starts with the r-th engine of the list, so no engine always runs first. A ratio is \`peer seconds / engine seconds\` within one round (above 1.00x: the engine is faster), and the tables give the median over the rounds; seconds are medians too, peak RSS the largest of the rounds.`,
     `bucketkit runs with its defaults: concurrency 8, 16 MiB parts and ranges, integrity checks on. The peers run at the same part size and concurrency (lib-storage \`partSize\`/\`queueSize\`, the AWS CLI's \`multipart_chunksize\`/\`max_concurrent_requests\`, rclone's \`--s3-chunk-size\`/\`--s3-upload-concurrency\`/\`--multi-thread-streams\`), which is faster than their own defaults.`,
     `Load average (1 min): ${tools.loads.join('; ')}. Other work on the machine skews the figures, so compare engines within one run.`,
     'Peak RSS is the whole child process (`/usr/bin/time %M`), Node and tsx included. Node engines are timed inside the process, after a 1 MiB warm-up transfer (module loading is not the transfer), and report the event-loop delay while the transfer ran (`monitorEventLoopDelay`, 10 ms resolution); the CLIs are timed by wall time, start-up included.',
