@@ -26,6 +26,9 @@ const FULL_OBJECT_CRCS = CHECKSUM_TABLE.filter((r) => (r.multipartTypes as reado
 /** Digest bytes per algorithm: a reported checksum of another length is not that algorithm's, and is not used. */
 const DIGEST_BYTES = Object.fromEntries(CHECKSUM_TABLE.map((r) => [r.name, r.digestBytes])) as Record<HashAlgorithm, number>;
 
+/** Resolves a settled promise's outcome to nothing. */
+const settled = (): void => undefined;
+
 /** The check a download runs. */
 export interface VerificationPlan {
   /** What is reported when the check passes (`part-checksums` becomes `composite-checksum` without part checksums). */
@@ -105,13 +108,22 @@ export class RangeChecker {
     this.pool = hashPoolOf(ctx);
   }
 
-  /** Starts the HEAD for range `index`'s part checksum, when the plan checks parts. */
-  public prefetch(index: number, signal: AbortSignal): void {
-    if (this.plan.verification.kind !== 'part-checksums' || this.partsUnavailable || this.partChecksums.has(index)) return;
+  /**
+   * Sends the HEAD for range `index`'s part checksum, when the plan checks parts; resolves once it is answered (never
+   * rejects: inspect() raises its failure). The engines await it before the range's GET: the client has one socket per
+   * range in flight (`maxSockets` is the concurrency), so a HEAD sent alongside the GETs waited for a socket until some
+   * other 16 MiB range had finished, and held up the range it was for (1 GiB on MinIO: 1.8–2.4 s with the HEADs sent
+   * alongside, 1.6–1.7 s without them).
+   */
+  public prefetch(index: number, signal: AbortSignal): Promise<void> {
+    const known = this.partChecksums.get(index);
+    if (known) return known.then(settled, settled);
+    if (this.plan.verification.kind !== 'part-checksums' || this.partsUnavailable) return Promise.resolve();
     const pending = this.fetchPartChecksum(index, signal);
     // Awaited by inspect(); a range that fails before that must not leave an unhandled rejection behind.
     pending.catch(() => undefined);
     this.partChecksums.set(index, pending);
+    return pending.then(settled, settled);
   }
 
   /**
@@ -120,7 +132,7 @@ export class RangeChecker {
    * @throws IntegrityError (retryable: the range is fetched again) when the range differs from its part's checksum
    */
   public async inspect(index: number, data: Buffer, signal: AbortSignal): Promise<{ data: Buffer; digest: string }> {
-    this.prefetch(index, signal);
+    void this.prefetch(index, signal);
     const [hashed, expected] = await Promise.all([this.pool.digest(this.plan.rangeAlgorithm, data, true), this.partChecksums.get(index)]);
     // A retried range asks again: the store's answer may have been the broken one.
     this.partChecksums.delete(index);

@@ -90,7 +90,8 @@ async function fetchMissingRanges(
     options,
     (i) => done[String(i)] !== undefined,
     async (i, signal) => {
-      checker.prefetch(i, signal);
+      // The part's checksum first, on this range's own socket (see RangeChecker.prefetch).
+      await checker.prefetch(i, signal);
       const { data, digest } = await fetchRange(ctx, key, target, i, options, signal, pool, (bytes) => checker.inspect(i, bytes, signal));
       await writeAt(handle, data, rangeStart(target, i)).finally(() => pool.give(data));
       done[String(i)] = digest;

@@ -36,7 +36,8 @@ export async function downloadToWritable(
     { ...options, abortSignal: destination.signal },
     () => false,
     async (i, signal) => {
-      if (perRange) checker.prefetch(i, signal);
+      // The part's checksum first, on this range's own socket (see RangeChecker.prefetch).
+      if (perRange) await checker.prefetch(i, signal);
       const { data, digest } = await fetchRange(ctx, key, target, i, options, signal, undefined, (bytes) =>
         perRange ? checker.inspect(i, bytes, signal) : Promise.resolve({ data: bytes, digest: '' }),
       );

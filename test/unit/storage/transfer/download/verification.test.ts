@@ -8,6 +8,9 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { MIB } from '../../../../../lib/rules/limits';
 import { IntegrityError, S3Storage, multipartEtag } from '../../../../../lib/storage';
@@ -71,6 +74,35 @@ describe('part checksums (MinIO-shaped answers)', () => {
     expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Key: 'k', ChecksumMode: 'ENABLED' });
     expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Key: 'k', PartNumber: 2, ChecksumMode: 'ENABLED' });
   });
+
+  test.each(['file', 'stream'] as const)(
+    "to a %s: each range's GET is sent only once its part's HEAD is answered (one socket per range in flight)",
+    async (to) => {
+      serveHeads({ partChecksums: true, objectChecksum: { ChecksumSHA256: composite }, checksumType: 'COMPOSITE' });
+      const answeredAt = new Map<number, number>();
+      parts.forEach((p, i) =>
+        s3.on(HeadObjectCommand, { PartNumber: i + 1 }).callsFake(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          answeredAt.set(i, performance.now());
+          return { ContentLength: p.length, ETag: ETAG, PartsCount: 2, ChecksumSHA256: partSha[i] };
+        }),
+      );
+      const sentAt = new Map<number, number>();
+      s3.on(GetObjectCommand).callsFake((input: { Range?: string }) => {
+        const [, start, end] = /bytes=(\d+)-(\d+)/.exec(input.Range ?? '') ?? [];
+        sentAt.set(Number(start) / PART, performance.now());
+        return { Body: Readable.from([Buffer.from(data.subarray(Number(start), Number(end) + 1))]) };
+      });
+      const dir = mkdtempSync(join(tmpdir(), 'bk-verify-order-'));
+      try {
+        const result = await storage.download('k', to === 'file' ? join(dir, 'k.bin') : sink());
+        expect(result.verification.kind).toBe('part-checksums');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      for (const i of [0, 1]) expect(sentAt.get(i)!).toBeGreaterThanOrEqual(answeredAt.get(i)!);
+    },
+  );
 
   test('a range that fails its part checksum is fetched again, alone', async () => {
     serveHeads({ partChecksums: true, objectChecksum: { ChecksumSHA256: composite }, checksumType: 'COMPOSITE' });
