@@ -91,10 +91,11 @@ export interface UploadOptions extends Omit<PutOptions, 'contentLength'> {
    * The per-part integrity check. With `checksumAlgorithm` set, every part carries that algorithm (S3 checks each part
    * against the one declared on CreateMultipartUpload); `partChecksum` may then only be the same algorithm or `MD5`
    * (Content-MD5 as well), else {@link InvalidArgumentError} before any request.
-   * @default - `checksumAlgorithm` when set; else 'CRC32' under the `WHEN_SUPPORTED` checksum policy (Amazon S3). Under
-   * `WHEN_REQUIRED` (a custom endpoint) 'CRC32' when the store proves it checks CRC32, else 'MD5' (Content-MD5, which
-   * every S3-compatible store checks): CreateMultipartUpload declares CRC32, and a store that echoes it is sent part 1
-   * as one byte with a wrong CRC32, which it must refuse (`BadDigest`); a store that takes it (moto) gets a fresh upload
+   * @default - `checksumAlgorithm` when set; else 'CRC32' on Amazon S3. On any other endpoint (`endpoint`, or
+   * `AWS_ENDPOINT_URL_S3`), whatever the checksum policy: 'CRC32' when the store proves it checks CRC32, else 'MD5'
+   * (Content-MD5, which every S3-compatible store checks): CreateMultipartUpload declares CRC32, and a store that echoes
+   * it is sent part 1 as one byte with a wrong CRC32, which it must refuse (`BadDigest` on Amazon S3,
+   * `XAmzContentChecksumMismatch` on MinIO); a store that takes it (moto) gets a fresh upload
    * with Content-MD5 parts, one that ignores the declaration (Ceph RGW 16) Content-MD5 parts on the same upload. One
    * one-byte request per upload; none when a compatibility profile says the store has no flexible checksums. A resume
    * keeps the check its upload began with. https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html

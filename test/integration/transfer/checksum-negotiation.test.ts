@@ -140,3 +140,19 @@ test('a cancelled default upload resumes with the part check it began with, nego
   expect(sha256(await b.storage.getBuffer('resume'))).toBe(sha256(data));
   expect(await openUploads()).toBe(0);
 });
+
+test("with compatibility: 'auto' (moto's probed profile says WHEN_SUPPORTED) the part check is still the proven one", async () => {
+  const storage = storageFor(b.name, { compatibility: 'auto' });
+  // The probe runs first; a profile that changes the checksum policy rebuilds the client, which is then recorded.
+  await storage.compatibilityProfile();
+  const sent = record(storage.client);
+  const data = randomBytes(2 * PART + 99);
+  const result = await storage.upload('auto', data, OPTIONS);
+  storage.destroy();
+  const parts = sent.filter((s) => s.name === 'UploadPartCommand' && !isProbe(s) && s.input.Key === 'auto');
+  expect(parts).toHaveLength(3);
+  for (const p of parts) expect(p.input.ContentMD5 === undefined).toBe(defaultPartCheck() === 'CRC32');
+  expect(result.verifiedBy).toBe(defaultPartCheck() === 'CRC32' ? 'composite-checksum' : 'multipart-etag');
+  expect(sha256(await b.storage.getBuffer('auto'))).toBe(sha256(data));
+  expect(await openUploads()).toBe(0);
+});

@@ -8,6 +8,7 @@ import { PartLayout } from '../shared/part-size';
 import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS } from '../shared/control';
 import { JsonFileUploadStateStore, STATE_SAVE_INTERVAL_MS, UPLOAD_STATE_SUFFIX } from '../shared/state';
 import { SourceReader } from '../shared/source';
+import { configuredEndpointFromEnv } from '../../core/config';
 import type { ListedPart } from '../shared/uploads-admin';
 
 /** A part that is uploaded, with the checksum algorithm it was sent with. */
@@ -67,10 +68,11 @@ export class UploadJob {
    */
   public hashesMd5 = false;
   /**
-   * The part check is the custom-endpoint default (Content-MD5) and may become CRC32 if the store proves on
-   * CreateMultipartUpload that it checks CRC32 (checksum-negotiation.ts). False once settled, and whenever the caller
-   * chose `partChecksum` or `checksumAlgorithm`, the checksum policy is `WHEN_SUPPORTED` (CRC32 already), or the
-   * compatibility profile says the store has no flexible checksums.
+   * The part check is a default on an endpoint other than Amazon S3's, and is CRC32 only if the store proves on
+   * CreateMultipartUpload that it checks CRC32, else Content-MD5 (checksum-negotiation.ts), whatever the checksum
+   * policy (a `compatibility: 'auto'` profile gives moto `WHEN_SUPPORTED`, and moto takes any CRC32). False once
+   * settled, and whenever the caller chose `partChecksum` or `checksumAlgorithm`, on Amazon S3 (which checks CRC32),
+   * or when the compatibility profile says the store has no flexible checksums.
    */
   public negotiatesChecksum: boolean;
   public readonly sseC: ReturnType<typeof customerKeyInput>;
@@ -97,8 +99,8 @@ export class UploadJob {
     const resolved = resolvePartChecksum(options, ctx.config.checksumPolicy);
     this.partChecksum = resolved.partChecksum;
     this.adoptPartChecksum(resolved.partChecksum, resolved.contentMd5);
-    this.negotiatesChecksum =
-      options.partChecksum === undefined && options.checksumAlgorithm === undefined && resolved.partChecksum === 'MD5' && !noFlexibleChecksums;
+    const notAmazonS3 = ctx.config.customEndpoint || configuredEndpointFromEnv() !== undefined;
+    this.negotiatesChecksum = options.partChecksum === undefined && options.checksumAlgorithm === undefined && notAmazonS3 && !noFlexibleChecksums;
     this.sseC = customerKeyInput(customerKeyOf(options.encryption));
     this.md5Based = etagIsMd5Based(sseTypeOf(options), this.sseC.SSECustomerAlgorithm);
     this.store = options.stateStore ?? (reader.filePath !== undefined ? new JsonFileUploadStateStore(reader.filePath + UPLOAD_STATE_SUFFIX) : undefined);

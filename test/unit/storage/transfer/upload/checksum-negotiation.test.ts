@@ -23,7 +23,9 @@ import { wrongCrc32 } from '../../../../../lib/storage/s3/transfer/upload/checks
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const s3 = mockClient(client);
-const storage = new S3Storage({ bucket: 'unit-bucket', client, checksumPolicy: 'WHEN_REQUIRED' });
+/** A custom endpoint (the negotiation's ground); the requests go to the mocked client. */
+const ENDPOINT = 'http://127.0.0.1:9000';
+const storage = new S3Storage({ bucket: 'unit-bucket', client, endpoint: ENDPOINT, checksumPolicy: 'WHEN_REQUIRED' });
 const PART = 5 * MIB;
 const SMALL = { multipartThresholdBytes: PART, targetPartSizeBytes: PART, retryBaseDelayMs: 0 };
 const DATA = Buffer.alloc(2 * PART + 10, 7);
@@ -180,19 +182,39 @@ test.each([
 
 test('a compatibility profile without flexible checksums (ceph-rgw) declares nothing and sends no probe', async () => {
   store(true, 'refuse');
-  const ceph = new S3Storage({ bucket: 'unit-bucket', client, checksumPolicy: 'WHEN_REQUIRED', compatibility: 'ceph-rgw' });
+  const ceph = new S3Storage({ bucket: 'unit-bucket', client, endpoint: ENDPOINT, checksumPolicy: 'WHEN_REQUIRED', compatibility: 'ceph-rgw' });
   await ceph.upload('k', DATA, SMALL);
   expect(s3.commandCalls(CreateMultipartUploadCommand)[0].args[0].input.ChecksumAlgorithm).toBeUndefined();
   expect(s3.commandCalls(UploadPartCommand).filter((c) => isProbe(c.args[0].input))).toHaveLength(0);
   for (const p of realParts()) expect(p.ContentMD5).toBeDefined();
 });
 
-test('under WHEN_SUPPORTED (Amazon S3) parts carry CRC32 from the start, with no probe', async () => {
+test('on Amazon S3 (no endpoint) parts carry CRC32 from the start, with no probe', async () => {
   store(true, 'accept');
   const aws = new S3Storage({ bucket: 'unit-bucket', client, checksumPolicy: 'WHEN_SUPPORTED' });
   await aws.upload('k', DATA, SMALL);
   expect(s3.commandCalls(UploadPartCommand).filter((c) => isProbe(c.args[0].input))).toHaveLength(0);
   for (const p of realParts()) expect(p.ChecksumCRC32).toBeDefined();
+});
+
+test.each([
+  ['a probe profile gave WHEN_SUPPORTED (compatibility: auto on moto)', 'accept', 'MD5'],
+  ['and the store refuses a wrong CRC32', 'refuse', 'CRC32'],
+] as const)('a custom endpoint under WHEN_SUPPORTED negotiates too: %s', async (_name, probe, check) => {
+  store(true, probe);
+  const auto = new S3Storage({ bucket: 'unit-bucket', client, endpoint: ENDPOINT, checksumPolicy: 'WHEN_SUPPORTED' });
+  const result = await auto.upload('k', DATA, SMALL);
+  expect(s3.commandCalls(UploadPartCommand).filter((c) => isProbe(c.args[0].input))).toHaveLength(1);
+  for (const p of realParts()) {
+    if (check === 'CRC32') expect(p).toMatchObject({ ChecksumCRC32: crcOf(p.Body as Buffer), ContentMD5: undefined });
+    else
+      expect(p.ContentMD5).toBe(
+        createHash('md5')
+          .update(p.Body as Buffer)
+          .digest('base64'),
+      );
+  }
+  expect(result.verifiedBy).toBe(check === 'CRC32' ? 'composite-checksum' : 'multipart-etag');
 });
 
 test('a resume goes on with the part check its upload began with, and negotiates nothing again', async () => {
