@@ -189,10 +189,33 @@ test('a compatibility profile without flexible checksums (ceph-rgw) declares not
   for (const p of realParts()) expect(p.ContentMD5).toBeDefined();
 });
 
+test('an endpoint in the environment (AWS_ENDPOINT_URL_S3) is not Amazon S3: the part check is negotiated', async () => {
+  store(true, 'accept');
+  const saved = process.env.AWS_ENDPOINT_URL_S3;
+  process.env.AWS_ENDPOINT_URL_S3 = ENDPOINT;
+  try {
+    const fromEnv = new S3Storage({ bucket: 'unit-bucket', client, checksumPolicy: 'WHEN_SUPPORTED' });
+    expect((await fromEnv.upload('k', DATA, SMALL)).verifiedBy).toBe('multipart-etag');
+  } finally {
+    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
+    else process.env.AWS_ENDPOINT_URL_S3 = saved;
+  }
+  expect(s3.commandCalls(UploadPartCommand).filter((c) => isProbe(c.args[0].input))).toHaveLength(1);
+});
+
 test('on Amazon S3 (no endpoint) parts carry CRC32 from the start, with no probe', async () => {
   store(true, 'accept');
-  const aws = new S3Storage({ bucket: 'unit-bucket', client, checksumPolicy: 'WHEN_SUPPORTED' });
-  await aws.upload('k', DATA, SMALL);
+  // No endpoint in the config nor in the environment (npm test's global setup points AWS_ENDPOINT_URL_S3 at moto).
+  const saved = { s3: process.env.AWS_ENDPOINT_URL_S3, any: process.env.AWS_ENDPOINT_URL };
+  delete process.env.AWS_ENDPOINT_URL_S3;
+  delete process.env.AWS_ENDPOINT_URL;
+  try {
+    const aws = new S3Storage({ bucket: 'unit-bucket', client, checksumPolicy: 'WHEN_SUPPORTED' });
+    await aws.upload('k', DATA, SMALL);
+  } finally {
+    if (saved.s3 !== undefined) process.env.AWS_ENDPOINT_URL_S3 = saved.s3;
+    if (saved.any !== undefined) process.env.AWS_ENDPOINT_URL = saved.any;
+  }
   expect(s3.commandCalls(UploadPartCommand).filter((c) => isProbe(c.args[0].input))).toHaveLength(0);
   for (const p of realParts()) expect(p.ChecksumCRC32).toBeDefined();
 });
