@@ -136,6 +136,12 @@ export interface ResolvedS3StorageConfig extends ResolvedAccelerationConfig {
   readonly regionSource: 'config' | 'environment' | 'custom-endpoint' | 'discover';
   readonly endpoint?: string;
   readonly customEndpoint: boolean;
+  /**
+   * The requests go to another endpoint than Amazon S3's: `endpoint`, or one configured in the environment
+   * (`AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`, which the SDK uses). A default upload's part check is then negotiated
+   * (transfer/upload/checksum-negotiation.ts).
+   */
+  readonly otherThanAmazonS3: boolean;
   readonly forcePathStyle: boolean;
   /** Static credentials print their `secretAccessKey` and `sessionToken` as `[redacted]` (JSON, `util.inspect`). */
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -276,9 +282,10 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
   // combine with acceleration either: 'on' (or the deprecated useAccelerateEndpoint) is refused for it too, here
   // rather than at the first request.
   const envEndpoint = endpoint === undefined ? configuredEndpointFromEnv() : undefined;
+  const otherThanAmazonS3 = customEndpoint || envEndpoint !== undefined;
   const acceleration = resolveAccelerationConfig(
     { ...config, endpoint: endpoint ?? envEndpoint },
-    { customEndpoint: customEndpoint || envEndpoint !== undefined, forcePathStyle: config.forcePathStyle ?? customEndpoint },
+    { customEndpoint: otherThanAmazonS3, forcePathStyle: config.forcePathStyle ?? customEndpoint },
   );
   const providers = ['auto', ...PROVIDER_NAMES];
   if (
@@ -318,6 +325,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     regionSource,
     endpoint,
     customEndpoint,
+    otherThanAmazonS3,
     forcePathStyle: config.forcePathStyle ?? customEndpoint,
     credentials: redactCredentials(config.credentials),
     maxAttempts,

@@ -24,6 +24,7 @@ describe('resolveS3StorageConfig', () => {
     expect(c).toMatchObject({
       endpoint: 'http://127.0.0.1:9000',
       customEndpoint: true,
+      otherThanAmazonS3: true,
       forcePathStyle: true,
       checksumPolicy: 'WHEN_REQUIRED',
       region: 'us-east-1',

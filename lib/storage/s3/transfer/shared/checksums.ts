@@ -66,6 +66,15 @@ export function partChecksumOf(algorithm: PartChecksum, data: Uint8Array): strin
   }
 }
 
+/**
+ * The multipart checksum type declared on CreateMultipartUpload with `flexible`: CRC64NVME is FULL_OBJECT only, the
+ * others are COMPOSITE here (their per-part checksums are what a download checks); none without an algorithm.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ */
+export function checksumTypeOf(flexible: ChecksumAlgorithmName | undefined): 'COMPOSITE' | 'FULL_OBJECT' | undefined {
+  return flexible === undefined ? undefined : flexible === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE';
+}
+
 /** The flexible algorithm of a per-part check, or undefined for MD5 and NONE. */
 export function flexibleOf(partChecksum: PartChecksum): ChecksumAlgorithmName | undefined {
   return isChecksumAlgorithm(partChecksum) ? partChecksum : undefined;

@@ -1,14 +1,13 @@
 /** The state of one multipart upload in progress, shared by its plan, parts and complete steps. */
 import type { ChecksumAlgorithmName } from '../../../../rules/checksums';
 import type { PartChecksum, UploadOptions, UploadState, UploadStateStore, UploadedPart } from '../../../types/transfer';
-import { etagIsMd5Based, flexibleOf, resolvePartChecksum } from '../shared/checksums';
+import { checksumTypeOf, etagIsMd5Based, flexibleOf, resolvePartChecksum } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { CUSTOMER_KEY_ID_METADATA, customerKeyInput, customerKeyOf } from '../../core/encryption';
 import { PartLayout } from '../shared/part-size';
 import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS } from '../shared/control';
 import { JsonFileUploadStateStore, STATE_SAVE_INTERVAL_MS, UPLOAD_STATE_SUFFIX } from '../shared/state';
 import { SourceReader } from '../shared/source';
-import { configuredEndpointFromEnv } from '../../core/config';
 import type { ListedPart } from '../shared/uploads-admin';
 
 /** A part that is uploaded, with the checksum algorithm it was sent with. */
@@ -99,8 +98,8 @@ export class UploadJob {
     const resolved = resolvePartChecksum(options, ctx.config.checksumPolicy);
     this.partChecksum = resolved.partChecksum;
     this.adoptPartChecksum(resolved.partChecksum, resolved.contentMd5);
-    const notAmazonS3 = ctx.config.customEndpoint || configuredEndpointFromEnv() !== undefined;
-    this.negotiatesChecksum = options.partChecksum === undefined && options.checksumAlgorithm === undefined && notAmazonS3 && !noFlexibleChecksums;
+    this.negotiatesChecksum =
+      options.partChecksum === undefined && options.checksumAlgorithm === undefined && ctx.config.otherThanAmazonS3 && !noFlexibleChecksums;
     this.sseC = customerKeyInput(customerKeyOf(options.encryption));
     this.md5Based = etagIsMd5Based(sseTypeOf(options), this.sseC.SSECustomerAlgorithm);
     this.store = options.stateStore ?? (reader.filePath !== undefined ? new JsonFileUploadStateStore(reader.filePath + UPLOAD_STATE_SUFFIX) : undefined);
@@ -114,7 +113,7 @@ export class UploadJob {
   public adoptPartChecksum(partChecksum: PartChecksum, contentMd5 = partChecksum === 'MD5'): void {
     this.partChecksum = partChecksum;
     this.flexible = flexibleOf(partChecksum);
-    this.checksumType = this.flexible === undefined ? undefined : this.flexible === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE';
+    this.checksumType = checksumTypeOf(this.flexible);
     this.sendsContentMd5 = contentMd5;
     this.hashesMd5 = this.sendsContentMd5 || this.checksumType !== 'COMPOSITE';
     this.negotiatesChecksum = false;

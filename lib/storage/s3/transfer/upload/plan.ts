@@ -2,11 +2,11 @@
 import { AbortedError, MultipartUploadError, EncryptionKeyMismatchError, PreconditionFailedError } from '../../../errors';
 import { abortSuffix, tryAbortUpload } from '../shared/settle';
 import type { UploadState } from '../../../types/transfer';
-import { unquoteEtag } from '../shared/checksums';
+import { checksumTypeOf, unquoteEtag } from '../shared/checksums';
 import { listUpload, type ListedPart } from '../shared/uploads-admin';
 import { NEGOTIATED_CHECKSUM, storeChecksCrc32 } from './checksum-negotiation';
 import { fixedLayout, growingLayout, layoutFor, partCountFor } from '../shared/part-size';
-import type { ChecksumAlgorithm } from '@aws-sdk/client-s3';
+import type { ChecksumAlgorithmName } from '../../../../rules/checksums';
 import { createMultipartUpload } from '../shared/create-upload';
 import { writeInput } from '../../core/write-input';
 import { UploadJob, Plan, CompletedPart } from './job';
@@ -128,14 +128,14 @@ async function createUpload(job: UploadJob): Promise<Plan> {
  * an upload a lost answer left open is aborted (shared/create-upload.ts); a cancel that came meanwhile aborts the
  * upload it created. Resolves with the upload id, and the algorithm the store answered with (`x-amz-checksum-algorithm`).
  */
-async function sendCreate(job: UploadJob, flexible: ChecksumAlgorithm | undefined): Promise<{ uploadId: string; checksumAlgorithm?: string }> {
+async function sendCreate(job: UploadJob, flexible: ChecksumAlgorithmName | undefined): Promise<{ uploadId: string; checksumAlgorithm?: string }> {
   const { output: created } = await createMultipartUpload(
     job.ctx,
     {
       Bucket: job.ctx.bucket,
       Key: job.key,
       ChecksumAlgorithm: flexible,
-      ChecksumType: flexible === undefined ? undefined : flexible === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE',
+      ChecksumType: checksumTypeOf(flexible),
       RequestPayer: job.ctx.requestPayer,
       ...writeInput(job.options),
     },
