@@ -122,7 +122,11 @@ export interface S3StorageConfig extends AccelerationConfig {
   readonly customerKeys?: CustomerKeyProvider;
   /**
    * A ready S3 client, for tests and advanced users. Its own settings then win over the ones above
-   * (region, endpoint, credentials, retries, timeouts, pooling, checksums).
+   * (region, endpoint, credentials, retries, timeouts, pooling, checksums) on the wire. bucketkit still takes the
+   * store's rules (the default part check, the compatibility profile, acceleration, delete-marker detection) from
+   * `endpoint`: a client built with an `endpoint` needs the same URL in this config, because the SDK keeps a client's
+   * endpoint behind an async provider that cannot be read when the storage is built.
+   * @throws InvalidArgumentError (`endpoint`) when the client has a custom endpoint and the config gives none
    * @default - a client built from this config
    */
   readonly client?: S3Client;
@@ -225,7 +229,8 @@ function integerIn(field: string, value: unknown, min: number, max: number): num
 
 /**
  * Validates a config and fills in defaults. Throws {@link InvalidArgumentError} naming the first bad field.
- * Reads `AWS_REGION` from `env` when no region is configured.
+ * Reads `AWS_REGION` from `env` when no region is configured, and the endpoint the SDK would take from `env`
+ * (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`) when none is configured.
  */
 export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.ProcessEnv = process.env): ResolvedS3StorageConfig {
   if (typeof config !== 'object' || config === null) fail('', 'a config object is required', config);
@@ -245,6 +250,12 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     endpoint = url.toString().replace(/\/$/, '');
   }
   const customEndpoint = endpoint !== undefined;
+  if (!customEndpoint && clientHasCustomEndpoint(config.client)) {
+    fail(
+      'endpoint',
+      "is required with a client that has a custom endpoint: give the client's endpoint URL here too, so that bucketkit applies that store's rules (part checks, compatibility profile, acceleration) instead of Amazon S3's",
+    );
+  }
 
   let region: string;
   let regionSource: ResolvedS3StorageConfig['regionSource'];
@@ -281,7 +292,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
   // The SDK also takes an endpoint from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (configured endpoints), which it cannot
   // combine with acceleration either: 'on' (or the deprecated useAccelerateEndpoint) is refused for it too, here
   // rather than at the first request.
-  const envEndpoint = endpoint === undefined ? configuredEndpointFromEnv() : undefined;
+  const envEndpoint = endpoint === undefined ? configuredEndpointFromEnv(env) : undefined;
   const otherThanAmazonS3 = customEndpoint || envEndpoint !== undefined;
   const acceleration = resolveAccelerationConfig(
     { ...config, endpoint: endpoint ?? envEndpoint },
@@ -345,6 +356,14 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     ...acceleration,
     customerKeys: redactKeyProvider(config.customerKeys ?? (config.encryption?.type === 'SSE-C' ? config.encryption.keyProvider : undefined)),
   };
+}
+
+/**
+ * True when `client` was built with an `endpoint` (the SDK's resolved `isCustomEndpoint`). Its URL itself sits behind
+ * an async provider, so it cannot be read here.
+ */
+function clientHasCustomEndpoint(client: S3Client | undefined): boolean {
+  return (client?.config as { isCustomEndpoint?: unknown } | undefined)?.isCustomEndpoint === true;
 }
 
 /**

@@ -33,6 +33,50 @@ describe('resolveS3StorageConfig', () => {
     expect(resolveS3StorageConfig({ bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000', forcePathStyle: false }, {}).forcePathStyle).toBe(false);
   });
 
+  test('an endpoint configured in the environment is read from the env argument, not from process.env', () => {
+    // npm test points AWS_ENDPOINT_URL_S3 at moto in process.env: an empty env must still mean Amazon S3.
+    const saved = process.env.AWS_ENDPOINT_URL_S3;
+    process.env.AWS_ENDPOINT_URL_S3 = 'http://127.0.0.1:9';
+    try {
+      expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, {}).otherThanAmazonS3).toBe(false);
+      expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000' }).otherThanAmazonS3).toBe(true);
+      expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, { AWS_ENDPOINT_URL: 'http://127.0.0.1:9000' }).otherThanAmazonS3).toBe(true);
+      const ignored = { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
+      expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, ignored).otherThanAmazonS3).toBe(false);
+      // Acceleration cannot go to an endpoint from the environment either: the same env decides it.
+      expect(() => resolveS3StorageConfig({ bucket: 'my-bucket', accelerate: 'on' }, { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000' })).toThrow(
+        InvalidArgumentError,
+      );
+      expect(resolveS3StorageConfig({ bucket: 'my-bucket', accelerate: 'on' }, {}).accelerate).toBe('on');
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
+      else process.env.AWS_ENDPOINT_URL_S3 = saved;
+    }
+  });
+
+  test("a ready client with a custom endpoint needs that endpoint in the config: bucketkit cannot read the client's", () => {
+    const client = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', credentials: creds });
+    let error: unknown;
+    try {
+      resolveS3StorageConfig({ bucket: 'my-bucket', client }, {});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ field: 'config.endpoint', message: expect.stringContaining("the client's endpoint URL") });
+    expect(() => new S3Storage({ bucket: 'my-bucket', client })).toThrow(InvalidArgumentError);
+    // With the endpoint given, the store's rules apply: it is not Amazon S3.
+    expect(resolveS3StorageConfig({ bucket: 'my-bucket', client, endpoint: 'http://127.0.0.1:9000' }, {})).toMatchObject({
+      customEndpoint: true,
+      otherThanAmazonS3: true,
+    });
+    // A client without an endpoint talks to Amazon S3 (or to the environment's endpoint).
+    const plain = new S3Client({ region: 'us-east-1', credentials: creds });
+    expect(resolveS3StorageConfig({ bucket: 'my-bucket', client: plain }, {}).otherThanAmazonS3).toBe(false);
+    client.destroy();
+    plain.destroy();
+  });
+
   test('region: config, then AWS_REGION, then discovery', () => {
     expect(resolveS3StorageConfig({ bucket: 'my-bucket', region: 'ap-south-1' }, { AWS_REGION: 'us-west-2' }).region).toBe('ap-south-1');
     expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, { AWS_REGION: 'us-west-2' })).toMatchObject({ region: 'us-west-2', regionSource: 'environment' });
