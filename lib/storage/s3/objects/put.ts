@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../../errors';
 import type { PutBody, PutOptions, PutResult } from '../../types/objects';
 import { assertWriteSupported } from '../core/capabilities';
 import type { S3Context } from '../core/context';
-import { checksumsOf, normalizeEtag } from '../core/mapping';
+import { checksumsOf, definedOnly, normalizeEtag } from '../core/mapping';
 import { assertKey, assertPutOptions, assertSinglePutSize } from '../core/validation';
 import { writeInput } from '../core/write-input';
 import { isReadableBody, openFileRange, prepareBody, readUpTo } from './body';
@@ -80,17 +80,19 @@ async function sendStream(ctx: S3Context, key: string, watch: StreamWatch, lengt
 
 async function sendPut(ctx: S3Context, key: string, body: Uint8Array | Readable, length: number, options: PutOptions, replayable: boolean): Promise<PutResult> {
   const output = await ctx.send(
-    new PutObjectCommand({
-      Bucket: ctx.bucket,
-      Key: key,
-      Body: body,
-      ContentLength: length,
-      ChecksumAlgorithm: options.checksumAlgorithm ?? (usesObjectLock(options) ? OBJECT_LOCK_CHECKSUM : undefined),
-      IfNoneMatch: options.ifNoneMatch,
-      IfMatch: options.ifMatch,
-      RequestPayer: ctx.requestPayer,
-      ...writeInput(options),
-    }),
+    new PutObjectCommand(
+      definedOnly({
+        Bucket: ctx.bucket,
+        Key: key,
+        Body: body,
+        ContentLength: length,
+        ChecksumAlgorithm: options.checksumAlgorithm ?? (usesObjectLock(options) ? OBJECT_LOCK_CHECKSUM : undefined),
+        IfNoneMatch: options.ifNoneMatch,
+        IfMatch: options.ifMatch,
+        RequestPayer: ctx.requestPayer,
+        ...writeInput(options),
+      }),
+    ),
     { key, abortSignal: options.abortSignal, replayable },
   );
   return {
