@@ -235,7 +235,11 @@ export class S3Storage extends S3StorageBase implements Storage {
     yield* auditEncryption(this.session, options);
   }
 
-  /** Moves objects to another encryption in place (UpdateObjectEncryption or copy), skipping those already under it. */
+  /**
+   * Moves objects to another encryption in place (UpdateObjectEncryption or copy), skipping those already under it; a
+   * copy counts only once a HEAD shows the target encryption (else a `failed` item, `UnsupportedFeatureError`).
+   * See `reencrypt` in encryption/reencrypt.ts and docs/encryption.md.
+   */
   public async reencrypt(target: string | { readonly prefix: string }, options: ReencryptOptions): Promise<ReencryptResult> {
     const { reencrypt } = await import('./encryption/reencrypt');
     return reencrypt(this.session, target, options, async (key, source, copyOptions) => {

@@ -392,10 +392,15 @@ describe(`encryption on ${target.name} with its KMS keys`, () => {
             .map((i) => [i.key, i.error?.name])
             .sort();
         // 'copy-of-encrypted-object-not-implemented': each SSE-KMS object fails with the 501 mapped, and stays under key A.
-        expect([run, by('failed')]).toEqual([run, kms.map((k) => [k, 'UnsupportedFeatureError'])]);
-        // 'copy-ignores-destination-encryption': each plain object is copied (so reported re-encrypted) but stays
-        // unencrypted, so every run copies it again.
-        expect([run, by('reencrypted')]).toEqual([run, plain.map((k) => [k, undefined])]);
+        // 'copy-ignores-destination-encryption': each plain object is copied but stays unencrypted; the HEAD after the
+        // copy shows it, so it is a failed item too (feature copy-encryption), never reported re-encrypted, and every
+        // run copies it again.
+        expect([run, by('failed')]).toEqual([run, [...kms, ...plain].sort().map((k) => [k, 'UnsupportedFeatureError'])]);
+        expect([run, by('reencrypted')]).toEqual([run, []]);
+        for (const item of result.items.filter((i) => plain.includes(i.key))) {
+          expect(item).toMatchObject({ method: 'copy', error: { feature: 'copy-encryption' } });
+          expect(item.reason).toContain('did not apply the target encryption (type is none, expected SSE-KMS)');
+        }
       }
       for (const key of [...kms, ...plain]) {
         const head = await rawHead(key);

@@ -148,9 +148,45 @@ async function moveOne(run: Run, key: string): Promise<ReencryptItem> {
   };
   const source = copySource(ctx.bucket, key, head.VersionId);
   const copied = await copyObject(ctx, key, source, copyOptions);
-  if (copied !== undefined) return { key, outcome: 'reencrypted', method: 'copy', versionId: copied.versionId, before };
-  const multipart = await run.runMultipartCopy(key, source, copyOptions);
-  return { key, outcome: 'reencrypted', method: 'multipart-copy', versionId: multipart.versionId, before };
+  const method = copied !== undefined ? 'copy' : 'multipart-copy';
+  const versionId = copied !== undefined ? copied.versionId : (await run.runMultipartCopy(key, source, copyOptions)).versionId;
+  return checkedCopy(run, { key, outcome: 'reencrypted', method, versionId, before });
+}
+
+/**
+ * A copy is reported re-encrypted only once a HEAD of what it wrote shows the target encryption: a store may take the
+ * destination's encryption headers and write the object without them (Ceph RGW 16 writes it unencrypted), so the
+ * answer to the copy alone proves nothing. What the store does not report is not held against it (MinIO never reports
+ * the Bucket Key flag; an SSE-C key's MD5 may be missing; a store that reports no SSE-C headers at all, like moto). A copy that did not take is a `failed` item, with
+ * `UnsupportedFeatureError` (`feature: 'copy-encryption'`), its `method` and the version it wrote.
+ */
+async function checkedCopy(run: Run, item: ReencryptItem): Promise<ReencryptItem> {
+  const { ctx, options } = run;
+  const head = await headWithKey(ctx, item.key, customerKeyOf(options.to), { versionId: item.versionId, abortSignal: options.abortSignal });
+  const after = encryptionStateOf(head);
+  const expected = expectedStateOf(options.to);
+  // A read with the SSE-C key answered without any encryption header: the store does not report SSE-C at all (moto
+  // ignores SSE-C everywhere, docs/compatibility.md), so this answer can neither prove nor refute the copy. Amazon S3
+  // and MinIO report SSE-C on such a read and refuse a key for an object that has none.
+  if (expected.type === 'SSE-C' && after.type === 'none') return item;
+  const problems = encryptionProblems(after, reportedPartOf(expected, after));
+  if (problems.length === 0) return item;
+  const reason = `the store copied ${item.key} but did not apply the target encryption (${problems.join('; ')}), so it is not re-encrypted; S3-compatible stores may ignore a copy's encryption headers`;
+  return {
+    ...item,
+    outcome: 'failed',
+    reason,
+    error: new UnsupportedFeatureError(reason, { feature: 'copy-encryption', bucket: ctx.bucket, key: item.key }),
+  };
+}
+
+/** The expected state without the fields the store left out of its answer (compared only when reported). */
+function reportedPartOf(expected: EncryptionState, actual: EncryptionState): EncryptionState {
+  return {
+    ...expected,
+    bucketKey: actual.bucketKey === undefined ? undefined : expected.bucketKey,
+    customerKeyMd5: actual.customerKeyMd5 === undefined ? undefined : expected.customerKeyMd5,
+  };
 }
 
 /**
@@ -176,7 +212,9 @@ async function moveAll(run: Run, keys: readonly string[], concurrency: number): 
  * one already under `to` is skipped (so a run that was stopped can simply be run again), one not under `from` (when
  * given) is skipped with the difference; the rest are re-encrypted with UpdateObjectEncryption (no data copy; Amazon
  * S3, SSE-S3/SSE-KMS to SSE-KMS with a key ARN) or CopyObject onto themselves (multipart copy above 5 GiB), keeping
- * metadata, tags, content headers and storage class. In a versioned bucket a copy is a new current version. SSE-C to a
+ * metadata, tags, content headers and storage class. In a versioned bucket a copy is a new current version. A copy is
+ * `reencrypted` only once a HEAD of what it wrote shows the target encryption; a store that ignored the copy's
+ * encryption headers gives a `failed` item (`UnsupportedFeatureError`, `feature: 'copy-encryption'`). SSE-C to a
  * new customer key: `from` carries the old key (the copy-source key), `to` the new one.
  *
  * KMS key rotation needs none of this: a rotated key keeps its old material for decryption.

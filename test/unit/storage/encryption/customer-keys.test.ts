@@ -370,6 +370,8 @@ describe('copies, restoreVersion, setStorageClass and reencrypt pick the source 
     s3.on(HeadObjectCommand, { Key: 'p/3', SSECustomerKeyMD5: md5(A) }).rejects(s3Error('403', 403));
     s3.on(HeadObjectCommand, { Key: 'p/3', SSECustomerKeyMD5: md5(B) }).resolves(sseCHead('B', B));
     for (const Key of ['p/1', 'p/2']) s3.on(HeadObjectCommand, { Key }).resolves(sseCHead('A', A, { owner: 'x' }));
+    // The HEAD after each copy, with the new key: the copy took.
+    for (const Key of ['p/1', 'p/2']) s3.on(HeadObjectCommand, { Key, SSECustomerKeyMD5: md5(B) }).resolves(sseCHead('B', B, { owner: 'x' }));
     s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e2"' } });
     const result = await storageWith(provider, 'A').reencrypt({ prefix: 'p/' }, { to: { type: 'SSE-C', keyProvider: provider, keyId: 'B' } });
     expect([result.reencrypted, result.skipped, result.failed]).toEqual([2, 1, 0]);

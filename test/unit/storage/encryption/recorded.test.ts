@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash, randomBytes } from 'node:crypto';
-import { AccessDeniedError, S3Storage } from '../../../../lib/storage';
+import { AccessDeniedError, S3Storage, UnsupportedFeatureError } from '../../../../lib/storage';
 
 // What moto does not model, with the answers Amazon S3 documents (recorded shapes): UpdateObjectEncryption (moto
 // overwrites the object with the request body), BlockedEncryptionTypes (moto drops it) and SSE-C (moto ignores the
@@ -46,7 +46,9 @@ describe('UpdateObjectEncryption (moto answers it as a PutObject and overwrites 
   });
 
   test('501 NotImplemented falls back to CopyObject in place (metadata, tags, class and If-Match kept)', async () => {
-    s3.on(HeadObjectCommand).resolves({ ServerSideEncryption: 'AES256', ETag: '"e"', ContentLength: 5, StorageClass: 'STANDARD_IA' });
+    s3.on(HeadObjectCommand)
+      .resolvesOnce({ ServerSideEncryption: 'AES256', ETag: '"e"', ContentLength: 5, StorageClass: 'STANDARD_IA' })
+      .resolves({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KEY_B, ETag: '"e2"' });
     s3.on(UpdateObjectEncryptionCommand).rejects(s3Error('NotImplemented', 501));
     s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e2"' } });
     const result = await storage.reencrypt('k', { to: { type: 'SSE-KMS', keyId: KEY_B } });
@@ -60,6 +62,39 @@ describe('UpdateObjectEncryption (moto answers it as a PutObject and overwrites 
       StorageClass: 'STANDARD_IA',
       CopySourceIfMatch: '"e"',
     });
+  });
+
+  test('a copy the store wrote without the target encryption (Ceph RGW) is a failed item, not re-encrypted', async () => {
+    s3.on(HeadObjectCommand).resolves({ ETag: '"e"', ContentLength: 5, VersionId: 'v1' });
+    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e2"' }, VersionId: 'v2' });
+    const result = await storage.reencrypt('k', { to: { type: 'SSE-KMS', keyId: KEY_B } });
+    expect([result.reencrypted, result.failed]).toEqual([0, 1]);
+    const item = result.items[0];
+    expect(item).toMatchObject({ key: 'k', outcome: 'failed', method: 'copy', versionId: 'v2', before: { type: 'none' } });
+    expect(item.error).toBeInstanceOf(UnsupportedFeatureError);
+    expect(item.error).toMatchObject({ feature: 'copy-encryption', key: 'k' });
+    expect(item.reason).toContain('did not apply the target encryption (type is none, expected SSE-KMS)');
+    // The HEAD after the copy reads the version the copy wrote.
+    expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual([undefined, 'v2']);
+  });
+
+  test('a copy is held only to what the store reports: no Bucket Key flag in the answer (MinIO) is not a failure', async () => {
+    s3.on(HeadObjectCommand)
+      .resolvesOnce({ ServerSideEncryption: 'AES256', ETag: '"e"' })
+      .resolves({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KEY_B, ETag: '"e2"' });
+    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e2"' } });
+    const result = await storage.reencrypt('k', { to: { type: 'SSE-KMS', keyId: KEY_B, bucketKey: true }, method: 'copy' });
+    expect(result.items[0]).toMatchObject({ outcome: 'reencrypted', method: 'copy' });
+    // A wrong key reported is a failure.
+    s3.reset();
+    s3.on(HeadObjectCommand)
+      .resolvesOnce({ ServerSideEncryption: 'AES256', ETag: '"e"' })
+      .resolves({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'arn:aws:kms:us-east-1:111122223333:key/other', BucketKeyEnabled: false });
+    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e2"' } });
+    const wrong = await storage.reencrypt('k', { to: { type: 'SSE-KMS', keyId: KEY_B, bucketKey: true }, method: 'copy' });
+    expect(wrong.items[0]).toMatchObject({ outcome: 'failed', method: 'copy' });
+    expect(wrong.items[0].reason).toContain(`expected ${KEY_B}`);
+    expect(wrong.items[0].reason).toContain('S3 Bucket Key is off, expected on');
   });
 
   test('an object already under key B is skipped: nothing is sent after the HEAD', async () => {
@@ -117,8 +152,21 @@ describe('SSE-C semantics (moto ignores the key)', () => {
     expect(s3).not.toHaveReceivedCommand(CopyObjectCommand);
   });
 
+  test('reencrypt to SSE-C: a read with the new key that reports SSE-S3 is a failed copy; one that reports no encryption at all (moto) cannot be checked', async () => {
+    s3.on(HeadObjectCommand).resolves({ SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: md5(key), ETag: '"e"' });
+    s3.on(HeadObjectCommand, { SSECustomerKeyMD5: md5(other) }).resolves({ ServerSideEncryption: 'AES256', ETag: '"e2"' });
+    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e2"' } });
+    const wrong = await sseC.reencrypt('k', { from: { type: 'SSE-C', key }, to: { type: 'SSE-C', key: other } });
+    expect(wrong.items[0]).toMatchObject({ outcome: 'failed', error: { feature: 'copy-encryption' } });
+    expect(wrong.items[0].reason).toContain('type is SSE-S3, expected SSE-C');
+    s3.on(HeadObjectCommand, { SSECustomerKeyMD5: md5(other) }).resolves({ ETag: '"e2"' });
+    const unchecked = await sseC.reencrypt('k', { from: { type: 'SSE-C', key }, to: { type: 'SSE-C', key: other } });
+    expect(unchecked.items[0]).toMatchObject({ outcome: 'reencrypted', method: 'copy' });
+  });
+
   test('reencrypt SSE-C to a new key copies with the old key as copy-source key and the new one as destination key', async () => {
     s3.on(HeadObjectCommand).resolves({ SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: md5(key), ETag: '"e"' });
+    s3.on(HeadObjectCommand, { SSECustomerKeyMD5: md5(other) }).resolves({ SSECustomerAlgorithm: 'AES256', SSECustomerKeyMD5: md5(other), ETag: '"e2"' });
     s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e2"' } });
     const result = await sseC.reencrypt('k', { from: { type: 'SSE-C', key }, to: { type: 'SSE-C', key: other } });
     expect(result.items[0]).toEqual(expect.objectContaining({ outcome: 'reencrypted', method: 'copy' }));
