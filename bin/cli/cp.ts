@@ -12,7 +12,7 @@
  * object with the result on stdout and no progress.
  */
 import { statSync } from 'node:fs';
-import { mkdir, rmdir } from 'node:fs/promises';
+import { rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { MAX_PART_SIZE_BYTES, MIB, MIN_PART_SIZE_BYTES } from '../../lib/rules';
@@ -20,7 +20,7 @@ import { BucketNotFoundError, ObjectNotFoundError, type S3Storage, type Transfer
 import { runEngineCp, type EngineOptions } from './cp-engine';
 import { selectEngine } from './engine-options';
 import { UsageError } from './exit-codes';
-import { localPathError, withLocalPath } from './local-path';
+import { localPathError, makeDirectories, withLocalPath } from './local-path';
 import { reporterFor, type ProgressReporter } from './progress';
 import { addCpBatchOptions, cpBatchCommand } from './batch-commands';
 import { RANGES, wholeNumberOption } from './numeric-options';
@@ -169,7 +169,7 @@ async function download(
   const path = destinationPath(dst, from.key);
   // As `aws s3 cp` does: the missing parent directories are made (and removed again, while empty, if the download fails).
   // A file where a directory is wanted, or no permission: one line naming <dst> (local-path.ts), before any request.
-  const made = await withLocalPath(dst, () => mkdir(dirname(path), { recursive: true }));
+  const made = await withLocalPath(dst, () => makeDirectories(dirname(path)));
   const storage = openStorage(from.bucket, options);
   try {
     const r = await storage.download(from.key, path, { rangeSizeBytes, concurrency: options.concurrency, onProgress, abortSignal: options.abortSignal });

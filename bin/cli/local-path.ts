@@ -7,6 +7,7 @@
  * anything else (a full disk, an I/O error).
  */
 import { statSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve, relative, isAbsolute, sep } from 'node:path';
 import { CallerStreamError } from '../../lib/storage';
 
@@ -111,4 +112,33 @@ export async function withLocalPath<T>(userPath: string, fn: () => Promise<T>, w
   } catch (error) {
     throw localPathError(error, userPath, what);
   }
+}
+
+/**
+ * `mkdir -p`: makes `dir` and its missing parents, one `mkdir` each from the nearest existing ancestor down; resolves
+ * with the first directory made (undefined when none was missing), as `mkdir(dir, { recursive: true })` does. Not
+ * that call itself: Node's recursive mkdir never returns on procfs (`mkdir('/proc/nope', { recursive: true })` spins
+ * at full CPU; `bucketkit cp s3://b/k /proc/nope/x` hung), where one plain `mkdir` fails with ENOENT at once.
+ * @throws the file-system error of the first `mkdir` that fails
+ */
+export async function makeDirectories(dir: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let p = resolve(dir); ; p = dirname(p)) {
+    const found = await stat(p).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      return undefined;
+    });
+    // A file where a directory is wanted: the plain mkdir of the first level raises what the recursive one did
+    // (EEXIST for the file itself, ENOTDIR below it).
+    if (found !== undefined && !found.isDirectory()) await mkdir(missing[0] ?? resolve(dir));
+    if (found !== undefined || dirname(p) === p) break;
+    missing.unshift(p);
+  }
+  for (const p of missing) {
+    await mkdir(p).catch((error: NodeJS.ErrnoException) => {
+      // Made meanwhile by another process: fine, as with mkdir -p.
+      if (error.code !== 'EEXIST' || !statSync(p).isDirectory()) throw error;
+    });
+  }
+  return missing[0];
 }

@@ -4,12 +4,12 @@
  * never Node's raw `EEXIST: file already exists, mkdir ...`, and, where the problem is found first, no request.
  */
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cli } from './run-cli';
-import { LocalPathError, isFileSystemError, localPathError } from '../../bin/cli/local-path';
+import { LocalPathError, isFileSystemError, localPathError, makeDirectories } from '../../bin/cli/local-path';
 import { exitCodeFor } from '../../bin/cli/exit-codes';
 
 const s3 = mockClient(S3Client);
@@ -39,6 +39,23 @@ describe('cp: the destination', () => {
     expect(r.err).toBe(`bucketkit: ${dst()}: ${file} is a file, not a directory`);
     expectOneCleanLine(r.err);
     expect(s3.calls()).toHaveLength(0);
+  });
+
+  test("a directory under procfs (/proc/nope/x.bin): exit 3 at once, nothing sent (Node's recursive mkdir spins there forever)", async () => {
+    const started = Date.now();
+    const r = await cli(['cp', 's3://good-bucket/kib.bin', '/proc/bucketkit-nope/x.bin', '--region', 'us-east-1']);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(r.code).toBe(3);
+    expect(r.err).toBe('bucketkit: /proc/bucketkit-nope/x.bin: no such file or directory');
+    expectOneCleanLine(r.err);
+    expect(s3.calls()).toHaveLength(0);
+  }, 10_000);
+
+  test('missing parents are made, one level at a time; the first one made is reported for the clean-up', async () => {
+    expect(await makeDirectories(join(dir, 'a', 'b', 'c'))).toBe(join(dir, 'a'));
+    expect(statSync(join(dir, 'a', 'b', 'c')).isDirectory()).toBe(true);
+    expect(await makeDirectories(join(dir, 'a', 'b'))).toBeUndefined();
+    await expect(makeDirectories(join(file, 'sub'))).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 
   test("a directory where the download's .partial file goes (after the HEAD): exit 3, named", async () => {
