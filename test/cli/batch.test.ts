@@ -7,6 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import { ListObjectsV2Command, PutObjectCommand, S3Client, type _Object } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient, type CreateJobCommandInput, type JobDescriptor } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cli } from './run-cli';
@@ -27,7 +28,8 @@ beforeEach(() => {
   s3.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: Readable | string }) => {
     const body = typeof input.Body === 'string' ? input.Body : Buffer.concat(await input.Body.toArray()).toString('utf8');
     manifests.push({ key: input.Key, body });
-    return { ETag: `"etag-${manifests.length}"` };
+    // Like S3: the ETag of a single PutObject is the MD5 of its bytes (the upload checks it).
+    return { ETag: `"${createHash('md5').update(body).digest('hex')}"` };
   });
   control.on(CreateJobCommand).callsFake(() => ({ JobId: `job-${control.commandCalls(CreateJobCommand).length}` }));
 });
@@ -110,7 +112,7 @@ describe('restore --batch', () => {
       Operation: { S3InitiateRestoreObject: { ExpirationInDays: 7, GlacierJobTier: 'BULK' } },
       Manifest: {
         Spec: { Format: 'S3BatchOperations_CSV_20180820', Fields: ['Bucket', 'Key'] },
-        Location: { ObjectArn: `arn:aws:s3:::ops/${manifests[0].key}`, ETag: 'etag-1' },
+        Location: { ObjectArn: `arn:aws:s3:::ops/${manifests[0].key}`, ETag: createHash('md5').update(manifests[0].body).digest('hex') },
       },
       Report: { Enabled: true, Bucket: 'arn:aws:s3:::reports', Prefix: 'batch', Format: 'Report_CSV_20180820', ReportScope: 'AllTasks' },
     });

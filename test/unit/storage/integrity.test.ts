@@ -14,7 +14,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -136,6 +136,22 @@ describe('upload', () => {
     const error = await storage.upload('k', data).catch((e) => e);
     expect(error).toBeInstanceOf(IntegrityError);
     expect(error).toMatchObject({ check: 'md5-etag', expected: md5(data), actual: '0123456789abcdef0123456789abcdef', retryable: false, uploadId: undefined });
+  });
+
+  test('a single PUT from a file is checked too: its MD5 (hashed from the file on the pool) against the ETag', async () => {
+    const data = Buffer.alloc(3 * MIB + 17, 9);
+    const file = join(dir, 'small.bin');
+    writeFileSync(file, data);
+    s3.on(PutObjectCommand).resolves({ ETag: `"${md5(data)}"` });
+    await expect(storage.upload('k', { filePath: file })).resolves.toMatchObject({ verifiedBy: 'md5-etag', partsCount: 1 });
+    s3.on(PutObjectCommand).resolves({ ETag: '"0123456789abcdef0123456789abcdef"' });
+    const error = await storage.upload('k', { filePath: file }).catch((e) => e);
+    expect(error).toBeInstanceOf(IntegrityError);
+    expect(error).toMatchObject({ check: 'md5-etag', expected: md5(data), actual: '0123456789abcdef0123456789abcdef', retryable: false });
+    // verify: false, or an ETag that is not an MD5 (SSE-KMS): nothing to compare, and no claim.
+    await expect(storage.upload('k', { filePath: file }, { verify: false })).resolves.toMatchObject({ verifiedBy: 'none' });
+    s3.on(PutObjectCommand).resolves({ ETag: '"0123456789abcdef0123456789abcdef"', ServerSideEncryption: 'aws:kms' });
+    await expect(storage.upload('k', { filePath: file })).resolves.toMatchObject({ verifiedBy: 'none' });
   });
 
   test('a composite checksum that differs from the one computed from the parts: IntegrityError (composite-checksum) with the uploadId', async () => {

@@ -14,7 +14,8 @@ import { fetchRange, runRanges } from './range';
 import { DownloadStateWriter, downloadFilesFor, loadFinishedRanges, type DownloadFiles, type FinishedRanges } from './resume-state';
 import { rangeLength, rangeStart, type DownloadTarget } from './target';
 import { RangeChecker, planVerification } from './checks';
-import { assertRangesMatch, digestsOfFile, md5OfFile } from './verify';
+import { assertRangesMatch, digestsOfFile } from './verify';
+import { md5OfFile } from '../shared/file-hash';
 
 /** Downloads `target` to `path`, resuming from a matching partial file unless `resume: false`. */
 export async function downloadToFile(ctx: S3Context, key: string, path: string, target: DownloadTarget, options: DownloadOptions): Promise<DownloadResult> {

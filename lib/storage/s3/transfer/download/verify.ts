@@ -3,19 +3,14 @@
  * checksum (composite or full-object, by CRC combine) or ETag (multipart or plain MD5).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
  */
-import { open } from 'node:fs/promises';
-import { MIB } from '../../../../rules/limits';
 import { IntegrityError, type IntegrityCheck } from '../../../errors';
 import type { S3Context } from '../../core/context';
 import { crcCombineAll, type CombinableCrc } from '../../core/hashing/crc-combine';
-import type { HashAlgorithm } from '../../core/hashing/engines';
 import { engines, type HashPool } from '../../core/hashing/hash-pool';
+import { hashFileRange } from '../shared/file-hash';
 import { multipartEtag, unquoteEtag } from '../shared/checksums';
 import type { VerificationPlan } from './checks';
 import { rangeLength, type DownloadTarget } from './target';
-
-/** Bytes per read when a file is hashed again (ranges resumed without a digest, a whole-object MD5). */
-const FILE_READ_BYTES = 8 * MIB;
 
 /**
  * Runs the plan's final check on the ranges' digests (hex, in range order). `wholeMd5` is the MD5 of the whole object
@@ -71,27 +66,4 @@ export async function digestsOfFile(pool: HashPool, file: string, target: Downlo
     digests.push((await hashFileRange(pool, file, algorithm, start, rangeLength(target, i))).toString('hex'));
   }
   return digests;
-}
-
-/** The MD5 of the whole `file`, hashed on the pool. */
-export async function md5OfFile(pool: HashPool, file: string, size: number): Promise<string> {
-  return (await hashFileRange(pool, file, 'MD5', 0, size)).toString('hex');
-}
-
-/** Hashes `length` bytes of `file` from `start` on the pool, in reads of {@link FILE_READ_BYTES} into buffers of its own (transferred, not copied). */
-async function hashFileRange(pool: HashPool, file: string, algorithm: HashAlgorithm, start: number, length: number): Promise<Buffer> {
-  const job = pool.open(algorithm, length);
-  const handle = await open(file, 'r');
-  try {
-    let buffer: Buffer = Buffer.allocUnsafeSlow(Math.min(FILE_READ_BYTES, Math.max(1, length)));
-    for (let done = 0; done < length;) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - done), start + done);
-      if (bytesRead === 0) break;
-      buffer = Buffer.from((await job.update(buffer.subarray(0, bytesRead), true)).buffer as ArrayBuffer);
-      done += bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
-  return job.digest();
 }

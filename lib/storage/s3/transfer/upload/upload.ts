@@ -20,6 +20,7 @@ import { assertKey, assertStorageClass } from '../../core/validation';
 import { assertWriteSupported } from '../../core/capabilities';
 import { customerKeyInput, customerKeyOf } from '../../core/encryption';
 import { checkStored, mayBeStoredSuffix, storedIdentity } from '../shared/settle';
+import { md5OfFile } from '../shared/file-hash';
 import { UploadJob } from './job';
 import { runMultipartUpload } from './multipart-upload';
 
@@ -119,8 +120,12 @@ async function runUpload(ctx: S3Context, key: string, source: UploadSource, requ
 async function singlePut(ctx: S3Context, key: string, reader: SourceReader, options: UploadOptions): Promise<UploadResult> {
   // Bytes are sliced; a stream of declared length is read whole (at most the threshold) and checked against it.
   if (reader.filePath === undefined) return singlePutBytes(ctx, key, await readWhole(reader, reader.size ?? 0), options);
+  // The file is streamed (memory stays bounded); its MD5 is taken on the hash pool from a second read of the file while
+  // the PUT runs, and the ETag checked against it, as for bytes. A file changed meanwhile fails the check.
+  const md5 = options.verify !== false ? md5OfFile(hashPoolOf(ctx), reader.filePath, reader.size ?? 0) : undefined;
+  md5?.catch(() => undefined);
   const put = await putObject(ctx, key, { filePath: reader.filePath }, putOptionsOf(options));
-  return { ...put, partsCount: 1, partsResumed: 0, verifiedBy: 'none' };
+  return checkedSinglePut(ctx, key, put, md5, options);
 }
 
 async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options: UploadOptions): Promise<UploadResult> {
@@ -134,8 +139,23 @@ async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options
     return settleCancelledPut(ctx, key, data, options, error);
   });
   if ('partsCount' in put) return put;
+  return checkedSinglePut(
+    ctx,
+    key,
+    put,
+    md5?.then((d) => d.digest.toString('hex')),
+    options,
+  );
+}
+
+/**
+ * The result of an upload in one PutObject, once its ETag was checked against `md5` (hex) where the ETag is the MD5
+ * of the bytes (not SSE-KMS or SSE-C): `verifiedBy: 'md5-etag'`; else `'none'`.
+ * @throws IntegrityError (`md5-etag`) when the stored object's ETag is not the MD5 of the bytes sent
+ */
+async function checkedSinglePut(ctx: S3Context, key: string, put: PutResult, md5: Promise<string> | undefined, options: UploadOptions): Promise<UploadResult> {
   const md5Based = etagIsMd5Based(put.serverSideEncryption, options.encryption?.type === 'SSE-C' ? 'AES256' : undefined);
-  const sent = md5 && md5Based ? (await md5).digest.toString('hex') : undefined;
+  const sent = md5 && md5Based ? await md5 : undefined;
   if (sent !== undefined && unquoteEtag(put.etag) !== sent) {
     throw new IntegrityError(`upload of ${key}: the stored object's ETag ${put.etag} is not the MD5 of the bytes sent`, {
       check: 'md5-etag',
