@@ -98,8 +98,13 @@ function fail(field: string, message: string): never {
  */
 export function resolveAccelerationConfig(
   config: AccelerationConfig & { readonly bucket: string; readonly endpoint?: string },
-  resolved: { readonly customEndpoint: boolean; readonly forcePathStyle: boolean },
+  resolved: { readonly customEndpoint: boolean; readonly forcePathStyle: boolean; readonly endpointFromEnvironment?: boolean },
 ): ResolvedAccelerationConfig {
+  // The endpoint as the user set it: the config's field, or the environment variable the SDK reads.
+  const endpointShown = resolved.endpointFromEnvironment ? `${config.endpoint}, from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL` : config.endpoint;
+  const removeIt = resolved.endpointFromEnvironment
+    ? 'Unset AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (or set AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true)'
+    : 'Remove endpoint';
   const { accelerate: given, useAccelerateEndpoint } = config;
   if (given !== undefined && given !== 'off' && given !== 'on' && given !== 'auto') fail('accelerate', `must be 'off', 'on' or 'auto' (got ${shown(given)})`);
   if (useAccelerateEndpoint !== undefined && typeof useAccelerateEndpoint !== 'boolean') fail('useAccelerateEndpoint', 'must be a boolean');
@@ -114,10 +119,7 @@ export function resolveAccelerationConfig(
   if (config.dualStack !== undefined && typeof config.dualStack !== 'boolean') fail('dualStack', 'must be a boolean');
   const dualStack = config.dualStack ?? false;
   if (dualStack && resolved.customEndpoint) {
-    fail(
-      'dualStack',
-      `the dual-stack endpoints are Amazon S3's; a custom endpoint (${config.endpoint}) cannot be combined with them (the SDK refuses the pair)`,
-    );
+    fail('dualStack', `the dual-stack endpoints are Amazon S3's; a custom endpoint (${endpointShown}) cannot be combined with them (the SDK refuses the pair)`);
   }
   const acceleratedClient = config.acceleratedClient;
   if (
@@ -133,7 +135,7 @@ export function resolveAccelerationConfig(
     if (acceleratedClient === undefined && resolved.customEndpoint) {
       fail(
         field,
-        `${why} cannot be combined with a custom endpoint (${config.endpoint}); S3-compatible stores have no accelerate endpoint. Remove endpoint, or use accelerate: 'off' (or 'auto', which never accelerates there)`,
+        `${why} cannot be combined with a custom endpoint (${endpointShown}); S3-compatible stores have no accelerate endpoint. ${removeIt}, or use accelerate: 'off' (or 'auto', which never accelerates there)`,
       );
     }
     if (acceleratedClient === undefined && resolved.forcePathStyle) {

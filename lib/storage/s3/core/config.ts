@@ -34,13 +34,16 @@ export interface S3StorageConfig extends AccelerationConfig {
    */
   readonly region?: string;
   /**
-   * An S3-compatible endpoint, e.g. `http://127.0.0.1:9000` for MinIO.
+   * An S3-compatible endpoint, e.g. `http://127.0.0.1:9000` for MinIO. An endpoint the SDK takes from the environment
+   * (`AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`;
+   * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html) counts as a custom endpoint for every
+   * default below.
    * @default - Amazon S3
    */
   readonly endpoint?: string;
   /**
    * Path-style addressing (`https://host/bucket/key`) instead of virtual-host style (`https://bucket.host/key`).
-   * @default - true for a custom endpoint, false for Amazon S3
+   * @default - true for a custom endpoint (in the config or the environment), false for Amazon S3
    */
   readonly forcePathStyle?: boolean;
   /**
@@ -79,7 +82,7 @@ export interface S3StorageConfig extends AccelerationConfig {
   readonly hashWorkers?: number;
   /**
    * When to send and validate flexible checksums.
-   * @default - 'WHEN_SUPPORTED' on Amazon S3, 'WHEN_REQUIRED' on a custom endpoint (many stores reject streamed trailing checksums)
+   * @default - 'WHEN_SUPPORTED' on Amazon S3, 'WHEN_REQUIRED' on a custom endpoint, in the config or the environment (many stores reject streamed trailing checksums)
    */
   readonly checksumPolicy?: ChecksumPolicy;
   /** Send `x-amz-request-payer: requester` on every request, for Requester Pays buckets. @default false */
@@ -257,6 +260,12 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     );
   }
 
+  // The SDK also takes an endpoint from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (configured endpoints): that is another
+  // store than Amazon S3 just as well, and gets the same defaults (region, path style, checksums, part checks), and
+  // acceleration is refused for it too, here rather than at the first request.
+  const envEndpoint = endpoint === undefined ? configuredEndpointFromEnv(env) : undefined;
+  const otherThanAmazonS3 = customEndpoint || envEndpoint !== undefined;
+
   let region: string;
   let regionSource: ResolvedS3StorageConfig['regionSource'];
   if (config.region !== undefined) {
@@ -266,7 +275,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
   } else if (env.AWS_REGION) {
     region = env.AWS_REGION;
     regionSource = 'environment';
-  } else if (customEndpoint) {
+  } else if (otherThanAmazonS3) {
     region = DEFAULT_CUSTOM_ENDPOINT_REGION;
     regionSource = 'custom-endpoint';
   } else {
@@ -283,20 +292,16 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     config.requestTimeoutMs === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : integerIn('requestTimeoutMs', config.requestTimeoutMs, 0, 3_600_000);
   const concurrency = config.concurrency === undefined ? DEFAULT_CONCURRENCY : integerIn('concurrency', config.concurrency, 1, 1024);
   const hashWorkers = config.hashWorkers === undefined ? undefined : integerIn('hashWorkers', config.hashWorkers, 0, 64);
-  const checksumPolicy = config.checksumPolicy ?? (customEndpoint ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED');
+  const checksumPolicy = config.checksumPolicy ?? (otherThanAmazonS3 ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED');
   if (checksumPolicy !== 'WHEN_SUPPORTED' && checksumPolicy !== 'WHEN_REQUIRED')
     fail('checksumPolicy', "must be 'WHEN_SUPPORTED' or 'WHEN_REQUIRED'", checksumPolicy);
   if (config.forcePathStyle !== undefined && typeof config.forcePathStyle !== 'boolean') fail('forcePathStyle', 'must be a boolean', config.forcePathStyle);
   if (config.requestPayer !== undefined && typeof config.requestPayer !== 'boolean') fail('requestPayer', 'must be a boolean', config.requestPayer);
   const useAccelerateEndpoint = config.useAccelerateEndpoint ?? false;
-  // The SDK also takes an endpoint from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (configured endpoints), which it cannot
-  // combine with acceleration either: 'on' (or the deprecated useAccelerateEndpoint) is refused for it too, here
-  // rather than at the first request.
-  const envEndpoint = endpoint === undefined ? configuredEndpointFromEnv(env) : undefined;
-  const otherThanAmazonS3 = customEndpoint || envEndpoint !== undefined;
+  const forcePathStyle = config.forcePathStyle ?? otherThanAmazonS3;
   const acceleration = resolveAccelerationConfig(
     { ...config, endpoint: endpoint ?? envEndpoint },
-    { customEndpoint: otherThanAmazonS3, forcePathStyle: config.forcePathStyle ?? customEndpoint },
+    { customEndpoint: otherThanAmazonS3, forcePathStyle, endpointFromEnvironment: envEndpoint !== undefined },
   );
   const providers = ['auto', ...PROVIDER_NAMES];
   if (
@@ -337,7 +342,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     endpoint,
     customEndpoint,
     otherThanAmazonS3,
-    forcePathStyle: config.forcePathStyle ?? customEndpoint,
+    forcePathStyle,
     credentials: redactCredentials(config.credentials),
     maxAttempts,
     retryMode,

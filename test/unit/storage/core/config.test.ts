@@ -41,6 +41,15 @@ describe('resolveS3StorageConfig', () => {
       expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, {}).otherThanAmazonS3).toBe(false);
       expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000' }).otherThanAmazonS3).toBe(true);
       expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, { AWS_ENDPOINT_URL: 'http://127.0.0.1:9000' }).otherThanAmazonS3).toBe(true);
+      // Such an endpoint gets a custom endpoint's defaults (the README's): path style, WHEN_REQUIRED checksums, a region.
+      expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000' })).toMatchObject({
+        customEndpoint: false,
+        forcePathStyle: true,
+        checksumPolicy: 'WHEN_REQUIRED',
+        region: 'us-east-1',
+        regionSource: 'custom-endpoint',
+      });
+      expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, {})).toMatchObject({ forcePathStyle: false, checksumPolicy: 'WHEN_SUPPORTED' });
       const ignored = { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
       expect(resolveS3StorageConfig({ bucket: 'my-bucket' }, ignored).otherThanAmazonS3).toBe(false);
       // Acceleration cannot go to an endpoint from the environment either: the same env decides it.
