@@ -71,6 +71,8 @@ describe('upload: sizes around each boundary', () => {
     if (kind === 'single') {
       expect(result.uploadId).toBeUndefined();
       expect(result.etag).toBe(`"${md5(data)}"`);
+      // The file's MD5, hashed on the pool, was checked against that ETag.
+      expect(result.verifiedBy).toBe('md5-etag');
     } else {
       expect(result.partsCount).toBe(Math.ceil(size / PART));
       expect(result.etag).toBe(expectedEtag(data, PART));
