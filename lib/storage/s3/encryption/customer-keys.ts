@@ -151,14 +151,14 @@ export async function withCopyKeysFor(ctx: S3Context, sourceKey: string, options
  * costs no second request. Options that change what HEAD returns (conditions, `partNumber`, `checksumMode`) go through
  * {@link withReadKeyFor} and a HEAD of their own.
  */
-export async function headFor(ctx: S3Context, key: string, options: HeadOptions): Promise<ObjectMetadata> {
+export async function headFor(ctx: S3Context, key: string, options: HeadOptions, detectDeleteMarker = true): Promise<ObjectMetadata> {
   const plain =
     isOptions(options) &&
     options.customerKey === undefined &&
     options.partNumber === undefined &&
     options.checksumMode === undefined &&
     [options.ifMatch, options.ifNoneMatch, options.ifModifiedSince, options.ifUnmodifiedSince].every((c) => c === undefined);
-  if (!plain || ctx.config.customerKeys === undefined) return headObject(ctx, key, await withReadKeyFor(ctx, key, options));
+  if (!plain || ctx.config.customerKeys === undefined) return headObject(ctx, key, await withReadKeyFor(ctx, key, options), detectDeleteMarker);
   assertKey(key);
   assertReadOptions(options);
   const { customerKeyId, ...rest } = options;
@@ -168,13 +168,16 @@ export async function headFor(ctx: S3Context, key: string, options: HeadOptions)
     throw error;
   });
   // Not SSE-C, or missing: a HEAD of its own gives the answer (and the delete-marker details of a 404).
-  return selected === undefined ? headObject(ctx, key, rest) : objectMetadataOf(key, selected.head);
+  return selected === undefined ? headObject(ctx, key, rest, detectDeleteMarker) : objectMetadataOf(key, selected.head);
 }
 
-/** `exists` through {@link headFor}: false on 404. */
+/**
+ * `exists` through {@link headFor}: false on 404, without the ListObjectVersions that tells a delete marker from a
+ * missing key (the answer is false either way).
+ */
 export async function existsFor(ctx: S3Context, key: string, options: HeadOptions): Promise<boolean> {
   try {
-    await headFor(ctx, key, options);
+    await headFor(ctx, key, options, false);
     return true;
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return false;

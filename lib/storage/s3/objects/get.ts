@@ -115,19 +115,20 @@ export async function getObjectBuffer(ctx: S3Context, key: string, options: GetO
 }
 
 /** HeadObject. A key whose latest version is a delete marker throws `ObjectNotFoundError` with `deleteMarker: true`. */
-export async function headObject(ctx: S3Context, key: string, options: HeadOptions): Promise<ObjectMetadata> {
+export async function headObject(ctx: S3Context, key: string, options: HeadOptions, detectDeleteMarker = true): Promise<ObjectMetadata> {
   assertKey(key);
   assertReadOptions(options);
-  const output = await withDeleteMarkerDetection(ctx, key, options.versionId, () =>
-    ctx.send(new HeadObjectCommand(readInput(ctx, key, options)), { key, abortSignal: options.abortSignal }),
-  );
+  const head = () => ctx.send(new HeadObjectCommand(readInput(ctx, key, options)), { key, abortSignal: options.abortSignal });
+  const output = detectDeleteMarker ? await withDeleteMarkerDetection(ctx, key, options.versionId, head) : await head();
   return objectMetadataOf(key, output);
 }
 
 /** True if HEAD finds the object, false on 404; anything else throws. */
 export async function objectExists(ctx: S3Context, key: string, options: HeadOptions): Promise<boolean> {
   try {
-    await headObject(ctx, key, options);
+    // false either way: no ListObjectVersions to tell a delete marker from a missing key (a store without
+    // x-amz-delete-marker would otherwise pay one per missing key, and need s3:ListBucketVersions).
+    await headObject(ctx, key, options, false);
     return true;
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return false;

@@ -2,6 +2,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
+  HeadObjectCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   S3Client,
@@ -106,6 +107,24 @@ describe('suspended buckets (moto deletes every version instead: recorded respon
     expect(result.removedDeleteMarkers).toEqual(['null']);
     expect(result.current).toMatchObject({ versionId: 'v1', isLatest: true });
     expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: 'k', VersionId: 'null' });
+  });
+});
+
+describe('delete markers on a store that sends no x-amz-delete-marker (a custom endpoint without a profile)', () => {
+  const notFound = () => new S3ServiceException({ name: 'NotFound', $fault: 'client', message: 'NotFound', $metadata: { httpStatusCode: 404 } });
+
+  test('head of a key whose latest version is a delete marker says so, from ListObjectVersions', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(ListObjectVersionsCommand).resolves({ DeleteMarkers: [{ Key: 'k', VersionId: 'dm1', IsLatest: true, LastModified: new Date() }] });
+    await expect(storage.head('k')).rejects.toMatchObject({ name: 'ObjectNotFoundError', deleteMarker: true, versionId: 'dm1' });
+  });
+
+  test('exists answers false from the HEAD alone: no ListObjectVersions (one request per missing key, no s3:ListBucketVersions)', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(ListObjectVersionsCommand).resolves({ DeleteMarkers: [{ Key: 'k', VersionId: 'dm1', IsLatest: true, LastModified: new Date() }] });
+    await expect(storage.exists('k')).resolves.toBe(false);
+    expect(s3).not.toHaveReceivedCommand(ListObjectVersionsCommand);
+    expect(s3.calls()).toHaveLength(1);
   });
 });
 
