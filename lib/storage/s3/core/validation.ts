@@ -1,6 +1,7 @@
 import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from '../../../rules/checksums';
 import { WRITABLE_STORAGE_CLASSES, isWritableStorageClass, storageClassInfo } from '../../../rules/storage-classes';
 import { checkObjectKey, checkObjectTags, checkUserMetadata } from '../../../rules/object';
+import { checkBucketName } from '../../../rules/bucket-name';
 import { MAX_LIST_PAGE_SIZE, MAX_PARTS, MAX_SINGLE_PUT_SIZE_BYTES } from '../../../rules/limits';
 import { RuleProblem } from '../../../rules/problem';
 import { InvalidArgumentError } from '../../errors';
@@ -251,6 +252,12 @@ export function assertSinglePutSize(size: number, field: string): void {
 /** Validates copy options. */
 export function assertCopyOptions(options: CopyOptions): void {
   assertWriteOptions(options);
+  if (options.sourceBucket !== undefined) {
+    // The same rules as config.bucket: a name S3 would refuse (or a typo) is told here, not by the store's 400 or 404.
+    if (typeof options.sourceBucket !== 'string' || options.sourceBucket.length === 0) invalid('sourceBucket', 'must be a non-empty bucket name');
+    const problems = checkBucketName(options.sourceBucket);
+    if (problems.length > 0) invalid('sourceBucket', `${problems.map((p) => p.message).join('; ')} (got "${options.sourceBucket}")`);
+  }
   if (options.sourceVersionId !== undefined) assertNonEmptyString('sourceVersionId', options.sourceVersionId);
   if (options.metadataDirective !== undefined && options.metadataDirective !== 'COPY' && options.metadataDirective !== 'REPLACE')
     invalid('metadataDirective', "must be 'COPY' or 'REPLACE'");

@@ -1,5 +1,5 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
-import { BucketNotFoundError, InvalidArgumentError, ObjectNotFoundError, StorageError } from '../../errors';
+import { BucketNotFoundError, ObjectNotFoundError, StorageError } from '../../errors';
 import type { CopyOptions, CopyResult } from '../../types/objects';
 import { assertWriteSupported } from '../core/capabilities';
 import type { S3Context } from '../core/context';
@@ -42,10 +42,7 @@ export async function prepareCopy(ctx: S3Context, sourceKey: string, destination
   assertKey(destinationKey, 'destinationKey');
   assertCopyOptions(options);
   assertWriteSupported(await ctx.compatibilityProfile(), options);
-  const sourceBucket = options.sourceBucket ?? ctx.bucket;
-  if (options.sourceBucket !== undefined && sourceBucket.length === 0)
-    throw new InvalidArgumentError('sourceBucket: must not be empty', { field: 'sourceBucket' });
-  return copySource(sourceBucket, sourceKey, options.sourceVersionId);
+  return copySource(options.sourceBucket ?? ctx.bucket, sourceKey, options.sourceVersionId);
 }
 
 /**

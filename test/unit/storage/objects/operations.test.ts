@@ -190,6 +190,19 @@ describe('request shapes', () => {
     await storage.copy('a', 'b', { contentType: 'text/plain' });
     expect(s3.commandCalls(CopyObjectCommand)[1].args[0].input.MetadataDirective).toBe('REPLACE');
   });
+
+  test.each([
+    ['No_Such', 'only lowercase letters'],
+    ['ab', '3 to 63'],
+    ['', 'non-empty'],
+    ['my..bucket', 'periods'],
+  ])('a sourceBucket S3 would refuse (%j) is InvalidArgumentError naming sourceBucket, before any request', async (sourceBucket, words) => {
+    const error = await storage.copy('a', 'b', { sourceBucket }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ field: 'sourceBucket' });
+    expect((error as Error).message.toLowerCase()).toContain(words.toLowerCase());
+    expect(s3.calls()).toHaveLength(0);
+  });
 });
 
 describe('deleteMany', () => {
