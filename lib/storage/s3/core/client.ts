@@ -7,6 +7,13 @@ import type { ResolvedS3StorageConfig } from './config';
 import { socketPoolPlugin } from './pool-middleware';
 
 /**
+ * The SDK client's logger: silent. With its default (`NoOpLogger`) the SDK's retry middleware writes "An error was
+ * encountered in a non-retryable streaming request." to `console.warn` whenever a stream body's request fails, before
+ * bucketkit throws its own typed error for the same failure (a stray line in a caller's stderr and in the CLI's output).
+ */
+const SILENT_SDK_LOGGER = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
  * Builds the SDK client for a config: keep-alive sockets pooled to the configured concurrency, timeouts,
  * retries and the checksum policy.
  *
@@ -41,6 +48,7 @@ export function buildS3Client(config: ResolvedS3StorageConfig, region: string, k
     retryMode: config.retryMode,
     useAccelerateEndpoint: kind === 'accelerated',
     useDualstackEndpoint: config.dualStack,
+    logger: SILENT_SDK_LOGGER,
     requestChecksumCalculation: config.checksumPolicy,
     responseChecksumValidation: config.checksumPolicy,
     requestHandler: new NodeHttpHandler({
