@@ -117,7 +117,11 @@ export interface UploadOptions extends Omit<PutOptions, 'contentLength'> {
   readonly stateStore?: UploadStateStore;
   /** Identifies a non-file source across runs, so its upload can be resumed (with `stateStore`). @default - none */
   readonly sourceId?: string;
-  /** Called after every part with the progress so far. @default - none */
+  /**
+   * Called after every part with the progress so far; an upload in one PutObject is one part, and from a file its
+   * bytes are also reported as the request reads them (at most every 200 ms, `partsDone` 0 until it is answered).
+   * @default - none
+   */
   readonly onProgress?: (progress: TransferProgress) => void;
 }
 

@@ -154,6 +154,29 @@ describe('upload', () => {
     await expect(storage.upload('k', { filePath: file })).resolves.toMatchObject({ verifiedBy: 'none' });
   });
 
+  test('onProgress moves while a one-request upload of a file is sent, and ends at one part; bytes report once, at the end', async () => {
+    const data = Buffer.alloc(4 * MIB, 5);
+    const file = join(dir, 'progress.bin');
+    writeFileSync(file, data);
+    // The store reads the body slowly (10 ms per chunk), as a slow link would.
+    s3.on(PutObjectCommand).callsFake(async (input: { Body: Readable | Buffer }) => {
+      if (Buffer.isBuffer(input.Body)) return { ETag: `"${md5(input.Body)}"` };
+      for await (const chunk of input.Body) {
+        expect(chunk.length).toBeGreaterThan(0);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return { ETag: `"${md5(data)}"` };
+    });
+    const seen: { transferredBytes: number; partsDone: number; totalParts?: number }[] = [];
+    await storage.upload('k', { filePath: file }, { onProgress: (p) => seen.push(p) });
+    expect(seen.some((p) => p.transferredBytes > 0 && p.transferredBytes < data.length && p.partsDone === 0)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ transferredBytes: data.length, partsDone: 1, totalParts: 1, totalBytes: data.length });
+    expect(seen.every((p, i) => i === 0 || p.transferredBytes >= seen[i - 1].transferredBytes)).toBe(true);
+    const bytes: { partsDone: number }[] = [];
+    await storage.upload('k', data, { onProgress: (p) => bytes.push(p) });
+    expect(bytes).toEqual([expect.objectContaining({ transferredBytes: data.length, partsDone: 1, totalParts: 1 })]);
+  });
+
   test('a composite checksum that differs from the one computed from the parts: IntegrityError (composite-checksum) with the uploadId', async () => {
     const data = Buffer.alloc(2 * PART, 8);
     const parts = [data.subarray(0, PART), data.subarray(PART)];

@@ -126,10 +126,15 @@ export class Slots {
   }
 }
 
+/** Least time between two reports of bytes in flight, in ms. */
+export const IN_FLIGHT_REPORT_MS = 200;
+
 /** Counts bytes and parts and reports {@link TransferProgress}. */
 export class ProgressMeter {
   private readonly started = Date.now();
   private sentThisRun = 0;
+  private inFlight = 0;
+  private lastReport = 0;
   private transferred: number;
   private parts: number;
 
@@ -148,15 +153,34 @@ export class ProgressMeter {
     this.transferred += bytes;
     this.sentThisRun += bytes;
     this.parts++;
+    // Those bytes were reported in flight (a single PutObject's body): they are now counted as done.
+    this.inFlight = Math.max(0, this.inFlight - bytes);
+    this.report();
+  }
+
+  /**
+   * Records bytes of a part still being sent (a single PutObject's body, as it is read), reporting at most every
+   * {@link IN_FLIGHT_REPORT_MS}: a one-request upload shows progress before its answer, not only once it is done.
+   */
+  public bytesInFlight(bytes: number): void {
+    this.inFlight += bytes;
+    const now = Date.now();
+    if (now - this.lastReport < IN_FLIGHT_REPORT_MS) return;
+    this.report(now);
+  }
+
+  private report(now = Date.now()): void {
+    this.lastReport = now;
     if (!this.onProgress) return;
-    const elapsedMs = Date.now() - this.started;
+    const elapsedMs = now - this.started;
+    const sent = this.sentThisRun + this.inFlight;
     try {
       this.onProgress({
-        transferredBytes: this.transferred,
+        transferredBytes: this.transferred + this.inFlight,
         totalBytes: this.totalBytes,
         partsDone: this.parts,
         totalParts: this.totalParts,
-        bytesPerSecond: elapsedMs > 0 ? Math.round((this.sentThisRun * 1000) / elapsedMs) : 0,
+        bytesPerSecond: elapsedMs > 0 ? Math.round((sent * 1000) / elapsedMs) : 0,
         elapsedMs,
       });
     } catch {

@@ -12,7 +12,10 @@ import type { UploadOptions, UploadResult, UploadSource } from '../../../types/t
 import { hashPoolOf } from '../../core/hashing/hash-pool';
 import { PART_CHECKSUMS, etagIsMd5Based, flexibleOf, md5Hex, resolvePartChecksum, unquoteEtag } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
-import { putObject } from '../../objects/put';
+import { planPut, putObject } from '../../objects/put';
+import { openFileRange } from '../../objects/body';
+import { ProgressMeter } from '../shared/control';
+import { Transform, pipeline } from 'node:stream';
 import { DEFAULT_MULTIPART_THRESHOLD_BYTES, layoutFor, usesMultipart } from '../shared/part-size';
 import { STREAM_PART_SIZE_BYTES } from '../shared/defaults';
 import { SourceReader, assertDeclaredSize, openSource, readWhole } from '../shared/source';
@@ -122,10 +125,41 @@ async function singlePut(ctx: S3Context, key: string, reader: SourceReader, opti
   if (reader.filePath === undefined) return singlePutBytes(ctx, key, await readWhole(reader, reader.size ?? 0), options);
   // The file is streamed (memory stays bounded); its MD5 is taken on the hash pool from a second read of the file while
   // the PUT runs, and the ETag checked against it, as for bytes. A file changed meanwhile fails the check.
-  const md5 = options.verify !== false ? md5OfFile(hashPoolOf(ctx), reader.filePath, reader.size ?? 0) : undefined;
+  const size = reader.size ?? 0;
+  const md5 = options.verify !== false ? md5OfFile(hashPoolOf(ctx), reader.filePath, size) : undefined;
   md5?.catch(() => undefined);
-  const put = await putObject(ctx, key, { filePath: reader.filePath }, putOptionsOf(options));
-  return checkedSinglePut(ctx, key, put, md5, options);
+  const meter = new ProgressMeter(options.onProgress, size, 1);
+  const put =
+    options.onProgress === undefined
+      ? await putObject(ctx, key, { filePath: reader.filePath }, putOptionsOf(options))
+      : await putCountingFile(ctx, key, reader.filePath, size, meter, options);
+  const result = await checkedSinglePut(ctx, key, put, md5, options);
+  meter.partDone(size);
+  return result;
+}
+
+/**
+ * PutObject of a file whose bytes are counted as the request reads them, so that `onProgress` moves while the one
+ * request runs (at most every IN_FLIGHT_REPORT_MS), not only once it is answered. A read error of the file ends the
+ * request as it would without the count.
+ */
+async function putCountingFile(ctx: S3Context, key: string, filePath: string, size: number, meter: ProgressMeter, options: UploadOptions): Promise<PutResult> {
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      meter.bytesInFlight(chunk.length);
+      done(null, chunk);
+    },
+  });
+  // pipeline() passes a read error of the file on to `counted` (destroyed with it), which the PUT's guard reports.
+  pipeline(openFileRange(filePath), counted, () => undefined);
+  try {
+    const plan = await planPut(ctx, key, counted, { ...putOptionsOf(options), contentLength: size });
+    if (plan.kind !== 'single') throw new InvalidArgumentError('source: a file of known size was expected', { field: 'source' });
+    return await plan.send();
+  } finally {
+    // Read to the end on success; otherwise closes the file (pipeline() destroys the read stream with it).
+    counted.destroy();
+  }
 }
 
 async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options: UploadOptions): Promise<UploadResult> {
@@ -139,13 +173,15 @@ async function singlePutBytes(ctx: S3Context, key: string, data: Buffer, options
     return settleCancelledPut(ctx, key, data, options, error);
   });
   if ('partsCount' in put) return put;
-  return checkedSinglePut(
+  const result = await checkedSinglePut(
     ctx,
     key,
     put,
     md5?.then((d) => d.digest.toString('hex')),
     options,
   );
+  new ProgressMeter(options.onProgress, data.length, 1).partDone(data.length);
+  return result;
 }
 
 /**
