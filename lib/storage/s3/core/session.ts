@@ -1,6 +1,6 @@
 import { GetBucketAccelerateConfigurationCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { GetOutputType } from '@smithy/types';
-import { AccelerationFallbackError } from '../../errors';
+import { AccelerationFallbackError, InvalidArgumentError } from '../../errors';
 import type { EndpointKind } from '../../types/acceleration';
 import type { CompatibilityProfile } from '../../types/compatibility';
 import { AccelerationRouter, commandName, fallbackReason } from './acceleration-router';
@@ -43,6 +43,7 @@ export class S3Session implements S3Context {
   private retargeted = false;
   /** The region is known and the compatibility profile resolved (when there is one): see {@link send}. */
   private settled = false;
+  private clientEndpointChecked?: Promise<void>;
   private acceleratedInstance?: S3Client;
   /** Picks regional or accelerated per command, keeps the fallback cool-down and counts traffic per endpoint. */
   public readonly acceleration: AccelerationRouter;
@@ -117,6 +118,7 @@ export class S3Session implements S3Context {
 
   private async sendAfterSetUp<C extends S3Command>(command: C, options: SendOptions): Promise<GetOutputType<C>> {
     await this.ensureRegion();
+    await this.checkClientEndpoint();
     if (this.options.profile !== undefined) await this.compatibilityProfile();
     this.settled = true;
     const kind = await this.acceleration.kindFor(command, options.endpoint);
@@ -204,6 +206,31 @@ export class S3Session implements S3Context {
       this.dropAcceleratedClient();
     }
     return profile;
+  }
+
+  /**
+   * A ready client and `endpoint` both given: they must name the same store, since the client sends the requests and
+   * the config's endpoint decides the store's rules. The client's endpoint sits behind an async provider, so this is
+   * checked before the first request rather than when the storage is built.
+   * @throws InvalidArgumentError (`endpoint`) when they differ
+   */
+  private checkClientEndpoint(): Promise<void> {
+    this.clientEndpointChecked ??= (async () => {
+      const provider = (
+        this.config.client?.config as { endpoint?: () => Promise<{ protocol?: string; hostname?: string; port?: number; path?: string }> } | undefined
+      )?.endpoint;
+      if (this.config.endpoint === undefined || typeof provider !== 'function') return;
+      const e = await provider();
+      if (!e?.hostname) return;
+      const theirs = `${e.protocol ?? 'https:'}//${e.hostname}${e.port ? `:${e.port}` : ''}${e.path ?? ''}`.replace(/\/$/, '');
+      if (new URL(theirs).href !== new URL(this.config.endpoint).href) {
+        throw new InvalidArgumentError(
+          `config.endpoint: is ${this.config.endpoint}, but config.client sends to ${theirs}; give the client's endpoint (bucketkit takes the store's rules from config.endpoint)`,
+          { field: 'config.endpoint' },
+        );
+      }
+    })();
+    return this.clientEndpointChecked;
   }
 
   private ensureRegion(): Promise<void> {

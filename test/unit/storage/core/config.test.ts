@@ -1,4 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidArgumentError, S3Storage, resolveS3StorageConfig } from '../../../../lib/storage';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -84,6 +85,22 @@ describe('resolveS3StorageConfig', () => {
     expect(resolveS3StorageConfig({ bucket: 'my-bucket', client: plain }, {}).otherThanAmazonS3).toBe(false);
     client.destroy();
     plain.destroy();
+  });
+
+  test('a ready client and an endpoint that name different stores: the first request is refused, naming both', async () => {
+    const client = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', credentials: creds });
+    const s3 = mockClient(client);
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 1, ETag: '"e"' });
+    const wrong = new S3Storage({ bucket: 'my-bucket', client, endpoint: 'http://127.0.0.1:9001' });
+    const error = await wrong.head('k').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ field: 'config.endpoint', message: expect.stringContaining('config.client sends to http://127.0.0.1:9000') });
+    expect(s3.calls()).toHaveLength(0);
+    // The same store (a trailing slash is no difference): the request goes out.
+    const right = new S3Storage({ bucket: 'my-bucket', client, endpoint: 'http://127.0.0.1:9000/' });
+    await expect(right.head('k')).resolves.toMatchObject({ size: 1 });
+    s3.restore();
+    client.destroy();
   });
 
   test('region: config, then AWS_REGION, then discovery', () => {
