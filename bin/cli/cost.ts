@@ -77,7 +77,7 @@ export async function runCost(options: CostCommandOptions): Promise<CostOutcome>
     found = r;
     source = `${options.template}, AWS::S3::Bucket ${r.logicalId}`;
   } else {
-    const { bucket, key } = parseS3Url(options.bucket!, '--bucket');
+    const { bucket, key } = parseS3Url(options.bucket!, '--bucket', 's3://bucket');
     if (key !== '') throw new UsageError(`--bucket: a bucket, not a key (got ${options.bucket})`);
     const storage = openStorage(bucket, options);
     try {

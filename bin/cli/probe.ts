@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { FEATURES, probeCapabilities, CapabilityReport } from '../../lib/storage';
 import { EXIT_INCOMPLETE, UsageError } from './exit-codes';
 import { RANGES, wholeNumberOption } from './numeric-options';
-import { endpointOf } from './s3-target';
+import { endpointOf, openStorage } from './s3-target';
 
 export const USAGE = 'usage: bucketkit probe --endpoint URL [--region R] [--json] [--timeout-ms N] [--kms-key-id ID]';
 
@@ -112,6 +112,9 @@ export function addProbeCommand(program: Command, out: (s: string) => void, done
       // As the other S3 commands (s3-target.ts): --endpoint, else AWS_ENDPOINT_URL_S3; probe has no Amazon S3 default.
       const endpoint = endpointOf(opts);
       if (endpoint === undefined) throw new UsageError('probe needs --endpoint <url> or AWS_ENDPOINT_URL_S3 (the S3-compatible endpoint to measure)');
+      // The endpoint and region checked as every other S3 command checks them (the library's rules, the error naming
+      // --endpoint or AWS_ENDPOINT_URL_S3 with the usage), not as the library's `config.endpoint` from deep inside.
+      openStorage('bucketkit-probe-check', opts).destroy();
       const options: Record<string, string | true> = { endpoint };
       if (opts.region !== undefined) options.region = opts.region;
       if (opts.json) options.json = true;

@@ -28,12 +28,12 @@ export function isS3Url(value: string): boolean {
 }
 
 /**
- * Parses `s3://bucket/key`. @throws UsageError naming `what` when the value is not an s3:// URL, has no bucket or a
+ * Parses `s3://bucket/key` (`form` is how the message shows the expected URL). @throws UsageError naming `what` when the value is not an s3:// URL, has no bucket or a
  * bucket name S3's naming rules refuse (the library's own rule, `checkBucketName`, checked here so the error names
  * the argument rather than the library's `config.bucket`)
  */
-export function parseS3Url(value: string, what: string): S3Url {
-  if (!isS3Url(value)) throw new UsageError(`${what}: expected an s3://bucket/key URL (got ${JSON.stringify(value)})`);
+export function parseS3Url(value: string, what: string, form = 's3://bucket/key'): S3Url {
+  if (!isS3Url(value)) throw new UsageError(`${what}: expected an ${form} URL (got ${JSON.stringify(value)})`);
   const rest = value.slice('s3://'.length);
   const slash = rest.indexOf('/');
   const bucket = slash < 0 ? rest : rest.slice(0, slash);

@@ -121,6 +121,19 @@ test.each([
   expect(r.err).toMatch(/Usage: bucketkit cost \[options\]/);
 });
 
+test('--bucket that is not an s3:// URL: the message asks for s3://bucket (what the option takes), not a key URL', async () => {
+  const r = await cli(['cost', '--bucket', 'my-bucket', '--size', '1MiB', '--count', '1', '--months', '1']);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/--bucket: expected an s3:\/\/bucket URL \(got "my-bucket"\)/);
+});
+
+test('probe --endpoint that is not a URL: exit 2, the option named with the usage, as for the other S3 commands', async () => {
+  const r = await cli(['probe', '--endpoint', 'notaurl']);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/--endpoint: must be an absolute http\(s\) URL/);
+  expect(r.err).not.toMatch(/config\.endpoint/);
+});
+
 test('a template with two buckets needs --bucket-id; a missing file exits 3; an unpriced region exits 2 naming the field', async () => {
   const two = await cli(['cost', '--template', templateFile, '--size', '1MiB', '--count', '1', '--months', '1']);
   expect(two.code).toBe(2);
