@@ -256,7 +256,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
   if (!customEndpoint && clientHasCustomEndpoint(config.client)) {
     fail(
       'endpoint',
-      "is required with a client that has a custom endpoint: give the client's endpoint URL here too, so that bucketkit applies that store's rules (part checks, compatibility profile, acceleration) instead of Amazon S3's",
+      "is required with a client built with an endpoint: give the client's endpoint URL here too, or bucketkit applies Amazon S3's rules to that store",
     );
   }
 
