@@ -175,7 +175,11 @@ export function toStorageError(error: unknown, context: ErrorContext = {}): Stor
   // The SDK's retry layer wraps an error from another realm (a VM context, a test runner) as a plain Error
   // whose message keeps the original's name: recover that name so it still maps.
   const wrapped = e.name === 'Error' && e.message ? /^AWS SDK error wrapper for (\w+)/.exec(e.message) : null;
-  if (wrapped) e = { ...e, name: wrapped[1], message: e.message };
+  if (wrapped) {
+    // The wrapper keeps only the message: a network code in it (…: write ECONNRESET) is recovered too.
+    const networkCode = /\b(E[A-Z]{4,}|UND_ERR_SOCKET)\b/.exec(e.message!.slice(wrapped[0].length))?.[1];
+    e = { ...e, name: wrapped[1], message: e.message, code: e.code ?? networkCode };
+  }
   const httpStatus = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const headers = e.$response?.headers ?? {};
   dropRawBody(e);
@@ -205,6 +209,11 @@ export function toStorageError(error: unknown, context: ErrorContext = {}): Stor
   // GET/HEAD of a delete marker by its version id: S3 answers 405 MethodNotAllowed with x-amz-delete-marker: true.
   // There is no object at that version: ObjectNotFoundError with deleteMarker. (moto answers 404 NoSuchVersion.)
   if (httpStatus === 405 && extras.deleteMarker) return new ObjectNotFoundError(message, { ...options, deleteMarker: true, versionId: extras.versionId });
+  // The SDK's HTTP handler names a reset or broken connection (ECONNRESET, EPIPE) "TimeoutError" too; nothing timed
+  // out, so it is the retryable network error it is, not a TimeoutError (whose timeouts are documented and real).
+  if (s3Code === 'TimeoutError' && e.code !== undefined && e.code !== 'ETIMEDOUT' && RETRYABLE_NETWORK_CODES.has(e.code)) {
+    return new ServiceError(describe(e, undefined, httpStatus, context), { ...options, s3Code: undefined, retryable: true });
+  }
   const byCode = s3Code ? S3_ERROR_CODE_MAP[s3Code] : undefined;
   if (byCode) return byCode(message, options, context, extras);
   const byStatus = httpStatus !== undefined ? HTTP_STATUS_MAP[httpStatus] : undefined;
