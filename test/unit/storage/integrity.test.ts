@@ -167,9 +167,11 @@ describe('upload', () => {
       }
       return { ETag: `"${md5(data)}"` };
     });
-    const seen: { transferredBytes: number; partsDone: number; totalParts?: number }[] = [];
+    const seen: { transferredBytes: number; partsDone: number; totalParts?: number; elapsedMs: number }[] = [];
     await storage.upload('k', { filePath: file }, { onProgress: (p) => seen.push(p) });
     expect(seen.some((p) => p.transferredBytes > 0 && p.transferredBytes < data.length && p.partsDone === 0)).toBe(true);
+    // The first report of bytes in flight comes after 200 ms, not at the first 64 KiB (its rate would be one chunk's).
+    expect(seen[0].elapsedMs).toBeGreaterThanOrEqual(200);
     expect(seen.at(-1)).toMatchObject({ transferredBytes: data.length, partsDone: 1, totalParts: 1, totalBytes: data.length });
     expect(seen.every((p, i) => i === 0 || p.transferredBytes >= seen[i - 1].transferredBytes)).toBe(true);
     const bytes: { partsDone: number }[] = [];

@@ -134,7 +134,8 @@ export class ProgressMeter {
   private readonly started = Date.now();
   private sentThisRun = 0;
   private inFlight = 0;
-  private lastReport = 0;
+  /** From the start: the first report of bytes in flight waits IN_FLIGHT_REPORT_MS, so its rate is not one chunk's. */
+  private lastReport = this.started;
   private transferred: number;
   private parts: number;
 
