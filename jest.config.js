@@ -9,6 +9,7 @@ const common = {
   moduleNameMapper: {
     '^bucketkit$': '<rootDir>/lib/index.ts',
     '^bucketkit/storage$': '<rootDir>/lib/storage/index.ts',
+    '^bucketkit/storage/notifications$': '<rootDir>/lib/storage/notifications.ts',
     '^bucketkit/rules$': '<rootDir>/lib/rules/index.ts',
   },
 };

@@ -1,7 +1,7 @@
 /**
  * `applyNotifications(event, deps)`: the core of the `Custom::BucketkitNotifications` handler that `StorageBucket`
  * deploys. It reads the bucket's notification configuration, merges by owner-prefixed id and writes it, with the
- * same code as the run-time API (`writeNotifications` and `replaceOwnerNotifications` from `bucketkit/storage`):
+ * same code as the run-time API (`writeNotifications` from `bucketkit/storage/notifications` and `replaceOwnerNotifications` from `bucketkit/storage`):
  *
  * - Create puts this stack's entries; Update makes this stack's entries exactly the new ones (entries gone from the
  *   props are removed); Delete removes this stack's entries. Entries of other owners (other stacks, the run-time API,
@@ -16,9 +16,7 @@
 import { createHash } from 'node:crypto';
 import {
   BucketNotFoundError,
-  DEFAULT_NOTIFICATION_SETTLE_MS,
   InvalidArgumentError,
-  readNotifications,
   sameNotificationEntry,
   type NotificationChange,
   type NotificationEntry,
@@ -26,8 +24,8 @@ import {
   notificationEntryFor,
   ownerOfNotificationId,
   replaceOwnerNotifications,
-  writeNotifications,
 } from 'bucketkit/storage';
+import { DEFAULT_NOTIFICATION_SETTLE_MS, readNotifications, writeNotifications } from 'bucketkit/storage/notifications';
 import { type HandlerDeps, resolveDeps } from '../shared';
 import { type DeclaredNotification, type NotificationsEvent, type NotificationsProperties, parseNotificationsEvent, responseTargetOf } from './event';
 import { type CustomResourceResponse, responseBody, sendResponse } from './response';

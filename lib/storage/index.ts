@@ -200,12 +200,7 @@ export {
   S3EventRecord,
   ParseS3EventOptions,
 } from './types/notifications';
-export {
-  DEFAULT_NOTIFICATION_MAX_ATTEMPTS,
-  DEFAULT_NOTIFICATION_SETTLE_MS,
-  readNotifications,
-  writeNotifications,
-} from './s3/bucket-config/notifications/notifications';
+// readNotifications, writeNotifications and their defaults: `bucketkit/storage/notifications` (./notifications.ts).
 export {
   DEFAULT_NOTIFICATION_OWNER,
   NOTIFICATION_OWNER_SEPARATOR,

@@ -1,6 +1,6 @@
 import { GetBucketAccelerateConfigurationCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { GetOutputType } from '@smithy/types';
-import { AccelerationFallbackError, InvalidArgumentError } from '../../errors';
+import { AccelerationFallbackError } from '../../errors';
 import type { EndpointKind } from '../../types/acceleration';
 import type { CompatibilityProfile } from '../../types/compatibility';
 import { AccelerationRouter, commandName, fallbackReason } from './acceleration-router';
@@ -209,27 +209,14 @@ export class S3Session implements S3Context {
   }
 
   /**
-   * A ready client and `endpoint` both given: they must name the same store, since the client sends the requests and
-   * the config's endpoint decides the store's rules. The client's endpoint sits behind an async provider, so this is
-   * checked before the first request rather than when the storage is built.
+   * A ready client and `endpoint` both given: they must name the same store (core/client-endpoint.ts, loaded only
+   * then). Checked once, before the first request.
    * @throws InvalidArgumentError (`endpoint`) when they differ
    */
   private checkClientEndpoint(): Promise<void> {
-    this.clientEndpointChecked ??= (async () => {
-      const provider = (
-        this.config.client?.config as { endpoint?: () => Promise<{ protocol?: string; hostname?: string; port?: number; path?: string }> } | undefined
-      )?.endpoint;
-      if (this.config.endpoint === undefined || typeof provider !== 'function') return;
-      const e = await provider();
-      if (!e?.hostname) return;
-      const theirs = `${e.protocol ?? 'https:'}//${e.hostname}${e.port ? `:${e.port}` : ''}${e.path ?? ''}`.replace(/\/$/, '');
-      if (new URL(theirs).href !== new URL(this.config.endpoint).href) {
-        throw new InvalidArgumentError(
-          `config.endpoint: is ${this.config.endpoint}, but config.client sends to ${theirs}; give the client's endpoint (bucketkit takes the store's rules from config.endpoint)`,
-          { field: 'config.endpoint' },
-        );
-      }
-    })();
+    const { client, endpoint } = this.config;
+    if (client === undefined || endpoint === undefined) return Promise.resolve();
+    this.clientEndpointChecked ??= import('./client-endpoint').then((m) => m.assertSameEndpoint(client, endpoint));
     return this.clientEndpointChecked;
   }
 

@@ -1,7 +1,7 @@
-import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { MIB } from '../../../rules/limits';
-import { BucketNotFoundError, InvalidArgumentError, ServiceError, StorageError } from '../../errors';
+import { InvalidArgumentError } from '../../errors';
 import type { PutBody, PutOptions, PutResult } from '../../types/objects';
 import { assertWriteSupported } from '../core/capabilities';
 import type { S3Context } from '../core/context';
@@ -80,6 +80,8 @@ async function sendStream(ctx: S3Context, key: string, watch: StreamWatch, lengt
 
 async function sendPut(ctx: S3Context, key: string, body: Uint8Array | Readable, length: number, options: PutOptions, replayable: boolean): Promise<PutResult> {
   const output = await sendPutCommand(ctx, key, body, length, options, replayable).catch(async (error: unknown) => {
+    // Loaded on a failure only: the diagnosis is not part of a handler's cold start.
+    const { diagnoseBrokenPut } = await import('./broken-put');
     throw await diagnoseBrokenPut(ctx, key, error, options);
   });
   return {
@@ -89,33 +91,6 @@ async function sendPut(ctx: S3Context, key: string, body: Uint8Array | Readable,
     checksums: checksumsOf(output),
     serverSideEncryption: output.ServerSideEncryption,
   };
-}
-
-/**
- * A store may answer a PUT before it has read the body (MinIO answers 404 NoSuchBucket and closes the connection) and
- * the client, still writing, sees only the broken connection (write EPIPE / ECONNRESET). After such a failure one
- * HeadBucket tells whether the bucket is there: a `BucketNotFoundError` then, instead of a network error that hides
- * the cause (the CLI exits 3, not 1). Any other error, or a HeadBucket that cannot tell, leaves the error as it was.
- */
-async function diagnoseBrokenPut(ctx: S3Context, key: string, error: unknown, options: PutOptions): Promise<unknown> {
-  // A broken connection maps to a ServiceError without an S3 code, its message naming the network code.
-  const broken = error instanceof ServiceError && error.s3Code === undefined && /^(EPIPE|ECONNRESET)\b/.test(error.message);
-  if (!broken || options.abortSignal?.aborted) return error;
-  const missing = await ctx.send(new HeadBucketCommand({ Bucket: ctx.bucket }), { abortSignal: options.abortSignal }).then(
-    () => false,
-    (headError: unknown) => headError instanceof StorageError && headError.httpStatus === 404,
-  );
-  if (!missing) return error;
-  return new BucketNotFoundError(
-    `NoSuchBucket (${ctx.bucket}/${key}): the bucket ${ctx.bucket} does not exist (the store closed the connection while the body was sent; HeadBucket answered 404)`,
-    {
-      cause: error,
-      s3Code: 'NoSuchBucket',
-      httpStatus: 404,
-      bucket: ctx.bucket,
-      key,
-    },
-  );
 }
 
 function sendPutCommand(ctx: S3Context, key: string, body: Uint8Array | Readable, length: number, options: PutOptions, replayable: boolean) {

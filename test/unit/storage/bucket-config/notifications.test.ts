@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ConflictError, InvalidArgumentError, S3Storage, UnsupportedFeatureError, writeNotifications } from '../../../../lib/storage';
+import { ConflictError, InvalidArgumentError, S3Storage, UnsupportedFeatureError } from '../../../../lib/storage';
+import { writeNotifications } from '../../../../lib/storage/notifications';
 import {
   mergeNotifications,
   notificationEntryFor,
