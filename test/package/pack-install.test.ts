@@ -299,6 +299,7 @@ describe('the tarball installed offline into an empty project', () => {
       console.log(JSON.stringify({
         storage: require.resolve('bucketkit/storage'),
         rules: require.resolve('bucketkit/rules'),
+        notifications: typeof require('bucketkit/storage/notifications').writeNotifications,
         S3Storage: typeof storage.S3Storage,
         ObjectNotFoundError: typeof storage.ObjectNotFoundError,
         badNameProblems: rules.checkBucketName('Not_A_Bucket').length,
@@ -310,6 +311,7 @@ describe('the tarball installed offline into an empty project', () => {
     expect(result.storage).toBe(join(installed, 'storage', 'index.js'));
     expect(result.rules).toBe(join(installed, 'rules', 'index.js'));
     expect(result.S3Storage).toBe('function');
+    expect(result.notifications).toBe('function');
     expect(result.ObjectNotFoundError).toBe('function');
     expect(result.badNameProblems).toBeGreaterThan(0);
     // The CDK half needs its optional peers; without them the failure names the missing peer.
