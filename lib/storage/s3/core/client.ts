@@ -14,6 +14,27 @@ import { socketPoolPlugin } from './pool-middleware';
 const SILENT_SDK_LOGGER = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
+ * A keep-alive agent whose sockets always have an `'error'` listener. A store may answer a PUT before it has read the
+ * body and close the connection (Ceph RGW and MinIO answer 404 NoSuchBucket so): Node's HTTP client detaches the
+ * request from the socket once the answer is in, and the write still in flight then fails with EPIPE on a socket
+ * nobody listens to, which is an uncaught exception that ends the process (seen on Ceph RGW, about 1 in 10 24 MiB
+ * PUTs to a missing bucket). The request's own errors still reach it (Node adds its listener per request); this one
+ * only takes the errors of a socket no request owns any more.
+ */
+function quietAgent<T extends http.Agent>(agent: T): T {
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = create(options, callback);
+    socket?.on('error', ignoreDetachedSocketError);
+    return socket;
+  };
+  return agent;
+}
+
+/** The error of a socket after its request was answered: nothing is waiting for it. */
+function ignoreDetachedSocketError(): void {}
+
+/**
  * Builds the SDK client for a config: keep-alive sockets pooled to the configured concurrency, timeouts,
  * retries and the checksum policy.
  *
@@ -52,8 +73,8 @@ export function buildS3Client(config: ResolvedS3StorageConfig, region: string, k
     requestChecksumCalculation: config.checksumPolicy,
     responseChecksumValidation: config.checksumPolicy,
     requestHandler: new NodeHttpHandler({
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      httpAgent: quietAgent(new http.Agent(agentOptions)),
+      httpsAgent: quietAgent(new https.Agent(agentOptions)),
       connectionTimeout: config.connectionTimeoutMs,
       // 0 turns it off (the handler ignores 0 and undefined alike).
       socketTimeout: config.requestTimeoutMs,

@@ -30,6 +30,24 @@ test.each(['EPIPE', 'ECONNRESET'])('write %s, and HeadBucket answers 404: Bucket
   expect(s3.commandCalls(HeadBucketCommand)).toHaveLength(1);
 });
 
+test('a 404 whose body the reset cut off (Ceph RGW: "aborted" while the answer is deserialized): HeadBucket tells the missing bucket', async () => {
+  const cut = Object.assign(new Error('aborted'), { code: 'ECONNRESET', $metadata: { httpStatusCode: 404 } });
+  s3.on(PutObjectCommand).rejects(cut);
+  s3.on(HeadBucketCommand).rejects(notFound());
+  await expect(storage.put('k', Buffer.alloc(1024))).rejects.toBeInstanceOf(BucketNotFoundError);
+  // The same failure crossing a realm (the SDK's wrapper keeps only the message): still diagnosed.
+  s3.on(PutObjectCommand).rejects(new Error('AWS SDK error wrapper for Error: aborted'));
+  await expect(storage.put('k', Buffer.alloc(1024))).rejects.toBeInstanceOf(BucketNotFoundError);
+});
+
+test('an S3 answer with a code is not diagnosed (AccessDenied stays AccessDenied; no HeadBucket)', async () => {
+  s3.on(PutObjectCommand).rejects(
+    new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }),
+  );
+  await expect(storage.put('k', Buffer.alloc(1024))).rejects.toMatchObject({ name: 'AccessDeniedError' });
+  expect(s3).not.toHaveReceivedCommand(HeadBucketCommand);
+});
+
 test('write EPIPE while the bucket exists: a retryable ServiceError that says EPIPE, not a TimeoutError', async () => {
   s3.on(PutObjectCommand).rejects(broken('EPIPE'));
   s3.on(HeadBucketCommand).resolves({});
