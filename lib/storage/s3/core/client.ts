@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ResponseBodyTracker } from './body-tracker';
+import { DirectReadHttpHandler } from './direct-read/handler';
 import type { ResolvedS3StorageConfig } from './config';
 import { socketPoolPlugin } from './pool-middleware';
 
@@ -57,6 +58,10 @@ function ignoreDetachedSocketError(): void {}
  * `kind` picks the endpoint: `'regional'` (the configured endpoint, or `s3.<region>.amazonaws.com`) or
  * `'accelerated'` (`<bucket>.s3-accelerate.amazonaws.com`, never with a custom endpoint: the SDK refuses the pair).
  * Both use the dual-stack variant when `config.dualStack` is set.
+ *
+ * The handler is a {@link DirectReadHttpHandler}: the download engine's ranged GETs (`SendOptions.receiveInto`) are
+ * read straight into their range buffers on connections of its own (at most `concurrency` idle ones), with the same
+ * timeouts; every other request goes through the `NodeHttpHandler` above.
  */
 export function buildS3Client(config: ResolvedS3StorageConfig, region: string, kind: 'regional' | 'accelerated' = 'regional'): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: config.concurrency };
@@ -72,13 +77,16 @@ export function buildS3Client(config: ResolvedS3StorageConfig, region: string, k
     logger: SILENT_SDK_LOGGER,
     requestChecksumCalculation: config.checksumPolicy,
     responseChecksumValidation: config.checksumPolicy,
-    requestHandler: new NodeHttpHandler({
-      httpAgent: quietAgent(new http.Agent(agentOptions)),
-      httpsAgent: quietAgent(new https.Agent(agentOptions)),
-      connectionTimeout: config.connectionTimeoutMs,
-      // 0 turns it off (the handler ignores 0 and undefined alike).
-      socketTimeout: config.requestTimeoutMs,
-    }),
+    requestHandler: new DirectReadHttpHandler(
+      new NodeHttpHandler({
+        httpAgent: quietAgent(new http.Agent(agentOptions)),
+        httpsAgent: quietAgent(new https.Agent(agentOptions)),
+        connectionTimeout: config.connectionTimeoutMs,
+        // 0 turns it off (the handler ignores 0 and undefined alike).
+        socketTimeout: config.requestTimeoutMs,
+      }),
+      { maxSockets: config.concurrency, connectionTimeoutMs: config.connectionTimeoutMs, socketTimeoutMs: config.requestTimeoutMs },
+    ),
   });
   const tracker = new ResponseBodyTracker(config.concurrency);
   client.middlewareStack.use(socketPoolPlugin({ tracker, bucket: config.bucket, connectionTimeoutMs: config.connectionTimeoutMs }));

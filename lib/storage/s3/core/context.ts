@@ -20,6 +20,12 @@ export interface SendOptions extends ErrorContext {
    * @default - chosen per command by the acceleration router (core/acceleration-router.ts)
    */
   readonly endpoint?: EndpointKind;
+  /**
+   * A GET's body goes straight into this buffer when the answer is a 2xx of exactly its length (the clients bucketkit
+   * builds, core/direct-read/handler.ts); the body is then one chunk that is this buffer. Otherwise ignored.
+   * @default - the body is read by the SDK's handler
+   */
+  readonly receiveInto?: Uint8Array;
 }
 
 /**

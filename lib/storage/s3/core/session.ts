@@ -142,11 +142,7 @@ export class S3Session implements S3Context {
 
   private sendOn<C extends S3Command>(kind: EndpointKind, command: C, options: SendOptions): Promise<GetOutputType<C>> {
     const client = this.clientFor(kind);
-    return this.acceleration.track(
-      kind,
-      command,
-      async () => (await client.send(command as unknown as SdkCommand, { abortSignal: options.abortSignal })) as GetOutputType<C>,
-    );
+    return this.acceleration.track(kind, command, async () => (await client.send(command as unknown as SdkCommand, directRead(options))) as GetOutputType<C>);
   }
 
   private async sendRegional<C extends S3Command>(command: C, options: SendOptions): Promise<GetOutputType<C>> {
@@ -245,6 +241,11 @@ export class S3Session implements S3Context {
     old.destroy();
     this.dropAcceleratedClient();
   }
+}
+
+/** The SDK's per-request options: the abort signal, and the buffer a direct read fills (core/direct-read/handler.ts). */
+function directRead(options: SendOptions): { abortSignal?: AbortSignal; receiveInto?: Uint8Array } {
+  return options.receiveInto === undefined ? { abortSignal: options.abortSignal } : { abortSignal: options.abortSignal, receiveInto: options.receiveInto };
 }
 
 function headerOf(error: unknown, name: string): string | undefined {

@@ -1,6 +1,7 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidArgumentError, S3Storage, resolveS3StorageConfig } from '../../../../lib/storage';
+import { DirectReadHttpHandler } from '../../../../lib/storage/s3/core/direct-read/handler';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
@@ -181,7 +182,10 @@ describe('S3Storage client settings', () => {
       requestTimeoutMs: 5678,
     });
     // The handler resolves its config lazily; read it the way the SDK does.
-    const handler = s.client.config.requestHandler as unknown as {
+    const direct = s.client.config.requestHandler as unknown as DirectReadHttpHandler;
+    // Direct reads (the download's ranges, core/direct-read) keep as many idle connections, with the same timeouts.
+    expect(direct.options).toEqual({ maxSockets: 13, connectionTimeoutMs: 1234, socketTimeoutMs: 5678 });
+    const handler = direct.fallback as unknown as {
       configProvider: Promise<{
         httpAgentProvider: () => Promise<{ maxSockets: number; keepAlive: boolean }>;
         httpsAgent: { maxSockets: number; keepAlive: boolean };

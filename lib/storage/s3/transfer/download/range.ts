@@ -57,24 +57,36 @@ async function fetchRangeOnce(
   const start = rangeStart(target, index);
   const length = rangeLength(target, index);
   const end = start + length - 1;
-  const out = await ctx.send(
-    new GetObjectCommand({
-      Bucket: ctx.bucket,
-      Key: key,
-      VersionId: options.versionId,
-      Range: `bytes=${start}-${end}`,
-      IfMatch: target.etag,
-      RequestPayer: ctx.requestPayer,
-      ...customerKeyInput(options.customerKey),
-    }),
-    { key, abortSignal: signal },
-  );
-  const body = out.Body as Readable;
   const buffer = pool ? pool.take(length) : Buffer.allocUnsafeSlow(length);
+  let out;
+  try {
+    out = await ctx.send(
+      new GetObjectCommand({
+        Bucket: ctx.bucket,
+        Key: key,
+        VersionId: options.versionId,
+        Range: `bytes=${start}-${end}`,
+        IfMatch: target.etag,
+        RequestPayer: ctx.requestPayer,
+        ...customerKeyInput(options.customerKey),
+      }),
+      // The clients bucketkit builds read the range straight into the buffer (core/direct-read/handler.ts).
+      { key, abortSignal: signal, receiveInto: buffer },
+    );
+  } catch (error) {
+    pool?.give(buffer);
+    throw error;
+  }
+  const body = out.Body as Readable;
   let filled = 0;
   try {
     for await (const chunk of body) {
       const bytes = chunk as Buffer;
+      if (bytes.buffer === buffer.buffer && bytes.byteOffset === buffer.byteOffset + filled && filled + bytes.length <= length) {
+        // Already in place: the direct read put it there.
+        filled += bytes.length;
+        continue;
+      }
       if (filled + bytes.length > length) {
         throw new IntegrityError(`range ${start}-${end} of ${key}: the store sent more than ${length} bytes`, {
           check: 'size',

@@ -1,0 +1,361 @@
+/**
+ * The socket side of {@link DirectReadHttpHandler}: HTTP/1.1 GETs whose body the kernel reads straight into the
+ * caller's buffer (`net`/`tls` `onread` with a buffer per read), on keep-alive connections of its own. Loaded on the
+ * first direct read, so a handler that never downloads does not carry it.
+ *
+ * Only the exact case is handled here: a 2xx answer with a `Content-Length` equal to the buffer's length and no
+ * `Transfer-Encoding`. Anything else (an error status, another length, a chunked body, a head over 64 KiB, a request
+ * that cannot be written as is) answers `undefined`, the connection is closed, and the caller sends the request again
+ * through the SDK's own handler, which reads error bodies, redirects and the rest the SDK's way. A GET is safe to send
+ * twice.
+ */
+import * as net from 'node:net';
+import { Readable } from 'node:stream';
+import * as tls from 'node:tls';
+import type { HeaderBag, HttpRequest, HttpResponse, QueryParameterBag } from '@smithy/types';
+
+/** The timeouts and pool size of a {@link DirectReadPool}, as the SDK's handler has them. */
+export interface DirectReadPoolOptions {
+  /** Idle connections kept per origin (the client's concurrency). */
+  readonly maxSockets: number;
+  /** From asking for a connection to a connected one (ms); 0 or undefined: none. */
+  readonly connectionTimeoutMs?: number;
+  /** Socket inactivity while a request is sent and its answer read (ms); 0 or undefined: none. */
+  readonly socketTimeoutMs?: number;
+  /** The certificate authorities https connections trust. @default - Node's (and `NODE_EXTRA_CA_CERTS`), as the SDK's handler */
+  readonly ca?: string | Buffer;
+}
+
+/** The largest response head read (status line and headers); a longer one goes to the SDK's handler. */
+const MAX_HEAD_BYTES = 64 * 1024;
+const HEAD_END = Buffer.from('\r\n\r\n');
+/** Request targets and header fields that can be written as they are (no CR, LF or other control characters). */
+const PLAIN_FIELD = /^[\t\x20-\x7e\x80-\xff]*$/;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Why a connection stopped before the answer was complete, as the SDK's retry strategy reads it. */
+function timeoutError(message: string): Error {
+  return Object.assign(new Error(message), { name: 'TimeoutError' });
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+}
+
+function hangUpError(): Error {
+  return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+}
+
+/** The parsed head of an answer. */
+interface ResponseHead {
+  readonly statusCode: number;
+  readonly headers: HeaderBag;
+}
+
+/** Parses `HTTP/1.1 206 Partial Content` and its header lines; undefined when the head is not plain HTTP/1.x. */
+export function parseResponseHead(text: string): ResponseHead | undefined {
+  const lines = text.split('\r\n');
+  const status = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0] ?? '');
+  if (status === null) return undefined;
+  const headers: HeaderBag = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return undefined;
+    const name = line.slice(0, colon).toLowerCase();
+    if (!TOKEN.test(name)) return undefined;
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return { statusCode: Number(status[1]), headers };
+}
+
+/** `encodeURIComponent`, and `!'()*` too: the escaping of the SDK's query strings (RFC 3986 unreserved only). */
+function escapeUri(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The query string as the SDK's `NodeHttpHandler` writes it (`buildQueryString` of @smithy/core): keys sorted, each
+ * key and value escaped, a list as repeated keys, a null value as the bare key.
+ */
+export function queryString(query: QueryParameterBag): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(query).sort()) {
+    const value = query[key];
+    const name = escapeUri(key);
+    if (Array.isArray(value)) for (const item of value) parts.push(`${name}=${escapeUri(item)}`);
+    else parts.push(typeof value === 'string' ? `${name}=${escapeUri(value)}` : name);
+  }
+  return parts.join('&');
+}
+
+/** The request line and headers as written on the wire, or undefined when a field cannot be written as is. */
+export function requestHead(request: HttpRequest): string | undefined {
+  const query = queryString(request.query ?? {});
+  const target = `${request.path}${query ? `?${query}` : ''}`;
+  if (!target.startsWith('/') || /[\s]/.test(target) || !PLAIN_FIELD.test(target)) return undefined;
+  let head = `${request.method} ${target} HTTP/1.1\r\n`;
+  let host = false;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (!TOKEN.test(name) || !PLAIN_FIELD.test(value)) return undefined;
+    if (name.toLowerCase() === 'host') host = true;
+    head += `${name}: ${value}\r\n`;
+  }
+  if (!host) head += `host: ${request.hostname}${request.port ? `:${request.port}` : ''}\r\n`;
+  return `${head}\r\n`;
+}
+
+/** One keep-alive connection, reading into whatever buffer the request in flight points it at. */
+class Connection {
+  public readonly socket: net.Socket;
+  private readonly head = Buffer.allocUnsafe(MAX_HEAD_BYTES);
+  private readBuffer: Uint8Array = this.head;
+  private onRead: (bytes: number) => void = () => this.socket.destroy();
+  private onFail: (error: Error) => void = () => undefined;
+  private connected = false;
+  /** The server closed it, or it failed: not reusable. */
+  public closed = false;
+
+  public constructor(
+    request: HttpRequest,
+    private readonly options: DirectReadPoolOptions,
+  ) {
+    const onread: net.OnReadOpts = {
+      buffer: () => this.readBuffer,
+      callback: (bytes: number) => {
+        this.onRead(bytes);
+        return true;
+      },
+    };
+    const port = request.port ?? (request.protocol === 'https:' ? 443 : 80);
+    this.socket =
+      request.protocol === 'https:'
+        ? // `onread` is a documented option of tls.connect (it passes it to the net.Socket below), missing from @types/node.
+          tls.connect({
+            host: request.hostname,
+            port,
+            servername: net.isIP(request.hostname) ? undefined : request.hostname,
+            ALPNProtocols: ['http/1.1'],
+            ca: options.ca,
+            onread,
+          } as tls.ConnectionOptions)
+        : net.connect({ host: request.hostname, port, onread });
+    this.socket.setNoDelay(true);
+    this.socket.on('error', (error) => {
+      this.closed = true;
+      this.onFail(error);
+    });
+    this.socket.on('close', () => {
+      this.closed = true;
+      this.onFail(hangUpError());
+    });
+    this.socket.on('end', () => {
+      this.closed = true;
+      this.socket.destroy();
+    });
+  }
+
+  /** Resolves once connected (TLS: after the handshake); rejects after the connection timeout. */
+  public async connect(signal: AbortSignal | undefined): Promise<void> {
+    if (this.connected) return;
+    const event = this.socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect';
+    await new Promise<void>((resolve, reject) => {
+      const ms = this.options.connectionTimeoutMs;
+      const timer = ms ? setTimeout(() => fail(timeoutError(`Socket timed out without establishing a connection within ${ms} ms`)), ms) : undefined;
+      const onAbort = (): void => fail(abortError());
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.onFail = () => undefined;
+      };
+      const fail = (error: Error): void => {
+        done();
+        this.closed = true;
+        this.socket.destroy();
+        reject(error);
+      };
+      this.onFail = fail;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.socket.once(event, () => {
+        done();
+        this.connected = true;
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Sends one GET and reads its answer: the body straight into `into` when the answer is the exact one expected.
+   * Resolves undefined when it is not (the connection is then closed); rejects on a socket error, a timeout, an abort
+   * or a close before the end. `received` says whether any byte of the answer came (a reused connection that fails
+   * before that may be retried on a fresh one).
+   */
+  public exchange(head: string, into: Uint8Array, signal: AbortSignal | undefined): Promise<{ response: HttpResponse; reusable: boolean } | undefined> {
+    this.socket.ref();
+    return new Promise((resolve, reject) => {
+      let headBytes = 0;
+      let bodyBytes = 0;
+      let response: ResponseHead | undefined;
+      let settled = false;
+      const ms = this.options.socketTimeoutMs;
+      const finish = (): void => {
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        this.socket.setTimeout(0);
+        this.socket.removeListener('timeout', onTimeout);
+        this.readBuffer = this.head;
+        this.onRead = () => {
+          // Bytes nobody asked for on an idle connection: it is out of step, close it.
+          this.closed = true;
+          this.socket.destroy();
+        };
+        this.onFail = () => undefined;
+      };
+      const fail = (error: Error): void => {
+        if (settled) return;
+        finish();
+        this.closed = true;
+        this.socket.destroy();
+        reject(Object.assign(error, { $responseStarted: headBytes > 0 }));
+      };
+      const decline = (): void => {
+        finish();
+        this.closed = true;
+        this.socket.destroy();
+        resolve(undefined);
+      };
+      const onAbort = (): void => fail(abortError());
+      const onTimeout = (): void => fail(timeoutError(`Connection timed out after ${ms} ms`));
+      const complete = (): void => {
+        const headers = response!.headers;
+        finish();
+        const body = Buffer.from(into.buffer, into.byteOffset, into.byteLength);
+        resolve({
+          // The SDK's HttpResponse is this shape (its checks are `HttpResponse.isInstance`, a shape test).
+          response: { statusCode: response!.statusCode, headers, body: Readable.from([body], { objectMode: false }) },
+          reusable: !this.closed && !/(^|,)\s*close\s*(,|$)/i.test(headers.connection ?? ''),
+        });
+      };
+      this.onFail = fail;
+      this.onRead = (bytes) => {
+        if (settled) return;
+        if (response !== undefined) {
+          bodyBytes += bytes;
+          if (bodyBytes === into.byteLength) complete();
+          else this.readBuffer = into.subarray(bodyBytes);
+          return;
+        }
+        const from = Math.max(0, headBytes - 3);
+        headBytes += bytes;
+        const end = this.head.subarray(0, headBytes).indexOf(HEAD_END, from);
+        if (end < 0) {
+          if (headBytes === MAX_HEAD_BYTES) decline();
+          else this.readBuffer = this.head.subarray(headBytes);
+          return;
+        }
+        response = parseResponseHead(this.head.toString('latin1', 0, end));
+        const length = response?.headers['content-length'];
+        const early = headBytes - end - 4;
+        if (
+          response === undefined ||
+          response.statusCode < 200 ||
+          response.statusCode > 299 ||
+          response.headers['transfer-encoding'] !== undefined ||
+          length === undefined ||
+          !/^\d+$/.test(length) ||
+          Number(length) !== into.byteLength ||
+          early > into.byteLength
+        ) {
+          decline();
+          return;
+        }
+        this.head.copy(into, 0, end + 4, headBytes);
+        bodyBytes = early;
+        if (bodyBytes === into.byteLength) complete();
+        else this.readBuffer = into.subarray(bodyBytes);
+      };
+      if (signal?.aborted) {
+        fail(abortError());
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (ms) {
+        this.socket.setTimeout(ms);
+        this.socket.on('timeout', onTimeout);
+      }
+      this.socket.write(head);
+    });
+  }
+
+  /** Parks the connection in the pool: no timeout, and it no longer keeps the process alive. */
+  public park(): void {
+    this.socket.unref();
+  }
+}
+
+/** A pool of keep-alive connections per origin for direct reads. */
+export class DirectReadPool {
+  private readonly idle = new Map<string, Connection[]>();
+  private destroyed = false;
+
+  public constructor(private readonly options: DirectReadPoolOptions) {}
+
+  /**
+   * Sends `request` (a GET without a body) and reads a 2xx answer of exactly `into.byteLength` bytes into `into`.
+   * Resolves undefined when the answer is anything else, or the request cannot be written as is: send it through the
+   * SDK's handler then. A reused connection the server had closed is replaced by a fresh one once.
+   * @throws the socket's error (e.g. ECONNRESET), a `TimeoutError` (connection or socket timeout) or an `AbortError`
+   */
+  public async receive(request: HttpRequest, into: Uint8Array, signal: AbortSignal | undefined): Promise<HttpResponse | undefined> {
+    if (this.destroyed) return undefined;
+    const head = requestHead(request);
+    if (head === undefined) return undefined;
+    if (signal?.aborted) throw abortError();
+    const origin = `${request.protocol}//${request.hostname}:${request.port ?? ''}`;
+    for (let attempt = 0; ; attempt++) {
+      const reused = this.takeIdle(origin);
+      const connection = reused ?? new Connection(request, this.options);
+      try {
+        await connection.connect(signal);
+        const answer = await connection.exchange(head, into, signal);
+        if (answer === undefined) return undefined;
+        if (answer.reusable) this.keep(origin, connection);
+        else connection.socket.destroy();
+        return answer.response;
+      } catch (error) {
+        const started = (error as { $responseStarted?: boolean }).$responseStarted === true;
+        if (reused !== undefined && !started && attempt === 0 && !signal?.aborted && (error as Error).name !== 'TimeoutError') continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Closes every idle connection; later requests go to the SDK's handler. */
+  public destroy(): void {
+    this.destroyed = true;
+    for (const list of this.idle.values()) for (const connection of list) connection.socket.destroy();
+    this.idle.clear();
+  }
+
+  private takeIdle(origin: string): Connection | undefined {
+    const list = this.idle.get(origin);
+    while (list !== undefined && list.length > 0) {
+      const connection = list.pop()!;
+      if (!connection.closed) return connection;
+    }
+    return undefined;
+  }
+
+  private keep(origin: string, connection: Connection): void {
+    const list = this.idle.get(origin) ?? [];
+    this.idle.set(origin, list);
+    if (this.destroyed || list.length >= this.options.maxSockets) {
+      connection.socket.destroy();
+      return;
+    }
+    connection.park();
+    list.push(connection);
+  }
+}
