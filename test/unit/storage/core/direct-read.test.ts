@@ -16,7 +16,8 @@ import type { HttpRequest, QueryParameterBag } from '@smithy/types';
 import { buildQueryString } from '@smithy/core/protocols';
 import fc from 'fast-check';
 import { DirectReadHttpHandler } from '../../../../lib/storage/s3/core/direct-read/handler';
-import { DirectReadPool, parseResponseHead, queryString, requestHead } from '../../../../lib/storage/s3/core/direct-read/receive';
+import { parseResponseHead, queryString, requestHead } from '../../../../lib/storage/s3/core/direct-read/http1';
+import { DirectReadPool } from '../../../../lib/storage/s3/core/direct-read/receive';
 import { startUnacceptingListener } from '../../../helpers/fault-proxy';
 
 /** What the server does with one request: the pieces it writes, in order, then whether it closes the connection. */
@@ -135,6 +136,7 @@ describe('request and response heads', () => {
       headers: { 'content-length': '10', 'x-a': '1, 2' },
     });
     expect(parseResponseHead('HTTP/2 200')).toBeUndefined();
+    expect(parseResponseHead('HTTP/1.0 200 OK\r\nContent-Length: 10')).toBeUndefined();
     expect(parseResponseHead('HTTP/1.1 200 OK\r\nno colon here')).toBeUndefined();
   });
 });
@@ -212,6 +214,32 @@ describe('DirectReadPool', () => {
     // The next request opens a new connection.
     await pool.receive(get(server.port), into, undefined);
     expect(server.connections).toBe(2);
+  });
+
+  test("at most maxSockets connections per origin: a second range waits for the first one's connection", async () => {
+    const a = body(50_000, 1);
+    const b = body(50_000, 2);
+    server = await ScriptedServer.start((i) => ({ writes: [ok(i === 0 ? a : b), { delayMs: 100 }, i === 0 ? a : b] }));
+    pool = new DirectReadPool({ ...options, maxSockets: 1 });
+    const first = Buffer.alloc(a.length);
+    const second = Buffer.alloc(b.length);
+    await Promise.all([pool.receive(get(server.port), first, undefined), pool.receive(get(server.port), second, undefined)]);
+    expect(first.equals(a)).toBe(true);
+    expect(second.equals(b)).toBe(true);
+    expect(server.connections).toBe(1);
+  });
+
+  test('a range that waits for a place longer than connectionTimeoutMs fails with TimeoutError; the first completes', async () => {
+    const a = body(50_000, 1);
+    server = await ScriptedServer.start(() => ({ writes: [ok(a), { delayMs: 800 }, a] }));
+    pool = new DirectReadPool({ ...options, maxSockets: 1, connectionTimeoutMs: 300 });
+    const first = pool.receive(get(server.port), Buffer.alloc(a.length), undefined);
+    const started = Date.now();
+    await expect(pool.receive(get(server.port), Buffer.alloc(a.length), undefined)).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(800);
+    expect((await first)?.statusCode).toBe(206);
+    expect(server.heads).toHaveLength(1);
   });
 
   test('a reset part-way through the body rejects with ECONNRESET, marked as started (not replayed by the pool)', async () => {

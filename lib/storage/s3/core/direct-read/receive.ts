@@ -12,7 +12,8 @@
 import * as net from 'node:net';
 import { Readable } from 'node:stream';
 import * as tls from 'node:tls';
-import type { HeaderBag, HttpRequest, HttpResponse, QueryParameterBag } from '@smithy/types';
+import type { HttpRequest, HttpResponse } from '@smithy/types';
+import { parseResponseHead, requestHead, type ResponseHead } from './http1';
 
 /** The timeouts and pool size of a {@link DirectReadPool}, as the SDK's handler has them. */
 export interface DirectReadPoolOptions {
@@ -29,13 +30,13 @@ export interface DirectReadPoolOptions {
 /** The largest response head read (status line and headers); a longer one goes to the SDK's handler. */
 const MAX_HEAD_BYTES = 64 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
-/** Request targets and header fields that can be written as they are (no CR, LF or other control characters). */
-const PLAIN_FIELD = /^[\t\x20-\x7e\x80-\xff]*$/;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 /** Why a connection stopped before the answer was complete, as the SDK's retry strategy reads it. */
 function timeoutError(message: string): Error {
   return Object.assign(new Error(message), { name: 'TimeoutError' });
+}
+
+function connectionTimeoutError(ms: number | undefined): Error {
+  return timeoutError(`Socket timed out without establishing a connection within ${ms} ms`);
 }
 
 function abortError(): Error {
@@ -44,67 +45,6 @@ function abortError(): Error {
 
 function hangUpError(): Error {
   return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-}
-
-/** The parsed head of an answer. */
-interface ResponseHead {
-  readonly statusCode: number;
-  readonly headers: HeaderBag;
-}
-
-/** Parses `HTTP/1.1 206 Partial Content` and its header lines; undefined when the head is not plain HTTP/1.x. */
-export function parseResponseHead(text: string): ResponseHead | undefined {
-  const lines = text.split('\r\n');
-  const status = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0] ?? '');
-  if (status === null) return undefined;
-  const headers: HeaderBag = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return undefined;
-    const name = line.slice(0, colon).toLowerCase();
-    if (!TOKEN.test(name)) return undefined;
-    const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  return { statusCode: Number(status[1]), headers };
-}
-
-/** `encodeURIComponent`, and `!'()*` too: the escaping of the SDK's query strings (RFC 3986 unreserved only). */
-function escapeUri(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/**
- * The query string as the SDK's `NodeHttpHandler` writes it (`buildQueryString` of @smithy/core): keys sorted, each
- * key and value escaped, a list as repeated keys, a null value as the bare key.
- */
-export function queryString(query: QueryParameterBag): string {
-  const parts: string[] = [];
-  for (const key of Object.keys(query).sort()) {
-    const value = query[key];
-    const name = escapeUri(key);
-    if (Array.isArray(value)) for (const item of value) parts.push(`${name}=${escapeUri(item)}`);
-    else parts.push(typeof value === 'string' ? `${name}=${escapeUri(value)}` : name);
-  }
-  return parts.join('&');
-}
-
-/** The request line and headers as written on the wire, or undefined when a field cannot be written as is. */
-export function requestHead(request: HttpRequest): string | undefined {
-  const query = queryString(request.query ?? {});
-  const target = `${request.path}${query ? `?${query}` : ''}`;
-  if (!target.startsWith('/') || /[\s]/.test(target) || !PLAIN_FIELD.test(target)) return undefined;
-  let head = `${request.method} ${target} HTTP/1.1\r\n`;
-  let host = false;
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    if (!TOKEN.test(name) || !PLAIN_FIELD.test(value)) return undefined;
-    if (name.toLowerCase() === 'host') host = true;
-    head += `${name}: ${value}\r\n`;
-  }
-  if (!host) head += `host: ${request.hostname}${request.port ? `:${request.port}` : ''}\r\n`;
-  return `${head}\r\n`;
 }
 
 /** One keep-alive connection, reading into whatever buffer the request in flight points it at. */
@@ -157,13 +97,16 @@ class Connection {
     });
   }
 
-  /** Resolves once connected (TLS: after the handshake); rejects after the connection timeout. */
-  public async connect(signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Resolves once connected (TLS: after the handshake); rejects at `deadline` (a `Date.now()` time; what is left of
+   * the connection timeout after the wait for a place in the pool).
+   */
+  public async connect(signal: AbortSignal | undefined, deadline: number | undefined): Promise<void> {
     if (this.connected) return;
     const event = this.socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect';
     await new Promise<void>((resolve, reject) => {
       const ms = this.options.connectionTimeoutMs;
-      const timer = ms ? setTimeout(() => fail(timeoutError(`Socket timed out without establishing a connection within ${ms} ms`)), ms) : undefined;
+      const timer = deadline === undefined ? undefined : setTimeout(() => fail(connectionTimeoutError(ms)), Math.max(0, deadline - Date.now()));
       const onAbort = (): void => fail(abortError());
       const done = (): void => {
         clearTimeout(timer);
@@ -295,9 +238,20 @@ class Connection {
   }
 }
 
-/** A pool of keep-alive connections per origin for direct reads. */
+/** The connections of one origin: idle ones, how many exist, and the requests waiting for a place. */
+interface OriginPool {
+  readonly idle: Connection[];
+  /** Connections that exist (in use or idle); at most `maxSockets`. */
+  live: number;
+  readonly waiters: (() => void)[];
+}
+
+/**
+ * A pool of keep-alive connections per origin for direct reads: at most `maxSockets` per origin, as the SDK's agent
+ * has (a request waits for a place, within the connection timeout).
+ */
 export class DirectReadPool {
-  private readonly idle = new Map<string, Connection[]>();
+  private readonly origins = new Map<string, OriginPool>();
   private destroyed = false;
 
   public constructor(private readonly options: DirectReadPoolOptions) {}
@@ -313,21 +267,23 @@ export class DirectReadPool {
     const head = requestHead(request);
     if (head === undefined) return undefined;
     if (signal?.aborted) throw abortError();
-    const origin = `${request.protocol}//${request.hostname}:${request.port ?? ''}`;
+    const pool = this.originPool(`${request.protocol}//${request.hostname}:${request.port ?? ''}`);
+    const ms = this.options.connectionTimeoutMs;
+    const deadline = ms ? Date.now() + ms : undefined;
     for (let attempt = 0; ; attempt++) {
-      const reused = this.takeIdle(origin);
-      const connection = reused ?? new Connection(request, this.options);
+      const { connection, reused } = await this.acquire(pool, request, signal, deadline);
+      let keep = false;
       try {
-        await connection.connect(signal);
+        await connection.connect(signal, deadline);
         const answer = await connection.exchange(head, into, signal);
-        if (answer === undefined) return undefined;
-        if (answer.reusable) this.keep(origin, connection);
-        else connection.socket.destroy();
-        return answer.response;
+        keep = answer?.reusable === true;
+        return answer?.response;
       } catch (error) {
         const started = (error as { $responseStarted?: boolean }).$responseStarted === true;
-        if (reused !== undefined && !started && attempt === 0 && !signal?.aborted && (error as Error).name !== 'TimeoutError') continue;
+        if (reused && !started && attempt === 0 && !signal?.aborted && (error as Error).name !== 'TimeoutError') continue;
         throw error;
+      } finally {
+        this.release(pool, connection, keep);
       }
     }
   }
@@ -335,27 +291,75 @@ export class DirectReadPool {
   /** Closes every idle connection; later requests go to the SDK's handler. */
   public destroy(): void {
     this.destroyed = true;
-    for (const list of this.idle.values()) for (const connection of list) connection.socket.destroy();
-    this.idle.clear();
-  }
-
-  private takeIdle(origin: string): Connection | undefined {
-    const list = this.idle.get(origin);
-    while (list !== undefined && list.length > 0) {
-      const connection = list.pop()!;
-      if (!connection.closed) return connection;
+    for (const pool of this.origins.values()) {
+      for (const connection of pool.idle) connection.socket.destroy();
+      pool.idle.length = 0;
     }
-    return undefined;
   }
 
-  private keep(origin: string, connection: Connection): void {
-    const list = this.idle.get(origin) ?? [];
-    this.idle.set(origin, list);
-    if (this.destroyed || list.length >= this.options.maxSockets) {
+  private originPool(origin: string): OriginPool {
+    let pool = this.origins.get(origin);
+    if (pool === undefined) {
+      pool = { idle: [], live: 0, waiters: [] };
+      this.origins.set(origin, pool);
+    }
+    return pool;
+  }
+
+  /** An idle connection, else a new one while the origin has fewer than `maxSockets`, else waits for a release. */
+  private async acquire(
+    pool: OriginPool,
+    request: HttpRequest,
+    signal: AbortSignal | undefined,
+    deadline: number | undefined,
+  ): Promise<{ connection: Connection; reused: boolean }> {
+    for (;;) {
+      while (pool.idle.length > 0) {
+        const connection = pool.idle.pop()!;
+        if (!connection.closed) return { connection, reused: true };
+        pool.live--;
+      }
+      if (pool.live < this.options.maxSockets) {
+        pool.live++;
+        return { connection: new Connection(request, this.options), reused: false };
+      }
+      await this.waitForRelease(pool, signal, deadline);
+    }
+  }
+
+  private waitForRelease(pool: OriginPool, signal: AbortSignal | undefined, deadline: number | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const fail = (error: Error): void => {
+        const at = pool.waiters.indexOf(wake);
+        if (at >= 0) pool.waiters.splice(at, 1);
+        signal?.removeEventListener('abort', onAbort);
+        clearTimeout(timer);
+        reject(error);
+      };
+      const onAbort = (): void => fail(abortError());
+      const timer =
+        deadline === undefined
+          ? undefined
+          : setTimeout(() => fail(connectionTimeoutError(this.options.connectionTimeoutMs)), Math.max(0, deadline - Date.now()));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      pool.waiters.push(wake);
+    });
+  }
+
+  /** Parks a reusable connection (or closes it), and wakes the next request waiting for a place. */
+  private release(pool: OriginPool, connection: Connection, keep: boolean): void {
+    if (keep && !this.destroyed && !connection.closed) {
+      connection.park();
+      pool.idle.push(connection);
+    } else {
       connection.socket.destroy();
-      return;
+      pool.live--;
     }
-    connection.park();
-    list.push(connection);
+    pool.waiters.shift()?.();
   }
 }
