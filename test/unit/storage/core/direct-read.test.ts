@@ -284,12 +284,34 @@ describe('DirectReadPool', () => {
     expect(server.connections).toBe(2);
   });
 
+  test('an IPv6 literal endpoint ([::1]) is connected to without its brackets', async () => {
+    const data = body(1000);
+    const v6 = net.createServer((socket) => {
+      socket.once('data', () => socket.write(Buffer.concat([Buffer.from(ok(data)), data])));
+    });
+    await new Promise<void>((resolve) => v6.listen(0, '::1', resolve));
+    pool = new DirectReadPool(options);
+    try {
+      const request = get((v6.address() as net.AddressInfo).port);
+      request.hostname = '[::1]';
+      const into = Buffer.alloc(1000);
+      expect((await pool.receive(request, into, undefined))?.statusCode).toBe(206);
+      expect(into.equals(data)).toBe(true);
+    } finally {
+      pool.destroy();
+      await new Promise((resolve) => v6.close(resolve));
+    }
+  });
+
   test('socketTimeoutMs: a body that stalls rejects with TimeoutError after about that long', async () => {
     const data = body(100_000);
     server = await ScriptedServer.start(() => ({ writes: [ok(data), data.subarray(0, 1000)] }));
     pool = new DirectReadPool({ ...options, socketTimeoutMs: 500 });
     const started = Date.now();
-    await expect(pool.receive(get(server.port), Buffer.alloc(data.length), undefined)).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(pool.receive(get(server.port), Buffer.alloc(data.length), undefined)).rejects.toMatchObject({
+      name: 'TimeoutError',
+      message: 'the request socket timed out after 500 ms of inactivity (requestTimeoutMs)',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
     expect(Date.now() - started).toBeLessThan(3000);
   });

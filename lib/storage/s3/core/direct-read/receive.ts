@@ -35,6 +35,11 @@ function timeoutError(message: string): Error {
   return Object.assign(new Error(message), { name: 'TimeoutError' });
 }
 
+/** A hostname as sockets take it: `[::1]` → `::1`. */
+export function connectHost(hostname: string): string {
+  return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+}
+
 function connectionTimeoutError(ms: number | undefined): Error {
   return timeoutError(`Socket timed out without establishing a connection within ${ms} ms`);
 }
@@ -70,18 +75,20 @@ class Connection {
       },
     };
     const port = request.port ?? (request.protocol === 'https:' ? 443 : 80);
+    // An IPv6 literal comes as `[::1]` (URL form); sockets take it without the brackets, as the SDK's handler does.
+    const host = connectHost(request.hostname);
     this.socket =
       request.protocol === 'https:'
         ? // `onread` is a documented option of tls.connect (it passes it to the net.Socket below), missing from @types/node.
           tls.connect({
-            host: request.hostname,
+            host,
             port,
-            servername: net.isIP(request.hostname) ? undefined : request.hostname,
+            servername: net.isIP(host) ? undefined : host,
             ALPNProtocols: ['http/1.1'],
             ca: options.ca,
             onread,
           } as tls.ConnectionOptions)
-        : net.connect({ host: request.hostname, port, onread });
+        : net.connect({ host, port, onread });
     this.socket.setNoDelay(true);
     this.socket.on('error', (error) => {
       this.closed = true;
@@ -170,7 +177,7 @@ class Connection {
         resolve(undefined);
       };
       const onAbort = (): void => fail(abortError());
-      const onTimeout = (): void => fail(timeoutError(`Connection timed out after ${ms} ms`));
+      const onTimeout = (): void => fail(timeoutError(`the request socket timed out after ${ms} ms of inactivity (requestTimeoutMs)`));
       const complete = (): void => {
         const headers = response!.headers;
         finish();
