@@ -63,6 +63,9 @@ export interface Storage {
    * @throws InvalidArgumentError before any request: a bad option (`rangeSizeBytes` 1 byte to 5 GiB), or a file
    *   destination that is a directory or whose directory does not exist (field `destination`)
    * @throws CallerStreamError (field `destination`) when the file cannot be opened or renamed, or the Writable fails
+   * @throws ConflictError (retryable) when another download to the same file is running, in this process or another
+   *   on this host: a download to a file holds `<path>.partial.lock` while it runs (a lock left by a killed process is
+   *   taken over, so a resume still works)
    * @throws ObjectNotFoundError, PreconditionFailedError (the object changed), IntegrityError, AbortedError
    */
   download(key: string, destination: DownloadDestination, options?: DownloadOptions): Promise<DownloadResult>;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { MIB } from '../../../lib/rules/limits';
-import { AbortedError, PreconditionFailedError, ServiceError, TransferProgress } from '../../../lib/storage';
+import { AbortedError, ConflictError, PreconditionFailedError, ServiceError, TransferProgress } from '../../../lib/storage';
 import { FaultProxy } from '../../helpers/fault-proxy';
 import { targetDiffers } from '../../helpers/known-differences';
 import { TestBucket, countRequests, createTestBucket, currentTarget, sha256, storageFor } from '../../helpers/target';
@@ -42,6 +42,23 @@ function slowSink(): { sink: Writable; bytes: () => Buffer } {
 }
 
 describe('download to a file', () => {
+  test("two downloads of different objects to one path at once: one succeeds, the other fails with ConflictError, and the file holds the winner's bytes", async () => {
+    const storage = storageFor(b.name);
+    const dest = join(dir, 'same-dest.bin');
+    for (let run = 0; run < 3; run++) {
+      rmSync(dest, { force: true });
+      const outcomes = await Promise.allSettled([storage.download('mp', dest, { resume: false }), storage.download('single', dest, { resume: false })]);
+      const won = outcomes.map((o) => o.status === 'fulfilled');
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const lost = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      expect(lost.reason).toBeInstanceOf(ConflictError);
+      expect(lost.reason).toMatchObject({ retryable: true, message: expect.stringContaining('another download in this process') });
+      expect(sha256(readFileSync(dest))).toBe(sha256(won[0] ? multipartData : singleData));
+      expect(existsSync(dest + '.partial.lock')).toBe(false);
+    }
+    storage.destroy();
+  });
+
   test('a multipart object: ranges follow its parts, the multipart ETag is checked, the file appears only when complete', async () => {
     const storage = storageFor(b.name);
     const counter = countRequests(storage.client);

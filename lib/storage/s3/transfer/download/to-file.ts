@@ -3,6 +3,7 @@
  * front, so ranges land as they arrive: memory stays at concurrency x range size, with no head-of-line blocking. A
  * range is recorded as finished in `<path>.partial.json` (so a later call resumes) only after it was hashed and
  * checked (see checks.ts) and written; the file is renamed into place only after the size and the final check pass.
+ * One download at a time per destination (`<path>.partial.lock`, destination-lock.ts).
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { AbortedError, CallerStreamError, IntegrityError, PreconditionFailedError } from '../../../errors';
@@ -16,9 +17,23 @@ import { rangeLength, rangeStart, type DownloadTarget } from './target';
 import { RangeChecker, planVerification } from './checks';
 import { assertRangesMatch, digestsOfFile } from './verify';
 import { md5OfFile } from '../shared/file-hash';
+import { lockDestination } from './destination-lock';
 
-/** Downloads `target` to `path`, resuming from a matching partial file unless `resume: false`. */
+/**
+ * Downloads `target` to `path`, resuming from a matching partial file unless `resume: false`. Holds
+ * `<path>.partial.lock` meanwhile (destination-lock.ts): a second download to the same path fails with ConflictError.
+ */
 export async function downloadToFile(ctx: S3Context, key: string, path: string, target: DownloadTarget, options: DownloadOptions): Promise<DownloadResult> {
+  const lock = await lockDestination(path, { bucket: ctx.bucket, key });
+  try {
+    return await downloadLocked(ctx, key, path, target, options);
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+/** {@link downloadToFile} once this download holds the destination's lock. */
+async function downloadLocked(ctx: S3Context, key: string, path: string, target: DownloadTarget, options: DownloadOptions): Promise<DownloadResult> {
   const files = downloadFilesFor(path);
   const checker = new RangeChecker(ctx, key, target, planVerification(target, options), options);
   const done = await loadFinishedRanges(ctx.bucket, key, files, target, options, checker.plan.rangeAlgorithm, checker.pool);
