@@ -51,7 +51,7 @@ export interface AuditEncryptionOptions {
   readonly prefix?: string;
   /** What every object should have. */
   readonly expected: ServerSideEncryption;
-  /** HEAD requests in flight. @default - the config's `concurrency` (8) */
+  /** HEAD requests in flight. At most the storage's `concurrency` (the sockets its client pools; more would only wait for one, and the wait counts against `connectionTimeoutMs`). @default - the config's `concurrency` (8) */
   readonly concurrency?: number;
   /** Keys per ListObjectsV2 page (1-1000); at most this many HEAD answers are held at once. @default 1000 */
   readonly pageSize?: number;
@@ -103,7 +103,7 @@ export interface ReencryptOptions {
    * only filters: an object under another type or key is reported `skipped` with a reason. @default - any SSE-S3/KMS object
    */
   readonly from?: ServerSideEncryption;
-  /** Objects in flight. @default - the config's `concurrency` (8) */
+  /** Objects in flight. At most the storage's `concurrency` (the sockets its client pools; more would only wait for one, and the wait counts against `connectionTimeoutMs`). @default - the config's `concurrency` (8) */
   readonly concurrency?: number;
   /** Report what would happen and change nothing. @default false */
   readonly dryRun?: boolean;

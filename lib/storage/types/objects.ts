@@ -339,7 +339,7 @@ export interface MultipartCopySettings {
   readonly multipart?: boolean;
   /** Part size aimed for by a multipart copy; raised as needed to stay within 10,000 parts. @default 64 MiB */
   readonly copyPartSizeBytes?: number;
-  /** Parts copied at once by a multipart copy. @default - the storage's `concurrency` */
+  /** Parts copied at once by a multipart copy. At most the storage's `concurrency` (the sockets its client pools; more would only wait for one, and the wait counts against `connectionTimeoutMs`). @default - the storage's `concurrency` */
   readonly copyConcurrency?: number;
   /** Attempts per copied part, on top of the SDK's retries. @default 4 */
   readonly maxPartAttempts?: number;

@@ -85,7 +85,10 @@ export interface UploadOptions extends Omit<PutOptions, 'contentLength'> {
   readonly equalParts?: boolean;
   /** The source's size, for a stream of known length. @default - a file is stat'ed, bytes are counted, a stream is unknown */
   readonly sizeBytes?: number;
-  /** Parts in flight at once. Memory is about `concurrency x partSize` plus a constant. @default - the storage's `concurrency` */
+  /**
+   * Parts in flight at once. Memory is about `concurrency x partSize` plus a constant. At most the storage's `concurrency` (the sockets its client pools; more would only wait for one, and the wait counts against `connectionTimeoutMs`).
+   * @default - the storage's `concurrency`
+   */
   readonly concurrency?: number;
   /**
    * The per-part integrity check. With `checksumAlgorithm` set, every part carries that algorithm (S3 checks each part
@@ -175,7 +178,10 @@ export interface DownloadOptions {
    * does not match the parts leaves only the size (and a full-object CRC) to check. @default 16 MiB
    */
   readonly rangeSizeBytes?: number;
-  /** Ranged GETs in flight at once. @default - the storage's `concurrency` */
+  /**
+   * Ranged GETs in flight at once. At most the storage's `concurrency` (the sockets its client pools; more would only wait for one, and the wait counts against `connectionTimeoutMs`).
+   * @default - the storage's `concurrency`
+   */
   readonly concurrency?: number;
   /** Attempts per range, on top of the SDK's retries, for retryable errors. @default 4 */
   readonly maxRangeAttempts?: number;

@@ -42,6 +42,33 @@ function slowSink(): { sink: Writable; bytes: () => Buffer } {
 }
 
 describe('download to a file', () => {
+  test("concurrency above the storage's: at most the storage's concurrency of requests in flight (the sockets it pools), for a download and an upload", async () => {
+    const storage = storageFor(b.name, { concurrency: 2 });
+    let inFlight = 0;
+    let most = 0;
+    storage.client.middlewareStack.add(
+      (next) => async (args) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'finalizeRequest', name: 'countInFlight' },
+    );
+    const dest = join(dir, 'capped.bin');
+    const result = await storage.download('mp', dest, { concurrency: 8, rangeSizeBytes: MIB, resume: false });
+    expect(result.ranges).toBeGreaterThan(8);
+    expect(sha256(readFileSync(dest))).toBe(sha256(multipartData));
+    expect(most).toBe(2);
+    most = 0;
+    await storage.upload('capped-up', multipartData, { multipartThresholdBytes: PART, targetPartSizeBytes: PART, concurrency: 8 });
+    expect(most).toBe(2);
+    storage.destroy();
+  });
+
   test("two downloads of different objects to one path at once: one succeeds, the other fails with ConflictError, and the file holds the winner's bytes", async () => {
     const storage = storageFor(b.name);
     const dest = join(dir, 'same-dest.bin');

@@ -22,3 +22,14 @@ export async function mapSettledLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, run));
   return results;
 }
+
+/**
+ * The requests an operation keeps in flight: what it asked for (`asked`), at most the storage's `concurrency`, which
+ * is the number of sockets its client pools per endpoint. More would only wait for a socket, and that wait counts
+ * against `connectionTimeoutMs`: on a slow but healthy link, a download with `concurrency: 8` on a storage with
+ * `concurrency: 2` failed with "Socket timed out without establishing a connection" (a fresh-user trial).
+ * @default - the storage's `concurrency` when `asked` is undefined
+ */
+export function inFlightLimit(asked: number | undefined, config: { readonly concurrency: number }): number {
+  return Math.min(asked ?? config.concurrency, config.concurrency);
+}

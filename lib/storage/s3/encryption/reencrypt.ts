@@ -2,7 +2,7 @@ import { UpdateObjectEncryptionCommand, type HeadObjectCommandOutput } from '@aw
 import { AccessDeniedError, InvalidArgumentError, StorageError, UnsupportedFeatureError } from '../../errors';
 import type { EncryptionState, ReencryptItem, ReencryptOptions, ReencryptResult } from '../../types/encryption';
 import type { CopyOptions, CopyResult, StorageClassName } from '../../types/objects';
-import { mapSettledLimit } from '../core/concurrency';
+import { mapSettledLimit, inFlightLimit } from '../core/concurrency';
 import type { S3Context } from '../core/context';
 import { CUSTOMER_KEY_ID_METADATA, assertSseCTransport, customerKeyMd5, customerKeyOf, kmsKeyIdOf } from '../core/encryption';
 import { resolveEncryption } from './customer-keys';
@@ -245,7 +245,7 @@ export async function reencrypt(
     runMultipartCopy,
     update: (options.method ?? (ctx.config.customEndpoint ? 'copy' : 'update')) === 'update' && updatable(options),
   };
-  const concurrency = options.concurrency ?? ctx.config.concurrency;
+  const concurrency = inFlightLimit(options.concurrency, ctx.config);
   const items: ReencryptItem[] = [];
   if (typeof target === 'string') items.push(...(await moveAll(run, [target], 1)));
   else {

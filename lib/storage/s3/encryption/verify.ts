@@ -1,7 +1,7 @@
 import { InvalidArgumentError, ObjectNotFoundError } from '../../errors';
 import type { AuditEncryptionOptions, VerifyEncryptionOptions, VerifyEncryptionResult } from '../../types/encryption';
 import type { ServerSideEncryption } from '../../types/objects';
-import { mapSettledLimit } from '../core/concurrency';
+import { mapSettledLimit, inFlightLimit } from '../core/concurrency';
 import type { S3Context } from '../core/context';
 import { assertSseCTransport, customerKeyOf } from '../core/encryption';
 import { assertEncryption, assertKey, assertListOptions } from '../core/validation';
@@ -58,7 +58,7 @@ export async function* auditEncryption(ctx: S3Context, options: AuditEncryptionO
     throw new InvalidArgumentError('options: must be { prefix?, expected, concurrency? }', { field: 'options' });
   assertExpected(ctx, options.expected);
   assertListOptions({ prefix: options.prefix, pageSize: options.pageSize });
-  const concurrency = options.concurrency ?? ctx.config.concurrency;
+  const concurrency = inFlightLimit(options.concurrency, ctx.config);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)
     throw new InvalidArgumentError('concurrency: must be an integer from 1 to 1024', { field: 'concurrency' });
   const expected = (await resolveEncryption(ctx, options.expected, options.abortSignal, 'expected')).encryption ?? options.expected;

@@ -3,7 +3,7 @@ import { UploadPartCopyCommand, type CompletedPart, type CopyPartResult } from '
 import { DEFAULT_COPY_PART_SIZE_BYTES } from '../shared/defaults';
 import { StorageError } from '../../../errors';
 import type { CopyOptions } from '../../../types/objects';
-import { mapSettledLimit } from '../../core/concurrency';
+import { mapSettledLimit, inFlightLimit } from '../../core/concurrency';
 import type { SseCustomerInput } from '../../core/encryption';
 import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, linkedController, withRetry } from '../shared/control';
 import { partCountFor, partSizeForKnownSize } from '../shared/part-size';
@@ -59,7 +59,7 @@ export async function copyParts(
   const { controller, dispose } = linkedController(options.abortSignal);
   let firstFailure: { error: unknown; partNumber: number } | undefined;
   try {
-    const results = await mapSettledLimit([...partNumbers], options.copyConcurrency ?? upload.ctx.config.concurrency, async (partNumber) => {
+    const results = await mapSettledLimit([...partNumbers], inFlightLimit(options.copyConcurrency, upload.ctx.config), async (partNumber) => {
       if (controller.signal.aborted) throw new StorageError('skipped after an earlier failure');
       try {
         return await copyPart(upload, partNumber, layout.partSize, options, controller.signal);

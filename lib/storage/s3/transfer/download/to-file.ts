@@ -18,6 +18,7 @@ import { RangeChecker, planVerification } from './checks';
 import { assertRangesMatch, digestsOfFile } from './verify';
 import { md5OfFile } from '../shared/file-hash';
 import { lockDestination } from './destination-lock';
+import { inFlightLimit } from '../../core/concurrency';
 
 /**
  * Downloads `target` to `path`, resuming from a matching partial file unless `resume: false`. Holds
@@ -114,7 +115,7 @@ async function fetchMissingRanges(
       await state.save();
       progress.partDone(data.length);
     },
-    options.concurrency ?? ctx.config.concurrency,
+    inFlightLimit(options.concurrency, ctx.config),
   );
 }
 

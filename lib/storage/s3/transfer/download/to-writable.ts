@@ -12,6 +12,7 @@ import type { DownloadTarget } from './target';
 import type { HashJob } from '../../core/hashing/hash-pool';
 import { RangeChecker, planVerification } from './checks';
 import { assertRangesMatch } from './verify';
+import { inFlightLimit } from '../../core/concurrency';
 
 /** Downloads `target` into `out`, in order, then ends `out`. */
 export async function downloadToWritable(
@@ -21,7 +22,7 @@ export async function downloadToWritable(
   target: DownloadTarget,
   options: DownloadOptions,
 ): Promise<DownloadResult> {
-  const concurrency = options.concurrency ?? ctx.config.concurrency;
+  const concurrency = inFlightLimit(options.concurrency, ctx.config);
   // A destination that errors or is destroyed stops the download at once (no range waits on a 'drain' that never comes).
   const destination = watchDestination(out, ctx.bucket, key, options.abortSignal);
   const checker = new RangeChecker(ctx, key, target, planVerification(target, options), options);

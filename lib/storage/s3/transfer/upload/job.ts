@@ -9,6 +9,7 @@ import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS } from '../share
 import { JsonFileUploadStateStore, STATE_SAVE_INTERVAL_MS, UPLOAD_STATE_SUFFIX } from '../shared/state';
 import { SourceReader } from '../shared/source';
 import type { ListedPart } from '../shared/uploads-admin';
+import { inFlightLimit } from '../../core/concurrency';
 
 /** A part that is uploaded, with the checksum algorithm it was sent with. */
 export type CompletedPart = UploadedPart & { readonly checksumAlgorithm?: PartChecksum };
@@ -103,7 +104,7 @@ export class UploadJob {
     this.sseC = customerKeyInput(customerKeyOf(options.encryption));
     this.md5Based = etagIsMd5Based(sseTypeOf(options), this.sseC.SSECustomerAlgorithm);
     this.store = options.stateStore ?? (reader.filePath !== undefined ? new JsonFileUploadStateStore(reader.filePath + UPLOAD_STATE_SUFFIX) : undefined);
-    this.concurrency = options.concurrency ?? ctx.config.concurrency;
+    this.concurrency = inFlightLimit(options.concurrency, ctx.config);
   }
 
   /**
