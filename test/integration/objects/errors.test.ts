@@ -7,6 +7,9 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AbortedError,
   AccessDeniedError,
@@ -59,6 +62,22 @@ describe('errors the real server gives', () => {
     const s = new S3Storage({ bucket: 'bk-missing-bucket-for-errors', endpoint: t.endpoint, region: t.region, credentials: t.credentials });
     await expect(s.get('k')).rejects.toMatchObject({ constructor: BucketNotFoundError, s3Code: 'NoSuchBucket', httpStatus: 404 });
     s.destroy();
+  });
+
+  test('NoSuchBucket behind a HEAD (no body to tell it from NoSuchKey): head() and download() say BucketNotFoundError too; a missing key in a bucket that exists stays ObjectNotFoundError; exists() stays false', async () => {
+    const t = currentTarget();
+    const s = new S3Storage({ bucket: 'bk-missing-bucket-for-errors', endpoint: t.endpoint, region: t.region, credentials: t.credentials });
+    const dir = mkdtempSync(join(tmpdir(), 'bk-nsb-'));
+    try {
+      await expect(s.head('k')).rejects.toMatchObject({ constructor: BucketNotFoundError, s3Code: 'NoSuchBucket', httpStatus: 404, key: 'k' });
+      await expect(s.download('k', join(dir, 'k.bin'))).rejects.toMatchObject({ constructor: BucketNotFoundError, s3Code: 'NoSuchBucket' });
+      expect(await s.exists('k')).toBe(false);
+      await expect(b.storage.head('no-such-key-here')).rejects.toMatchObject({ constructor: ObjectNotFoundError });
+      await expect(b.storage.download('no-such-key-here', join(dir, 'x.bin'))).rejects.toMatchObject({ constructor: ObjectNotFoundError });
+    } finally {
+      s.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('NoSuchUpload -> MultipartUploadError carrying the uploadId', async () => {

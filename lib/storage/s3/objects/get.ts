@@ -114,13 +114,24 @@ export async function getObjectBuffer(ctx: S3Context, key: string, options: GetO
   return Buffer.concat(chunks);
 }
 
-/** HeadObject. A key whose latest version is a delete marker throws `ObjectNotFoundError` with `deleteMarker: true`. */
+/**
+ * HeadObject. A key whose latest version is a delete marker throws `ObjectNotFoundError` with `deleteMarker: true`.
+ * With `detectDeleteMarker` (the default), a 404 is also told apart from a missing bucket by one HeadBucket
+ * (objects/missing-bucket.ts): `BucketNotFoundError` then. `exists()` passes false: a miss costs one request there.
+ */
 export async function headObject(ctx: S3Context, key: string, options: HeadOptions, detectDeleteMarker = true): Promise<ObjectMetadata> {
   assertKey(key);
   assertReadOptions(options);
   const head = () => ctx.send(new HeadObjectCommand(readInput(ctx, key, options)), { key, abortSignal: options.abortSignal });
-  const output = detectDeleteMarker ? await withDeleteMarkerDetection(ctx, key, options.versionId, head) : await head();
-  return objectMetadataOf(key, output);
+  try {
+    const output = detectDeleteMarker ? await withDeleteMarkerDetection(ctx, key, options.versionId, head) : await head();
+    return objectMetadataOf(key, output);
+  } catch (error) {
+    if (!detectDeleteMarker || !(error instanceof ObjectNotFoundError) || error.s3Code !== 'NotFound') throw error;
+    // Loaded on a 404 only: the diagnosis is not part of a handler's cold start.
+    const { diagnoseHeadNotFound } = await import('./missing-bucket');
+    throw await diagnoseHeadNotFound(ctx, key, error, options.abortSignal);
+  }
 }
 
 /** True if HEAD finds the object, false on 404; anything else throws. */
