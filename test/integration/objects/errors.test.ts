@@ -80,6 +80,40 @@ describe('errors the real server gives', () => {
     }
   });
 
+  test('a HEAD that fails without a body (a wrong secret key: 403; a malformed version id: 400) names the S3 code a GET of the key gets, in head() and download()', async () => {
+    const t = currentTarget();
+    const dir = mkdtempSync(join(tmpdir(), 'bk-head-err-'));
+    const wrong = new S3Storage({
+      bucket: b.name,
+      endpoint: t.endpoint,
+      region: t.region,
+      credentials: { accessKeyId: t.credentials.accessKeyId, secretAccessKey: 'not-the-secret' },
+      maxAttempts: 1,
+    });
+    // The class always; S3's code too where the HEAD's status is one it diagnoses (400, 403; a 404 is NotFound or NoSuchBucket).
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: { name: string; s3Code?: string; httpStatus?: number }) => (e.httpStatus === 400 || e.httpStatus === 403 ? `${e.name} ${e.s3Code}` : e.name),
+      );
+    try {
+      const cases: [S3Storage, { versionId?: string }][] = [
+        [wrong, {}],
+        [b.storage, { versionId: 'not-a-version-id' }],
+      ];
+      for (const [storage, options] of cases) {
+        const viaGet = await outcome(storage.getBuffer('present', options));
+        expect(await outcome(storage.head('present', options))).toBe(viaGet);
+        expect(await outcome(storage.download('present', join(dir, 'p.bin'), options))).toBe(viaGet);
+        // A store that checks it names a code (SignatureDoesNotMatch, InvalidArgument); one that does not (moto takes any secret) answers both.
+        if (viaGet !== 'ok') expect(viaGet).not.toMatch(/ undefined$/);
+      }
+    } finally {
+      wrong.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('NoSuchUpload -> MultipartUploadError carrying the uploadId', async () => {
     const error = await b.storage
       .send(new ListPartsCommand({ Bucket: b.name, Key: 'present', UploadId: 'nonexistent-upload' }), { key: 'present', uploadId: 'nonexistent-upload' })

@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import { AbortedError, IntegrityError, ObjectNotFoundError } from '../../errors';
+import { AbortedError, IntegrityError, ObjectNotFoundError, StorageError } from '../../errors';
 import type { GetOptions, GetResult, HeadOptions, ObjectMetadata } from '../../types/objects';
 import type { S3Context } from '../core/context';
 import { customerKeyInput } from '../core/encryption';
@@ -117,20 +117,28 @@ export async function getObjectBuffer(ctx: S3Context, key: string, options: GetO
 /**
  * HeadObject. A key whose latest version is a delete marker throws `ObjectNotFoundError` with `deleteMarker: true`.
  * With `detectDeleteMarker` (the default), a 404 is also told apart from a missing bucket by one HeadBucket
- * (objects/missing-bucket.ts): `BucketNotFoundError` then. `exists()` passes false: a miss costs one request there.
+ * (objects/head-errors.ts): `BucketNotFoundError` then. `exists()` passes false: a miss costs one request there.
+ * A 400 or 403 without S3's code (a HEAD has no body) is sent again as a GET of the first byte, whose error names it.
  */
 export async function headObject(ctx: S3Context, key: string, options: HeadOptions, detectDeleteMarker = true): Promise<ObjectMetadata> {
   assertKey(key);
   assertReadOptions(options);
-  const head = () => ctx.send(new HeadObjectCommand(readInput(ctx, key, options)), { key, abortSignal: options.abortSignal });
+  const input = readInput(ctx, key, options);
+  const head = () => ctx.send(new HeadObjectCommand(input), { key, abortSignal: options.abortSignal });
   try {
     const output = detectDeleteMarker ? await withDeleteMarkerDetection(ctx, key, options.versionId, head) : await head();
     return objectMetadataOf(key, output);
   } catch (error) {
-    if (!detectDeleteMarker || !(error instanceof ObjectNotFoundError) || error.s3Code !== 'NotFound') throw error;
-    // Loaded on a 404 only: the diagnosis is not part of a handler's cold start.
-    const { diagnoseHeadNotFound } = await import('./missing-bucket');
-    throw await diagnoseHeadNotFound(ctx, key, error, options.abortSignal);
+    // Loaded on a failure only: the diagnoses are not part of a handler's cold start.
+    if (detectDeleteMarker && error instanceof ObjectNotFoundError && error.s3Code === 'NotFound') {
+      const { diagnoseHeadNotFound } = await import('./head-errors');
+      throw await diagnoseHeadNotFound(ctx, key, error, options.abortSignal);
+    }
+    if (error instanceof StorageError && error.s3Code === undefined && (error.httpStatus === 400 || error.httpStatus === 403)) {
+      const { diagnoseHeadError } = await import('./head-errors');
+      throw await diagnoseHeadError(ctx, key, input, error, options.abortSignal);
+    }
+    throw error;
   }
 }
 

@@ -1,5 +1,6 @@
-/** The diagnosis of a HEAD 404 (objects/get.ts loads it on that failure only). */
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
+/** The diagnosis of a failed HEAD, which has no body to name S3's error code (objects/get.ts loads it on a failure only). */
+import { GetObjectCommand, HeadBucketCommand, type HeadObjectCommandInput } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
 import { BucketNotFoundError, ObjectNotFoundError, StorageError } from '../../errors';
 import type { S3Context } from '../core/context';
 
@@ -31,4 +32,28 @@ export async function diagnoseHeadNotFound(
       key,
     },
   );
+}
+
+/**
+ * A HEAD that failed with 400 or 403 says only `HTTP 403`: the code that tells a wrong secret key
+ * (SignatureDoesNotMatch), an unknown access key (InvalidAccessKeyId), a policy (AccessDenied), a missing SSE-C key or
+ * a malformed version id apart is in a body HEAD does not have. One GET of the first byte with the same input
+ * (`Range: bytes=0-0`) gets it: its error, when it names a code, replaces the HEAD's (mapped as usual, with S3's
+ * message); otherwise, or when the GET succeeds, the HEAD's error stays.
+ */
+export async function diagnoseHeadError(
+  ctx: S3Context,
+  key: string,
+  input: HeadObjectCommandInput,
+  error: StorageError,
+  abortSignal: AbortSignal | undefined,
+): Promise<StorageError> {
+  if (abortSignal?.aborted) return error;
+  try {
+    const output = await ctx.send(new GetObjectCommand({ ...input, Range: 'bytes=0-0' }), { key, abortSignal });
+    (output.Body as Readable | undefined)?.destroy();
+    return error;
+  } catch (getError) {
+    return getError instanceof StorageError && getError.s3Code !== undefined && getError.httpStatus === error.httpStatus ? getError : error;
+  }
 }
