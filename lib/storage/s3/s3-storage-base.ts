@@ -5,6 +5,7 @@
  * facade, it holds no logic of its own: each method delegates to a capability folder. Only s3-storage.ts imports it.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { inspect } from 'node:util';
 import type { GetOutputType } from '@smithy/types';
 import type { CompatibilityProfile } from '../types/compatibility';
 import type { BucketEncryption, SetBucketEncryptionInput } from '../types/encryption';
@@ -68,6 +69,17 @@ export abstract class S3StorageBase {
   /** The underlying SDK client, for operations bucketkit does not wrap. */
   public get client(): S3Client {
     return this.session.client;
+  }
+
+  /**
+   * What `util.inspect` (and so `console.log`, `console.dir` at any depth) shows of a storage: its bucket, region and
+   * endpoint. Not the session: its config holds the credentials and any SSE-C keys, and its client's pooled sockets
+   * hold the last request's headers, an SSE-C key among them (a fresh-user trial found the key in
+   * `console.dir(storage, { depth: null })`). `storage.config` and `storage.client` stay readable on purpose.
+   */
+  public [inspect.custom](): string {
+    const endpoint = this.session.config.endpoint;
+    return `${this.constructor.name} { bucket: '${this.bucket}', region: '${this.region}'${endpoint === undefined ? '' : `, endpoint: '${endpoint}'`} }`;
   }
 
   /** `x-amz-request-payer` for every request, when configured. */

@@ -17,6 +17,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import {
@@ -447,4 +449,30 @@ test('configs and providers print no key', () => {
   for (const form of [...forms(A), ...forms(B)]) expect(shown).not.toContain(form);
   expect(JSON.stringify(provider)).toBe('"staticKeyProvider([\\"A\\",\\"B\\"])"');
   expect(JSON.stringify(storage.config)).toContain('[CustomerKeyProvider]');
+});
+
+test("a storage prints as its bucket, region and endpoint only: after an SSE-C request its client's sockets hold the key", async () => {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { etag: '"e"' }).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const storage = new S3Storage({
+    bucket: 'unit-bucket',
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    allowInsecureSseC: true,
+    encryption: { type: 'SSE-C', key: A },
+  });
+  try {
+    await storage.put('k', 'hello');
+    const shown = [inspect(storage, { depth: Infinity }), inspect({ nested: [storage] }, { depth: Infinity })].join('\n');
+    for (const form of forms(A)) expect(shown).not.toContain(form);
+    expect(inspect(storage, { depth: Infinity })).toBe(`S3Storage { bucket: 'unit-bucket', region: 'us-east-1', endpoint: '${endpoint}' }`);
+  } finally {
+    storage.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
