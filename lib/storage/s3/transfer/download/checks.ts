@@ -81,7 +81,9 @@ function noneReason(target: DownloadTarget, reported: ReturnType<typeof reported
   }
   if (reported) return `the object's ${reported.algorithm} checksum cannot be rebuilt from ranges, and its ETag is not an MD5 of the bytes (SSE-KMS or SSE-C)`;
   if (/-\d+"?$/.test(target.etag)) {
-    return 'the object has no flexible checksum, and its multipart ETag cannot be checked (SSE-KMS or SSE-C, or an unknown part layout)';
+    return target.partsAligned
+      ? 'the object has no flexible checksum, and its multipart ETag is not made of MD5s of its parts (SSE-KMS or SSE-C)'
+      : 'the object has no flexible checksum, and its multipart ETag cannot be checked: the store did not tell how the object was split into parts (no x-amz-mp-parts-count on HEAD ?partNumber=1), so the ranges cannot follow the parts';
   }
   return 'the object has no flexible checksum, and its ETag is not an MD5 of the bytes (SSE-KMS or SSE-C)';
 }
