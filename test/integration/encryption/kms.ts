@@ -50,7 +50,7 @@ export async function targetKmsKeys(): Promise<{ a: TargetKmsKey; b?: TargetKmsK
  * verification stays on). `stop` runs `down-tls`, which stops only the pid `up-tls` started. Each call has its own state
  * dir (BUCKETKIT_MINIO_TLS_DIR), so test files running at once never stop each other's server.
  */
-export async function startTlsMinio(): Promise<{ target: Target; client: () => S3Client; stop: () => Promise<void> }> {
+export async function startTlsMinio(): Promise<{ target: Target; caPath: string; client: () => S3Client; stop: () => Promise<void> }> {
   const script = join(__dirname, '..', '..', '..', 'scripts', 'servers', 'minio.sh');
   // A state dir of its own: test files that run at once (jest workers) each start and stop their own server.
   const state = join(mkdtempSync(join(tmpdir(), 'bk-minio-tls-')), 'minio-tls');
@@ -78,7 +78,7 @@ export async function startTlsMinio(): Promise<{ target: Target; client: () => S
     await run('down-tls');
     rmSync(dirname(state), { recursive: true, force: true });
   };
-  return { target, client, stop };
+  return { target, caPath: env.AWS_CA_BUNDLE, client, stop };
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ResponseBodyTracker } from './body-tracker';
@@ -37,7 +38,7 @@ function ignoreDetachedSocketError(): void {}
 
 /**
  * Builds the SDK client for a config: keep-alive sockets pooled to the configured concurrency, timeouts,
- * retries and the checksum policy.
+ * retries, the checksum policy, and the certificate authorities https trusts (`caBundle` / `AWS_CA_BUNDLE`).
  *
  * Timeouts (both reject with the SDK's `TimeoutError`, mapped to bucketkit's `TimeoutError`, and retried up to
  * `maxAttempts`):
@@ -65,6 +66,9 @@ function ignoreDetachedSocketError(): void {}
  */
 export function buildS3Client(config: ResolvedS3StorageConfig, region: string, kind: 'regional' | 'accelerated' = 'regional'): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: config.concurrency };
+  // Built once per client: a \`ca\` option would parse the bundle again for every TLS connection (AWS_CA_BUNDLE is often
+  // the system's whole bundle, ~140 certificates).
+  const secureContext = config.caBundle === undefined ? undefined : tls.createSecureContext({ ca: config.caBundle });
   const client = new S3Client({
     region,
     endpoint: kind === 'accelerated' ? undefined : config.endpoint,
@@ -80,12 +84,12 @@ export function buildS3Client(config: ResolvedS3StorageConfig, region: string, k
     requestHandler: new DirectReadHttpHandler(
       new NodeHttpHandler({
         httpAgent: quietAgent(new http.Agent(agentOptions)),
-        httpsAgent: quietAgent(new https.Agent(agentOptions)),
+        httpsAgent: quietAgent(new https.Agent({ ...agentOptions, secureContext })),
         connectionTimeout: config.connectionTimeoutMs,
         // 0 turns it off (the handler ignores 0 and undefined alike).
         socketTimeout: config.requestTimeoutMs,
       }),
-      { maxSockets: config.concurrency, connectionTimeoutMs: config.connectionTimeoutMs, socketTimeoutMs: config.requestTimeoutMs },
+      { maxSockets: config.concurrency, connectionTimeoutMs: config.connectionTimeoutMs, socketTimeoutMs: config.requestTimeoutMs, secureContext },
     ),
   });
   const tracker = new ResponseBodyTracker(config.concurrency);

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../../errors';
 import type { CapabilityReport, ChecksumPolicy, ProviderName } from '../../types/compatibility';
 import type { ServerSideEncryption } from '../../types/objects';
 import type { CustomerKeyProvider } from '../../types/customer-keys';
+import { resolveCaBundle } from './ca-bundle';
 import { customerKeyOf, redactCustomerKey, redactKeyProvider } from './encryption';
 import { assertEncryption, assertKeyProvider } from './validation';
 import { AccelerationConfig, ResolvedAccelerationConfig, resolveAccelerationConfig } from './acceleration-config';
@@ -133,6 +134,14 @@ export interface S3StorageConfig extends AccelerationConfig {
    * @default - a client built from this config
    */
   readonly client?: S3Client;
+  /**
+   * Certificate authorities (PEM: a file path, or the PEM itself) trusted for https instead of Node's roots, as the
+   * AWS CLI's `ca_bundle`; for the clients bucketkit builds (core/ca-bundle.ts).
+   * https://docs.aws.amazon.com/sdkref/latest/guide/feature-gen-config.html
+   * @throws InvalidArgumentError (`caBundle`) when unreadable, not PEM, or given with a ready `client`
+   * @default - the file `AWS_CA_BUNDLE` names, else Node's roots (and `NODE_EXTRA_CA_CERTS`)
+   */
+  readonly caBundle?: string | Uint8Array;
 }
 
 /** A validated config with every default filled in. */
@@ -169,6 +178,8 @@ export interface ResolvedS3StorageConfig extends ResolvedAccelerationConfig {
   /** The default encryption of writes; an SSE-C key in it prints as `[SSE-C key]`. */
   readonly encryption?: ServerSideEncryption;
   readonly allowInsecureSseC: boolean;
+  /** The PEM bundle https trusts instead of Node's roots (`caBundle` or `AWS_CA_BUNDLE`). */
+  readonly caBundle?: Buffer;
   /** The SSE-C key provider of reads (`customerKeys`, else `encryption.keyProvider`); it prints as `[CustomerKeyProvider]`. */
   readonly customerKeys?: CustomerKeyProvider;
 }
@@ -358,6 +369,7 @@ export function resolveS3StorageConfig(config: S3StorageConfig, env: NodeJS.Proc
     client: config.client,
     encryption: redactCustomerKey(config.encryption),
     allowInsecureSseC,
+    caBundle: resolveCaBundle(config.caBundle, env, config.client !== undefined),
     ...acceleration,
     customerKeys: redactKeyProvider(config.customerKeys ?? (config.encryption?.type === 'SSE-C' ? config.encryption.keyProvider : undefined)),
   };

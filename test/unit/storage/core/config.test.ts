@@ -184,7 +184,7 @@ describe('S3Storage client settings', () => {
     // The handler resolves its config lazily; read it the way the SDK does.
     const direct = s.client.config.requestHandler as unknown as DirectReadHttpHandler;
     // Direct reads (the download's ranges, core/direct-read) keep as many idle connections, with the same timeouts.
-    expect(direct.options).toEqual({ maxSockets: 13, connectionTimeoutMs: 1234, socketTimeoutMs: 5678 });
+    expect(direct.options).toMatchObject({ maxSockets: 13, connectionTimeoutMs: 1234, socketTimeoutMs: 5678 });
     const handler = direct.fallback as unknown as {
       configProvider: Promise<{
         httpAgentProvider: () => Promise<{ maxSockets: number; keepAlive: boolean }>;

@@ -25,6 +25,8 @@ export interface DirectReadPoolOptions {
   readonly socketTimeoutMs?: number;
   /** The certificate authorities https connections trust. @default - Node's (and `NODE_EXTRA_CA_CERTS`), as the SDK's handler */
   readonly ca?: string | Buffer;
+  /** A TLS context to connect with (the client's `caBundle`), shared by the SDK's agent. @default - one from `ca` */
+  readonly secureContext?: tls.SecureContext;
 }
 
 /** The largest response head read (status line and headers); a longer one goes to the SDK's handler. */
@@ -85,7 +87,8 @@ class Connection {
             port,
             servername: net.isIP(host) ? undefined : host,
             ALPNProtocols: ['http/1.1'],
-            ca: options.ca,
+            ca: options.secureContext === undefined ? options.ca : undefined,
+            secureContext: options.secureContext,
             onread,
           } as tls.ConnectionOptions)
         : net.connect({ host, port, onread });
