@@ -187,6 +187,7 @@ async function download(
   } catch (error) {
     if (made !== undefined) await removeEmptyDirectories(dirname(path), made);
     // The .partial file, its state sidecar and the final rename: a local path problem names <dst>.
+    if (error instanceof BucketNotFoundError) throw missingBucket(from, error);
     throw error instanceof ObjectNotFoundError ? await whichIsMissing(storage, from, error) : localPathError(error, dst);
   } finally {
     storage.destroy();
@@ -205,14 +206,20 @@ async function whichIsMissing(storage: S3Storage, from: { bucket: string; key: s
     await pages.next();
     await pages.return?.(undefined);
   } catch (listError) {
-    if (listError instanceof BucketNotFoundError)
-      return new BucketNotFoundError(`NoSuchBucket: the bucket ${from.bucket} does not exist (s3://${from.bucket}/${from.key})`, {
-        ...where,
-        s3Code: 'NoSuchBucket',
-      });
-    return error;
+    return listError instanceof BucketNotFoundError ? missingBucket(from, error) : error;
   }
   return new ObjectNotFoundError(`NoSuchKey: no object s3://${from.bucket}/${from.key} (the bucket exists)`, { ...where, s3Code: 'NoSuchKey' });
+}
+
+/** The CLI's words for a missing bucket (the library's HEAD diagnosis, or the listing above, found it). */
+function missingBucket(from: { bucket: string; key: string }, cause: Error): BucketNotFoundError {
+  return new BucketNotFoundError(`NoSuchBucket: the bucket ${from.bucket} does not exist (s3://${from.bucket}/${from.key})`, {
+    bucket: from.bucket,
+    key: from.key,
+    httpStatus: 404,
+    s3Code: 'NoSuchBucket',
+    cause,
+  });
 }
 
 /** Removes `deepest` and its parents up to `top`, each only while empty (a resumable `.partial` keeps its folder). */

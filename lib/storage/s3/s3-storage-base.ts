@@ -49,6 +49,9 @@ export abstract class S3StorageBase {
   public constructor(config: S3StorageConfig) {
     // The session validates the whole config (compatibility included) before the profile source is ever used.
     this.session = new S3Session(config, { profile: profileSourceFor(config?.compatibility, () => S3StorageBase.capabilityCache) });
+    // Not enumerable: `console.dir` inspects without `util.inspect.custom` (below), and the session's config and its
+    // client's sockets hold credentials and SSE-C keys (a fresh-user trial found the key in console.dir at depth null).
+    Object.defineProperty(this, 'session', { enumerable: false });
   }
 
   /** The validated config, with defaults filled in (and the checksum policy a compatibility profile chose). */
@@ -72,8 +75,8 @@ export abstract class S3StorageBase {
   }
 
   /**
-   * What `util.inspect` (and so `console.log`, `console.dir` at any depth) shows of a storage: its bucket, region and
-   * endpoint. Not the session: its config holds the credentials and any SSE-C keys, and its client's pooled sockets
+   * What `util.inspect` (and so `console.log`) shows of a storage: its bucket, region and endpoint (`console.dir`,
+   * which skips this, shows no property: the session is not enumerable). Not the session: its config holds the credentials and any SSE-C keys, and its client's pooled sockets
    * hold the last request's headers, an SSE-C key among them (a fresh-user trial found the key in
    * `console.dir(storage, { depth: null })`). `storage.config` and `storage.client` stay readable on purpose.
    */

@@ -22,6 +22,7 @@ export function resolveCaBundle(caBundle: string | Uint8Array | undefined, env: 
   if (caBundle === undefined && (hasClient || !env.AWS_CA_BUNDLE)) return undefined;
   const source = caBundle ?? env.AWS_CA_BUNDLE!;
   const name = caBundle === undefined ? `AWS_CA_BUNDLE (${source})` : 'config.caBundle';
+  const field = caBundle === undefined ? 'AWS_CA_BUNDLE' : 'config.caBundle';
   let pem: Buffer;
   if (typeof source !== 'string') pem = Buffer.from(source);
   else if (source.includes(PEM_CERTIFICATE)) pem = Buffer.from(source);
@@ -30,11 +31,11 @@ export function resolveCaBundle(caBundle: string | Uint8Array | undefined, env: 
       pem = readFileSync(source);
     } catch (error) {
       throw new InvalidArgumentError(`${name}: the file cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-        field: 'config.caBundle',
+        field,
         cause: error,
       });
     }
   }
-  if (!pem.includes(PEM_CERTIFICATE)) throw new InvalidArgumentError(`${name}: holds no PEM certificate (${PEM_CERTIFICATE})`, { field: 'config.caBundle' });
+  if (!pem.includes(PEM_CERTIFICATE)) throw new InvalidArgumentError(`${name}: holds no PEM certificate (${PEM_CERTIFICATE})`, { field });
   return pem;
 }

@@ -38,8 +38,8 @@ export async function diagnoseHeadNotFound(
  * A HEAD that failed with 400 or 403 says only `HTTP 403`: the code that tells a wrong secret key
  * (SignatureDoesNotMatch), an unknown access key (InvalidAccessKeyId), a policy (AccessDenied), a missing SSE-C key or
  * a malformed version id apart is in a body HEAD does not have. One GET of the first byte with the same input
- * (`Range: bytes=0-0`) gets it: its error, when it names a code, replaces the HEAD's (mapped as usual, with S3's
- * message); otherwise, or when the GET succeeds, the HEAD's error stays.
+ * (`Range: bytes=0-0`) gets it: its error, when it is a 4xx that names a code, replaces the HEAD's (mapped as usual,
+ * with S3's message); otherwise (a 5xx, a network error), or when the GET succeeds, the HEAD's error stays.
  */
 export async function diagnoseHeadError(
   ctx: S3Context,
@@ -54,6 +54,8 @@ export async function diagnoseHeadError(
     (output.Body as Readable | undefined)?.destroy();
     return error;
   } catch (getError) {
-    return getError instanceof StorageError && getError.s3Code !== undefined && getError.httpStatus === error.httpStatus ? getError : error;
+    // A client error that names its code (moto answers a bad version id 400 to HEAD, 404 NoSuchVersion to GET).
+    const named = getError instanceof StorageError && getError.s3Code !== undefined && getError.httpStatus !== undefined;
+    return named && getError.httpStatus! >= 400 && getError.httpStatus! < 500 ? getError : error;
   }
 }

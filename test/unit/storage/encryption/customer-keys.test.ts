@@ -468,7 +468,13 @@ test("a storage prints as its bucket, region and endpoint only: after an SSE-C r
   });
   try {
     await storage.put('k', 'hello');
-    const shown = [inspect(storage, { depth: Infinity }), inspect({ nested: [storage] }, { depth: Infinity })].join('\n');
+    // console.dir inspects with customInspect: false.
+    const shown = [
+      inspect(storage, { depth: Infinity }),
+      inspect({ nested: [storage] }, { depth: Infinity }),
+      inspect(storage, { depth: Infinity, customInspect: false }),
+      JSON.stringify(storage),
+    ].join('\n');
     for (const form of forms(A)) expect(shown).not.toContain(form);
     expect(inspect(storage, { depth: Infinity })).toBe(`S3Storage { bucket: 'unit-bucket', region: 'us-east-1', endpoint: '${endpoint}' }`);
   } finally {
