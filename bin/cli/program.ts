@@ -18,6 +18,7 @@ import { addRestoreStatusCommand } from './restore-status';
 import { addRmCommand } from './rm';
 import { addUndeleteCommand } from './undelete';
 import { addVersionsCommand } from './versions';
+import { certificateHint } from './hints';
 
 /**
  * bucketkit's version: `version` of the nearest package.json above this file (the checkout's in a source run,
@@ -70,7 +71,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = c
     }
     // A file-system error no command put in words (local-path.ts) still gets one line naming its path.
     const shown = isFileSystemError(error) ? localPathError(error, error.path) : error;
-    err(`bucketkit: ${shown instanceof Error ? shown.message : String(shown)}`);
+    err(`bucketkit: ${shown instanceof Error ? shown.message : String(shown)}${certificateHint(shown)}`);
     const mapped = exitCodeFor(shown);
     return mapped === EXIT_OK ? EXIT_FAILURE : mapped;
   }
