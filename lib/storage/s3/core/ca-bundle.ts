@@ -15,7 +15,7 @@ const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
  */
 export function resolveCaBundle(caBundle: string | Uint8Array | undefined, env: NodeJS.ProcessEnv, hasClient: boolean): Buffer | undefined {
   if (caBundle !== undefined && hasClient) {
-    throw new InvalidArgumentError("config.caBundle: not with a ready client (give its https agent the `ca`)", {
+    throw new InvalidArgumentError('config.caBundle: not with a ready client (give its https agent the `ca`)', {
       field: 'config.caBundle',
     });
   }
