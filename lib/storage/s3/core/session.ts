@@ -245,7 +245,7 @@ export class S3Session implements S3Context {
 
 /** The SDK's per-request options: the abort signal, and the buffer a direct read fills (core/direct-read/handler.ts). */
 function directRead(options: SendOptions): { abortSignal?: AbortSignal; receiveInto?: Uint8Array } {
-  return options.receiveInto === undefined ? { abortSignal: options.abortSignal } : { abortSignal: options.abortSignal, receiveInto: options.receiveInto };
+  return { abortSignal: options.abortSignal, receiveInto: options.receiveInto };
 }
 
 function headerOf(error: unknown, name: string): string | undefined {

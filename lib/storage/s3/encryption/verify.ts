@@ -58,9 +58,10 @@ export async function* auditEncryption(ctx: S3Context, options: AuditEncryptionO
     throw new InvalidArgumentError('options: must be { prefix?, expected, concurrency? }', { field: 'options' });
   assertExpected(ctx, options.expected);
   assertListOptions({ prefix: options.prefix, pageSize: options.pageSize });
-  const concurrency = inFlightLimit(options.concurrency, ctx.config);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)
+  const asked = options.concurrency ?? ctx.config.concurrency;
+  if (!Number.isInteger(asked) || asked < 1 || asked > 1024)
     throw new InvalidArgumentError('concurrency: must be an integer from 1 to 1024', { field: 'concurrency' });
+  const concurrency = inFlightLimit(asked, ctx.config);
   const expected = (await resolveEncryption(ctx, options.expected, options.abortSignal, 'expected')).encryption ?? options.expected;
   const customerKey = customerKeyOf(expected);
   for await (const page of listObjects(ctx, { prefix: options.prefix, pageSize: options.pageSize, abortSignal: options.abortSignal })) {

@@ -1,8 +1,8 @@
 /** The diagnosis of a PUT whose connection broke while its body was sent (objects/put.ts loads it on that failure). */
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { BucketNotFoundError, ObjectNotFoundError, ServiceError, StorageError, UnknownStorageError } from '../../errors';
+import { BucketNotFoundError, ObjectNotFoundError, ServiceError, UnknownStorageError } from '../../errors';
 import type { PutOptions } from '../../types/objects';
 import type { S3Context } from '../core/context';
+import { bucketIsMissing } from './head-errors';
 
 /**
  * A store may answer a PUT before it has read the body (MinIO answers 404 NoSuchBucket and closes the connection) and
@@ -18,12 +18,7 @@ export async function diagnoseBrokenPut(ctx: S3Context, key: string, error: unkn
   const connectionLost = error instanceof UnknownStorageError && /\b(aborted|socket hang up|EPIPE|ECONNRESET)\b/.test(error.message);
   const broken =
     (error instanceof ServiceError || error instanceof ObjectNotFoundError || connectionLost) && (error.s3Code === undefined || error.s3Code === 'NotFound');
-  if (!broken || options.abortSignal?.aborted) return error;
-  const missing = await ctx.send(new HeadBucketCommand({ Bucket: ctx.bucket }), { abortSignal: options.abortSignal }).then(
-    () => false,
-    (headError: unknown) => headError instanceof StorageError && headError.httpStatus === 404,
-  );
-  if (!missing) return error;
+  if (!broken || options.abortSignal?.aborted || !(await bucketIsMissing(ctx, options.abortSignal))) return error;
   return new BucketNotFoundError(
     `NoSuchBucket (${ctx.bucket}/${key}): the bucket ${ctx.bucket} does not exist (the store closed the connection while the body was sent; HeadBucket answered 404)`,
     {

@@ -5,6 +5,17 @@ import { BucketNotFoundError, ObjectNotFoundError, StorageError } from '../../er
 import type { S3Context } from '../core/context';
 
 /**
+ * True when HeadBucket answers 404: the bucket is not there. False when it is there, or HeadBucket cannot tell (403, a
+ * network error). Also used by objects/broken-put.ts.
+ */
+export async function bucketIsMissing(ctx: S3Context, abortSignal: AbortSignal | undefined): Promise<boolean> {
+  return ctx.send(new HeadBucketCommand({ Bucket: ctx.bucket }), { abortSignal }).then(
+    () => false,
+    (headError: unknown) => headError instanceof StorageError && headError.httpStatus === 404,
+  );
+}
+
+/**
  * A HEAD answer has no body, so S3's 404 for a missing bucket (NoSuchBucket) and for a missing key (NoSuchKey) look the
  * same: `NotFound`. After such a 404 one HeadBucket tells them apart: a `BucketNotFoundError` when the bucket answers
  * 404 too (docs/errors.md maps NoSuchBucket so; the CLI exits 3 either way), else the error as it was. A delete
@@ -16,12 +27,7 @@ export async function diagnoseHeadNotFound(
   error: ObjectNotFoundError,
   abortSignal: AbortSignal | undefined,
 ): Promise<StorageError> {
-  if (error.deleteMarker === true || abortSignal?.aborted) return error;
-  const missing = await ctx.send(new HeadBucketCommand({ Bucket: ctx.bucket }), { abortSignal }).then(
-    () => false,
-    (headError: unknown) => headError instanceof StorageError && headError.httpStatus === 404,
-  );
-  if (!missing) return error;
+  if (error.deleteMarker === true || abortSignal?.aborted || !(await bucketIsMissing(ctx, abortSignal))) return error;
   return new BucketNotFoundError(
     `NoSuchBucket (${ctx.bucket}/${key}): the bucket ${ctx.bucket} does not exist (HEAD of the key answered 404 with no body; HeadBucket answered 404)`,
     {
@@ -55,7 +61,7 @@ export async function diagnoseHeadError(
     return error;
   } catch (getError) {
     // A client error that names its code (moto answers a bad version id 400 to HEAD, 404 NoSuchVersion to GET).
-    const named = getError instanceof StorageError && getError.s3Code !== undefined && getError.httpStatus !== undefined;
-    return named && getError.httpStatus! >= 400 && getError.httpStatus! < 500 ? getError : error;
+    const status = getError instanceof StorageError && getError.s3Code !== undefined ? getError.httpStatus : undefined;
+    return status !== undefined && status >= 400 && status < 500 ? (getError as StorageError) : error;
   }
 }

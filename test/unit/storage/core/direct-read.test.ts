@@ -388,7 +388,7 @@ describe('TLS', () => {
   test('over TLS the body lands in the caller buffer too (the test certificate trusted as its own CA)', async () => {
     const data = body(500_000);
     const server = await ScriptedServer.start(() => ({ writes: [ok(data), data.subarray(0, 1000), { delayMs: 5 }, data.subarray(1000)] }), secure);
-    const pool = new DirectReadPool({ ...options, ca: secure.cert });
+    const pool = new DirectReadPool({ ...options, secureContext: tls.createSecureContext({ ca: secure.cert }) });
     try {
       const into = Buffer.alloc(data.length);
       const response = await pool.receive(get(server.port, 'https:'), into, undefined);

@@ -30,7 +30,7 @@ export interface DirectReadHandlerOptions extends HttpHandlerOptions {
  * length, a chunked body), goes through `fallback` (the direct connection is closed and the GET sent again there, so
  * errors, retries and their bodies are the SDK's). The same timeouts apply: `connectionTimeoutMs` to connect,
  * `socketTimeoutMs` of socket inactivity; their errors are named `TimeoutError`, as the SDK's handler names its own,
- * and an abort rejects with an `AbortError`. At most `maxSockets` idle connections are kept per origin. The socket
+ * and an abort rejects with an `AbortError`. At most `maxSockets` connections per origin, in use or idle. The socket
  * code is loaded on the first direct read.
  */
 export class DirectReadHttpHandler implements RequestHandler<HttpRequest, HttpResponse, DirectReadHandlerOptions> {

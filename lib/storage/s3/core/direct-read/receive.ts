@@ -17,15 +17,16 @@ import { parseResponseHead, requestHead, type ResponseHead } from './http1';
 
 /** The timeouts and pool size of a {@link DirectReadPool}, as the SDK's handler has them. */
 export interface DirectReadPoolOptions {
-  /** Idle connections kept per origin (the client's concurrency). */
+  /** Connections per origin, in use or idle (the client's concurrency); a request waits for a place. */
   readonly maxSockets: number;
   /** From asking for a connection to a connected one (ms); 0 or undefined: none. */
   readonly connectionTimeoutMs?: number;
   /** Socket inactivity while a request is sent and its answer read (ms); 0 or undefined: none. */
   readonly socketTimeoutMs?: number;
-  /** The certificate authorities https connections trust. @default - Node's (and `NODE_EXTRA_CA_CERTS`), as the SDK's handler */
-  readonly ca?: string | Buffer;
-  /** A TLS context to connect with (the client's `caBundle`), shared by the SDK's agent. @default - one from `ca` */
+  /**
+   * The TLS context https connections use (the client's `caBundle`), shared with the SDK's agent.
+   * @default - Node's roots (and `NODE_EXTRA_CA_CERTS`), as the SDK's handler
+   */
   readonly secureContext?: tls.SecureContext;
 }
 
@@ -87,7 +88,6 @@ class Connection {
             port,
             servername: net.isIP(host) ? undefined : host,
             ALPNProtocols: ['http/1.1'],
-            ca: options.secureContext === undefined ? options.ca : undefined,
             secureContext: options.secureContext,
             onread,
           } as tls.ConnectionOptions)
@@ -142,8 +142,8 @@ class Connection {
   /**
    * Sends one GET and reads its answer: the body straight into `into` when the answer is the exact one expected.
    * Resolves undefined when it is not (the connection is then closed); rejects on a socket error, a timeout, an abort
-   * or a close before the end. `received` says whether any byte of the answer came (a reused connection that fails
-   * before that may be retried on a fresh one).
+   * or a close before the end. The error's `$responseStarted` says whether any byte of the answer came (a reused
+   * connection that fails before that may be retried on a fresh one).
    */
   public exchange(head: string, into: Uint8Array, signal: AbortSignal | undefined): Promise<{ response: HttpResponse; reusable: boolean } | undefined> {
     this.socket.ref();
@@ -166,17 +166,18 @@ class Connection {
         };
         this.onFail = () => undefined;
       };
-      const fail = (error: Error): void => {
-        if (settled) return;
+      const close = (): void => {
         finish();
         this.closed = true;
         this.socket.destroy();
+      };
+      const fail = (error: Error): void => {
+        if (settled) return;
+        close();
         reject(Object.assign(error, { $responseStarted: headBytes > 0 }));
       };
       const decline = (): void => {
-        finish();
-        this.closed = true;
-        this.socket.destroy();
+        close();
         resolve(undefined);
       };
       const onAbort = (): void => fail(abortError());
