@@ -26,6 +26,8 @@ export interface SendOptions extends ErrorContext {
    * @default - the body is read by the SDK's handler
    */
   readonly receiveInto?: Uint8Array;
+  /** Told as a direct read's body arrives: `receiveInto`'s first `filled` bytes are in (core/direct-read/handler.ts). */
+  readonly onReceived?: (filled: number) => void;
 }
 
 /**

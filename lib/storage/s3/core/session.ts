@@ -244,8 +244,8 @@ export class S3Session implements S3Context {
 }
 
 /** The SDK's per-request options: the abort signal, and the buffer a direct read fills (core/direct-read/handler.ts). */
-function directRead(options: SendOptions): { abortSignal?: AbortSignal; receiveInto?: Uint8Array } {
-  return { abortSignal: options.abortSignal, receiveInto: options.receiveInto };
+function directRead(options: SendOptions): Pick<SendOptions, 'abortSignal' | 'receiveInto' | 'onReceived'> {
+  return { abortSignal: options.abortSignal, receiveInto: options.receiveInto, onReceived: options.onReceived };
 }
 
 function headerOf(error: unknown, name: string): string | undefined {

@@ -8,7 +8,7 @@ import { toStorageError } from '../core/error-mapping';
 import { definedOnly, objectMetadataOf, parseContentRange } from '../core/mapping';
 import { assertKey, assertReadOptions, rangeHeader } from '../core/validation';
 import { withDeleteMarkerDetection } from './delete-markers';
-import { resumeAfterBreak, resumingBody } from './resuming-body';
+import type * as ResumingBodyModule from './resuming-body';
 
 function readInput(ctx: S3Context, key: string, options: GetOptions) {
   return definedOnly({
@@ -39,6 +39,14 @@ async function sendGet(ctx: S3Context, key: string, options: GetOptions): Promis
 }
 
 /**
+ * The resuming body (objects/resuming-body.ts), loaded on the first `get()` or the first break of a `getBuffer()`: it
+ * is kept out of a handler's cold start (docs/architecture.md, "Handler bundles").
+ */
+function resumingBodyModule(): Promise<typeof ResumingBodyModule> {
+  return import('./resuming-body');
+}
+
+/**
  * GetObject: a stream plus typed metadata. For a range, `size` is the object's total size.
  *
  * The body resumes by itself when the connection breaks or the answer ends short while it is read: the rest is asked
@@ -47,6 +55,7 @@ async function sendGet(ctx: S3Context, key: string, options: GetOptions): Promis
  */
 export async function getObject(ctx: S3Context, key: string, options: GetOptions): Promise<GetResult> {
   const output = await sendGet(ctx, key, options);
+  const { resumingBody } = await resumingBodyModule();
   const contentRange = parseContentRange(output.ContentRange);
   const contentLength = output.ContentLength ?? 0;
   return {
@@ -106,6 +115,7 @@ export async function getObjectBuffer(ctx: S3Context, key: string, options: GetO
   }
   if (broke !== undefined) {
     try {
+      const { resumeAfterBreak } = await resumingBodyModule();
       for await (const chunk of resumeAfterBreak(ctx, key, options, output, delivered, broke)) chunks.push(chunk as Buffer);
     } catch (error) {
       throw toStorageError(error, { bucket: ctx.bucket, key });

@@ -178,6 +178,27 @@ describe('DirectReadPool', () => {
     expect(chunks[0]!.byteOffset).toBe(into.byteOffset);
   });
 
+  test('onReceived is told each read as it lands, counting the body from its start, at most 1 MiB per read', async () => {
+    const data = body(3 * 1024 * 1024 + 5);
+    // The whole answer at once: the socket holds more than a read may take.
+    server = await ScriptedServer.start(() => ({ writes: [Buffer.concat([Buffer.from(ok(data), 'latin1'), data])] }));
+    pool = new DirectReadPool(options);
+    const into = Buffer.alloc(data.length);
+    const seen: { filled: number; correct: boolean }[] = [];
+    const onReceived = (filled: number): void => {
+      seen.push({ filled, correct: into.subarray(0, filled).equals(data.subarray(0, filled)) });
+    };
+    await pool.receive(get(server.port), into, undefined, onReceived);
+    expect(into.equals(data)).toBe(true);
+    expect(seen.at(-1)?.filled).toBe(data.length);
+    expect(seen.every((s) => s.correct)).toBe(true);
+    const steps = seen.map((s, i) => s.filled - (i === 0 ? 0 : seen[i - 1]!.filled));
+    expect(steps.every((n) => n > 0)).toBe(true);
+    // The first step may hold the bytes that came with the head (at most 64 KiB); every read after it at most 1 MiB.
+    expect(Math.max(...steps.slice(1))).toBeLessThanOrEqual(1024 * 1024);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+  });
+
   test('keep-alive: the second range reuses the connection; "Connection: close" is honoured', async () => {
     const a = body(1000, 1);
     const b = body(1000, 2);

@@ -2,9 +2,10 @@
  * The hash engines (known check values, and agreement on odd lengths with node:crypto, zlib and a bit-at-a-time CRC) and the hash pool: transfer and return of buffers,
  * incremental jobs whose state stays in a worker, a dying worker, destroy, and the inline threshold.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { HashWorkerError } from '../../../../lib/storage/errors';
-import { HASH_ALGORITHMS, type HashAlgorithm } from '../../../../lib/storage/s3/core/hashing/engines';
+import { HASH_ALGORITHMS, createHashEngines, type HashAlgorithm } from '../../../../lib/storage/s3/core/hashing/engines';
 import { HashPool, engines, hashPoolOf, sharedBuffer } from '../../../../lib/storage/s3/core/hashing/hash-pool';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 
@@ -70,6 +71,52 @@ describe('hash engines', () => {
     ])
       h.update(data.subarray(cut[0], cut[1]));
     expect(Buffer.from(h.digest()).toString('hex')).toBe(reference(algorithm, data));
+  });
+});
+
+describe('hardware CRCs (@node-rs/crc32)', () => {
+  /** The engines without @node-rs/crc32, as in a handler bundle or on a platform it has no build for. */
+  const fallback = createHashEngines((id) => {
+    if (id === '@node-rs/crc32') throw new Error(`Cannot find module '${id}'`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engines take a require, as in production
+    return require(id);
+  });
+
+  test('load here, and without them the engines fall back (CRC32 on zlib.crc32, CRC32C on tables)', () => {
+    expect(engines().hardwareCrc).toBe(true);
+    expect(fallback.hardwareCrc).toBe(false);
+    expect(fallback.nativeCrc32).toBe(true);
+  });
+
+  it.each(['CRC32', 'CRC32C'] as const)('%s: the same digests with and without them, fed in uneven chunks', (algorithm) => {
+    for (const length of [0, 1, 7, 8, 9, 4_095, 65_537]) {
+      const data = randomBytes(length);
+      const a = engines().create(algorithm);
+      const b = fallback.create(algorithm);
+      for (let at = 0; at < length; at += 1 + (at % 1_000)) {
+        const piece = data.subarray(at, at + 1 + (at % 1_000));
+        a.update(piece);
+        b.update(piece);
+      }
+      expect(Buffer.from(a.digest()).toString('hex')).toBe(Buffer.from(b.digest()).toString('hex'));
+    }
+  });
+
+  test('the workers load them from this install, not from their working directory', async () => {
+    const cwd = process.cwd();
+    const pool = new HashPool({ workers: 1, inlineBelowBytes: { CRC32C: 0 } });
+    try {
+      // An eval worker's own require resolves from here, where no node_modules holds @node-rs/crc32.
+      process.chdir(tmpdir());
+      const data = sharedBuffer(1024 * 1024);
+      randomFillSync(data);
+      const outcome = await pool.digest('CRC32C', data, true);
+      expect(outcome.hardwareCrc).toBe(true);
+      expect(outcome.digest.toString('hex')).toBe(reference('CRC32C', data));
+    } finally {
+      process.chdir(cwd);
+      await pool.destroy();
+    }
   });
 });
 

@@ -17,6 +17,11 @@ export interface DirectReadHandlerOptions extends HttpHandlerOptions {
    * read by the SDK's handler, as without the option.
    */
   readonly receiveInto?: Uint8Array;
+  /**
+   * Told after each read of a direct read's body: `receiveInto`'s first `filled` bytes have arrived (so a caller can
+   * write them on while they are still in the CPU's cache). Not called when the SDK's handler reads the answer.
+   */
+  readonly onReceived?: (filled: number) => void;
 }
 
 /**
@@ -48,7 +53,7 @@ export class DirectReadHttpHandler implements RequestHandler<HttpRequest, HttpRe
   ) {}
 
   public async handle(request: HttpRequest, options: DirectReadHandlerOptions = {}): Promise<{ response: HttpResponse }> {
-    const { receiveInto, ...rest } = options;
+    const { receiveInto, onReceived, ...rest } = options;
     if (
       receiveInto !== undefined &&
       !this.destroyed &&
@@ -57,7 +62,7 @@ export class DirectReadHttpHandler implements RequestHandler<HttpRequest, HttpRe
       (request.protocol === 'http:' || request.protocol === 'https:')
     ) {
       const pool = await this.directPool();
-      const response = await pool.receive(request, receiveInto, options.abortSignal as AbortSignal | undefined);
+      const response = await pool.receive(request, receiveInto, options.abortSignal as AbortSignal | undefined, onReceived);
       if (response !== undefined) return { response };
     }
     return this.fallback.handle(request as Parameters<NodeHttpHandler['handle']>[0], rest);

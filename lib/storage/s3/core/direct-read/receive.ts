@@ -30,6 +30,15 @@ export interface DirectReadPoolOptions {
   readonly secureContext?: tls.SecureContext;
 }
 
+/**
+ * The most one socket read takes into the body's buffer. Each read is then at most the size of a core's L2 cache here,
+ * so a caller that writes the bytes on as they arrive (transfer/download/range-writes.ts) copies them while cached.
+ * Uncapped, a read took whatever the socket held (2.6 MiB on average, up to 13 MiB): 1 GiB in 8 ranges of 16 MiB,
+ * written as read, took 0.67-1.06 s against 0.67-0.71 s capped at 1 MiB (0.82-0.90 s at 256 KiB, 0.98-1.16 s at
+ * 128 KiB: the reads' own cost), 3 alternating runs each (docs/benchmarks.md, "Issue 15").
+ */
+const MAX_READ_BYTES = 1024 * 1024;
+
 /** The largest response head read (status line and headers); a longer one goes to the SDK's handler. */
 const MAX_HEAD_BYTES = 64 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -145,7 +154,12 @@ class Connection {
    * or a close before the end. The error's `$responseStarted` says whether any byte of the answer came (a reused
    * connection that fails before that may be retried on a fresh one).
    */
-  public exchange(head: string, into: Uint8Array, signal: AbortSignal | undefined): Promise<{ response: HttpResponse; reusable: boolean } | undefined> {
+  public exchange(
+    head: string,
+    into: Uint8Array,
+    signal: AbortSignal | undefined,
+    onReceived: (filled: number) => void = () => undefined,
+  ): Promise<{ response: HttpResponse; reusable: boolean } | undefined> {
     this.socket.ref();
     return new Promise((resolve, reject) => {
       let headBytes = 0;
@@ -197,8 +211,9 @@ class Connection {
         if (settled) return;
         if (response !== undefined) {
           bodyBytes += bytes;
+          onReceived(bodyBytes);
           if (bodyBytes === into.byteLength) complete();
-          else this.readBuffer = into.subarray(bodyBytes);
+          else this.readBuffer = into.subarray(bodyBytes, bodyBytes + MAX_READ_BYTES);
           return;
         }
         const from = Math.max(0, headBytes - 3);
@@ -227,8 +242,9 @@ class Connection {
         }
         this.head.copy(into, 0, end + 4, headBytes);
         bodyBytes = early;
+        if (early > 0) onReceived(early);
         if (bodyBytes === into.byteLength) complete();
-        else this.readBuffer = into.subarray(bodyBytes);
+        else this.readBuffer = into.subarray(bodyBytes, bodyBytes + MAX_READ_BYTES);
       };
       if (signal?.aborted) {
         fail(abortError());
@@ -273,7 +289,12 @@ export class DirectReadPool {
    * SDK's handler then. A reused connection the server had closed is replaced by a fresh one once.
    * @throws the socket's error (e.g. ECONNRESET), a `TimeoutError` (connection or socket timeout) or an `AbortError`
    */
-  public async receive(request: HttpRequest, into: Uint8Array, signal: AbortSignal | undefined): Promise<HttpResponse | undefined> {
+  public async receive(
+    request: HttpRequest,
+    into: Uint8Array,
+    signal: AbortSignal | undefined,
+    onReceived?: (filled: number) => void,
+  ): Promise<HttpResponse | undefined> {
     if (this.destroyed) return undefined;
     const head = requestHead(request);
     if (head === undefined) return undefined;
@@ -286,7 +307,7 @@ export class DirectReadPool {
       let keep = false;
       try {
         await connection.connect(signal, deadline);
-        const answer = await connection.exchange(head, into, signal);
+        const answer = await connection.exchange(head, into, signal, onReceived);
         keep = answer?.reusable === true;
         return answer?.response;
       } catch (error) {

@@ -51,6 +51,8 @@ export function defaultHashWorkers(): number {
 export interface HashOutcome {
   readonly digest: Buffer;
   readonly data: Buffer;
+  /** Whether the engines that hashed run hardware CRCs (`@node-rs/crc32`; engines.ts), in a worker or inline. */
+  readonly hardwareCrc: boolean;
 }
 
 /** An incremental hash of bytes that arrive in chunks; its state stays in one worker (or inline). */
@@ -65,6 +67,15 @@ interface Slot {
   readonly worker: Worker;
   readonly pending: Map<number, { resolve: (reply: HashReply) => void; reject: (error: Error) => void }>;
   dead?: HashWorkerError;
+}
+
+/** The paths the workers load packages from (see hashWorkerSource): `@node-rs/crc32` when this install has it. */
+function resolvedPackages(): Record<string, string> {
+  try {
+    return { '@node-rs/crc32': require.resolve('@node-rs/crc32') };
+  } catch {
+    return {};
+  }
 }
 
 let inlineEngines: HashEngines | undefined;
@@ -104,7 +115,7 @@ export class HashPool {
     if (this.inline(algorithm, data.length)) {
       const hasher = engines().create(algorithm);
       hasher.update(data);
-      return { digest: Buffer.from(hasher.digest()), data };
+      return { digest: Buffer.from(hasher.digest()), data, hardwareCrc: engines().hardwareCrc };
     }
     const job = this.nextId++;
     return this.post(this.pick(), job, algorithm, data, true, transfer);
@@ -158,7 +169,7 @@ export class HashPool {
   }
 
   private start(): Slot {
-    const worker = new Worker(hashWorkerSource(), { eval: true, name: 'bucketkit-hash' });
+    const worker = new Worker(hashWorkerSource(), { eval: true, name: 'bucketkit-hash', workerData: { resolved: resolvedPackages() } });
     worker.unref();
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (reply: HashReply) => {
@@ -211,7 +222,7 @@ export class HashPool {
     });
     const back = data === undefined ? Buffer.alloc(0) : shared ? data : owned ? Buffer.from(reply.data as ArrayBuffer, 0, length) : data;
     if (reply.error !== undefined) throw new HashWorkerError(`a hash worker could not hash: ${reply.error}`);
-    return { digest: Buffer.from(reply.digest ?? []), data: back };
+    return { digest: Buffer.from(reply.digest ?? []), data: back, hardwareCrc: reply.hardwareCrc === true };
   }
 }
 

@@ -31,6 +31,8 @@ export interface HashReply {
   readonly digest?: Uint8Array;
   /** The failure's message, when it failed. */
   readonly error?: string;
+  /** With a digest: whether the worker's engines run hardware CRCs (engines.ts). */
+  readonly hardwareCrc?: boolean;
 }
 
 /** What a worker needs from `node:worker_threads`. */
@@ -59,7 +61,7 @@ export function hashWorkerMain(load: RequireLike, engineFactory: typeof createHa
       if (request.data) hasher.update(new Uint8Array(request.data, request.offset ?? 0, request.length ?? request.data.byteLength));
       if (!request.end) return port.postMessage({ id: request.id, data }, back);
       jobs.delete(request.job);
-      port.postMessage({ id: request.id, data, digest: hasher.digest() }, back);
+      port.postMessage({ id: request.id, data, digest: hasher.digest(), hardwareCrc: engines.hardwareCrc }, back);
     } catch (error) {
       jobs.delete(request.job);
       port.postMessage({ id: request.id, data, error: String((error as Error)?.message ?? error) }, back);
@@ -74,7 +76,9 @@ export function hashWorkerMain(load: RequireLike, engineFactory: typeof createHa
  * counter function is defined as a stub that counts nothing, so the worker still runs.
  */
 export function hashWorkerSource(): string {
-  const body = `(${hashWorkerMain.toString()})(require, ${createHashEngines.toString()});`;
+  // An eval worker's `require` resolves from the working directory: packages come by the paths resolved here instead.
+  const load = `(id) => require(require('node:worker_threads').workerData?.resolved?.[id] ?? id)`;
+  const body = `(${hashWorkerMain.toString()})(${load}, ${createHashEngines.toString()});`;
   const counters = [...new Set(body.match(/\bcov_[A-Za-z0-9_]+(?=\(\))/g) ?? [])];
   const stubs = counters.length
     ? 'var __bkCov = new Proxy(function () {}, { get: (t, k) => (k === Symbol.toPrimitive ? () => 0 : __bkCov), set: () => true });\n' +

@@ -10,12 +10,26 @@ import { DEFAULT_MAX_PART_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY_MS, Slots, linkedCo
 import type { BufferPool } from '../shared/source';
 import { rangeLength, rangeStart, type DownloadTarget } from './target';
 
+/**
+ * Where a range's bytes go while they arrive (to-file.ts writes them at their file offsets, range-writes.ts). Every
+ * call of {@link fetchRange} that passes one settles it before its buffer is reused.
+ */
+export interface RangeSink {
+  /** The buffer's first `filled` bytes hold the range's first `filled` bytes. An attempt that starts over counts from 0 again. Never throws. */
+  received(filled: number): void;
+  /** Takes what is left on, then waits for all of it: throws the first failure. */
+  finish(): Promise<void>;
+  /** Waits for what is in flight, ignoring failures (before the buffer goes back). */
+  settle(): Promise<void>;
+}
+
 /** What {@link fetchRange} gives when no `inspect` step is passed: the bytes, as received. */
 const asReceived = async (data: Buffer): Promise<Buffer> => data;
 
 /**
  * Fetches one range into a buffer and runs `inspect` on it (a hash and check), with retries of both: a range that
- * fails its check with a retryable error is fetched again. A changed object (412) is never retried.
+ * fails its check with a retryable error is fetched again. A changed object (412) is never retried. With `sinkFor`,
+ * each attempt's bytes also go to a sink as they arrive; the range resolves once both `inspect` and the sink are done.
  */
 export async function fetchRange<T = Buffer>(
   ctx: S3Context,
@@ -26,13 +40,16 @@ export async function fetchRange<T = Buffer>(
   signal: AbortSignal,
   pool?: BufferPool,
   inspect: (data: Buffer) => Promise<T> = asReceived as unknown as (data: Buffer) => Promise<T>,
+  sinkFor?: (buffer: Buffer) => RangeSink,
 ): Promise<T> {
   const attempt = async (): Promise<T> => {
-    const data = await fetchRangeOnce(ctx, key, target, index, options, signal, pool);
+    const { data, sink } = await fetchRangeOnce(ctx, key, target, index, options, signal, pool, sinkFor);
     try {
-      return await inspect(data);
+      const [result] = await Promise.all([inspect(data), sink?.finish()]);
+      return result;
     } catch (error) {
       // The bytes failed their check (or the hash pool lost its worker): the buffer goes back, the range is fetched again.
+      await sink?.settle();
       if (data.length > 0) pool?.give(data);
       throw error;
     }
@@ -53,11 +70,17 @@ async function fetchRangeOnce(
   options: DownloadOptions,
   signal: AbortSignal,
   pool?: BufferPool,
-): Promise<Buffer> {
+  sinkFor?: (buffer: Buffer) => RangeSink,
+): Promise<{ data: Buffer; sink?: RangeSink }> {
   const start = rangeStart(target, index);
   const length = rangeLength(target, index);
   const end = start + length - 1;
   const buffer = pool ? pool.take(length) : Buffer.allocUnsafeSlow(length);
+  const sink = sinkFor?.(buffer);
+  const giveBack = async (): Promise<void> => {
+    await sink?.settle();
+    pool?.give(buffer);
+  };
   let out;
   try {
     out = await ctx.send(
@@ -71,10 +94,10 @@ async function fetchRangeOnce(
         ...customerKeyInput(options.customerKey),
       }),
       // The clients bucketkit builds read the range straight into the buffer (core/direct-read/handler.ts).
-      { key, abortSignal: signal, receiveInto: buffer },
+      { key, abortSignal: signal, receiveInto: buffer, onReceived: sink && ((filled) => sink.received(filled)) },
     );
   } catch (error) {
-    pool?.give(buffer);
+    await giveBack();
     throw error;
   }
   const body = out.Body as Readable;
@@ -99,15 +122,16 @@ async function fetchRangeOnce(
       }
       bytes.copy(buffer, filled);
       filled += bytes.length;
+      sink?.received(filled);
     }
   } catch (error) {
-    pool?.give(buffer);
     body.destroy?.();
+    await giveBack();
     if (signal.aborted) throw new AbortedError(`download of ${key} was cancelled`, { bucket: ctx.bucket, key, cause: error });
     throw toStorageError(error, { bucket: ctx.bucket, key });
   }
   if (filled !== length) {
-    pool?.give(buffer);
+    await giveBack();
     // A truncated range (a dropped connection the SDK did not notice) may well come whole next time: retryable.
     throw new IntegrityError(`range ${start}-${end} of ${key}: got ${filled} of ${length} bytes`, {
       check: 'size',
@@ -118,7 +142,7 @@ async function fetchRangeOnce(
       key,
     });
   }
-  return buffer;
+  return { data: buffer, sink };
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * Download to a file: positional writes (`FileHandle.write` at the range's offset) into `<path>.partial`, sized up
- * front, so ranges land as they arrive: memory stays at concurrency x range size, with no head-of-line blocking. A
- * range is recorded as finished in `<path>.partial.json` (so a later call resumes) only after it was hashed and
- * checked (see checks.ts) and written; the file is renamed into place only after the size and the final check pass.
- * One download at a time per destination (`<path>.partial.lock`, destination-lock.ts).
+ * front, made as each range's bytes arrive (range-writes.ts): memory stays at concurrency x range size, with no
+ * head-of-line blocking. A range is recorded as finished in `<path>.partial.json` (so a later call resumes) only after
+ * it was written, hashed and checked (see checks.ts); the file is renamed into place only after the size and the
+ * final check pass. One download at a time per destination (`<path>.partial.lock`, destination-lock.ts).
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { AbortedError, CallerStreamError, IntegrityError, PreconditionFailedError } from '../../../errors';
@@ -12,6 +12,7 @@ import type { S3Context } from '../../core/context';
 import { ProgressMeter } from '../shared/control';
 import { BufferPool } from '../shared/source';
 import { fetchRange, runRanges } from './range';
+import { RangeWrites } from './range-writes';
 import { DownloadStateWriter, downloadFilesFor, loadFinishedRanges, type DownloadFiles, type FinishedRanges } from './resume-state';
 import { rangeLength, rangeStart, type DownloadTarget } from './target';
 import { RangeChecker, planVerification } from './checks';
@@ -109,8 +110,19 @@ async function fetchMissingRanges(
     async (i, signal) => {
       // The part's checksum first, on this range's own socket (see RangeChecker.prefetch).
       await checker.prefetch(i, signal);
-      const { data, digest } = await fetchRange(ctx, key, target, i, options, signal, pool, (bytes) => checker.inspect(i, bytes, signal));
-      await writeAt(handle, data, rangeStart(target, i)).finally(() => pool.give(data));
+      // Written at its offset as it arrives (range-writes.ts); fetchRange resolves once it is written and checked.
+      const { data, digest } = await fetchRange(
+        ctx,
+        key,
+        target,
+        i,
+        options,
+        signal,
+        pool,
+        (bytes) => checker.inspect(i, bytes, signal),
+        (buffer) => new RangeWrites(handle, buffer, rangeStart(target, i)),
+      );
+      pool.give(data);
       done[String(i)] = digest;
       await state.save();
       progress.partDone(data.length);
@@ -168,13 +180,4 @@ async function moveIntoPlace(handle: FileHandle, files: DownloadFiles): Promise<
   await rename(files.partial, files.path);
   // The download is done once renamed: a sidecar that cannot be removed is harmless (it no longer matches a partial file).
   await rm(files.state, { force: true }).catch(() => undefined);
-}
-
-/** Writes all of `data` at `position`. */
-async function writeAt(handle: FileHandle, data: Buffer, position: number): Promise<void> {
-  let written = 0;
-  while (written < data.length) {
-    const { bytesWritten } = await handle.write(data, written, data.length - written, position + written);
-    written += bytesWritten;
-  }
 }
