@@ -118,6 +118,25 @@ describe.each(['file', 'stream'] as const)('verification reported, to a %s', (to
   });
 });
 
+(expectedCheck('sha256-composite') === 'part-checksums' ? test : test.skip)(
+  "part checksums: every part's from one GetObjectAttributes, with no HEAD ?partNumber per range (transfer/download/part-checksums.ts)",
+  async () => {
+    const s = storageFor(b.name);
+    try {
+      const counter = countRequests(s.client);
+      const { result, bytes } = await download(s, 'sha256-composite', 'file');
+      expect(sha256(bytes)).toBe(sha256(objects['sha256-composite']));
+      expect(result.verification).toEqual({ kind: 'part-checksums', algorithm: 'SHA256' });
+      expect(counter.commands.filter((c) => c === 'GetObjectAttributesCommand')).toHaveLength(1);
+      // The object's HEAD and the HEAD ?partNumber=1 that tells the part size; none per range.
+      expect(counter.commands.filter((c) => c === 'HeadObjectCommand')).toHaveLength(2);
+      expect(counter.commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(2);
+    } finally {
+      s.destroy();
+    }
+  },
+);
+
 test('hashWorkers: 0 hashes inline, with the same checks and results', async () => {
   const inline = storageFor(b.name, { hashWorkers: 0 });
   for (const key of ['etag-mp', 'crc32-full']) {

@@ -11,6 +11,7 @@ import type { S3Context } from '../../core/context';
 import type { HashAlgorithm } from '../../core/hashing/engines';
 import { hashPoolOf, type HashPool } from '../../core/hashing/hash-pool';
 import { headObject } from '../../objects/get';
+import { listPartChecksums } from './part-checksums';
 import type { DownloadTarget } from './target';
 
 /** Algorithms of a COMPOSITE checksum (the checksum of the parts' checksums). */
@@ -90,8 +91,9 @@ function noneReason(target: DownloadTarget, reported: ReturnType<typeof reported
 
 /**
  * Per-range work of a download: hashes each range on the pool and, for `part-checksums`, compares it with its
- * part's checksum (fetched with HEAD `?partNumber` while the range downloads; once the store gives none, no more are
- * asked for and the check falls back to the composite at the end).
+ * part's checksum: all of them from one GetObjectAttributes where the store lists them (part-checksums.ts), else
+ * with HEAD `?partNumber` before the range's GET; once the store gives none, no more are asked for and the check
+ * falls back to the composite at the end.
  */
 export class RangeChecker {
   /** The pool the ranges are hashed on. */
@@ -99,6 +101,10 @@ export class RangeChecker {
   private readonly partChecksums = new Map<number, Promise<string | undefined>>();
   private readonly partChecked = new Set<number>();
   private partsUnavailable = false;
+  /** Every part's checksum from one GetObjectAttributes (part-checksums.ts), asked for by the first range. */
+  private listed: Promise<Map<number, string> | undefined> | undefined;
+  /** Ranges whose part checksum was asked for before: a retried range asks HEAD, in case the list was the broken answer. */
+  private readonly asked = new Set<number>();
 
   public constructor(
     private readonly ctx: S3Context,
@@ -165,6 +171,12 @@ export class RangeChecker {
 
   private async fetchPartChecksum(index: number, signal: AbortSignal): Promise<string | undefined> {
     const algorithm = this.plan.rangeAlgorithm;
+    if (!this.asked.has(index)) {
+      this.asked.add(index);
+      this.listed ??= listPartChecksums(this.ctx, this.key, this.target, algorithm, this.options, signal);
+      const value = (await this.listed)?.get(index);
+      if (value !== undefined && Buffer.from(value, 'base64').length === DIGEST_BYTES[algorithm]) return value;
+    }
     try {
       const part = await headObject(this.ctx, this.key, {
         versionId: this.target.versionId ?? this.options.versionId,

@@ -4,7 +4,7 @@
  * own checksum) and like moto 5.2.3's (no part checksums; a 4-byte "CRC64NVME"). moto cannot show per-part checks at
  * all (docs/compatibility.md), so they are covered here as well as on MinIO in the integration suite.
  */
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectAttributesCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash, randomBytes } from 'node:crypto';
@@ -119,6 +119,79 @@ describe('part checksums (MinIO-shaped answers)', () => {
     expect(error).toBeInstanceOf(IntegrityError);
     expect(error).toMatchObject({ check: 'part-checksum', partNumber: 2, expected: partSha[1], retryable: true });
     expect(served.gets().filter((i) => i === 1)).toHaveLength(3);
+  });
+});
+
+describe('part checksums from one GetObjectAttributes', () => {
+  const listing = (sizes = parts.map((p) => p.length), checksums = partSha) => ({
+    ObjectParts: { TotalPartsCount: 2, Parts: parts.map((_, i) => ({ PartNumber: i + 1, Size: sizes[i], ChecksumSHA256: checksums[i] })) },
+  });
+  /** HEAD ?partNumber asked for a part's checksum (the one HEAD ?partNumber=1 that learns the part size has no ChecksumMode). */
+  const partHeads = (): number =>
+    s3.commandCalls(HeadObjectCommand).filter((c) => c.args[0].input.PartNumber !== undefined && c.args[0].input.ChecksumMode === 'ENABLED').length;
+
+  test('listed with their sizes and checksums: every range is checked, with no HEAD ?partNumber', async () => {
+    serveHeads({ partChecksums: true, objectChecksum: { ChecksumSHA256: composite }, checksumType: 'COMPOSITE' });
+    s3.on(GetObjectAttributesCommand).resolves(listing());
+    serveRanges();
+    const result = await storage.download('k', sink());
+    expect(result.verification).toEqual({ kind: 'part-checksums', algorithm: 'SHA256' });
+    expect(s3).toHaveReceivedCommandTimes(GetObjectAttributesCommand, 1);
+    expect(s3).toHaveReceivedCommandWith(GetObjectAttributesCommand, { Key: 'k', ObjectAttributes: ['ObjectParts'], MaxParts: 1000 });
+    expect(partHeads()).toBe(0);
+  });
+
+  test.each([
+    ['a part of another size than its range', () => listing([parts[0]!.length, parts[1]!.length + 1]), 1],
+    ['a part without a checksum of its algorithm', () => listing(undefined, [partSha[0]!, undefined as unknown as string]), 1],
+  ])('%s: the ranges it does not vouch for ask HEAD ?partNumber', async (_, answer, heads) => {
+    serveHeads({ partChecksums: true, objectChecksum: { ChecksumSHA256: composite }, checksumType: 'COMPOSITE' });
+    s3.on(GetObjectAttributesCommand).resolves(answer());
+    serveRanges();
+    const result = await storage.download('k', sink());
+    expect(result.verification.kind).toBe('part-checksums');
+    expect(partHeads()).toBe(heads);
+  });
+
+  test('a store without GetObjectAttributes (an error answer): HEAD ?partNumber for every range, and no more asking on that client', async () => {
+    const own = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const mine = mockClient(own);
+    const ownStorage = new S3Storage({ bucket: 'unit-bucket', client: own, checksumPolicy: 'WHEN_REQUIRED', hashWorkers: 0 });
+    try {
+      mine.on(HeadObjectCommand).resolves({ ContentLength: data.length, ETag: ETAG, ChecksumSHA256: composite, ChecksumType: 'COMPOSITE' });
+      parts.forEach((p, i) =>
+        mine.on(HeadObjectCommand, { PartNumber: i + 1 }).resolves({ ContentLength: p.length, ETag: ETAG, PartsCount: 2, ChecksumSHA256: partSha[i] }),
+      );
+      mine
+        .on(GetObjectAttributesCommand)
+        .rejects(Object.assign(new Error('Internal Server Error'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }));
+      mine.on(GetObjectCommand).callsFake((input: { Range?: string }) => {
+        const [, start, end] = /bytes=(\d+)-(\d+)/.exec(input.Range ?? '') ?? [];
+        return { Body: Readable.from([Buffer.from(data.subarray(Number(start), Number(end) + 1))]) };
+      });
+      for (const round of [1, 2]) {
+        const result = await ownStorage.download('k', sink());
+        expect(result.verification.kind).toBe('part-checksums');
+        const heads = mine
+          .commandCalls(HeadObjectCommand)
+          .filter((c) => c.args[0].input.PartNumber !== undefined && c.args[0].input.ChecksumMode === 'ENABLED');
+        expect(heads).toHaveLength(2 * round);
+        expect(mine).toHaveReceivedCommandTimes(GetObjectAttributesCommand, 1);
+      }
+    } finally {
+      ownStorage.destroy();
+    }
+  });
+
+  test('a range that fails its listed checksum is fetched again and asks HEAD ?partNumber the second time', async () => {
+    serveHeads({ partChecksums: true, objectChecksum: { ChecksumSHA256: composite }, checksumType: 'COMPOSITE' });
+    s3.on(GetObjectAttributesCommand).resolves(listing());
+    const served = serveRanges(1, 1);
+    const result = await storage.download('k', sink(), { retryBaseDelayMs: 0 });
+    expect(result.verification.kind).toBe('part-checksums');
+    expect(served.gets().sort()).toEqual([0, 1, 1]);
+    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Key: 'k', PartNumber: 2, ChecksumMode: 'ENABLED' });
+    expect(partHeads()).toBe(1);
   });
 });
 
