@@ -38,7 +38,7 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const [l1, l5] = loadavg();
   console.log(`node ${process.version}, ${availableParallelism()} cores, load ${l1.toFixed(2)} / ${l5.toFixed(2)}, pool workers ${WORKERS}, rounds ${ROUNDS}`);
-  console.log(`native zlib.crc32: ${engines().nativeCrc32}`);
+  console.log(`native CRC32: ${engines().nativeCrc32}, hardware CRC32/CRC32C (@node-rs/crc32): ${engines().hardwareCrc}`);
   const pool = new HashPool({ workers: WORKERS, inlineBelowBytes: Object.fromEntries(HASH_ALGORITHMS.map((a) => [a, 0])) });
   const rows: string[] = [
     '| algorithm | size | inline MB/s | block ms | pool 1 MB/s | pool N MB/s | loop p99 ms (pool N) | copy ms |',

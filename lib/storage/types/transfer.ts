@@ -205,8 +205,11 @@ export interface DownloadOptions {
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
  *
  * - `part-checksums`: the object has a COMPOSITE checksum, the ranges are its parts, and each range was checked as it
- *   arrived against its part's checksum (HEAD `?partNumber=N` with `ChecksumMode: ENABLED`), before it was written
- *   or recorded as done; a range that fails is fetched again. The parts' checksums, combined, equal the object's.
+ *   arrived against its part's checksum (all parts' from one GetObjectAttributes `ObjectParts` where the store lists
+ *   them, else HEAD `?partNumber=N` with `ChecksumMode: ENABLED`), before it was recorded as done (a download to a
+ *   file writes the bytes to `<path>.partial` as they arrive); a range that fails is fetched again, and written
+ *   again. The parts' checksums, combined, equal the object's.
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html
  * - `composite-checksum`: as above, but the store gave no per-part checksums: the ranges' checksums, combined as S3
  *   does (the checksum of the concatenated part checksums, `-N`), equal the object's.
  * - `full-object-crc`: the object has a FULL_OBJECT CRC32, CRC32C or CRC64NVME (S3's default for new objects since

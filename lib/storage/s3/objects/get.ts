@@ -42,8 +42,10 @@ async function sendGet(ctx: S3Context, key: string, options: GetOptions): Promis
  * The resuming body (objects/resuming-body.ts), loaded on the first `get()` or the first break of a `getBuffer()`: it
  * is kept out of a handler's cold start (docs/architecture.md, "Handler bundles").
  */
+let resumingBodyLoaded: Promise<typeof ResumingBodyModule> | undefined;
 function resumingBodyModule(): Promise<typeof ResumingBodyModule> {
-  return import('./resuming-body');
+  resumingBodyLoaded ??= import('./resuming-body');
+  return resumingBodyLoaded;
 }
 
 /**
