@@ -13,7 +13,8 @@ export interface Fault {
    * Reset the TCP connection (RST, not FIN): `'request'` as soon as the request line and headers arrive, before the
    * body is read; `'mid-body'` once about half of the request body (by Content-Length) has arrived, or at once for a
    * request without a body; `'mid-response'` after forwarding, once the server's status, headers and about half of
-   * its body were sent on (at once, before the headers, for an answer without a body). `status` is not used.
+   * its body (or the `truncateAt` fraction of it) were sent on (at once, before the headers, for an answer without a
+   * body). `status` is not used.
    */
   readonly reset?: 'request' | 'mid-body' | 'mid-response';
   /**
@@ -28,6 +29,16 @@ export interface Fault {
    * forwarded whole. `status` is not used.
    */
   readonly truncateAt?: number;
+  /**
+   * With `reset: 'mid-response'` or `truncateAt`: flip one bit of the body at each of these offsets (bytes, from the
+   * body's start) among the bytes sent before the cut: a corrupted answer that then breaks.
+   */
+  readonly flipBytesAt?: readonly number[];
+  /**
+   * Forward the request, send the server's status and headers, then the whole body in one write once it is all in
+   * and this many ms have passed (so it reaches the client in large reads). `status` is not used.
+   */
+  readonly bodyDelayMs?: number;
 }
 
 /** The kind of fault a {@link Fault} describes, as recorded in {@link FaultProxy.requests}. */
@@ -127,6 +138,10 @@ export class FaultProxy {
       this.forward(req, res, fault);
       return;
     }
+    if (fault?.bodyDelayMs !== undefined) {
+      this.forward(req, res, fault);
+      return;
+    }
     if (fault) {
       req.resume();
       req.on('end', () => {
@@ -193,7 +208,7 @@ export class FaultProxy {
       upstreamRes.pipe(res);
       return;
     }
-    const fraction = fault.reset === 'mid-response' ? 0.5 : Math.min(Math.max(fault.truncateAt ?? 0.5, 0), 1);
+    const fraction = Math.min(Math.max(fault.truncateAt ?? 0.5, 0), 1);
     const cut = Math.min(Math.floor(length * fraction), length - 1);
     let sent = 0;
     let done = false;
@@ -206,7 +221,8 @@ export class FaultProxy {
     };
     upstreamRes.on('data', (chunk: Buffer) => {
       if (done) return;
-      const piece = chunk.subarray(0, cut - sent);
+      const piece = Buffer.from(chunk.subarray(0, cut - sent));
+      for (const at of fault.flipBytesAt ?? []) if (at >= sent && at < sent + piece.length) piece[at - sent] ^= 0x10;
       sent += piece.length;
       if (piece.length > 0) res.write(piece);
       if (sent >= cut) finish();
@@ -220,6 +236,17 @@ export class FaultProxy {
     const forward = http.request(
       { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
+        if (fault && fault.reset === undefined && fault.truncateAt === undefined) {
+          // bodyDelayMs alone: the status and headers, then the whole body in one write once it is all in and the
+          // delay has passed.
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          res.flushHeaders();
+          const chunks: Buffer[] = [];
+          const held = new Promise((resolve) => setTimeout(resolve, fault.bodyDelayMs).unref());
+          upstreamRes.on('data', (c: Buffer) => chunks.push(c));
+          upstreamRes.on('end', () => void held.then(() => res.end(Buffer.concat(chunks))));
+          return;
+        }
         if (fault) {
           this.faultyAnswer(req, res, upstreamRes, fault);
           return;

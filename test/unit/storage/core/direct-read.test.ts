@@ -190,13 +190,32 @@ describe('DirectReadPool', () => {
     };
     await pool.receive(get(server.port), into, undefined, onReceived);
     expect(into.equals(data)).toBe(true);
+    // The body's start is told first (0), then each read.
+    expect(seen[0]?.filled).toBe(0);
     expect(seen.at(-1)?.filled).toBe(data.length);
     expect(seen.every((s) => s.correct)).toBe(true);
-    const steps = seen.map((s, i) => s.filled - (i === 0 ? 0 : seen[i - 1]!.filled));
+    const steps = seen.slice(1).map((s, i) => s.filled - seen[i]!.filled);
     expect(steps.every((n) => n > 0)).toBe(true);
     // The first step may hold the bytes that came with the head (at most 64 KiB); every read after it at most 1 MiB.
     expect(Math.max(...steps.slice(1))).toBeLessThanOrEqual(1024 * 1024);
-    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+  });
+
+  test('onReceived: each answer into the same buffer starts with 0 (a caller learns that earlier bytes were replaced)', async () => {
+    const a = body(200_000, 1);
+    const b = body(200_000, 2);
+    server = await ScriptedServer.start((i) => ({ writes: [ok(i === 0 ? a : b), i === 0 ? a : b] }));
+    pool = new DirectReadPool(options);
+    const into = Buffer.alloc(a.length);
+    const seen: number[] = [];
+    await pool.receive(get(server.port), into, undefined, (filled) => seen.push(filled));
+    const first = seen.length;
+    await pool.receive(get(server.port), into, undefined, (filled) => seen.push(filled));
+    expect(into.equals(b)).toBe(true);
+    expect(seen[0]).toBe(0);
+    expect(seen[first]).toBe(0);
+    expect(seen[first - 1]).toBe(a.length);
+    expect(seen.at(-1)).toBe(b.length);
   });
 
   test('keep-alive: the second range reuses the connection; "Connection: close" is honoured', async () => {

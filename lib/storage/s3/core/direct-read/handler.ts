@@ -19,7 +19,9 @@ export interface DirectReadHandlerOptions extends HttpHandlerOptions {
   readonly receiveInto?: Uint8Array;
   /**
    * Told after each read of a direct read's body: `receiveInto`'s first `filled` bytes have arrived (so a caller can
-   * write them on while they are still in the CPU's cache). Not called when the SDK's handler reads the answer.
+   * write them on while they are still in the CPU's cache). Each answer's body starts with a call with 0: the SDK
+   * retries a request with the same options, and the bytes told before then are replaced. Not called when the SDK's
+   * handler reads the answer.
    */
   readonly onReceived?: (filled: number) => void;
 }

@@ -240,6 +240,9 @@ class Connection {
           decline();
           return;
         }
+        // A body starts: told as 0 first, so a caller that already took bytes from an earlier answer (the SDK's retry
+        // of this request) knows they were replaced.
+        onReceived(0);
         this.head.copy(into, 0, end + 4, headBytes);
         bodyBytes = early;
         if (early > 0) onReceived(early);

@@ -23,6 +23,8 @@ const MIN_WRITE_BYTES = 256 * 1024;
 export class RangeWrites implements RangeSink {
   /** Bytes of the buffer written or being written, from its start. */
   private sent = 0;
+  /** An attempt started over after bytes of an earlier one were written (see {@link finish}). */
+  private restarted = false;
   private readonly writes: Promise<void>[] = [];
   private failure: { error: unknown } | undefined;
 
@@ -38,14 +40,26 @@ export class RangeWrites implements RangeSink {
   ) {}
 
   public received(filled: number): void {
-    // A new attempt fills the buffer from its start again (with the same bytes: the GET is pinned with If-Match).
-    if (filled < this.sent) this.sent = 0;
+    // A new attempt (the SDK's retry of the GET, with the same buffer) fills the buffer from its start again: the
+    // earlier attempt's bytes may have been wrong (a corrupted answer that then broke), and its writes may still land.
+    if (filled < this.sent || (filled === 0 && this.sent > 0)) {
+      this.sent = 0;
+      this.restarted = true;
+    }
     if (filled - this.sent >= MIN_WRITE_BYTES) this.send(filled);
   }
 
   public async finish(): Promise<void> {
     if (this.sent < this.buffer.length) this.send(this.buffer.length);
     await Promise.all(this.writes);
+    // After a restart, writes of both attempts were in flight in no set order: once all of them are done, the whole
+    // range is written again from the buffer, which now holds the checked bytes.
+    if (this.restarted && !this.failure) {
+      this.restarted = false;
+      this.sent = 0;
+      this.send(this.buffer.length);
+      await Promise.all(this.writes);
+    }
     if (this.failure) throw this.failure.error;
   }
 

@@ -62,6 +62,23 @@ describe('RangeWrites', () => {
     expect(readFileSync(file).subarray(0, data.length).equals(data)).toBe(true);
   });
 
+  test("an attempt that starts over with 0 and whose first read is larger than what was written: the earlier attempt's bytes are replaced", async () => {
+    // The SDK's retry of a GET whose first answer carried a corrupted byte and then broke: its first socket read (1
+    // MiB) is more than the 300 KiB already written, so only the told 0 says that the bytes were replaced.
+    const good = pattern(2 * 1024 * KIB, 11);
+    const buffer = Buffer.from(good);
+    const sink = new RangeWrites(handle, buffer, 0);
+    buffer[100] ^= 0xff;
+    sink.received(0);
+    sink.received(300 * KIB);
+    good.copy(buffer);
+    sink.received(0);
+    sink.received(1024 * KIB);
+    sink.received(good.length);
+    await sink.finish();
+    expect(readFileSync(file).subarray(0, good.length).equals(good)).toBe(true);
+  });
+
   test('a write that fails makes finish() throw that error; settle() waits for the writes in flight and does not throw', async () => {
     const buffer = pattern(512 * KIB, 9);
     const failure = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
