@@ -137,6 +137,38 @@ describe.each(['file', 'stream'] as const)('verification reported, to a %s', (to
   },
 );
 
+test('parts of unequal sizes (6 + 5 + 5 MiB, SHA256): the download gets the right bytes, and says why it checks the size only', async () => {
+  const sizes = [6 * MIB, 5 * MIB, 5 * MIB];
+  const data = randomBytes(sizes.reduce((a, n) => a + n, 0));
+  // SHA256, not CRC32: moto reports a multipart object's CRC32 as a wrong whole-object value (see the CRC32C test).
+  const up = await b.raw.send(new CreateMultipartUploadCommand({ Bucket: b.name, Key: 'unequal', ChecksumAlgorithm: 'SHA256' }));
+  const parts = [];
+  let at = 0;
+  for (const [n, length] of sizes.entries()) {
+    const r = await b.raw.send(
+      new UploadPartCommand({
+        Bucket: b.name,
+        Key: 'unequal',
+        UploadId: up.UploadId,
+        PartNumber: n + 1,
+        Body: data.subarray(at, at + length),
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    at += length;
+    parts.push({ PartNumber: n + 1, ETag: r.ETag, ChecksumSHA256: r.ChecksumSHA256 });
+  }
+  await b.raw.send(new CompleteMultipartUploadCommand({ Bucket: b.name, Key: 'unequal', UploadId: up.UploadId, MultipartUpload: { Parts: parts } }));
+  for (const to of ['file', 'stream'] as const) {
+    const { result, bytes } = await download(b.storage, 'unequal', to);
+    expect(sha256(bytes)).toBe(sha256(data));
+    // MinIO tells the parts' sizes (HEAD ?partNumber, GetObjectAttributes): the reason names them. moto's HEAD
+    // ?partNumber answers with the whole object and Ceph RGW 16's ignores it: there the layout is just unknown.
+    if (currentTarget().name === 'minio') expect(result.verification).toMatchObject({ kind: 'none', reason: expect.stringContaining('parts differ in size') });
+    else expect(result.verification.kind).not.toBe('part-checksums');
+  }
+});
+
 test('hashWorkers: 0 hashes inline, with the same checks and results', async () => {
   const inline = storageFor(b.name, { hashWorkers: 0 });
   for (const key of ['etag-mp', 'crc32-full']) {

@@ -37,7 +37,14 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** Serves `data` like S3 (ranged GETs honour `Range`), with `etag` as its ETag. */
 function serve(data: Buffer, etag: string, partSize?: number): void {
   s3.on(HeadObjectCommand).resolves({ ContentLength: data.length, ETag: `"${etag}"` });
-  if (partSize !== undefined) s3.on(HeadObjectCommand, { PartNumber: 1 }).resolves({ ContentLength: partSize, ETag: `"${etag}"` });
+  if (partSize !== undefined) {
+    // Every part's HEAD ?partNumber, the last one shorter (the download confirms the layout with the last part's size).
+    const parts = Math.ceil(data.length / partSize);
+    for (let n = 1; n <= parts; n++) {
+      const length = n < parts ? partSize : data.length - (parts - 1) * partSize;
+      s3.on(HeadObjectCommand, { PartNumber: n }).resolves({ ContentLength: length, ETag: `"${etag}"` });
+    }
+  }
   s3.on(GetObjectCommand).callsFake((input: { Range?: string }) => {
     const [, start, end] = /bytes=(\d+)-(\d+)/.exec(input.Range ?? '') ?? [];
     return { Body: Readable.from([data.subarray(Number(start), Number(end) + 1)]) };

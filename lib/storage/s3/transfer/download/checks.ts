@@ -77,6 +77,9 @@ function noneReason(target: DownloadTarget, reported: ReturnType<typeof reported
   if (target.rangeSizeChosen && target.partSize !== undefined && target.partSize !== target.rangeSize) {
     return `rangeSizeBytes ${target.rangeSize} does not follow the object's parts of ${target.partSize} bytes, so neither its multipart ETag nor its part checksums can be checked: leave rangeSizeBytes unset (ranges then follow the parts)`;
   }
+  if (target.unequalParts) {
+    return `the object's parts differ in size, so ranges of one size cannot follow them: neither ${reported?.composite ? `its COMPOSITE ${reported.algorithm} checksum` : 'its multipart ETag'} nor its part checksums can be checked range by range`;
+  }
   if (reported?.composite) {
     return `the object's ${reported.algorithm} checksum is COMPOSITE and its part layout could not be told (rangeSizeBytes set, or no HEAD ?partNumber)`;
   }

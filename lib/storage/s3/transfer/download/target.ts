@@ -5,7 +5,9 @@ import type { DownloadOptions } from '../../../types/transfer';
 import { etagIsMd5Based, unquoteEtag } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { headObject } from '../../objects/get';
+import { listObjectParts } from './object-parts';
 import type { ChecksumAlgorithmName } from '../../../../rules/checksums';
+import type { ObjectPart } from '@aws-sdk/client-s3';
 
 /** The object being downloaded, as HEAD saw it, and the range layout chosen for it. */
 export interface DownloadTarget {
@@ -28,10 +30,15 @@ export interface DownloadTarget {
   readonly partSize?: number;
   /** True when the caller chose the range size (`rangeSizeBytes`). */
   readonly rangeSizeChosen: boolean;
+  /** The object's parts, when GetObjectAttributes listed them while the layout was checked (object-parts.ts). */
+  readonly listedParts?: readonly ObjectPart[];
+  /** True when the object's parts were seen to differ in size (other than a shorter last part): ranges cannot follow them. */
+  readonly unequalParts?: boolean;
 }
 
 /**
- * HEAD for the size, ETag and (unless `verify: false`) flexible checksums; for a multipart object, HEAD of part 1 for the part size, so ranges follow parts.
+ * HEAD for the size, ETag and (unless `verify: false`) flexible checksums; for a multipart object, HEAD of part 1 for the
+ * part size, confirmed against the other parts' sizes (see partLayoutOf), so ranges follow parts.
  * (No If-Match on the part HEAD: some stores compare it with the part's own ETag. The ranged GETs carry it.)
  */
 export async function resolveTarget(ctx: S3Context, key: string, options: DownloadOptions): Promise<DownloadTarget> {
@@ -45,7 +52,7 @@ export async function resolveTarget(ctx: S3Context, key: string, options: Downlo
   const match = /-(\d+)$/.exec(unquoteEtag(etag));
   const md5Based = etagIsMd5Based(head.serverSideEncryption, head.sseCustomerAlgorithm);
   const partsCount = match ? Number(match[1]) : undefined;
-  const partSize = await partSizeOf(ctx, key, head.size, partsCount, options);
+  const { partSize, listedParts, unequalParts } = await partLayoutOf(ctx, key, head.size, head.versionId, partsCount, options);
   const rangeSize = Math.max(
     1,
     options.rangeSizeBytes ?? (partSize !== undefined && partSize <= MAX_ALIGNED_RANGE_SIZE_BYTES ? partSize : DEFAULT_RANGE_SIZE_BYTES),
@@ -65,26 +72,52 @@ export async function resolveTarget(ctx: S3Context, key: string, options: Downlo
     plainMd5: md5Based && match === null && /^[0-9a-f]{32}$/.test(unquoteEtag(etag)),
     partSize: partsCount !== undefined && partsCount > 1 ? partSize : undefined,
     rangeSizeChosen: options.rangeSizeBytes !== undefined,
+    listedParts,
+    unequalParts,
   };
 }
 
-/** The size of the object's parts (all but the last), or undefined when it is not a multipart object or cannot be told. */
-async function partSizeOf(ctx: S3Context, key: string, size: number, partsCount: number | undefined, options: DownloadOptions): Promise<number | undefined> {
-  if (partsCount === 1) return size;
-  if (partsCount === undefined || partsCount <= 1) return undefined;
-  try {
-    const part = await headObject(ctx, key, {
-      versionId: options.versionId,
-      customerKey: options.customerKey,
-      partNumber: 1,
-      abortSignal: options.abortSignal,
-    });
-    return part.size > 0 && part.size < size && Math.ceil(size / part.size) === partsCount ? part.size : undefined;
-  } catch (error) {
-    if (error instanceof PreconditionFailedError || error instanceof AbortedError) throw error;
-    // A store without HEAD ?partNumber: fall back to fixed ranges.
-    return undefined;
+/**
+ * The size of the object's parts (all but the last), or undefined when it is not a multipart object or cannot be
+ * told. S3 lets parts differ in size (each at least 5 MiB but the last), so part 1's size is confirmed: with the sizes
+ * GetObjectAttributes lists (object-parts.ts; not for `verify: false`, which checks only the size), and for parts it
+ * does not list, the last part's size from HEAD `?partNumber`. Parts of 6, 5 and 5 MiB once passed as parts of 6 MiB
+ * (three of them make 16 MiB), and their second range could never match its part's checksum.
+ */
+async function partLayoutOf(
+  ctx: S3Context,
+  key: string,
+  size: number,
+  versionId: string | undefined,
+  partsCount: number | undefined,
+  options: DownloadOptions,
+): Promise<{ partSize?: number; listedParts?: readonly ObjectPart[]; unequalParts?: boolean }> {
+  if (partsCount === 1) return { partSize: size };
+  if (partsCount === undefined || partsCount <= 1) return {};
+  const headPart = async (partNumber: number): Promise<number | undefined> => {
+    try {
+      const part = await headObject(ctx, key, { versionId: options.versionId, customerKey: options.customerKey, partNumber, abortSignal: options.abortSignal });
+      return part.size;
+    } catch (error) {
+      if (error instanceof PreconditionFailedError || error instanceof AbortedError) throw error;
+      // A store without HEAD ?partNumber: fall back to fixed ranges.
+      return undefined;
+    }
+  };
+  const first = await headPart(1);
+  if (first === undefined || !(first > 0 && first < size)) return {};
+  if (Math.ceil(size / first) !== partsCount) return { unequalParts: true };
+  const expected = (partNumber: number): number => (partNumber < partsCount ? first : size - (partsCount - 1) * first);
+  const listed =
+    options.verify === false
+      ? undefined
+      : await listObjectParts(ctx, key, { versionId: versionId ?? options.versionId, customerKey: options.customerKey, abortSignal: options.abortSignal });
+  const parts = listed?.parts ?? [];
+  if (parts.some((p) => p.PartNumber === undefined || p.Size !== expected(p.PartNumber))) return { listedParts: parts, unequalParts: true };
+  if (!parts.some((p) => p.PartNumber === partsCount) && (await headPart(partsCount)) !== expected(partsCount)) {
+    return { listedParts: listed?.parts, unequalParts: true };
   }
+  return { partSize: first, listedParts: listed?.parts };
 }
 
 /** The first byte of range `index`. */

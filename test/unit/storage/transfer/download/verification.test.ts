@@ -141,17 +141,17 @@ describe('part checksums from one GetObjectAttributes', () => {
     expect(partHeads()).toBe(0);
   });
 
-  test.each([
-    ['a part of another size than its range', () => listing([parts[0]!.length, parts[1]!.length + 1]), 1],
-    ['a part without a checksum of its algorithm', () => listing(undefined, [partSha[0]!, undefined as unknown as string]), 1],
-  ])('%s: the ranges it does not vouch for ask HEAD ?partNumber', async (_, answer, heads) => {
-    serveHeads({ partChecksums: true, objectChecksum: { ChecksumSHA256: composite }, checksumType: 'COMPOSITE' });
-    s3.on(GetObjectAttributesCommand).resolves(answer());
-    serveRanges();
-    const result = await storage.download('k', sink());
-    expect(result.verification.kind).toBe('part-checksums');
-    expect(partHeads()).toBe(heads);
-  });
+  test.each([['a part without a checksum of its algorithm', () => listing(undefined, [partSha[0]!, undefined as unknown as string]), 1]])(
+    '%s: the ranges it does not vouch for ask HEAD ?partNumber',
+    async (_, answer, heads) => {
+      serveHeads({ partChecksums: true, objectChecksum: { ChecksumSHA256: composite }, checksumType: 'COMPOSITE' });
+      s3.on(GetObjectAttributesCommand).resolves(answer());
+      serveRanges();
+      const result = await storage.download('k', sink());
+      expect(result.verification.kind).toBe('part-checksums');
+      expect(partHeads()).toBe(heads);
+    },
+  );
 
   test('a store without GetObjectAttributes (an error answer): HEAD ?partNumber for every range, and no more asking on that client', async () => {
     const own = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
@@ -193,6 +193,58 @@ describe('part checksums from one GetObjectAttributes', () => {
     expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Key: 'k', PartNumber: 2, ChecksumMode: 'ENABLED' });
     expect(partHeads()).toBe(1);
   });
+});
+
+describe('parts of unequal sizes (S3 allows them: each at least 5 MiB but the last)', () => {
+  // 6 + 5 + 5 MiB: three parts of 6 MiB would make the same count (ceil(16 / 6) = 3), but the ranges would not follow them.
+  const sizes = [6 * MIB, 5 * MIB, 5 * MIB];
+  const whole = randomBytes(16 * MIB);
+  const pieces = [whole.subarray(0, sizes[0]), whole.subarray(sizes[0], sizes[0] + sizes[1]), whole.subarray(sizes[0] + sizes[1])];
+  const shas = pieces.map((p) => sha256(p));
+  const compositeOf = `${sha256(Buffer.concat(shas)).toString('base64')}-3`;
+  const etag = `"${multipartEtag(pieces.map(md5))}"`;
+
+  function serve(m: typeof s3, listing: 'listed' | 'refused'): void {
+    m.on(HeadObjectCommand).callsFake((input: { PartNumber?: number }) => {
+      const n = input.PartNumber;
+      if (n === undefined) return { ContentLength: whole.length, ETag: etag, ChecksumSHA256: compositeOf, ChecksumType: 'COMPOSITE' };
+      return { ContentLength: pieces[n - 1]!.length, ETag: etag, PartsCount: 3, ChecksumSHA256: shas[n - 1]!.toString('base64') };
+    });
+    if (listing === 'listed') {
+      m.on(GetObjectAttributesCommand).resolves({
+        ObjectParts: { TotalPartsCount: 3, Parts: pieces.map((p, i) => ({ PartNumber: i + 1, Size: p.length, ChecksumSHA256: shas[i]!.toString('base64') })) },
+      });
+    } else {
+      m.on(GetObjectAttributesCommand).rejects(Object.assign(new Error('Forbidden'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    }
+    m.on(GetObjectCommand).callsFake((input: { Range?: string }) => {
+      const [, start, end] = /bytes=(\d+)-(\d+)/.exec(input.Range ?? '') ?? [];
+      return { Body: Readable.from([Buffer.from(whole.subarray(Number(start), Number(end) + 1))]) };
+    });
+  }
+
+  test.each(['listed', 'refused'] as const)(
+    'GetObjectAttributes %s: the download succeeds, checks the size only, and says the parts differ in size',
+    async (listing) => {
+      const own = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      // A client of its own: a refusal is remembered per client (object-parts.ts).
+      const mine = mockClient(own);
+      serve(mine, listing);
+      const ownStorage = new S3Storage({ bucket: 'unit-bucket', client: own, checksumPolicy: 'WHEN_REQUIRED', hashWorkers: 0 });
+      try {
+        const out = sink();
+        const chunks: Buffer[] = [];
+        out.on('data', (c: Buffer) => chunks.push(c));
+        const result = await ownStorage.download('k', out);
+        expect(Buffer.concat(chunks).equals(whole)).toBe(true);
+        expect(result.verification.kind).toBe('none');
+        expect(result.verification).toMatchObject({ reason: expect.stringContaining('parts differ in size') });
+        if (listing === 'refused') expect(mine).toHaveReceivedCommandWith(HeadObjectCommand, { PartNumber: 3 });
+      } finally {
+        ownStorage.destroy();
+      }
+    },
+  );
 });
 
 describe('moto-shaped answers', () => {
