@@ -57,9 +57,14 @@ const SECRET_PATTERNS = [
   /\bgh[pousr]_[A-Za-z0-9]{36}\b/,
   new RegExp(DECOY_SECRET),
 ];
-/** Generous bounds: today about 135 kB packed and 0.5 MB unpacked; the issue was 6.6 MB of snapshots. */
-const MAX_PACKED_BYTES = 1024 * 1024;
-const MAX_UNPACKED_BYTES = 5 * 1024 * 1024;
+/**
+ * Bounds that catch bloat of the kind the issue found (6.6 MB of snapshots). The tarball was 1,002,409 B packed at
+ * 6aa3022 and 1,058,952 B (4,736,649 B unpacked) at 0be1ab8, 2.7 MB of it unpacked the four handler bundles with their
+ * source maps (each bundle carries its own copy of the shared chunks): the resuming body's own chunk (out of the
+ * transfer handler's cold start), the download modules and the docs of that day took it past the 1 MiB it was held to.
+ */
+const MAX_PACKED_BYTES = 1.25 * 1024 * 1024;
+const MAX_UNPACKED_BYTES = 6 * 1024 * 1024;
 
 interface PackResult {
   filename: string;

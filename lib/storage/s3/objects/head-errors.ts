@@ -45,7 +45,8 @@ export async function diagnoseHeadNotFound(
  * (SignatureDoesNotMatch), an unknown access key (InvalidAccessKeyId), a policy (AccessDenied), a missing SSE-C key or
  * a malformed version id apart is in a body HEAD does not have. One GET of the first byte with the same input
  * (`Range: bytes=0-0`) gets it: its error, when it is a 4xx that names a code, replaces the HEAD's (mapped as usual,
- * with S3's message); otherwise (a 5xx, a network error), or when the GET succeeds, the HEAD's error stays.
+ * with S3's message); otherwise (a 5xx, a network error, a 416 for a zero-byte object), or when the GET succeeds,
+ * the HEAD's error stays.
  */
 export async function diagnoseHeadError(
   ctx: S3Context,
@@ -60,8 +61,9 @@ export async function diagnoseHeadError(
     (output.Body as Readable | undefined)?.destroy();
     return error;
   } catch (getError) {
-    // A client error that names its code (moto answers a bad version id 400 to HEAD, 404 NoSuchVersion to GET).
+    // A client error that names its code (moto answers a bad version id 400 to HEAD, 404 NoSuchVersion to GET). Not
+    // a 416: that is about this GET's own range (a zero-byte object has no first byte), not what the HEAD met.
     const status = getError instanceof StorageError && getError.s3Code !== undefined ? getError.httpStatus : undefined;
-    return status !== undefined && status >= 400 && status < 500 ? (getError as StorageError) : error;
+    return status !== undefined && status >= 400 && status < 500 && status !== 416 ? (getError as StorageError) : error;
   }
 }

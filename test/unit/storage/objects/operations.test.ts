@@ -259,3 +259,27 @@ describe('list', () => {
     await expect(it.next()).rejects.toThrow(/no continuation token/);
   });
 });
+
+describe('a HEAD that fails without a body: the diagnosing GET of the first byte', () => {
+  const serviceError = (status: number, name: string) =>
+    Object.assign(new Error(name), { name, Code: name, $fault: 'client', $metadata: { httpStatusCode: status } });
+  /** What the SDK throws for a HEAD: no body, so no code; the name is the status. */
+  const headError = (status: number) =>
+    Object.assign(new Error('UnknownError'), { name: String(status), $fault: 'client', $metadata: { httpStatusCode: status } });
+
+  test("a 416 answer (a zero-byte object has no first byte) does not replace the HEAD's 403", async () => {
+    s3.on(HeadObjectCommand).rejects(headError(403));
+    s3.on(GetObjectCommand).rejects(serviceError(416, 'InvalidRange'));
+    const error = await storage.head('empty').catch((e: unknown) => e);
+    expect(error).toMatchObject({ httpStatus: 403 });
+    expect((error as { s3Code?: string }).s3Code).toBeUndefined();
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Key: 'empty', Range: 'bytes=0-0' });
+  });
+
+  test("a 403 that names its code replaces the HEAD's", async () => {
+    s3.on(HeadObjectCommand).rejects(headError(403));
+    s3.on(GetObjectCommand).rejects(serviceError(403, 'SignatureDoesNotMatch'));
+    const error = await storage.head('k').catch((e: unknown) => e);
+    expect(error).toMatchObject({ httpStatus: 403, s3Code: 'SignatureDoesNotMatch' });
+  });
+});

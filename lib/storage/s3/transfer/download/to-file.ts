@@ -6,7 +6,7 @@
  * final check pass. One download at a time per destination (`<path>.partial.lock`, destination-lock.ts).
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { AbortedError, CallerStreamError, IntegrityError, PreconditionFailedError } from '../../../errors';
+import { AbortedError, CallerStreamError, IntegrityError, PreconditionFailedError, StorageError } from '../../../errors';
 import type { DownloadOptions, DownloadResult } from '../../../types/transfer';
 import type { S3Context } from '../../core/context';
 import { ProgressMeter } from '../shared/control';
@@ -58,9 +58,11 @@ async function downloadLocked(ctx: S3Context, key: string, path: string, target:
     } catch (error) {
       await state.save(true).catch(() => undefined);
       keepPartial = keepsPartialAfter(error, options);
-      throw cancelledOr(ctx, key, files, error, keepPartial, options);
+      throw cancelledOr(ctx, key, files, destinationError(ctx, key, files, error), keepPartial, options);
     }
-    await state.flushed();
+    await state.flushed().catch((error: unknown) => {
+      throw destinationError(ctx, key, files, error);
+    });
     // From here on, a partial file that fails a check is removed: it could never be resumed.
     keepPartial = false;
     await assertWrittenSize(ctx, key, handle, target);
@@ -129,6 +131,21 @@ async function fetchMissingRanges(
     },
     inFlightLimit(options.concurrency, ctx.config),
   );
+}
+
+/**
+ * A failed write of the partial file or its state (ENOSPC, EIO, EDQUOT...) as a {@link CallerStreamError} on
+ * `destination`, naming the file and the code; any other error as it is.
+ */
+function destinationError(ctx: S3Context, key: string, files: DownloadFiles, error: unknown): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof StorageError || typeof e?.code !== 'string' || typeof e.syscall !== 'string') return error;
+  return new CallerStreamError(`destination: writing ${files.partial} (or its state) failed (${e.code}); the ranges checked so far are kept for a resume`, {
+    field: 'destination',
+    cause: error,
+    bucket: ctx.bucket,
+    key,
+  });
 }
 
 /** A changed object can never be resumed; a cancelled one is kept unless asked otherwise; anything else is kept. */

@@ -12,8 +12,14 @@ export const UPLOAD_STATE_SUFFIX = '.bucketkit-upload.json';
 /** Writes a file atomically: a temporary file in the same directory, then rename, so a crash never leaves half a JSON. */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (error) {
+    // A full disk, say: the temporary file is not left behind.
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Reads a JSON file; undefined if it is missing or unreadable. */

@@ -61,3 +61,31 @@ test('rangeSizeBytes above 5 GiB (S3s largest part) is refused; 5 GiB itself pas
   expect(result.size).toBe(10);
   expect(readdirSync(dir)).toContain('ok.bin');
 });
+
+test('a write of the partial file that fails (a full disk) is a CallerStreamError on destination naming ENOSPC, and the next call resumes', async () => {
+  const { open } = await import('node:fs/promises');
+  const { CallerStreamError } = await import('../../../../../lib/storage');
+  const data = Buffer.from('0123456789');
+  s3.on(HeadObjectCommand).resolves({ ContentLength: 10, ETag: '"781e5e245d69b566979b86e28d23f2c7"' });
+  s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from([Buffer.from(data)]) }));
+  const probe = await open(join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+  await probe.close();
+  const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+  const spy = jest.spyOn(proto, 'write').mockRejectedValueOnce(enospc);
+  const dest = join(dir, 'full.bin');
+  try {
+    const error = await storage.download('k', dest, { retryBaseDelayMs: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallerStreamError);
+    expect(error).toMatchObject({ field: 'destination', cause: enospc });
+    expect((error as Error).message).toContain('ENOSPC');
+    expect(existsSync(dest)).toBe(false);
+  } finally {
+    spy.mockRestore();
+  }
+  // No temporary state files are left; the next call (space freed) completes.
+  expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  const result = await storage.download('k', dest);
+  expect(result.size).toBe(10);
+  expect(existsSync(dest)).toBe(true);
+});
