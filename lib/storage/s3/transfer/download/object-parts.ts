@@ -10,6 +10,8 @@ import { customerKeyInput } from '../../core/encryption';
 
 /** The parts one GetObjectAttributes answer lists at most (its `MaxParts` limit). */
 const MAX_LISTED_PARTS = 1000;
+/** Answers read at most: S3's 10,000 parts at 1,000 per answer. */
+const MAX_PAGES = 10;
 
 /**
  * Clients whose store failed a GetObjectAttributes: their later downloads do without it (a store that answers 500 to
@@ -19,7 +21,7 @@ const failedOn = new WeakSet<object>();
 
 /** What {@link listObjectParts} reads. */
 export interface ListedParts {
-  /** The first parts (up to 1,000), in order, as the store listed them. */
+  /** The parts, in order, as the store listed them (every part, over as many answers as it takes). */
   readonly parts: readonly ObjectPart[];
   /** The object's part count, as the store reports it. */
   readonly total: number | undefined;
@@ -39,20 +41,31 @@ export async function listObjectParts(
 ): Promise<ListedParts | undefined> {
   if (failedOn.has(ctx.client)) return undefined;
   try {
-    const out = await ctx.send(
-      new GetObjectAttributesCommand({
-        Bucket: ctx.bucket,
-        Key: key,
-        VersionId: options.versionId,
-        // One attribute: the SDK joins several with ", ", which MinIO refuses ("Invalid attribute name specified.").
-        ObjectAttributes: ['ObjectParts'],
-        MaxParts: MAX_LISTED_PARTS,
-        RequestPayer: ctx.requestPayer,
-        ...customerKeyInput(options.customerKey),
-      }),
-      { key, abortSignal: options.abortSignal },
-    );
-    return { parts: out.ObjectParts?.Parts ?? [], total: out.ObjectParts?.TotalPartsCount };
+    const parts: ObjectPart[] = [];
+    let total: number | undefined;
+    let marker: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const out = await ctx.send(
+        new GetObjectAttributesCommand({
+          Bucket: ctx.bucket,
+          Key: key,
+          VersionId: options.versionId,
+          // One attribute: the SDK joins several with ", ", which MinIO refuses ("Invalid attribute name specified.").
+          ObjectAttributes: ['ObjectParts'],
+          MaxParts: MAX_LISTED_PARTS,
+          PartNumberMarker: marker,
+          RequestPayer: ctx.requestPayer,
+          ...customerKeyInput(options.customerKey),
+        }),
+        { key, abortSignal: options.abortSignal },
+      );
+      parts.push(...(out.ObjectParts?.Parts ?? []));
+      total ??= out.ObjectParts?.TotalPartsCount;
+      const next = out.ObjectParts?.NextPartNumberMarker;
+      if (out.ObjectParts?.IsTruncated !== true || next === undefined || next === marker) break;
+      marker = next;
+    }
+    return { parts, total };
   } catch (error) {
     if (error instanceof AbortedError || options.abortSignal?.aborted) throw error;
     // A store's answer (a StorageError) marks the client; anything else is not the store's to blame.

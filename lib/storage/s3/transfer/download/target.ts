@@ -6,6 +6,7 @@ import { etagIsMd5Based, unquoteEtag } from '../shared/checksums';
 import type { S3Context } from '../../core/context';
 import { headObject } from '../../objects/get';
 import { listObjectParts } from './object-parts';
+import { inFlightLimit } from '../../core/concurrency';
 import type { ChecksumAlgorithmName } from '../../../../rules/checksums';
 import type { ObjectPart } from '@aws-sdk/client-s3';
 
@@ -81,8 +82,8 @@ export async function resolveTarget(ctx: S3Context, key: string, options: Downlo
  * The size of the object's parts (all but the last), or undefined when it is not a multipart object or cannot be
  * told. S3 lets parts differ in size (each at least 5 MiB but the last), so part 1's size is confirmed: with the sizes
  * GetObjectAttributes lists (object-parts.ts; not for `verify: false`, which checks only the size), and for parts it
- * does not list, the last part's size from HEAD `?partNumber`. Parts of 6, 5 and 5 MiB once passed as parts of 6 MiB
- * (three of them make 16 MiB), and their second range could never match its part's checksum.
+ * does not list, every other part's size from HEAD `?partNumber` (8 at a time). Parts of 6, 5 and 5 MiB once passed
+ * as parts of 6 MiB (three of them make 16 MiB), and their second range could never match its part's checksum.
  */
 async function partLayoutOf(
   ctx: S3Context,
@@ -107,18 +108,36 @@ async function partLayoutOf(
   const first = await headPart(1);
   if (first === undefined || !(first > 0 && first < size)) return {};
   if (Math.ceil(size / first) !== partsCount) return { unequalParts: true };
+  // `verify: false` checks the size only: ranges of part 1's size need no confirming.
+  if (options.verify === false) return { partSize: first };
   const expected = (partNumber: number): number => (partNumber < partsCount ? first : size - (partsCount - 1) * first);
-  const listed =
-    options.verify === false
-      ? undefined
-      : await listObjectParts(ctx, key, { versionId: versionId ?? options.versionId, customerKey: options.customerKey, abortSignal: options.abortSignal });
+  const listed = await listObjectParts(ctx, key, {
+    versionId: versionId ?? options.versionId,
+    customerKey: options.customerKey,
+    abortSignal: options.abortSignal,
+  });
   const parts = listed?.parts ?? [];
-  if (parts.some((p) => p.PartNumber === undefined || p.Size !== expected(p.PartNumber))) return { listedParts: parts, unequalParts: true };
-  if (!parts.some((p) => p.PartNumber === partsCount) && (await headPart(partsCount)) !== expected(partsCount)) {
-    return { listedParts: listed?.parts, unequalParts: true };
+  // The listed sizes are compared with each other: MinIO lists an encrypted object's stored sizes (a 5 MiB part of
+  // an SSE object as 5,245,440 bytes), equal for equal parts all the same.
+  const listedFirst = parts.find((p) => p.PartNumber === 1)?.Size;
+  const listedOk = (p: ObjectPart): boolean =>
+    p.PartNumber !== undefined &&
+    (p.PartNumber < partsCount ? p.Size === listedFirst : p.Size !== undefined && listedFirst !== undefined && p.Size <= listedFirst);
+  if (parts.some((p) => !listedOk(p))) return { listedParts: parts, unequalParts: true };
+  // Parts the listing does not cover (no GetObjectAttributes here): their sizes from HEAD ?partNumber, a few at a time.
+  const listedNumbers = new Set(parts.map((p) => p.PartNumber));
+  const unlisted = Array.from({ length: partsCount - 1 }, (_, i) => i + 2).filter((n) => !listedNumbers.has(n));
+  const atOnce = Math.min(UNLISTED_HEADS_AT_ONCE, inFlightLimit(options.concurrency, ctx.config));
+  for (let i = 0; i < unlisted.length; i += atOnce) {
+    const batch = unlisted.slice(i, i + atOnce);
+    const sizes = await Promise.all(batch.map((n) => headPart(n)));
+    if (sizes.some((s, j) => s !== expected(batch[j]))) return { listedParts: listed?.parts, unequalParts: true };
   }
   return { partSize: first, listedParts: listed?.parts };
 }
+
+/** HEAD `?partNumber` requests in flight at once when the parts' sizes are not listed (at most the download's concurrency). */
+const UNLISTED_HEADS_AT_ONCE = 8;
 
 /** The first byte of range `index`. */
 export function rangeStart(target: DownloadTarget, index: number): number {

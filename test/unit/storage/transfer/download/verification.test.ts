@@ -247,6 +247,82 @@ describe('parts of unequal sizes (S3 allows them: each at least 5 MiB but the la
   );
 });
 
+describe('the part layout, confirmed', () => {
+  /** An object of parts of these sizes (bytes), SHA256 COMPOSITE, served on its own mocked client. */
+  function served(sizes: number[], listing: 'listed' | 'refused', listedSize: (size: number) => number = (n) => n) {
+    const whole = randomBytes(sizes.reduce((a, n) => a + n, 0));
+    let at = 0;
+    const pieces = sizes.map((n) => whole.subarray(at, (at += n)));
+    const shas = pieces.map((p) => sha256(p).toString('base64'));
+    const composite = `${sha256(Buffer.concat(pieces.map((p) => sha256(p)))).toString('base64')}-${sizes.length}`;
+    const etag = `"${multipartEtag(pieces.map(md5))}"`;
+    const own = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const m = mockClient(own);
+    m.on(HeadObjectCommand).callsFake((input: { PartNumber?: number }) => {
+      const n = input.PartNumber;
+      if (n === undefined) return { ContentLength: whole.length, ETag: etag, ChecksumSHA256: composite, ChecksumType: 'COMPOSITE' };
+      return { ContentLength: pieces[n - 1]!.length, ETag: etag, PartsCount: sizes.length, ChecksumSHA256: shas[n - 1] };
+    });
+    if (listing === 'listed') {
+      m.on(GetObjectAttributesCommand).resolves({
+        ObjectParts: {
+          TotalPartsCount: sizes.length,
+          Parts: pieces.map((p, i) => ({ PartNumber: i + 1, Size: listedSize(p.length), ChecksumSHA256: shas[i] })),
+        },
+      });
+    } else {
+      m.on(GetObjectAttributesCommand).rejects(Object.assign(new Error('Forbidden'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    }
+    m.on(GetObjectCommand).callsFake((input: { Range?: string }) => {
+      const [, start, end] = /bytes=(\d+)-(\d+)/.exec(input.Range ?? '') ?? [];
+      return { Body: Readable.from([Buffer.from(whole.subarray(Number(start), Number(end) + 1))]) };
+    });
+    const own2 = new S3Storage({ bucket: 'unit-bucket', client: own, checksumPolicy: 'WHEN_REQUIRED', hashWorkers: 0 });
+    return { whole, m, storage: own2 };
+  }
+  async function read(storage: S3Storage): Promise<{ bytes: Buffer; result: Awaited<ReturnType<S3Storage['download']>> }> {
+    const out = sink();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const result = await storage.download('k', out);
+    return { bytes: Buffer.concat(chunks), result };
+  }
+
+  test('equal parts listed at their stored sizes (MinIO lists an encrypted part of 5 MiB as 5,245,440 bytes): still checked part by part', async () => {
+    const { whole, storage } = served([5 * MIB, 5 * MIB, 3 * MIB], 'listed', (n) => n + 2560 + Math.floor(n / 65536) * 32);
+    try {
+      const { bytes, result } = await read(storage);
+      expect(bytes.equals(whole)).toBe(true);
+      expect(result.verification).toEqual({ kind: 'part-checksums', algorithm: 'SHA256' });
+    } finally {
+      storage.destroy();
+    }
+  });
+
+  test('no listing, and a middle part of another size (8, 10, 6, 8, 8 MiB: part 1 and the last agree): HEAD ?partNumber of every part tells it', async () => {
+    const { whole, m, storage } = served([8 * MIB, 10 * MIB, 6 * MIB, 8 * MIB, 8 * MIB], 'refused');
+    try {
+      const { bytes, result } = await read(storage);
+      expect(bytes.equals(whole)).toBe(true);
+      expect(result.verification).toMatchObject({ kind: 'none', reason: expect.stringContaining('parts differ in size') });
+      for (const n of [2, 3, 4, 5]) expect(m).toHaveReceivedCommandWith(HeadObjectCommand, { PartNumber: n });
+    } finally {
+      storage.destroy();
+    }
+  });
+
+  test('no listing, equal parts: every part HEADed once, then checked part by part', async () => {
+    const { whole, storage } = served([5 * MIB, 5 * MIB, 5 * MIB, 1 * MIB], 'refused');
+    try {
+      const { bytes, result } = await read(storage);
+      expect(bytes.equals(whole)).toBe(true);
+      expect(result.verification).toEqual({ kind: 'part-checksums', algorithm: 'SHA256' });
+    } finally {
+      storage.destroy();
+    }
+  });
+});
+
 describe('moto-shaped answers', () => {
   test('no part checksums on HEAD ?partNumber: the composite is checked at the end (composite-checksum)', async () => {
     // moto reports the composite without its -N suffix, with ChecksumType COMPOSITE.
